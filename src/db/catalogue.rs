@@ -1,0 +1,165 @@
+//! Reading languages, industries, use cases and trends for the catalogue pages.
+
+use sqlx::SqlitePool;
+
+/// A language with how many frameworks use it (for filters).
+#[derive(Debug, Clone)]
+pub struct LanguageOption {
+    pub slug: String,
+    pub name: String,
+    pub frameworks: i64,
+}
+
+pub async fn languages(pool: &SqlitePool) -> Result<Vec<LanguageOption>, sqlx::Error> {
+    sqlx::query_as!(
+        LanguageOption,
+        r#"SELECT l.slug, l.name, COUNT(f.id) AS "frameworks!: i64"
+         FROM languages l LEFT JOIN frameworks f ON f.language_id = l.id
+         GROUP BY l.id ORDER BY l.name"#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct Industry {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// Frameworks rated 4 or 5 for this industry.
+    pub strong_fits: i64,
+}
+
+pub async fn industries(pool: &SqlitePool) -> Result<Vec<Industry>, sqlx::Error> {
+    sqlx::query_as!(
+        Industry,
+        r#"SELECT i.slug, i.name, i.description,
+                  (SELECT COUNT(*) FROM framework_industries fi WHERE fi.industry_id = i.id AND fi.fit >= 4)
+                      AS "strong_fits!: i64"
+         FROM industries i ORDER BY i.name"#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn industry(pool: &SqlitePool, slug: &str) -> Result<Option<Industry>, sqlx::Error> {
+    sqlx::query_as!(
+        Industry,
+        r#"SELECT i.slug, i.name, i.description,
+                  (SELECT COUNT(*) FROM framework_industries fi WHERE fi.industry_id = i.id AND fi.fit >= 4)
+                      AS "strong_fits!: i64"
+         FROM industries i WHERE i.slug = ?1"#,
+        slug
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// One framework's fit for an industry.
+#[derive(Debug, Clone)]
+pub struct IndustryFit {
+    pub framework_slug: String,
+    pub framework_name: String,
+    pub language_name: String,
+    pub ring: String,
+    pub fit: i64,
+    pub note: String,
+}
+
+/// Every framework rated for the industry, best fit first.
+pub async fn industry_fits(pool: &SqlitePool, slug: &str) -> Result<Vec<IndustryFit>, sqlx::Error> {
+    sqlx::query_as!(
+        IndustryFit,
+        "SELECT f.slug AS framework_slug, f.name AS framework_name, l.name AS language_name,
+                f.ring, fi.fit, fi.note
+         FROM framework_industries fi
+         JOIN industries i ON i.id = fi.industry_id
+         JOIN frameworks f ON f.id = fi.framework_id
+         JOIN languages l ON l.id = f.language_id
+         WHERE i.slug = ?1
+         ORDER BY fi.fit DESC, f.name COLLATE NOCASE",
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct UseCase {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+pub async fn industry_use_cases(
+    pool: &SqlitePool,
+    slug: &str,
+) -> Result<Vec<UseCase>, sqlx::Error> {
+    sqlx::query_as!(
+        UseCase,
+        "SELECT u.slug, u.name, u.description
+         FROM use_cases u JOIN industries i ON i.id = u.industry_id
+         WHERE i.slug = ?1 ORDER BY u.name",
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A framework attached to something (a use case, a trend), for lists of links.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub owner_slug: String,
+    pub framework_slug: String,
+    pub framework_name: String,
+}
+
+/// Which frameworks suit each use case of the industry.
+pub async fn industry_use_case_frameworks(
+    pool: &SqlitePool,
+    slug: &str,
+) -> Result<Vec<Attachment>, sqlx::Error> {
+    sqlx::query_as!(
+        Attachment,
+        "SELECT u.slug AS owner_slug, f.slug AS framework_slug, f.name AS framework_name
+         FROM framework_use_cases fu
+         JOIN use_cases u ON u.id = fu.use_case_id
+         JOIN industries i ON i.id = u.industry_id
+         JOIN frameworks f ON f.id = fu.framework_id
+         WHERE i.slug = ?1
+         ORDER BY f.name COLLATE NOCASE",
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct Trend {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+pub async fn trends(pool: &SqlitePool) -> Result<Vec<Trend>, sqlx::Error> {
+    sqlx::query_as!(
+        Trend,
+        "SELECT slug, name, description FROM trends ORDER BY name"
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Which frameworks follow each trend.
+pub async fn trend_frameworks(pool: &SqlitePool) -> Result<Vec<Attachment>, sqlx::Error> {
+    sqlx::query_as!(
+        Attachment,
+        "SELECT t.slug AS owner_slug, f.slug AS framework_slug, f.name AS framework_name
+         FROM framework_trends ft
+         JOIN trends t ON t.id = ft.trend_id
+         JOIN frameworks f ON f.id = ft.framework_id
+         ORDER BY f.name COLLATE NOCASE"
+    )
+    .fetch_all(pool)
+    .await
+}

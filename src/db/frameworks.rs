@@ -1,0 +1,237 @@
+//! Reading frameworks for the catalogue pages.
+
+use sqlx::SqlitePool;
+
+/// A framework as listed in the catalogue.
+#[derive(Debug, Clone)]
+pub struct FrameworkSummary {
+    pub slug: String,
+    pub name: String,
+    pub language_slug: String,
+    pub language_name: String,
+    pub kind: String,
+    pub ring: String,
+    pub summary: String,
+    pub first_release: Option<i64>,
+    pub last_reviewed: Option<String>,
+}
+
+/// Catalogue filters; `None` means "any".
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub language: Option<String>,
+    pub kind: Option<String>,
+    pub ring: Option<String>,
+}
+
+/// Frameworks matching `filter`, by name.
+pub async fn list(
+    pool: &SqlitePool,
+    filter: &Filter,
+) -> Result<Vec<FrameworkSummary>, sqlx::Error> {
+    sqlx::query_as!(
+        FrameworkSummary,
+        "SELECT f.slug, f.name, l.slug AS language_slug, l.name AS language_name, f.kind, f.ring,
+                f.summary, f.first_release, f.last_reviewed
+         FROM frameworks f JOIN languages l ON l.id = f.language_id
+         WHERE (?1 IS NULL OR l.slug = ?1) AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.ring = ?3)
+         ORDER BY f.name COLLATE NOCASE",
+        filter.language,
+        filter.kind,
+        filter.ring
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Frameworks matching `filter` and the FTS5 query `fts_query` (see [`crate::search::fts_query`]),
+/// best match first. A match in the name weighs most, then the summary, features and use cases,
+/// then the long description.
+pub async fn search(
+    pool: &SqlitePool,
+    fts_query: &str,
+    filter: &Filter,
+) -> Result<Vec<FrameworkSummary>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT f.slug AS "slug!", f.name AS "name!", l.slug AS "language_slug!",
+                  l.name AS "language_name!", f.kind AS "kind!", f.ring AS "ring!",
+                  f.summary AS "summary!", f.first_release, f.last_reviewed,
+                  bm25(frameworks_fts, 10.0, 4.0, 1.0, 3.0, 3.0) AS "rank!: f64"
+           FROM frameworks_fts
+           JOIN frameworks f ON f.id = frameworks_fts.rowid
+           JOIN languages l ON l.id = f.language_id
+           WHERE frameworks_fts MATCH ?1
+             AND (?2 IS NULL OR l.slug = ?2) AND (?3 IS NULL OR f.kind = ?3) AND (?4 IS NULL OR f.ring = ?4)
+           ORDER BY 10, f.name -- column 10 is the bm25 rank: lower is better
+           "#,
+        fts_query,
+        filter.language,
+        filter.kind,
+        filter.ring
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| FrameworkSummary {
+            slug: r.slug,
+            name: r.name,
+            language_slug: r.language_slug,
+            language_name: r.language_name,
+            kind: r.kind,
+            ring: r.ring,
+            summary: r.summary,
+            first_release: r.first_release,
+            last_reviewed: r.last_reviewed,
+        })
+        .collect())
+}
+
+/// Every fact stored on one framework row.
+#[derive(Debug, Clone)]
+pub struct Framework {
+    pub slug: String,
+    pub name: String,
+    pub language_slug: String,
+    pub language_name: String,
+    pub kind: String,
+    pub ring: String,
+    pub summary: String,
+    pub description: String,
+    pub website: String,
+    pub license: String,
+    pub first_release: Option<i64>,
+    pub last_reviewed: Option<String>,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+pub async fn find(pool: &SqlitePool, slug: &str) -> Result<Option<Framework>, sqlx::Error> {
+    sqlx::query_as!(
+        Framework,
+        "SELECT f.slug, f.name, l.slug AS language_slug, l.name AS language_name, f.kind, f.ring,
+                f.summary, f.description, f.website, f.license, f.first_release, f.last_reviewed,
+                f.updated_at, f.version
+         FROM frameworks f JOIN languages l ON l.id = f.language_id
+         WHERE f.slug = ?1",
+        slug
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// How strongly a framework meets one requirement.
+#[derive(Debug, Clone)]
+pub struct Strength {
+    pub requirement_slug: String,
+    pub requirement_name: String,
+    pub requirement_group: String,
+    pub requirement_description: String,
+    pub strength: i64,
+    pub note: String,
+}
+
+/// The framework's strengths, in the query form's order: by group, then requirement name.
+pub async fn strengths(pool: &SqlitePool, slug: &str) -> Result<Vec<Strength>, sqlx::Error> {
+    sqlx::query_as!(
+        Strength,
+        "SELECT r.slug AS requirement_slug, r.name AS requirement_name,
+                r.req_group AS requirement_group, r.description AS requirement_description,
+                fr.strength, fr.note
+         FROM framework_requirements fr
+         JOIN frameworks f ON f.id = fr.framework_id
+         JOIN requirements r ON r.id = fr.requirement_id
+         WHERE f.slug = ?1
+         ORDER BY CASE r.req_group WHEN 'capability' THEN 1 WHEN 'delivery' THEN 2
+                  WHEN 'architecture' THEN 3 WHEN 'data' THEN 4 WHEN 'team' THEN 5 ELSE 6 END,
+                  r.name",
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// How well a framework fits one industry.
+#[derive(Debug, Clone)]
+pub struct Fit {
+    pub industry_slug: String,
+    pub industry_name: String,
+    pub fit: i64,
+    pub note: String,
+}
+
+/// The framework's industry fits, best first.
+pub async fn fits(pool: &SqlitePool, slug: &str) -> Result<Vec<Fit>, sqlx::Error> {
+    sqlx::query_as!(
+        Fit,
+        "SELECT i.slug AS industry_slug, i.name AS industry_name, fi.fit, fi.note
+         FROM framework_industries fi
+         JOIN frameworks f ON f.id = fi.framework_id
+         JOIN industries i ON i.id = fi.industry_id
+         WHERE f.slug = ?1
+         ORDER BY fi.fit DESC, i.name",
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A named thing linked to a framework (feature, trend), or a use case with its industry.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+pub async fn features(pool: &SqlitePool, slug: &str) -> Result<Vec<Linked>, sqlx::Error> {
+    sqlx::query_as!(
+        Linked,
+        "SELECT x.slug, x.name, x.description
+         FROM framework_features ff
+         JOIN frameworks f ON f.id = ff.framework_id
+         JOIN features x ON x.id = ff.feature_id
+         WHERE f.slug = ?1 ORDER BY x.name",
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn trends(pool: &SqlitePool, slug: &str) -> Result<Vec<Linked>, sqlx::Error> {
+    sqlx::query_as!(
+        Linked,
+        "SELECT x.slug, x.name, x.description
+         FROM framework_trends ft
+         JOIN frameworks f ON f.id = ft.framework_id
+         JOIN trends x ON x.id = ft.trend_id
+         WHERE f.slug = ?1 ORDER BY x.name",
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct UseCase {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub industry_slug: String,
+    pub industry_name: String,
+}
+
+pub async fn use_cases(pool: &SqlitePool, slug: &str) -> Result<Vec<UseCase>, sqlx::Error> {
+    sqlx::query_as!(
+        UseCase,
+        "SELECT u.slug, u.name, u.description, i.slug AS industry_slug, i.name AS industry_name
+         FROM framework_use_cases fu
+         JOIN frameworks f ON f.id = fu.framework_id
+         JOIN use_cases u ON u.id = fu.use_case_id
+         JOIN industries i ON i.id = u.industry_id
+         WHERE f.slug = ?1 ORDER BY i.name, u.name",
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}

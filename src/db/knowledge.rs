@@ -1,0 +1,441 @@
+//! Bulk reads and writes of the whole knowledge base in the export format, used by
+//! `export`, `import` and the seed.
+
+use std::collections::BTreeMap;
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::knowledge::document::{
+    Document, FitRecord, FrameworkRecord, RequirementRecord, StrengthRecord, TermRecord,
+    UseCaseRecord,
+};
+
+/// The whole knowledge base as a document, sorted by slug.
+pub async fn load_document(pool: &SqlitePool) -> Result<Document, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    load_document_in(&mut conn).await
+}
+
+/// Same as [`load_document`], on a given connection (inside a transaction, say).
+pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Error> {
+    let languages = sqlx::query_as!(
+        TermRecord,
+        "SELECT slug, name, description FROM languages ORDER BY slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let features = sqlx::query_as!(
+        TermRecord,
+        "SELECT slug, name, description FROM features ORDER BY slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let industries = sqlx::query_as!(
+        TermRecord,
+        "SELECT slug, name, description FROM industries ORDER BY slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let trends = sqlx::query_as!(
+        TermRecord,
+        "SELECT slug, name, description FROM trends ORDER BY slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let use_cases = sqlx::query_as!(
+        UseCaseRecord,
+        "SELECT u.slug, u.name, i.slug AS industry, u.description
+         FROM use_cases u JOIN industries i ON i.id = u.industry_id
+         ORDER BY u.slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let requirements = sqlx::query_as!(
+        RequirementRecord,
+        r#"SELECT slug, name, req_group AS "group", description FROM requirements ORDER BY slug"#
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let rows = sqlx::query!(
+        "SELECT f.slug, f.name, l.slug AS language, f.kind, f.license, f.first_release,
+                f.website, f.ring, f.summary, f.description, f.last_reviewed
+         FROM frameworks f JOIN languages l ON l.id = f.language_id
+         ORDER BY f.slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut frameworks: BTreeMap<String, FrameworkRecord> = rows
+        .into_iter()
+        .map(|r| {
+            let record = FrameworkRecord {
+                slug: r.slug.clone(),
+                name: r.name,
+                language: r.language,
+                kind: r.kind,
+                license: r.license,
+                first_release: r.first_release,
+                website: r.website,
+                ring: r.ring,
+                summary: r.summary,
+                description: r.description,
+                last_reviewed: r.last_reviewed,
+                requirements: Vec::new(),
+                industries: Vec::new(),
+                features: Vec::new(),
+                use_cases: Vec::new(),
+                trends: Vec::new(),
+            };
+            (r.slug, record)
+        })
+        .collect();
+
+    for r in sqlx::query!(
+        "SELECT f.slug AS framework, r.slug AS requirement, fr.strength, fr.note
+         FROM framework_requirements fr
+         JOIN frameworks f ON f.id = fr.framework_id
+         JOIN requirements r ON r.id = fr.requirement_id
+         ORDER BY f.slug, r.slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Some(f) = frameworks.get_mut(&r.framework) {
+            f.requirements.push(StrengthRecord {
+                requirement: r.requirement,
+                strength: r.strength,
+                note: r.note,
+            });
+        }
+    }
+    for r in sqlx::query!(
+        "SELECT f.slug AS framework, i.slug AS industry, fi.fit, fi.note
+         FROM framework_industries fi
+         JOIN frameworks f ON f.id = fi.framework_id
+         JOIN industries i ON i.id = fi.industry_id
+         ORDER BY f.slug, i.slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Some(f) = frameworks.get_mut(&r.framework) {
+            f.industries.push(FitRecord {
+                industry: r.industry,
+                fit: r.fit,
+                note: r.note,
+            });
+        }
+    }
+    for r in sqlx::query!(
+        "SELECT f.slug AS framework, x.slug AS target
+         FROM framework_features ff
+         JOIN frameworks f ON f.id = ff.framework_id
+         JOIN features x ON x.id = ff.feature_id
+         ORDER BY f.slug, x.slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Some(f) = frameworks.get_mut(&r.framework) {
+            f.features.push(r.target);
+        }
+    }
+    for r in sqlx::query!(
+        "SELECT f.slug AS framework, x.slug AS target
+         FROM framework_use_cases fu
+         JOIN frameworks f ON f.id = fu.framework_id
+         JOIN use_cases x ON x.id = fu.use_case_id
+         ORDER BY f.slug, x.slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Some(f) = frameworks.get_mut(&r.framework) {
+            f.use_cases.push(r.target);
+        }
+    }
+    for r in sqlx::query!(
+        "SELECT f.slug AS framework, x.slug AS target
+         FROM framework_trends ft
+         JOIN frameworks f ON f.id = ft.framework_id
+         JOIN trends x ON x.id = ft.trend_id
+         ORDER BY f.slug, x.slug"
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Some(f) = frameworks.get_mut(&r.framework) {
+            f.trends.push(r.target);
+        }
+    }
+
+    let mut doc = Document {
+        languages,
+        features,
+        industries,
+        use_cases,
+        requirements,
+        trends,
+        frameworks: frameworks.into_values().collect(),
+        ..Document::default()
+    };
+    doc.sort();
+    Ok(doc)
+}
+
+/// True when no knowledge entity of any kind is stored.
+pub async fn is_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+    let rows = sqlx::query_scalar!(
+        r#"SELECT (SELECT COUNT(*) FROM frameworks) + (SELECT COUNT(*) FROM languages)
+                + (SELECT COUNT(*) FROM features) + (SELECT COUNT(*) FROM industries)
+                + (SELECT COUNT(*) FROM use_cases) + (SELECT COUNT(*) FROM requirements)
+                + (SELECT COUNT(*) FROM trends) AS "rows!: i64""#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(rows == 0)
+}
+
+// Upserts keyed by slug. An existing row keeps its id (so links and history stay attached)
+// and gets its version bumped, so an editor holding the old version meets a conflict rather
+// than overwriting the import.
+
+pub async fn upsert_language(
+    conn: &mut SqliteConnection,
+    r: &TermRecord,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO languages (slug, name, description) VALUES (?1, ?2, ?3)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
+        r.slug,
+        r.name,
+        r.description
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn upsert_feature(
+    conn: &mut SqliteConnection,
+    r: &TermRecord,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO features (slug, name, description) VALUES (?1, ?2, ?3)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
+        r.slug,
+        r.name,
+        r.description
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn upsert_industry(
+    conn: &mut SqliteConnection,
+    r: &TermRecord,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO industries (slug, name, description) VALUES (?1, ?2, ?3)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
+        r.slug,
+        r.name,
+        r.description
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn upsert_trend(conn: &mut SqliteConnection, r: &TermRecord) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO trends (slug, name, description) VALUES (?1, ?2, ?3)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
+        r.slug,
+        r.name,
+        r.description
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn upsert_use_case(
+    conn: &mut SqliteConnection,
+    r: &UseCaseRecord,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO use_cases (slug, name, description, industry_id)
+         VALUES (?1, ?2, ?3, (SELECT id FROM industries WHERE slug = ?4))
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+             industry_id = excluded.industry_id,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
+        r.slug,
+        r.name,
+        r.description,
+        r.industry
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn upsert_requirement(
+    conn: &mut SqliteConnection,
+    r: &RequirementRecord,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO requirements (slug, name, description, req_group) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+             req_group = excluded.req_group,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
+        r.slug,
+        r.name,
+        r.description,
+        r.group
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes a framework's own fields and replaces all of its links with those in `r`.
+pub async fn upsert_framework(
+    conn: &mut SqliteConnection,
+    r: &FrameworkRecord,
+) -> Result<(), sqlx::Error> {
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO frameworks (slug, name, language_id, kind, license, first_release, website,
+                                   ring, summary, description, last_reviewed)
+         VALUES (?1, ?2, (SELECT id FROM languages WHERE slug = ?3), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, language_id = excluded.language_id,
+             kind = excluded.kind, license = excluded.license, first_release = excluded.first_release,
+             website = excluded.website, ring = excluded.ring, summary = excluded.summary,
+             description = excluded.description, last_reviewed = excluded.last_reviewed,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL
+         RETURNING id AS "id!: i64""#,
+        r.slug,
+        r.name,
+        r.language,
+        r.kind,
+        r.license,
+        r.first_release,
+        r.website,
+        r.ring,
+        r.summary,
+        r.description,
+        r.last_reviewed
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+
+    sqlx::query!(
+        "DELETE FROM framework_requirements WHERE framework_id = ?1",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    for link in &r.requirements {
+        sqlx::query!(
+            "INSERT INTO framework_requirements (framework_id, requirement_id, strength, note)
+             SELECT ?1, id, ?3, ?4 FROM requirements WHERE slug = ?2",
+            id,
+            link.requirement,
+            link.strength,
+            link.note
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query!(
+        "DELETE FROM framework_industries WHERE framework_id = ?1",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    for link in &r.industries {
+        sqlx::query!(
+            "INSERT INTO framework_industries (framework_id, industry_id, fit, note)
+             SELECT ?1, id, ?3, ?4 FROM industries WHERE slug = ?2",
+            id,
+            link.industry,
+            link.fit,
+            link.note
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query!("DELETE FROM framework_features WHERE framework_id = ?1", id)
+        .execute(&mut *conn)
+        .await?;
+    for slug in &r.features {
+        sqlx::query!(
+            "INSERT INTO framework_features (framework_id, feature_id)
+             SELECT ?1, id FROM features WHERE slug = ?2",
+            id,
+            slug
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query!(
+        "DELETE FROM framework_use_cases WHERE framework_id = ?1",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    for slug in &r.use_cases {
+        sqlx::query!(
+            "INSERT INTO framework_use_cases (framework_id, use_case_id)
+             SELECT ?1, id FROM use_cases WHERE slug = ?2",
+            id,
+            slug
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query!("DELETE FROM framework_trends WHERE framework_id = ?1", id)
+        .execute(&mut *conn)
+        .await?;
+    for slug in &r.trends {
+        sqlx::query!(
+            "INSERT INTO framework_trends (framework_id, trend_id)
+             SELECT ?1, id FROM trends WHERE slug = ?2",
+            id,
+            slug
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Appends one entry to the audit log. `before`/`after` are the entity in the export format.
+pub async fn append_audit(
+    conn: &mut SqliteConnection,
+    actor: &str,
+    entity: &str,
+    entity_slug: &str,
+    action: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO audit_log (actor, entity, entity_slug, action, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        actor,
+        entity,
+        entity_slug,
+        action,
+        before,
+        after
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

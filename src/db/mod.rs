@@ -1,0 +1,51 @@
+//! The database: connecting, migrating, and one module of queries per area.
+
+pub mod catalogue;
+pub mod frameworks;
+pub mod knowledge;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Opens (creating when missing, with its folder) the SQLite database at `url`, in WAL mode with
+/// foreign keys enforced and a busy timeout, so concurrent writers wait instead of failing.
+pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // NORMAL is durable in WAL mode except against power loss mid-checkpoint; it avoids an
+        // fsync per transaction.
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let file = options.get_filename();
+    if let Some(folder) = file.parent()
+        && !folder.as_os_str().is_empty()
+        && file.to_str() != Some(":memory:")
+    {
+        std::fs::create_dir_all(folder).map_err(sqlx::Error::Io)?;
+    }
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}
+
+/// True when the database answers a trivial query.
+pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query_scalar!("SELECT 1 AS one")
+        .fetch_one(pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Parsed values that the rest of the code can trust: once built, a value is valid.
+
+mod enums;
+mod score;
+mod slug;
+
+pub use enums::{Kind, RequirementGroup, Ring};
+pub use score::Score;
+pub use slug::Slug;
+
+/// Why a value was refused, in words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);

@@ -1,0 +1,81 @@
+use std::fmt;
+
+use super::Invalid;
+
+/// A URL-safe identifier: 1–64 characters, lowercase ASCII letters and digits in words joined
+/// by single hyphens. The same rule is a CHECK constraint in the schema.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Slug(String);
+
+impl Slug {
+    pub const MAX_LEN: usize = 64;
+
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        if input.is_empty() {
+            return Err(Invalid("must not be empty".into()));
+        }
+        if input.len() > Self::MAX_LEN {
+            return Err(Invalid(format!(
+                "must be at most {} characters",
+                Self::MAX_LEN
+            )));
+        }
+        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        if !input.chars().all(allowed) {
+            return Err(Invalid(format!(
+                "\"{input}\" may contain only lowercase letters, digits and hyphens"
+            )));
+        }
+        if input.starts_with('-') || input.ends_with('-') || input.contains("--") {
+            return Err(Invalid(format!(
+                "\"{input}\" must not start or end with a hyphen or contain two in a row"
+            )));
+        }
+        Ok(Self(input.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_joined_by_hyphens_are_slugs() {
+        for ok in ["django", "ruby-on-rails", "dotnet-core", "a", "web3"] {
+            assert_eq!(Slug::parse(ok).unwrap().as_str(), ok);
+        }
+    }
+
+    #[test]
+    fn empty_long_and_odd_slugs_are_refused() {
+        let too_long = "a".repeat(Slug::MAX_LEN + 1);
+        for bad in [
+            "",
+            "Django",
+            "ruby on rails",
+            "-node",
+            "node-",
+            "a--b",
+            "é",
+            "a_b",
+            too_long.as_str(),
+        ] {
+            assert!(Slug::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn the_longest_allowed_slug_is_accepted() {
+        assert!(Slug::parse(&"a".repeat(Slug::MAX_LEN)).is_ok());
+    }
+}

@@ -1,0 +1,92 @@
+//! The one error type of request handlers, rendered as a page in the site's layout.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("page not found")]
+    NotFound,
+    #[error("{field}: {message}")]
+    BadRequest { field: String, message: String },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("template error: {0}")]
+    Template(#[from] askama::Error),
+}
+
+impl AppError {
+    pub fn not_found() -> Self {
+        Self::NotFound
+    }
+
+    pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The page shown for any error: a title, a sentence that helps, and the way back.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub title: &'static str,
+    pub message: String,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Database(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (title, message) = match self {
+            AppError::NotFound => (
+                "Page not found",
+                "There is nothing at this address. It may have been renamed or removed.".to_owned(),
+            ),
+            AppError::BadRequest { field, message } => (
+                "Bad request",
+                format!("The value of “{field}” was not understood: {message}."),
+            ),
+            AppError::Database(_) | AppError::Template(_) => {
+                // Internals stay in the log; the visitor gets an apology and a way on.
+                tracing::error!(error = %self, "request failed");
+                (
+                    "Something went wrong",
+                    "The page could not be shown because of a problem on our side. \
+                     It has been logged; please try again in a moment."
+                        .to_owned(),
+                )
+            }
+        };
+        let page = ErrorPage {
+            status: status.as_u16(),
+            title,
+            message,
+        };
+        match page.render() {
+            Ok(body) => HttpResponse::build(status)
+                .content_type(ContentType::html())
+                .body(body),
+            Err(err) => {
+                tracing::error!(error = %err, "the error page itself failed to render");
+                HttpResponse::build(status)
+                    .content_type(ContentType::plaintext())
+                    .body(title)
+            }
+        }
+    }
+}

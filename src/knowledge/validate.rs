@@ -1,0 +1,495 @@
+//! Checks a whole knowledge document before anything is written, so an import either applies
+//! completely or not at all, and every problem is reported at once with the record and field.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::document::{Document, FORMAT_NAME, FORMAT_VERSION};
+use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
+
+/// One problem in a document: where it is (`frameworks[django].requirements[security].strength`)
+/// and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub location: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Parses JSON text into a document; a syntax or type error names the path to the bad value.
+pub fn parse(json: &str) -> Result<Document, Problem> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        Problem {
+            location: if path == "." { "document".into() } else { path },
+            message: inner.to_string(),
+        }
+    })
+}
+
+pub const MAX_NAME: usize = 120;
+pub const MAX_TERM_DESCRIPTION: usize = 2_000;
+pub const MAX_FRAMEWORK_DESCRIPTION: usize = 20_000;
+pub const MAX_SUMMARY: usize = 300;
+pub const MAX_NOTE: usize = 500;
+pub const MAX_LICENSE: usize = 100;
+pub const MAX_WEBSITE: usize = 500;
+
+/// Slugs a document may refer to: those it defines plus those already in the database.
+#[derive(Debug, Default)]
+pub struct KnownSlugs {
+    pub languages: HashSet<String>,
+    pub features: HashSet<String>,
+    pub industries: HashSet<String>,
+    pub use_cases: HashSet<String>,
+    pub requirements: HashSet<String>,
+    pub trends: HashSet<String>,
+}
+
+impl KnownSlugs {
+    /// Every slug defined by any of `documents`.
+    pub fn of(documents: &[&Document]) -> Self {
+        let mut known = Self::default();
+        for doc in documents {
+            known
+                .languages
+                .extend(doc.languages.iter().map(|r| r.slug.clone()));
+            known
+                .features
+                .extend(doc.features.iter().map(|r| r.slug.clone()));
+            known
+                .industries
+                .extend(doc.industries.iter().map(|r| r.slug.clone()));
+            known
+                .use_cases
+                .extend(doc.use_cases.iter().map(|r| r.slug.clone()));
+            known
+                .requirements
+                .extend(doc.requirements.iter().map(|r| r.slug.clone()));
+            known
+                .trends
+                .extend(doc.trends.iter().map(|r| r.slug.clone()));
+        }
+        known
+    }
+}
+
+/// Collects problems while walking a document.
+struct Checker<'a> {
+    known: &'a KnownSlugs,
+    today: NaiveDate,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            location: location.into(),
+            message: message.into(),
+        });
+    }
+
+    fn slug(&mut self, at: &str, slug: &str) {
+        if let Err(err) = Slug::parse(slug) {
+            self.problem(format!("{at}.slug"), err.0);
+        }
+    }
+
+    fn text(&mut self, at: &str, field: &str, value: &str, required: bool, max: usize) {
+        if required && value.trim().is_empty() {
+            self.problem(format!("{at}.{field}"), "must not be empty");
+        }
+        let chars = value.chars().count();
+        if chars > max {
+            self.problem(
+                format!("{at}.{field}"),
+                format!("must be at most {max} characters, got {chars}"),
+            );
+        }
+    }
+
+    fn reference(&mut self, location: String, slug: &str, known: &HashSet<String>, what: &str) {
+        if !known.contains(slug) {
+            self.problem(
+                location,
+                format!(
+                    "refers to {what} \"{slug}\", which is neither in this file nor in the database"
+                ),
+            );
+        }
+    }
+
+    /// Reports slugs defined twice in one list; returns the record locations by slug.
+    fn unique<'s>(&mut self, list: &str, slugs: impl Iterator<Item = &'s str>) {
+        let mut seen = HashSet::new();
+        for slug in slugs {
+            if !seen.insert(slug) {
+                self.problem(
+                    format!("{list}[{slug}].slug"),
+                    "is used by more than one record",
+                );
+            }
+        }
+    }
+
+    fn term(&mut self, at: &str, slug: &str, name: &str, description: &str) {
+        self.slug(at, slug);
+        self.text(at, "name", name, true, MAX_NAME);
+        self.text(at, "description", description, false, MAX_TERM_DESCRIPTION);
+    }
+}
+
+/// Every problem in `doc`, in document order; empty when it can be imported.
+/// `known` must include the slugs of the database the document will be applied to.
+pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Problem> {
+    let mut c = Checker {
+        known,
+        today,
+        problems: Vec::new(),
+    };
+    if doc.format != FORMAT_NAME {
+        c.problem(
+            "format",
+            format!("must be \"{FORMAT_NAME}\", got \"{}\"", doc.format),
+        );
+    }
+    if doc.format_version != FORMAT_VERSION {
+        c.problem(
+            "format_version",
+            format!(
+                "this version of stackatlas reads format version {FORMAT_VERSION}, got {}",
+                doc.format_version
+            ),
+        );
+    }
+
+    for (list, records) in [
+        ("languages", &doc.languages),
+        ("features", &doc.features),
+        ("industries", &doc.industries),
+        ("trends", &doc.trends),
+    ] {
+        c.unique(list, records.iter().map(|r| r.slug.as_str()));
+        for r in records {
+            c.term(
+                &format!("{list}[{}]", r.slug),
+                &r.slug,
+                &r.name,
+                &r.description,
+            );
+        }
+    }
+
+    c.unique("use_cases", doc.use_cases.iter().map(|r| r.slug.as_str()));
+    for r in &doc.use_cases {
+        let at = format!("use_cases[{}]", r.slug);
+        c.term(&at, &r.slug, &r.name, &r.description);
+        c.reference(
+            format!("{at}.industry"),
+            &r.industry,
+            &c.known.industries,
+            "industry",
+        );
+    }
+
+    c.unique(
+        "requirements",
+        doc.requirements.iter().map(|r| r.slug.as_str()),
+    );
+    for r in &doc.requirements {
+        let at = format!("requirements[{}]", r.slug);
+        c.term(&at, &r.slug, &r.name, &r.description);
+        if let Err(err) = RequirementGroup::parse(&r.group) {
+            c.problem(format!("{at}.group"), err.0);
+        }
+    }
+
+    c.unique("frameworks", doc.frameworks.iter().map(|r| r.slug.as_str()));
+    for f in &doc.frameworks {
+        check_framework(&mut c, f);
+    }
+    c.problems
+}
+
+fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
+    let at = format!("frameworks[{}]", f.slug);
+    c.slug(&at, &f.slug);
+    c.text(&at, "name", &f.name, true, MAX_NAME);
+    c.text(&at, "summary", &f.summary, true, MAX_SUMMARY);
+    c.text(
+        &at,
+        "description",
+        &f.description,
+        false,
+        MAX_FRAMEWORK_DESCRIPTION,
+    );
+    c.text(&at, "license", &f.license, false, MAX_LICENSE);
+    c.text(&at, "website", &f.website, false, MAX_WEBSITE);
+    c.reference(
+        format!("{at}.language"),
+        &f.language,
+        &c.known.languages,
+        "language",
+    );
+    if let Err(err) = Kind::parse(&f.kind) {
+        c.problem(format!("{at}.kind"), err.0);
+    }
+    if let Err(err) = Ring::parse(&f.ring) {
+        c.problem(format!("{at}.ring"), err.0);
+    }
+    if !f.website.is_empty()
+        && !(f.website.starts_with("https://") || f.website.starts_with("http://"))
+    {
+        c.problem(
+            format!("{at}.website"),
+            "must be an http:// or https:// address",
+        );
+    }
+    let latest_year = i64::from(c.today.year()) + 1;
+    if let Some(year) = f.first_release
+        && !(1970..=latest_year).contains(&year)
+    {
+        c.problem(
+            format!("{at}.first_release"),
+            format!("must be a year from 1970 to {latest_year}, got {year}"),
+        );
+    }
+    if let Some(date) = &f.last_reviewed {
+        match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+            Ok(day) if day > c.today => c.problem(
+                format!("{at}.last_reviewed"),
+                format!("{date} is in the future"),
+            ),
+            Ok(_) => {}
+            Err(_) => c.problem(
+                format!("{at}.last_reviewed"),
+                format!("must be a date written YYYY-MM-DD, got \"{date}\""),
+            ),
+        }
+    }
+
+    let mut seen = HashSet::new();
+    for link in &f.requirements {
+        let link_at = format!("{at}.requirements[{}]", link.requirement);
+        if !seen.insert(link.requirement.as_str()) {
+            c.problem(link_at.clone(), "is listed more than once");
+        }
+        c.reference(
+            format!("{link_at}.requirement"),
+            &link.requirement,
+            &c.known.requirements,
+            "requirement",
+        );
+        if let Err(err) = Score::new(link.strength) {
+            c.problem(format!("{link_at}.strength"), err.0);
+        }
+        c.text(&link_at, "note", &link.note, false, MAX_NOTE);
+    }
+
+    let mut seen = HashSet::new();
+    for link in &f.industries {
+        let link_at = format!("{at}.industries[{}]", link.industry);
+        if !seen.insert(link.industry.as_str()) {
+            c.problem(link_at.clone(), "is listed more than once");
+        }
+        c.reference(
+            format!("{link_at}.industry"),
+            &link.industry,
+            &c.known.industries,
+            "industry",
+        );
+        if let Err(err) = Score::new(link.fit) {
+            c.problem(format!("{link_at}.fit"), err.0);
+        }
+        c.text(&link_at, "note", &link.note, false, MAX_NOTE);
+    }
+
+    for (field, slugs, known, what) in [
+        ("features", &f.features, &c.known.features, "feature"),
+        ("use_cases", &f.use_cases, &c.known.use_cases, "use case"),
+        ("trends", &f.trends, &c.known.trends, "trend"),
+    ] {
+        let mut seen = HashSet::new();
+        for slug in slugs {
+            let location = format!("{at}.{field}[{slug}]");
+            if !seen.insert(slug.as_str()) {
+                c.problems.push(Problem {
+                    location: location.clone(),
+                    message: "is listed more than once".into(),
+                });
+            }
+            if !known.contains(slug) {
+                c.problems.push(Problem {
+                    location,
+                    message: format!(
+                        "refers to {what} \"{slug}\", which is neither in this file nor in the database"
+                    ),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::document::{FrameworkRecord, StrengthRecord, TermRecord};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn small_document() -> Document {
+        Document {
+            languages: vec![TermRecord {
+                slug: "python".into(),
+                name: "Python".into(),
+                description: String::new(),
+            }],
+            frameworks: vec![FrameworkRecord {
+                slug: "flask".into(),
+                name: "Flask".into(),
+                language: "python".into(),
+                kind: "micro".into(),
+                license: "BSD-3-Clause".into(),
+                first_release: Some(2010),
+                website: "https://flask.palletsprojects.com/".into(),
+                ring: "adopt".into(),
+                summary: "A small Python web framework.".into(),
+                description: String::new(),
+                last_reviewed: Some("2026-11-24".into()),
+                requirements: vec![],
+                industries: vec![],
+                features: vec![],
+                use_cases: vec![],
+                trends: vec![],
+            }],
+            ..Document::default()
+        }
+    }
+
+    fn problems_of(doc: &Document) -> Vec<String> {
+        validate(doc, &KnownSlugs::of(&[doc]), today())
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_well_formed_document_has_no_problems() {
+        assert_eq!(problems_of(&small_document()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_bad_strength_names_the_framework_the_requirement_and_the_field() {
+        let mut doc = small_document();
+        doc.requirements
+            .push(crate::knowledge::document::RequirementRecord {
+                slug: "security".into(),
+                name: "Security".into(),
+                group: "capability".into(),
+                description: String::new(),
+            });
+        doc.frameworks[0].requirements.push(StrengthRecord {
+            requirement: "security".into(),
+            strength: 7,
+            note: String::new(),
+        });
+        assert_eq!(
+            problems_of(&doc),
+            [
+                "frameworks[flask].requirements[security].strength: must be a whole number from 0 to 5, got 7"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_references_and_enumerations_are_all_reported_together() {
+        let mut doc = small_document();
+        doc.frameworks[0].language = "cobol".into();
+        doc.frameworks[0].ring = "maybe".into();
+        doc.frameworks[0].features.push("teleportation".into());
+        let problems = problems_of(&doc);
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(
+            problems[0].starts_with("frameworks[flask].language: refers to language \"cobol\"")
+        );
+        assert!(problems[1].starts_with("frameworks[flask].ring: \"maybe\" is not a radar ring"));
+        assert!(
+            problems[2].starts_with("frameworks[flask].features[teleportation]: refers to feature")
+        );
+    }
+
+    #[test]
+    fn duplicate_slugs_and_bad_slugs_are_reported() {
+        let mut doc = small_document();
+        let copy = doc.frameworks[0].clone();
+        doc.frameworks.push(copy);
+        doc.languages[0].slug = "Py thon".into();
+        let problems = problems_of(&doc);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p == "frameworks[flask].slug: is used by more than one record")
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("languages[Py thon].slug:"))
+        );
+    }
+
+    #[test]
+    fn dates_in_the_future_or_badly_written_are_refused() {
+        let mut doc = small_document();
+        doc.frameworks[0].last_reviewed = Some("2030-01-01".into());
+        assert_eq!(
+            problems_of(&doc),
+            ["frameworks[flask].last_reviewed: 2030-01-01 is in the future"]
+        );
+        doc.frameworks[0].last_reviewed = Some("24/11/2026".into());
+        assert!(problems_of(&doc)[0].contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn a_wrong_format_marker_is_refused() {
+        let mut doc = small_document();
+        doc.format = "something-else".into();
+        doc.format_version = 9;
+        assert_eq!(problems_of(&doc).len(), 2);
+    }
+
+    #[test]
+    fn a_type_error_in_json_names_the_path_to_the_value() {
+        let json = r#"{"format":"stackatlas-knowledge","format_version":1,
+            "frameworks":[{"slug":"x","name":"X","language":"go","kind":"micro","ring":"adopt",
+            "summary":"s","requirements":[{"requirement":"security","strength":"high"}]}]}"#;
+        let problem = parse(json).unwrap_err();
+        assert_eq!(problem.location, "frameworks[0].requirements[0].strength");
+        assert!(
+            problem.message.contains("invalid type"),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_is_refused_rather_than_silently_dropped() {
+        let json = r#"{"format":"stackatlas-knowledge","format_version":1,"langauges":[]}"#;
+        let problem = parse(json).unwrap_err();
+        assert!(
+            problem.message.contains("unknown field `langauges`"),
+            "{}",
+            problem.message
+        );
+    }
+}

@@ -1,0 +1,10 @@
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod knowledge;
+pub mod markdown;
+pub mod routes;
+pub mod search;
+pub mod startup;

@@ -1,0 +1,395 @@
+//! `/frameworks` (the catalogue, filtered and searched) and `/frameworks/{slug}` (one framework).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+use super::{kind_label, ring_label};
+use crate::db::{self, catalogue::LanguageOption, frameworks::FrameworkSummary};
+use crate::domain::{Kind, RequirementGroup, Ring, Score};
+use crate::error::{AppError, Result};
+use crate::markdown::to_safe_html;
+use crate::search::fts_query;
+
+/// Longest search text accepted; real searches are a few words.
+const MAX_QUERY_CHARS: usize = 200;
+
+/// The catalogue's query string. Every value is optional and an empty value means "any".
+#[derive(Debug, Default, Deserialize)]
+pub struct IndexQuery {
+    pub q: Option<String>,
+    pub language: Option<String>,
+    pub kind: Option<String>,
+    pub ring: Option<String>,
+    pub sort: Option<String>,
+}
+
+/// The orders the catalogue can be listed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Name,
+    Newest,
+    Oldest,
+    Ring,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [
+        Sort::Relevance,
+        Sort::Name,
+        Sort::Newest,
+        Sort::Oldest,
+        Sort::Ring,
+    ];
+
+    fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Name => "name",
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+            Sort::Ring => "ring",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Relevance => "Best match",
+            Sort::Name => "Name",
+            Sort::Newest => "Newest first",
+            Sort::Oldest => "Oldest first",
+            Sort::Ring => "Radar ring",
+        }
+    }
+}
+
+/// Puts search results in the chosen order. Relevance keeps the order they came in.
+fn sort_frameworks(frameworks: &mut [FrameworkSummary], sort: Sort) {
+    let by_name = |a: &FrameworkSummary, b: &FrameworkSummary| {
+        a.name.to_lowercase().cmp(&b.name.to_lowercase())
+    };
+    match sort {
+        Sort::Relevance => {}
+        Sort::Name => frameworks.sort_by(by_name),
+        // Unknown years sort last either way.
+        Sort::Newest => frameworks.sort_by(|a, b| {
+            b.first_release
+                .unwrap_or(i64::MIN)
+                .cmp(&a.first_release.unwrap_or(i64::MIN))
+                .then_with(|| by_name(a, b))
+        }),
+        Sort::Oldest => frameworks.sort_by(|a, b| {
+            a.first_release
+                .unwrap_or(i64::MAX)
+                .cmp(&b.first_release.unwrap_or(i64::MAX))
+                .then_with(|| by_name(a, b))
+        }),
+        Sort::Ring => frameworks.sort_by(|a, b| {
+            let ring = |f: &FrameworkSummary| Ring::parse(&f.ring).ok();
+            ring(a).cmp(&ring(b)).then_with(|| by_name(a, b))
+        }),
+    }
+}
+
+/// A value from the query string, with empty meaning "not given".
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A parameter that could not be used, shown above the form.
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+pub struct Row {
+    pub slug: String,
+    pub name: String,
+    pub language: String,
+    pub kind: &'static str,
+    pub ring: String,
+    pub ring_label: &'static str,
+    pub summary: String,
+    pub first_release: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "frameworks/index.html")]
+pub struct IndexPage {
+    pub q: String,
+    pub language: String,
+    pub kind: String,
+    pub ring: String,
+    pub sort: Sort,
+    pub languages: Vec<LanguageOption>,
+    pub kinds: &'static [Kind],
+    pub rings: &'static [Ring],
+    pub sorts: [Sort; 5],
+    pub errors: Vec<FieldError>,
+    pub rows: Vec<Row>,
+    pub filtered: bool,
+}
+
+#[get("/frameworks")]
+pub async fn index(
+    pool: web::Data<SqlitePool>,
+    query: web::Query<IndexQuery>,
+) -> Result<HttpResponse> {
+    let languages = db::catalogue::languages(&pool).await?;
+    let mut errors = Vec::new();
+    let mut filter = db::frameworks::Filter::default();
+
+    if let Some(language) = given(&query.language) {
+        if languages.iter().any(|l| l.slug == language) {
+            filter.language = Some(language.to_owned());
+        } else {
+            errors.push(FieldError {
+                field: "language",
+                message: format!("there is no language \"{language}\" in the knowledge base"),
+            });
+        }
+    }
+    if let Some(kind) = given(&query.kind) {
+        match Kind::parse(kind) {
+            Ok(kind) => filter.kind = Some(kind.as_str().to_owned()),
+            Err(err) => errors.push(FieldError {
+                field: "kind",
+                message: err.0,
+            }),
+        }
+    }
+    if let Some(ring) = given(&query.ring) {
+        match Ring::parse(ring) {
+            Ok(ring) => filter.ring = Some(ring.as_str().to_owned()),
+            Err(err) => errors.push(FieldError {
+                field: "ring",
+                message: err.0,
+            }),
+        }
+    }
+    let q = given(&query.q).unwrap_or_default();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        errors.push(FieldError {
+            field: "q",
+            message: format!("search text must be at most {MAX_QUERY_CHARS} characters"),
+        });
+    }
+    let search = fts_query(q);
+    let sort = match given(&query.sort) {
+        None if search.is_some() => Sort::Relevance,
+        None => Sort::Name,
+        Some(value) => Sort::parse(value).unwrap_or_else(|| {
+            errors.push(FieldError {
+                field: "sort",
+                message: format!(
+                    "\"{value}\" is not a sort order; expected one of: {}",
+                    Sort::ALL.map(Sort::as_str).join(", ")
+                ),
+            });
+            Sort::Name
+        }),
+    };
+
+    let mut frameworks = if !errors.is_empty() {
+        Vec::new()
+    } else if let Some(search) = &search {
+        db::frameworks::search(&pool, search, &filter).await?
+    } else {
+        db::frameworks::list(&pool, &filter).await?
+    };
+    // Without search text there is no relevance to keep; fall back to names.
+    sort_frameworks(
+        &mut frameworks,
+        if search.is_none() && sort == Sort::Relevance {
+            Sort::Name
+        } else {
+            sort
+        },
+    );
+
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let page = IndexPage {
+        q: q.to_owned(),
+        language: query.language.clone().unwrap_or_default(),
+        kind: query.kind.clone().unwrap_or_default(),
+        ring: query.ring.clone().unwrap_or_default(),
+        sort,
+        languages,
+        kinds: Kind::ALL,
+        rings: Ring::ALL,
+        sorts: Sort::ALL,
+        filtered: !q.is_empty()
+            || filter.language.is_some()
+            || filter.kind.is_some()
+            || filter.ring.is_some(),
+        errors,
+        rows: frameworks
+            .into_iter()
+            .map(|f| Row {
+                kind: kind_label(&f.kind),
+                ring_label: ring_label(&f.ring),
+                slug: f.slug,
+                name: f.name,
+                language: f.language_name,
+                ring: f.ring,
+                summary: f.summary,
+                first_release: f.first_release,
+            })
+            .collect(),
+    };
+    super::html(status, &page)
+}
+
+pub struct StrengthRow {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub score: Score,
+    pub note: String,
+}
+
+pub struct StrengthGroup {
+    pub label: &'static str,
+    pub rows: Vec<StrengthRow>,
+}
+
+pub struct FitRow {
+    pub slug: String,
+    pub name: String,
+    pub score: Score,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "frameworks/show.html")]
+pub struct ShowPage {
+    pub framework: db::frameworks::Framework,
+    pub kind: &'static str,
+    pub ring_label: &'static str,
+    pub ring_advice: &'static str,
+    pub description_html: String,
+    pub strength_groups: Vec<StrengthGroup>,
+    pub fits: Vec<FitRow>,
+    pub features: Vec<db::frameworks::Linked>,
+    pub use_cases: Vec<db::frameworks::UseCase>,
+    pub trends: Vec<db::frameworks::Linked>,
+}
+
+#[get("/frameworks/{slug}")]
+pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Result<HttpResponse> {
+    let framework = db::frameworks::find(&pool, &slug)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let strengths = db::frameworks::strengths(&pool, &slug).await?;
+    let mut strength_groups: Vec<StrengthGroup> = Vec::new();
+    for s in strengths {
+        let label = RequirementGroup::parse(&s.requirement_group)
+            .map(RequirementGroup::label)
+            .unwrap_or("Other");
+        let row = StrengthRow {
+            slug: s.requirement_slug,
+            name: s.requirement_name,
+            description: s.requirement_description,
+            score: Score::clamped(s.strength),
+            note: s.note,
+        };
+        match strength_groups.last_mut() {
+            Some(group) if group.label == label => group.rows.push(row),
+            _ => strength_groups.push(StrengthGroup {
+                label,
+                rows: vec![row],
+            }),
+        }
+    }
+    let fits = db::frameworks::fits(&pool, &slug)
+        .await?
+        .into_iter()
+        .map(|f| FitRow {
+            slug: f.industry_slug,
+            name: f.industry_name,
+            score: Score::clamped(f.fit),
+            note: f.note,
+        })
+        .collect();
+    let ring = Ring::parse(&framework.ring).ok();
+    let page = ShowPage {
+        kind: kind_label(&framework.kind),
+        ring_label: ring_label(&framework.ring),
+        ring_advice: ring.map(Ring::advice).unwrap_or_default(),
+        description_html: to_safe_html(&framework.description),
+        strength_groups,
+        fits,
+        features: db::frameworks::features(&pool, &slug).await?,
+        use_cases: db::frameworks::use_cases(&pool, &slug).await?,
+        trends: db::frameworks::trends(&pool, &slug).await?,
+        framework,
+    };
+    super::html(StatusCode::OK, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(name: &str, year: Option<i64>, ring: &str) -> FrameworkSummary {
+        FrameworkSummary {
+            slug: name.to_lowercase(),
+            name: name.into(),
+            language_slug: String::new(),
+            language_name: String::new(),
+            kind: "micro".into(),
+            ring: ring.into(),
+            summary: String::new(),
+            first_release: year,
+            last_reviewed: None,
+        }
+    }
+
+    fn names(list: &[FrameworkSummary]) -> Vec<&str> {
+        list.iter().map(|f| f.name.as_str()).collect()
+    }
+
+    #[test]
+    fn newest_first_puts_unknown_years_last() {
+        let mut list = vec![
+            summary("Old", Some(2005), "adopt"),
+            summary("Unknown", None, "adopt"),
+            summary("New", Some(2021), "adopt"),
+        ];
+        sort_frameworks(&mut list, Sort::Newest);
+        assert_eq!(names(&list), ["New", "Old", "Unknown"]);
+        sort_frameworks(&mut list, Sort::Oldest);
+        assert_eq!(names(&list), ["Old", "New", "Unknown"]);
+    }
+
+    #[test]
+    fn ring_order_goes_from_adopt_to_hold_then_by_name() {
+        let mut list = vec![
+            summary("b", None, "hold"),
+            summary("C", None, "adopt"),
+            summary("a", None, "adopt"),
+            summary("d", None, "assess"),
+        ];
+        sort_frameworks(&mut list, Sort::Ring);
+        assert_eq!(names(&list), ["a", "C", "d", "b"]);
+    }
+
+    #[test]
+    fn every_sort_parses_from_its_own_name() {
+        for sort in Sort::ALL {
+            assert_eq!(Sort::parse(sort.as_str()), Some(sort));
+        }
+        assert_eq!(Sort::parse("popularity"), None);
+    }
+}

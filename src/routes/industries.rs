@@ -1,0 +1,106 @@
+//! `/industries` and `/industries/{slug}`: which frameworks fit an industry best, and why.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use sqlx::SqlitePool;
+
+use super::ring_label;
+use crate::db::{self, catalogue::Industry};
+use crate::domain::Score;
+use crate::error::{AppError, Result};
+
+#[derive(Template)]
+#[template(path = "industries/index.html")]
+pub struct IndexPage {
+    pub industries: Vec<Industry>,
+}
+
+#[get("/industries")]
+pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
+    let page = IndexPage {
+        industries: db::catalogue::industries(&pool).await?,
+    };
+    super::html(StatusCode::OK, &page)
+}
+
+pub struct FitRow {
+    pub slug: String,
+    pub name: String,
+    pub language: String,
+    pub ring: String,
+    pub ring_label: &'static str,
+    pub score: Score,
+    pub note: String,
+}
+
+pub struct FrameworkLink {
+    pub slug: String,
+    pub name: String,
+}
+
+pub struct UseCaseRow {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub frameworks: Vec<FrameworkLink>,
+}
+
+#[derive(Template)]
+#[template(path = "industries/show.html")]
+pub struct ShowPage {
+    pub industry: Industry,
+    /// Fit 4–5: the frameworks to suggest.
+    pub best: Vec<FitRow>,
+    /// Fit 0–3, still shown so the reader sees the whole picture.
+    pub others: Vec<FitRow>,
+    pub use_cases: Vec<UseCaseRow>,
+}
+
+/// Fits from this score up are presented as the industry's best choices.
+const STRONG_FIT: u8 = 4;
+
+#[get("/industries/{slug}")]
+pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Result<HttpResponse> {
+    let industry = db::catalogue::industry(&pool, &slug)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let (best, others) = db::catalogue::industry_fits(&pool, &slug)
+        .await?
+        .into_iter()
+        .map(|f| FitRow {
+            ring_label: ring_label(&f.ring),
+            slug: f.framework_slug,
+            name: f.framework_name,
+            language: f.language_name,
+            ring: f.ring,
+            score: Score::clamped(f.fit),
+            note: f.note,
+        })
+        .partition(|row| row.score.value() >= STRONG_FIT);
+    let attachments = db::catalogue::industry_use_case_frameworks(&pool, &slug).await?;
+    let use_cases = db::catalogue::industry_use_cases(&pool, &slug)
+        .await?
+        .into_iter()
+        .map(|u| UseCaseRow {
+            frameworks: attachments
+                .iter()
+                .filter(|a| a.owner_slug == u.slug)
+                .map(|a| FrameworkLink {
+                    slug: a.framework_slug.clone(),
+                    name: a.framework_name.clone(),
+                })
+                .collect(),
+            slug: u.slug,
+            name: u.name,
+            description: u.description,
+        })
+        .collect();
+    let page = ShowPage {
+        industry,
+        best,
+        others,
+        use_cases,
+    };
+    super::html(StatusCode::OK, &page)
+}

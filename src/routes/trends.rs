@@ -1,0 +1,80 @@
+//! `/trends`: where the backend world is heading, and where each framework stands on the radar.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use sqlx::SqlitePool;
+
+use super::industries::FrameworkLink;
+use crate::db;
+use crate::domain::{Kind, Ring};
+use crate::error::Result;
+
+pub struct TrendCard {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub frameworks: Vec<FrameworkLink>,
+}
+
+/// One ring of the radar: its frameworks, split by kind (the radar's quadrants).
+pub struct RingRow {
+    pub ring: Ring,
+    pub cells: Vec<Vec<FrameworkLink>>,
+}
+
+#[derive(Template)]
+#[template(path = "trends.html")]
+pub struct TrendsPage {
+    pub trends: Vec<TrendCard>,
+    pub kinds: &'static [Kind],
+    pub rings: Vec<RingRow>,
+}
+
+#[get("/trends")]
+pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
+    let attachments = db::catalogue::trend_frameworks(&pool).await?;
+    let trends = db::catalogue::trends(&pool)
+        .await?
+        .into_iter()
+        .map(|t| TrendCard {
+            frameworks: attachments
+                .iter()
+                .filter(|a| a.owner_slug == t.slug)
+                .map(|a| FrameworkLink {
+                    slug: a.framework_slug.clone(),
+                    name: a.framework_name.clone(),
+                })
+                .collect(),
+            slug: t.slug,
+            name: t.name,
+            description: t.description,
+        })
+        .collect();
+    let frameworks = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
+    let rings = Ring::ALL
+        .iter()
+        .map(|ring| RingRow {
+            ring: *ring,
+            cells: Kind::ALL
+                .iter()
+                .map(|kind| {
+                    frameworks
+                        .iter()
+                        .filter(|f| f.ring == ring.as_str() && f.kind == kind.as_str())
+                        .map(|f| FrameworkLink {
+                            slug: f.slug.clone(),
+                            name: f.name.clone(),
+                        })
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect();
+    let page = TrendsPage {
+        trends,
+        kinds: Kind::ALL,
+        rings,
+    };
+    super::html(StatusCode::OK, &page)
+}

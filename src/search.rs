@@ -1,0 +1,51 @@
+//! Turning what a user typed into a safe SQLite FTS5 query.
+
+/// At most this many words are searched for; more only slows the query down.
+const MAX_TERMS: usize = 16;
+
+/// Builds an FTS5 query matching documents that contain every word of `input`, each also as a
+/// prefix ("auth" finds "authentication"). Every word is quoted, so FTS syntax in user input
+/// (quotes, `*`, `NEAR`, `AND`, column filters, parentheses) is searched for as text and can
+/// never make the query fail. Returns `None` when the input has no searchable word.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(MAX_TERMS)
+        .map(|word| format!("\"{}\"*", word.to_lowercase()))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_word_becomes_a_quoted_prefix_term() {
+        assert_eq!(
+            fts_query("Real-time chat").as_deref(),
+            Some(r#""real"* "time"* "chat"*"#)
+        );
+    }
+
+    #[test]
+    fn fts_syntax_in_input_is_treated_as_text() {
+        assert_eq!(
+            fts_query(r#"a NEAR(b "c" * OR) col:d"#).as_deref(),
+            Some(r#""a"* "near"* "b"* "c"* "or"* "col"* "d"*"#)
+        );
+    }
+
+    #[test]
+    fn input_without_words_searches_nothing() {
+        assert_eq!(fts_query(""), None);
+        assert_eq!(fts_query(" \"*()^- "), None);
+    }
+
+    #[test]
+    fn very_long_input_is_cut_to_a_bounded_number_of_terms() {
+        let query = fts_query(&"word ".repeat(1000)).unwrap();
+        assert_eq!(query.matches('*').count(), MAX_TERMS);
+    }
+}

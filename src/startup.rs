@@ -1,0 +1,88 @@
+//! Building and running the web application: every route, middleware and shared state.
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, NormalizePath, TrailingSlash};
+use actix_web::{App, HttpServer, web};
+use sqlx::SqlitePool;
+use tracing_actix_web::TracingLogger;
+
+use crate::error::AppError;
+use crate::routes::{assets, frameworks, health, home, industries, trends};
+
+/// Security headers sent with every response. The pages use no inline script or style, so the
+/// content security policy can forbid both.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ))
+}
+
+/// Registers every route of the application.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(home::index)
+        .service(frameworks::index)
+        .service(frameworks::show)
+        .service(industries::index)
+        .service(industries::show)
+        .service(trends::index)
+        .service(health::healthz)
+        .service(assets::show);
+}
+
+/// A server bound to its address, not yet running.
+pub struct Application {
+    server: Server,
+    addr: SocketAddr,
+}
+
+impl Application {
+    /// Binds `addr` (port 0 picks a free port) and prepares the server on `pool`, which must
+    /// already be migrated.
+    pub fn build(pool: SqlitePool, addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        let pool = web::Data::new(pool);
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(security_headers())
+                .wrap(NormalizePath::new(TrailingSlash::Trim))
+                .wrap(TracingLogger::default())
+                .app_data(pool.clone())
+                .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                    AppError::bad_request("query string", err.to_string()).into()
+                }))
+                .configure(routes)
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(AppError::not_found())
+                }))
+        })
+        // actix-web stops on SIGINT and SIGTERM by itself, letting requests in flight finish.
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+        Ok(Self { server, addr })
+    }
+
+    /// The address actually bound (useful when asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until the process is told to stop, then finishes requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
