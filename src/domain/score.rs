@@ -30,7 +30,7 @@ impl Score {
 
     /// Share of the full scale, 0–100, for drawing bars.
     pub fn percent(self) -> u8 {
-        self.0 * 100 / Self::MAX
+        (u16::from(self.0) * 100 / u16::from(Self::MAX)) as u8
     }
 
     /// The scale's words, shown beside bars and read out by screen readers.

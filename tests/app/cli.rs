@@ -1,0 +1,258 @@
+//! The `stackatlas` binary: serve, migrate, export, import.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use stackatlas::knowledge::document::Document;
+use stackatlas::knowledge::validate;
+use tempfile::TempDir;
+
+use crate::helpers::{binary, seed_document};
+
+/// Runs the binary in `dir` (so no stray `.env` is read) against the database `db`.
+fn run(dir: &Path, db: &str, args: &[&str]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env("DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+fn database_in(dir: &TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("kb.db").display())
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn export(dir: &Path, db: &str) -> Document {
+    let output = run(dir, db, &["export"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    validate::parse(&stdout(&output)).expect("export writes a valid document")
+}
+
+fn write_document(dir: &Path, name: &str, document: &Document) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, document.to_json()).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn migrate_creates_the_database_with_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("nested/folder/kb.db").display());
+    let output = run(dir.path(), &db, &["migrate"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.path().join("nested/folder/kb.db").exists());
+    // Running it again is harmless.
+    assert!(run(dir.path(), &db, &["migrate"]).status.success());
+}
+
+#[test]
+fn export_of_a_new_database_is_an_empty_document_on_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = export(dir.path(), &database_in(&dir));
+    assert_eq!(document, Document::default());
+}
+
+#[test]
+fn import_applies_a_document_and_export_gives_it_back_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(&dir);
+    let file = write_document(dir.path(), "seed.json", &seed_document());
+    let output = run(dir.path(), &db, &["import", &file]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = stdout(&output);
+    let frameworks = seed_document().frameworks.len();
+    assert!(
+        report.contains(&format!("frameworks: {frameworks} created, 0 updated, 0 unchanged")),
+        "{report}"
+    );
+    assert!(report.contains("created framework django"), "{report}");
+
+    // Export to a file gives the same bytes as the imported document.
+    let exported = dir.path().join("out.json");
+    let output = run(dir.path(), &db, &["export", exported.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(&exported).unwrap(),
+        std::fs::read_to_string(&file).unwrap()
+    );
+
+    // Importing the same document again changes nothing.
+    let again = run(dir.path(), &db, &["import", &file]);
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("nothing to change"), "{}", stdout(&again));
+}
+
+#[test]
+fn a_dry_run_reports_what_would_change_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(&dir);
+    let file = write_document(dir.path(), "seed.json", &seed_document());
+    let output = run(dir.path(), &db, &["import", &file, "--dry-run"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(report.contains("would create framework django"), "{report}");
+    assert!(report.trim_end().ends_with("dry run: nothing was changed"), "{report}");
+    assert_eq!(export(dir.path(), &db), Document::default());
+}
+
+#[test]
+fn a_bad_document_is_refused_whole_with_each_record_and_field_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(&dir);
+    let seed = seed_document();
+    let file = write_document(dir.path(), "seed.json", &seed);
+    assert!(run(dir.path(), &db, &["import", &file]).status.success());
+
+    // A valid change mixed with two invalid ones.
+    let mut edited = seed.clone();
+    edited.frameworks[0].summary = "A changed summary that must not be applied.".into();
+    let django = edited.frameworks.iter_mut().find(|f| f.slug == "django").unwrap();
+    let security = django.requirements.iter_mut().find(|r| r.requirement == "security").unwrap();
+    security.strength = 9;
+    django.ring = "forever".into();
+    let bad = write_document(dir.path(), "bad.json", &edited);
+    let output = run(dir.path(), &db, &["import", &bad]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("frameworks[django].requirements[security].strength: must be a whole number from 0 to 5, got 9"),
+        "{message}"
+    );
+    assert!(message.contains("frameworks[django].ring:"), "{message}");
+    assert!(message.contains("nothing was changed"), "{message}");
+    assert_eq!(export(dir.path(), &db), seed, "nothing may be half-applied");
+}
+
+#[test]
+fn malformed_json_is_refused_with_the_path_to_the_bad_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(&dir);
+    let path = dir.path().join("broken.json");
+    std::fs::write(
+        &path,
+        r#"{"format":"stackatlas-knowledge","format_version":1,"languages":[{"slug":"go","name":7}]}"#,
+    )
+    .unwrap();
+    let output = run(dir.path(), &db, &["import", path.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("languages[0].name"), "{}", stderr(&output));
+
+    let output = run(dir.path(), &db, &["import", "does-not-exist.json"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("cannot read does-not-exist.json"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_bad_address_in_the_environment_is_named_at_startup() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(binary())
+        .current_dir(dir.path())
+        .env("DATABASE_URL", database_in(&dir))
+        .env("STACKATLAS_ADDR", "not-an-address")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("STACKATLAS_ADDR"), "{}", stderr(&output));
+}
+
+/// A `stackatlas serve` process, killed if a test fails before stopping it.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+/// Starts `stackatlas` with `args` in `dir` and waits for the line that gives its URL.
+fn start_server(dir: &Path, envs: &[(&str, &str)], args: &[&str]) -> (Server, String) {
+    let mut child = Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .envs(envs.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(url) = line.split("listening on ").nth(1) {
+                let _ = sender.send(url.trim().to_owned());
+            }
+        }
+    });
+    let url = receiver
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server logs the URL it listens on");
+    (Server(child), url)
+}
+
+#[tokio::test]
+async fn serve_seeds_an_empty_database_logs_its_url_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    // The database comes from .env in the working directory.
+    let mut env_file = std::fs::File::create(dir.path().join(".env")).unwrap();
+    writeln!(env_file, "DATABASE_URL=sqlite://data/from-dotenv.db").unwrap();
+    let (mut server, url) = start_server(dir.path(), &[], &["serve", "--addr", "127.0.0.1:0"]);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+
+    let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+    let page = reqwest::get(format!("{url}/frameworks/django")).await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK, "the seed was loaded");
+    assert!(dir.path().join("data/from-dotenv.db").exists());
+
+    let pid = server.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "graceful shutdown exits successfully: {status}");
+}
+
+#[tokio::test]
+async fn serving_an_existing_knowledge_base_does_not_seed_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(&dir);
+    let mut small = Document::default();
+    small.languages.push(stackatlas::knowledge::document::TermRecord {
+        slug: "go".into(),
+        name: "Go".into(),
+        description: String::new(),
+    });
+    let file = write_document(dir.path(), "small.json", &small);
+    assert!(run(dir.path(), &db, &["import", &file]).status.success());
+
+    // With no subcommand the binary serves, on STACKATLAS_ADDR.
+    let (server, url) = start_server(
+        dir.path(),
+        &[("DATABASE_URL", &db), ("STACKATLAS_ADDR", "127.0.0.1:0")],
+        &[],
+    );
+    let page = reqwest::get(format!("{url}/frameworks")).await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    drop(server);
+    assert_eq!(export(dir.path(), &db), small);
+}

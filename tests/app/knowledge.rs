@@ -1,0 +1,125 @@
+//! The knowledge base as a whole: the seed, import and export through the library.
+
+use stackatlas::db;
+use stackatlas::knowledge::document::Document;
+use stackatlas::knowledge::import::{ImportError, import};
+use stackatlas::knowledge::seed::{SEED_JSON, seed_if_empty};
+
+use crate::helpers::{seed_document, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn export_then_import_into_an_empty_database_then_export_gives_the_same_document() {
+    let app = spawn_app().await;
+    let first = db::knowledge::load_document(&app.pool).await.unwrap();
+    assert_eq!(first.to_json(), SEED_JSON, "the seed is stored exactly as shipped");
+
+    let empty = spawn_app_with(None).await;
+    import(&empty.pool, &first, false, "test").await.unwrap();
+    let second = db::knowledge::load_document(&empty.pool).await.unwrap();
+    assert_eq!(second.to_json(), first.to_json());
+}
+
+#[tokio::test]
+async fn the_seed_is_loaded_only_into_an_empty_knowledge_base() {
+    let app = spawn_app_with(None).await;
+    let report = seed_if_empty(&app.pool).await.unwrap().expect("an empty base is seeded");
+    assert_eq!(report.created(), count_records(&seed_document()));
+    assert!(seed_if_empty(&app.pool).await.unwrap().is_none(), "seeded twice");
+    let audit_entries = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM audit_log"#)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audit_entries as usize, count_records(&seed_document()));
+}
+
+fn count_records(doc: &Document) -> usize {
+    doc.languages.len()
+        + doc.features.len()
+        + doc.industries.len()
+        + doc.use_cases.len()
+        + doc.requirements.len()
+        + doc.trends.len()
+        + doc.frameworks.len()
+}
+
+#[tokio::test]
+async fn an_import_updates_only_what_changed_bumps_versions_and_records_history() {
+    let app = spawn_app().await;
+    let mut doc = seed_document();
+    let flask = doc.frameworks.iter_mut().find(|f| f.slug == "flask").unwrap();
+    let link = flask.requirements.iter_mut().find(|r| r.requirement == "scalability").unwrap();
+    link.strength = (link.strength + 1) % 6;
+    link.note = "Re-rated after load tests.".into();
+
+    let report = import(&app.pool, &doc, false, "test").await.unwrap();
+    assert_eq!(report.created(), 0);
+    assert_eq!(report.updated(), 1);
+    let frameworks = report.entities.iter().find(|e| e.entity == "framework").unwrap();
+    assert_eq!(frameworks.updated, [("flask".to_owned(), vec!["requirements".to_owned()])]);
+
+    let version = sqlx::query_scalar!("SELECT version FROM frameworks WHERE slug = 'flask'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(version, 2);
+    let entry = sqlx::query!(
+        "SELECT actor, action, before, after FROM audit_log
+         WHERE entity = 'framework' AND entity_slug = 'flask' ORDER BY id DESC LIMIT 1"
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(entry.action, "update");
+    assert_eq!(entry.actor, "test");
+    assert!(entry.before.unwrap().contains("\"scalability\""));
+    assert!(entry.after.unwrap().contains("Re-rated after load tests."));
+    let stored = db::knowledge::load_document(&app.pool).await.unwrap();
+    assert_eq!(stored, doc);
+}
+
+#[tokio::test]
+async fn a_document_with_problems_changes_nothing_and_reports_every_problem() {
+    let app = spawn_app().await;
+    let before = db::knowledge::load_document(&app.pool).await.unwrap();
+    let mut doc = seed_document();
+    doc.frameworks[0].name = "Renamed".into();
+    doc.frameworks[1].industries[0].fit = -1;
+    doc.use_cases[0].industry = "atlantis".into();
+    let err = import(&app.pool, &doc, false, "test").await.unwrap_err();
+    let ImportError::Invalid(problems) = err else {
+        panic!("expected validation problems, got {err}");
+    };
+    let locations: Vec<&str> = problems.iter().map(|p| p.location.as_str()).collect();
+    assert_eq!(locations.len(), 2, "{locations:?}");
+    assert!(locations.iter().any(|l| l.starts_with("use_cases[") && l.ends_with("].industry")));
+    assert!(locations.iter().any(|l| l.ends_with(".fit")));
+    assert_eq!(db::knowledge::load_document(&app.pool).await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn the_audit_log_cannot_be_rewritten() {
+    let app = spawn_app().await;
+    let update = sqlx::query!("UPDATE audit_log SET actor = 'someone else'")
+        .execute(&app.pool)
+        .await;
+    assert!(update.is_err());
+    let delete = sqlx::query!("DELETE FROM audit_log").execute(&app.pool).await;
+    assert!(delete.is_err());
+}
+
+#[tokio::test]
+async fn the_schema_refuses_out_of_range_strengths_and_bad_slugs() {
+    let app = spawn_app().await;
+    let strength = sqlx::query!("UPDATE framework_requirements SET strength = 6")
+        .execute(&app.pool)
+        .await;
+    assert!(strength.is_err());
+    let slug = sqlx::query!("UPDATE frameworks SET slug = 'Bad Slug' WHERE slug = 'django'")
+        .execute(&app.pool)
+        .await;
+    assert!(slug.is_err());
+    let ring = sqlx::query!("UPDATE frameworks SET ring = 'someday' WHERE slug = 'django'")
+        .execute(&app.pool)
+        .await;
+    assert!(ring.is_err());
+}

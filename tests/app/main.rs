@@ -1,0 +1,8 @@
+//! Integration tests: each starts the real server on a random port with its own fresh
+//! database and talks HTTP to it, or runs the real binary.
+
+mod catalogue;
+mod cli;
+mod errors;
+mod helpers;
+mod knowledge;
