@@ -73,17 +73,29 @@ mod tests {
     #[test]
     fn the_seed_is_valid_and_stored_in_canonical_order() {
         let doc = seed();
-        let problems = validate(&doc, &KnownSlugs::of(&[&doc]), chrono::Utc::now().date_naive());
+        let problems = validate(
+            &doc,
+            &KnownSlugs::of(&[&doc]),
+            chrono::Utc::now().date_naive(),
+        );
         assert!(problems.is_empty(), "{problems:#?}");
         let mut sorted = doc.clone();
         sorted.sort();
-        assert_eq!(sorted.to_json(), SEED_JSON, "run the seed through export to sort it");
+        assert_eq!(
+            sorted.to_json(),
+            SEED_JSON,
+            "run the seed through export to sort it"
+        );
     }
 
     #[test]
     fn the_seed_is_as_large_as_the_product_promises() {
         let doc = seed();
-        assert!(doc.frameworks.len() >= 25, "{} frameworks", doc.frameworks.len());
+        assert!(
+            doc.frameworks.len() >= 25,
+            "{} frameworks",
+            doc.frameworks.len()
+        );
         assert!(doc.industries.len() >= 12);
         assert!(doc.use_cases.len() >= 25);
         assert!(doc.requirements.len() >= 18);
@@ -105,17 +117,39 @@ mod tests {
             assert_eq!(f.requirements.len(), doc.requirements.len(), "{}", f.slug);
             assert_eq!(f.industries.len(), doc.industries.len(), "{}", f.slug);
             for r in &f.requirements {
-                assert!(!r.note.trim().is_empty(), "{} {} has no note", f.slug, r.requirement);
+                assert!(
+                    !r.note.trim().is_empty(),
+                    "{} {} has no note",
+                    f.slug,
+                    r.requirement
+                );
             }
             for i in &f.industries {
-                assert!(!i.note.trim().is_empty(), "{} {} has no note", f.slug, i.industry);
+                assert!(
+                    !i.note.trim().is_empty(),
+                    "{} {} has no note",
+                    f.slug,
+                    i.industry
+                );
             }
             assert!(!f.features.is_empty(), "{} has no features", f.slug);
             assert!(!f.use_cases.is_empty(), "{} has no use cases", f.slug);
             assert!(!f.trends.is_empty(), "{} has no trends", f.slug);
-            assert!(!f.description.trim().is_empty(), "{} has no description", f.slug);
-            assert!(f.website.starts_with("https://"), "{} has no website", f.slug);
-            assert!(!f.license.is_empty() && f.first_release.is_some(), "{}", f.slug);
+            assert!(
+                !f.description.trim().is_empty(),
+                "{} has no description",
+                f.slug
+            );
+            assert!(
+                f.website.starts_with("https://"),
+                "{} has no website",
+                f.slug
+            );
+            assert!(
+                !f.license.is_empty() && f.first_release.is_some(),
+                "{}",
+                f.slug
+            );
             assert!(f.last_reviewed.is_some(), "{}", f.slug);
         }
     }
@@ -131,7 +165,10 @@ mod tests {
             assert!(strength(f, "scalability") >= 4, "{slug}");
             assert_eq!(strength(f, "full-stack-javascript"), 5, "{slug}");
             for use_case in ["food-delivery", "ride-sharing"] {
-                assert!(f.use_cases.iter().any(|u| u == use_case), "{slug} {use_case}");
+                assert!(
+                    f.use_cases.iter().any(|u| u == use_case),
+                    "{slug} {use_case}"
+                );
             }
         }
         // Laravel for apps needing frequent updates and new features; secure and scalable.
@@ -139,7 +176,10 @@ mod tests {
         assert_eq!(strength(laravel, "frequent-feature-updates"), 5);
         assert!(strength(laravel, "security") >= 4 && strength(laravel, "scalability") >= 4);
         // Remix: one JavaScript framework front to back.
-        assert_eq!(strength(framework(&doc, "remix"), "full-stack-javascript"), 5);
+        assert_eq!(
+            strength(framework(&doc, "remix"), "full-stack-javascript"),
+            5
+        );
         // Django: security, and social networking, healthcare and e-commerce.
         let django = framework(&doc, "django");
         assert_eq!(strength(django, "security"), 5);

@@ -246,9 +246,8 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
     if let Err(err) = Ring::parse(&f.ring) {
         c.problem(format!("{at}.ring"), err.0);
     }
-    if !f.website.is_empty()
-        && !(f.website.starts_with("https://") || f.website.starts_with("http://"))
-    {
+    let web_address = |w: &str| w.starts_with("https://") || w.starts_with("http://");
+    if !f.website.is_empty() && !web_address(&f.website) {
         c.problem(
             format!("{at}.website"),
             "must be an http:// or https:// address",

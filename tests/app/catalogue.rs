@@ -13,9 +13,16 @@ async fn the_home_page_offers_every_industry_and_a_search() {
     let links = attributes(&html, ".card-grid a", "href");
     assert_eq!(links.len(), seed.industries.len());
     for industry in &seed.industries {
-        assert!(links.contains(&format!("/industries/{}", industry.slug)), "{}", industry.slug);
+        assert!(
+            links.contains(&format!("/industries/{}", industry.slug)),
+            "{}",
+            industry.slug
+        );
     }
-    assert_eq!(attributes(&html, "form[role=search]", "action"), ["/frameworks"]);
+    assert_eq!(
+        attributes(&html, "form[role=search]", "action"),
+        ["/frameworks"]
+    );
     assert_eq!(attributes(&html, "label[for=hero-q]", "for").len(), 1);
 }
 
@@ -23,8 +30,15 @@ async fn the_home_page_offers_every_industry_and_a_search() {
 async fn the_catalogue_lists_every_framework_by_name() {
     let app = spawn_app().await;
     let html = app.get_html("/frameworks", StatusCode::OK).await;
-    let names: Vec<String> = select(&html, ".framework-item h2 a").into_iter().map(text).collect();
-    let mut expected: Vec<String> = seed_document().frameworks.into_iter().map(|f| f.name).collect();
+    let names: Vec<String> = select(&html, ".framework-item h2 a")
+        .into_iter()
+        .map(text)
+        .collect();
+    let mut expected: Vec<String> = seed_document()
+        .frameworks
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
     expected.sort_by_key(|name| name.to_lowercase());
     assert_eq!(names, expected);
     assert_eq!(
@@ -37,13 +51,18 @@ async fn the_catalogue_lists_every_framework_by_name() {
 async fn filtering_by_language_kind_and_ring_keeps_only_matching_frameworks() {
     let app = spawn_app().await;
     let seed = seed_document();
-    let cases: [(&str, fn(&FrameworkRecord) -> bool); 3] = [
+    type Keep = fn(&FrameworkRecord) -> bool;
+    let cases: [(&str, Keep); 3] = [
         ("language=python", |f| f.language == "python"),
         ("kind=baas", |f| f.kind == "baas"),
-        ("ring=adopt&language=javascript", |f| f.ring == "adopt" && f.language == "javascript"),
+        ("ring=adopt&language=javascript", |f| {
+            f.ring == "adopt" && f.language == "javascript"
+        }),
     ];
     for (query, keep) in cases {
-        let html = app.get_html(&format!("/frameworks?{query}"), StatusCode::OK).await;
+        let html = app
+            .get_html(&format!("/frameworks?{query}"), StatusCode::OK)
+            .await;
         let mut shown = attributes(&html, ".framework-item h2 a", "href");
         shown.sort();
         let expected: Vec<String> = seed
@@ -52,7 +71,10 @@ async fn filtering_by_language_kind_and_ring_keeps_only_matching_frameworks() {
             .filter(|f| keep(f))
             .map(|f| format!("/frameworks/{}", f.slug))
             .collect();
-        assert!(!expected.is_empty(), "{query} should match some seeded framework");
+        assert!(
+            !expected.is_empty(),
+            "{query} should match some seeded framework"
+        );
         assert_eq!(shown, expected, "{query}");
     }
 }
@@ -61,12 +83,27 @@ async fn filtering_by_language_kind_and_ring_keeps_only_matching_frameworks() {
 async fn the_chosen_filters_stay_selected_in_the_form() {
     let app = spawn_app().await;
     let html = app
-        .get_html("/frameworks?language=python&kind=micro&ring=adopt&sort=newest&q=api", StatusCode::OK)
+        .get_html(
+            "/frameworks?language=python&kind=micro&ring=adopt&sort=newest&q=api",
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(attributes(&html, "#language option[selected]", "value"), ["python"]);
-    assert_eq!(attributes(&html, "#kind option[selected]", "value"), ["micro"]);
-    assert_eq!(attributes(&html, "#ring option[selected]", "value"), ["adopt"]);
-    assert_eq!(attributes(&html, "#sort option[selected]", "value"), ["newest"]);
+    assert_eq!(
+        attributes(&html, "#language option[selected]", "value"),
+        ["python"]
+    );
+    assert_eq!(
+        attributes(&html, "#kind option[selected]", "value"),
+        ["micro"]
+    );
+    assert_eq!(
+        attributes(&html, "#ring option[selected]", "value"),
+        ["adopt"]
+    );
+    assert_eq!(
+        attributes(&html, "#sort option[selected]", "value"),
+        ["newest"]
+    );
     assert_eq!(attributes(&html, "#q", "value"), ["api"]);
 }
 
@@ -75,14 +112,29 @@ async fn full_text_search_finds_frameworks_by_name_feature_and_use_case_prefix()
     let app = spawn_app().await;
     // By name.
     let html = app.get_html("/frameworks?q=django", StatusCode::OK).await;
-    assert_eq!(attributes(&html, ".framework-item h2 a", "href").first().map(String::as_str), Some("/frameworks/django"));
+    assert_eq!(
+        attributes(&html, ".framework-item h2 a", "href")
+            .first()
+            .map(String::as_str),
+        Some("/frameworks/django")
+    );
     // By a use case's words, as a prefix: "ride-shar" reaches "Ride-sharing app".
-    let html = app.get_html("/frameworks?q=ride-shar", StatusCode::OK).await;
+    let html = app
+        .get_html("/frameworks?q=ride-shar", StatusCode::OK)
+        .await;
     let found = attributes(&html, ".framework-item h2 a", "href");
-    assert!(found.contains(&"/frameworks/nodejs".to_owned()), "{found:?}");
-    assert!(found.contains(&"/frameworks/expressjs".to_owned()), "{found:?}");
+    assert!(
+        found.contains(&"/frameworks/nodejs".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"/frameworks/expressjs".to_owned()),
+        "{found:?}"
+    );
     // By a feature's name.
-    let html = app.get_html("/frameworks?q=coroutines", StatusCode::OK).await;
+    let html = app
+        .get_html("/frameworks?q=coroutines", StatusCode::OK)
+        .await;
     let found = attributes(&html, ".framework-item h2 a", "href");
     assert!(found.contains(&"/frameworks/ktor".to_owned()), "{found:?}");
 }
@@ -90,7 +142,16 @@ async fn full_text_search_finds_frameworks_by_name_feature_and_use_case_prefix()
 #[tokio::test]
 async fn search_text_with_fts_syntax_never_errors() {
     let app = spawn_app().await;
-    for q in ["\"", "*", "NEAR(", "a AND OR NOT", "name:django", "(((", "'; DROP TABLE frameworks; --", "^~-"] {
+    for q in [
+        "\"",
+        "*",
+        "NEAR(",
+        "a AND OR NOT",
+        "name:django",
+        "(((",
+        "'; DROP TABLE frameworks; --",
+        "^~-",
+    ] {
         let html = app
             .get_html(&format!("/frameworks?q={}", urlencode(q)), StatusCode::OK)
             .await;
@@ -98,7 +159,10 @@ async fn search_text_with_fts_syntax_never_errors() {
     }
     // The frameworks table is still there.
     let html = app.get_html("/frameworks", StatusCode::OK).await;
-    assert_eq!(select(&html, ".framework-item").len(), seed_document().frameworks.len());
+    assert_eq!(
+        select(&html, ".framework-item").len(),
+        seed_document().frameworks.len()
+    );
 }
 
 #[tokio::test]
@@ -112,14 +176,21 @@ async fn a_search_without_matches_says_so_and_offers_a_way_back() {
 #[tokio::test]
 async fn sorting_newest_first_follows_first_release_years() {
     let app = spawn_app().await;
-    let html = app.get_html("/frameworks?sort=newest", StatusCode::OK).await;
+    let html = app
+        .get_html("/frameworks?sort=newest", StatusCode::OK)
+        .await;
     let shown = attributes(&html, ".framework-item h2 a", "href");
     let seed = seed_document();
     let years: Vec<i64> = shown
         .iter()
         .map(|href| {
             let slug = href.trim_start_matches("/frameworks/");
-            seed.frameworks.iter().find(|f| f.slug == slug).unwrap().first_release.unwrap()
+            seed.frameworks
+                .iter()
+                .find(|f| f.slug == slug)
+                .unwrap()
+                .first_release
+                .unwrap()
         })
         .collect();
     assert!(years.windows(2).all(|w| w[0] >= w[1]), "{years:?}");
@@ -129,9 +200,15 @@ async fn sorting_newest_first_follows_first_release_years() {
 async fn bad_filter_values_are_refused_with_400_naming_each_field() {
     let app = spawn_app().await;
     let html = app
-        .get_html("/frameworks?language=cobol&kind=mainframe&ring=never&sort=random", StatusCode::BAD_REQUEST)
+        .get_html(
+            "/frameworks?language=cobol&kind=mainframe&ring=never&sort=random",
+            StatusCode::BAD_REQUEST,
+        )
         .await;
-    let fields: Vec<String> = select(&html, ".alert.error li strong").into_iter().map(text).collect();
+    let fields: Vec<String> = select(&html, ".alert.error li strong")
+        .into_iter()
+        .map(text)
+        .collect();
     assert_eq!(fields, ["language", "kind", "ring", "sort"]);
     // The form is still there to correct them.
     assert_eq!(select(&html, "form.filters").len(), 1);
@@ -149,7 +226,15 @@ async fn a_framework_page_shows_every_fact_with_bars_and_notes() {
     let facts: Vec<String> = select(&html, ".facts dt").into_iter().map(text).collect();
     assert_eq!(
         facts,
-        ["Language", "Kind", "Radar ring", "License", "First release", "Website", "Last reviewed"]
+        [
+            "Language",
+            "Kind",
+            "Radar ring",
+            "License",
+            "First release",
+            "Website",
+            "Last reviewed"
+        ]
     );
     assert_eq!(
         attributes(&html, ".facts time", "datetime"),
@@ -161,13 +246,34 @@ async fn a_framework_page_shows_every_fact_with_bars_and_notes() {
     assert_eq!(rows.len(), seed.requirements.len());
     for link in &django.requirements {
         let row = html
-            .select(&crate::helpers::selector(&format!("tr[data-requirement=\"{}\"]", link.requirement)))
+            .select(&crate::helpers::selector(&format!(
+                "tr[data-requirement=\"{}\"]",
+                link.requirement
+            )))
             .next()
             .unwrap();
-        assert_eq!(row.value().attr("data-strength"), Some(link.strength.to_string().as_str()));
-        let bar = row.select(&crate::helpers::selector(".bar")).next().unwrap();
-        assert!(bar.value().attr("aria-label").unwrap().starts_with(&format!("{} out of 5", link.strength)));
-        assert_eq!(text(row.select(&crate::helpers::selector(".note")).next().unwrap()), link.note);
+        assert_eq!(
+            row.value().attr("data-strength"),
+            Some(link.strength.to_string().as_str())
+        );
+        let bar = row
+            .select(&crate::helpers::selector(".bar"))
+            .next()
+            .unwrap();
+        assert!(
+            bar.value()
+                .attr("aria-label")
+                .unwrap()
+                .starts_with(&format!("{} out of 5", link.strength))
+        );
+        assert_eq!(
+            text(
+                row.select(&crate::helpers::selector(".note"))
+                    .next()
+                    .unwrap()
+            ),
+            link.note
+        );
     }
 
     // One row per industry, best fit first.
@@ -195,7 +301,9 @@ async fn a_framework_page_shows_every_fact_with_bars_and_notes() {
 #[tokio::test]
 async fn an_unknown_framework_is_a_404_page_in_the_layout() {
     let app = spawn_app().await;
-    let html = app.get_html("/frameworks/cobol-on-cogs", StatusCode::NOT_FOUND).await;
+    let html = app
+        .get_html("/frameworks/cobol-on-cogs", StatusCode::NOT_FOUND)
+        .await;
     assert_eq!(text_of(&html, "h1"), "Page not found");
     assert_eq!(select(&html, "header.site-header nav a").len(), 4);
     let html = app.get_html("/no/such/page", StatusCode::NOT_FOUND).await;
@@ -226,13 +334,20 @@ async fn an_industry_page_ranks_frameworks_by_fit_with_their_notes() {
         .find(|i| i.industry == "healthcare")
         .unwrap()
         .note;
-    assert_eq!(text_of(&html, "#best-fits [data-framework=django] .note"), *django_note);
+    assert_eq!(
+        text_of(&html, "#best-fits [data-framework=django] .note"),
+        *django_note
+    );
     // Every framework appears once, in the best list or the others.
     let others = attributes(&html, "tr[data-framework]", "data-framework");
     assert_eq!(best.len() + others.len(), seed.frameworks.len());
     // The industry's use cases are listed.
     let use_cases = attributes(&html, "[id^=use-case-]", "id");
-    let expected = seed.use_cases.iter().filter(|u| u.industry == "healthcare").count();
+    let expected = seed
+        .use_cases
+        .iter()
+        .filter(|u| u.industry == "healthcare")
+        .count();
     assert_eq!(use_cases.len(), expected);
 }
 
@@ -240,8 +355,15 @@ async fn an_industry_page_ranks_frameworks_by_fit_with_their_notes() {
 async fn the_industries_page_links_every_industry() {
     let app = spawn_app().await;
     let html = app.get_html("/industries", StatusCode::OK).await;
-    assert_eq!(select(&html, ".card h2 a").len(), seed_document().industries.len());
-    app.get_html("/industries/underwater-basket-weaving", StatusCode::NOT_FOUND).await;
+    assert_eq!(
+        select(&html, ".card h2 a").len(),
+        seed_document().industries.len()
+    );
+    app.get_html(
+        "/industries/underwater-basket-weaving",
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -259,7 +381,10 @@ async fn the_trends_page_shows_every_trend_and_every_framework_on_the_radar() {
         .iter()
         .filter(|f| f.trends.iter().any(|t| t == "serverless"))
         .count();
-    assert_eq!(select(&html, "#trend-serverless .chips a").len(), serverless);
+    assert_eq!(
+        select(&html, "#trend-serverless .chips a").len(),
+        serverless
+    );
 }
 
 #[tokio::test]
@@ -267,8 +392,18 @@ async fn the_stylesheet_is_cached_and_revalidated() {
     let app = spawn_app().await;
     let response = app.get("/static/style.css").await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
-    assert!(response.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
     let etag = response.headers()["etag"].clone();
     let again = app
         .client
@@ -278,7 +413,10 @@ async fn the_stylesheet_is_cached_and_revalidated() {
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
-    assert_eq!(app.get("/static/secrets.txt").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/static/secrets.txt").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -286,7 +424,12 @@ async fn pages_carry_security_headers() {
     let app = spawn_app().await;
     let response = app.get("/frameworks").await;
     let headers = response.headers();
-    assert!(headers["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
 }

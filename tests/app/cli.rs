@@ -49,7 +49,10 @@ fn write_document(dir: &Path, name: &str, document: &Document) -> String {
 #[test]
 fn migrate_creates_the_database_with_its_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("nested/folder/kb.db").display());
+    let db = format!(
+        "sqlite://{}",
+        dir.path().join("nested/folder/kb.db").display()
+    );
     let output = run(dir.path(), &db, &["migrate"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(dir.path().join("nested/folder/kb.db").exists());
@@ -74,7 +77,9 @@ fn import_applies_a_document_and_export_gives_it_back_identically() {
     let report = stdout(&output);
     let frameworks = seed_document().frameworks.len();
     assert!(
-        report.contains(&format!("frameworks: {frameworks} created, 0 updated, 0 unchanged")),
+        report.contains(&format!(
+            "frameworks: {frameworks} created, 0 updated, 0 unchanged"
+        )),
         "{report}"
     );
     assert!(report.contains("created framework django"), "{report}");
@@ -91,7 +96,11 @@ fn import_applies_a_document_and_export_gives_it_back_identically() {
     // Importing the same document again changes nothing.
     let again = run(dir.path(), &db, &["import", &file]);
     assert!(again.status.success());
-    assert!(stdout(&again).contains("nothing to change"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("nothing to change"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 #[test]
@@ -103,7 +112,10 @@ fn a_dry_run_reports_what_would_change_and_changes_nothing() {
     assert!(output.status.success(), "{}", stderr(&output));
     let report = stdout(&output);
     assert!(report.contains("would create framework django"), "{report}");
-    assert!(report.trim_end().ends_with("dry run: nothing was changed"), "{report}");
+    assert!(
+        report.trim_end().ends_with("dry run: nothing was changed"),
+        "{report}"
+    );
     assert_eq!(export(dir.path(), &db), Document::default());
 }
 
@@ -118,8 +130,16 @@ fn a_bad_document_is_refused_whole_with_each_record_and_field_named() {
     // A valid change mixed with two invalid ones.
     let mut edited = seed.clone();
     edited.frameworks[0].summary = "A changed summary that must not be applied.".into();
-    let django = edited.frameworks.iter_mut().find(|f| f.slug == "django").unwrap();
-    let security = django.requirements.iter_mut().find(|r| r.requirement == "security").unwrap();
+    let django = edited
+        .frameworks
+        .iter_mut()
+        .find(|f| f.slug == "django")
+        .unwrap();
+    let security = django
+        .requirements
+        .iter_mut()
+        .find(|r| r.requirement == "security")
+        .unwrap();
     security.strength = 9;
     django.ring = "forever".into();
     let bad = write_document(dir.path(), "bad.json", &edited);
@@ -147,11 +167,19 @@ fn malformed_json_is_refused_with_the_path_to_the_bad_value() {
     .unwrap();
     let output = run(dir.path(), &db, &["import", path.to_str().unwrap()]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("languages[0].name"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("languages[0].name"),
+        "{}",
+        stderr(&output)
+    );
 
     let output = run(dir.path(), &db, &["import", "does-not-exist.json"]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("cannot read does-not-exist.json"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot read does-not-exist.json"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -164,7 +192,11 @@ fn a_bad_address_in_the_environment_is_named_at_startup() {
         .output()
         .unwrap();
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("STACKATLAS_ADDR"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("STACKATLAS_ADDR"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// A `stackatlas serve` process, killed if a test fails before stopping it.
@@ -215,21 +247,39 @@ async fn serve_seeds_an_empty_database_logs_its_url_and_stops_cleanly_on_sigterm
 
     let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
     assert_eq!(health.status(), reqwest::StatusCode::OK);
-    let page = reqwest::get(format!("{url}/frameworks/django")).await.unwrap();
-    assert_eq!(page.status(), reqwest::StatusCode::OK, "the seed was loaded");
+    let page = reqwest::get(format!("{url}/frameworks/django"))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status(),
+        reqwest::StatusCode::OK,
+        "the seed was loaded"
+    );
     assert!(dir.path().join("data/from-dotenv.db").exists());
 
     let pid = server.0.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let started = Instant::now();
     let status = loop {
         if let Some(status) = server.0.try_wait().unwrap() {
             break status;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "the server did not stop");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not stop"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(status.success(), "graceful shutdown exits successfully: {status}");
+    assert!(
+        status.success(),
+        "graceful shutdown exits successfully: {status}"
+    );
 }
 
 #[tokio::test]
@@ -237,11 +287,13 @@ async fn serving_an_existing_knowledge_base_does_not_seed_it_again() {
     let dir = tempfile::tempdir().unwrap();
     let db = database_in(&dir);
     let mut small = Document::default();
-    small.languages.push(stackatlas::knowledge::document::TermRecord {
-        slug: "go".into(),
-        name: "Go".into(),
-        description: String::new(),
-    });
+    small
+        .languages
+        .push(stackatlas::knowledge::document::TermRecord {
+            slug: "go".into(),
+            name: "Go".into(),
+            description: String::new(),
+        });
     let file = write_document(dir.path(), "small.json", &small);
     assert!(run(dir.path(), &db, &["import", &file]).status.success());
 

@@ -33,8 +33,8 @@ pub async fn spawn_app_with(document: Option<Document>) -> TestApp {
             .await
             .expect("the document imports");
     }
-    let app = Application::build(pool.clone(), "127.0.0.1:0".parse().unwrap())
-        .expect("the server binds");
+    let app =
+        Application::build(pool.clone(), "127.0.0.1:0".parse().unwrap()).expect("the server binds");
     let address = format!("http://{}", app.addr());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
@@ -68,8 +68,14 @@ impl TestApp {
     pub async fn get_html(&self, path: &str, expected: StatusCode) -> Html {
         let response = self.get(path).await;
         assert_eq!(response.status(), expected, "status of {path}");
-        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
-        assert!(content_type.starts_with("text/html"), "{path} is {content_type}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            content_type.starts_with("text/html"),
+            "{path} is {content_type}"
+        );
         Html::parse_document(&response.text().await.unwrap())
     }
 }

@@ -11,7 +11,11 @@ use crate::helpers::{seed_document, spawn_app, spawn_app_with};
 async fn export_then_import_into_an_empty_database_then_export_gives_the_same_document() {
     let app = spawn_app().await;
     let first = db::knowledge::load_document(&app.pool).await.unwrap();
-    assert_eq!(first.to_json(), SEED_JSON, "the seed is stored exactly as shipped");
+    assert_eq!(
+        first.to_json(),
+        SEED_JSON,
+        "the seed is stored exactly as shipped"
+    );
 
     let empty = spawn_app_with(None).await;
     import(&empty.pool, &first, false, "test").await.unwrap();
@@ -22,9 +26,15 @@ async fn export_then_import_into_an_empty_database_then_export_gives_the_same_do
 #[tokio::test]
 async fn the_seed_is_loaded_only_into_an_empty_knowledge_base() {
     let app = spawn_app_with(None).await;
-    let report = seed_if_empty(&app.pool).await.unwrap().expect("an empty base is seeded");
+    let report = seed_if_empty(&app.pool)
+        .await
+        .unwrap()
+        .expect("an empty base is seeded");
     assert_eq!(report.created(), count_records(&seed_document()));
-    assert!(seed_if_empty(&app.pool).await.unwrap().is_none(), "seeded twice");
+    assert!(
+        seed_if_empty(&app.pool).await.unwrap().is_none(),
+        "seeded twice"
+    );
     let audit_entries = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM audit_log"#)
         .fetch_one(&app.pool)
         .await
@@ -46,16 +56,31 @@ fn count_records(doc: &Document) -> usize {
 async fn an_import_updates_only_what_changed_bumps_versions_and_records_history() {
     let app = spawn_app().await;
     let mut doc = seed_document();
-    let flask = doc.frameworks.iter_mut().find(|f| f.slug == "flask").unwrap();
-    let link = flask.requirements.iter_mut().find(|r| r.requirement == "scalability").unwrap();
+    let flask = doc
+        .frameworks
+        .iter_mut()
+        .find(|f| f.slug == "flask")
+        .unwrap();
+    let link = flask
+        .requirements
+        .iter_mut()
+        .find(|r| r.requirement == "scalability")
+        .unwrap();
     link.strength = (link.strength + 1) % 6;
     link.note = "Re-rated after load tests.".into();
 
     let report = import(&app.pool, &doc, false, "test").await.unwrap();
     assert_eq!(report.created(), 0);
     assert_eq!(report.updated(), 1);
-    let frameworks = report.entities.iter().find(|e| e.entity == "framework").unwrap();
-    assert_eq!(frameworks.updated, [("flask".to_owned(), vec!["requirements".to_owned()])]);
+    let frameworks = report
+        .entities
+        .iter()
+        .find(|e| e.entity == "framework")
+        .unwrap();
+    assert_eq!(
+        frameworks.updated,
+        [("flask".to_owned(), vec!["requirements".to_owned()])]
+    );
 
     let version = sqlx::query_scalar!("SELECT version FROM frameworks WHERE slug = 'flask'")
         .fetch_one(&app.pool)
@@ -91,9 +116,16 @@ async fn a_document_with_problems_changes_nothing_and_reports_every_problem() {
     };
     let locations: Vec<&str> = problems.iter().map(|p| p.location.as_str()).collect();
     assert_eq!(locations.len(), 2, "{locations:?}");
-    assert!(locations.iter().any(|l| l.starts_with("use_cases[") && l.ends_with("].industry")));
+    assert!(
+        locations
+            .iter()
+            .any(|l| l.starts_with("use_cases[") && l.ends_with("].industry"))
+    );
     assert!(locations.iter().any(|l| l.ends_with(".fit")));
-    assert_eq!(db::knowledge::load_document(&app.pool).await.unwrap(), before);
+    assert_eq!(
+        db::knowledge::load_document(&app.pool).await.unwrap(),
+        before
+    );
 }
 
 #[tokio::test]
@@ -103,7 +135,9 @@ async fn the_audit_log_cannot_be_rewritten() {
         .execute(&app.pool)
         .await;
     assert!(update.is_err());
-    let delete = sqlx::query!("DELETE FROM audit_log").execute(&app.pool).await;
+    let delete = sqlx::query!("DELETE FROM audit_log")
+        .execute(&app.pool)
+        .await;
     assert!(delete.is_err());
 }
 
