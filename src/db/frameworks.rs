@@ -184,33 +184,32 @@ pub struct Linked {
     pub description: String,
 }
 
-pub async fn features(pool: &SqlitePool, slug: &str) -> Result<Vec<Linked>, sqlx::Error> {
-    sqlx::query_as!(
-        Linked,
-        "SELECT x.slug, x.name, x.description
-         FROM framework_features ff
-         JOIN frameworks f ON f.id = ff.framework_id
-         JOIN features x ON x.id = ff.feature_id
-         WHERE f.slug = ?1 ORDER BY x.name",
-        slug
-    )
-    .fetch_all(pool)
-    .await
+/// Defines the query for one set-like link of a framework (features, trends), by name.
+macro_rules! linked {
+    ($function:ident, $link_table:literal, $target_column:literal, $target_table:literal) => {
+        pub async fn $function(pool: &SqlitePool, slug: &str) -> Result<Vec<Linked>, sqlx::Error> {
+            sqlx::query_as!(
+                Linked,
+                "SELECT x.slug, x.name, x.description FROM "
+                    + $link_table
+                    + " l
+                 JOIN frameworks f ON f.id = l.framework_id
+                 JOIN "
+                    + $target_table
+                    + " x ON x.id = l."
+                    + $target_column
+                    + "
+                 WHERE f.slug = ?1 ORDER BY x.name",
+                slug
+            )
+            .fetch_all(pool)
+            .await
+        }
+    };
 }
 
-pub async fn trends(pool: &SqlitePool, slug: &str) -> Result<Vec<Linked>, sqlx::Error> {
-    sqlx::query_as!(
-        Linked,
-        "SELECT x.slug, x.name, x.description
-         FROM framework_trends ft
-         JOIN frameworks f ON f.id = ft.framework_id
-         JOIN trends x ON x.id = ft.trend_id
-         WHERE f.slug = ?1 ORDER BY x.name",
-        slug
-    )
-    .fetch_all(pool)
-    .await
-}
+linked!(features, "framework_features", "feature_id", "features");
+linked!(trends, "framework_trends", "trend_id", "trends");
 
 #[derive(Debug, Clone)]
 pub struct UseCase {

@@ -10,6 +10,60 @@ use crate::knowledge::document::{
     UseCaseRecord,
 };
 
+/// Appends to each framework record the slugs of one set-like link table (features, use
+/// cases, trends), which differ only in their table and column names.
+macro_rules! load_set_links {
+    ($conn:ident, $frameworks:ident, $link_table:literal, $target_column:literal, $target_table:literal, $field:ident) => {
+        for r in sqlx::query!(
+            "SELECT f.slug AS framework, x.slug AS target FROM "
+                + $link_table
+                + " l
+             JOIN frameworks f ON f.id = l.framework_id
+             JOIN "
+                + $target_table
+                + " x ON x.id = l."
+                + $target_column
+                + "
+             ORDER BY f.slug, x.slug"
+        )
+        .fetch_all(&mut *$conn)
+        .await?
+        {
+            if let Some(f) = $frameworks.get_mut(&r.framework) {
+                f.$field.push(r.target);
+            }
+        }
+    };
+}
+
+/// Replaces a framework's links in one set-like link table with links to `slugs`.
+macro_rules! replace_set_links {
+    ($conn:ident, $framework_id:ident, $slugs:expr, $link_table:literal, $target_column:literal, $target_table:literal) => {
+        sqlx::query!(
+            "DELETE FROM " + $link_table + " WHERE framework_id = ?1",
+            $framework_id
+        )
+        .execute(&mut *$conn)
+        .await?;
+        for slug in $slugs {
+            sqlx::query!(
+                "INSERT INTO "
+                    + $link_table
+                    + " (framework_id, "
+                    + $target_column
+                    + ")
+                 SELECT ?1, id FROM "
+                    + $target_table
+                    + " WHERE slug = ?2",
+                $framework_id,
+                slug
+            )
+            .execute(&mut *$conn)
+            .await?;
+        }
+    };
+}
+
 /// The whole knowledge base as a document, sorted by slug.
 pub async fn load_document(pool: &SqlitePool) -> Result<Document, sqlx::Error> {
     let mut conn = pool.acquire().await?;
@@ -126,48 +180,30 @@ pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, s
             });
         }
     }
-    for r in sqlx::query!(
-        "SELECT f.slug AS framework, x.slug AS target
-         FROM framework_features ff
-         JOIN frameworks f ON f.id = ff.framework_id
-         JOIN features x ON x.id = ff.feature_id
-         ORDER BY f.slug, x.slug"
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        if let Some(f) = frameworks.get_mut(&r.framework) {
-            f.features.push(r.target);
-        }
-    }
-    for r in sqlx::query!(
-        "SELECT f.slug AS framework, x.slug AS target
-         FROM framework_use_cases fu
-         JOIN frameworks f ON f.id = fu.framework_id
-         JOIN use_cases x ON x.id = fu.use_case_id
-         ORDER BY f.slug, x.slug"
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        if let Some(f) = frameworks.get_mut(&r.framework) {
-            f.use_cases.push(r.target);
-        }
-    }
-    for r in sqlx::query!(
-        "SELECT f.slug AS framework, x.slug AS target
-         FROM framework_trends ft
-         JOIN frameworks f ON f.id = ft.framework_id
-         JOIN trends x ON x.id = ft.trend_id
-         ORDER BY f.slug, x.slug"
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        if let Some(f) = frameworks.get_mut(&r.framework) {
-            f.trends.push(r.target);
-        }
-    }
+    load_set_links!(
+        conn,
+        frameworks,
+        "framework_features",
+        "feature_id",
+        "features",
+        features
+    );
+    load_set_links!(
+        conn,
+        frameworks,
+        "framework_use_cases",
+        "use_case_id",
+        "use_cases",
+        use_cases
+    );
+    load_set_links!(
+        conn,
+        frameworks,
+        "framework_trends",
+        "trend_id",
+        "trends",
+        trends
+    );
 
     let mut doc = Document {
         languages,
@@ -200,70 +236,30 @@ pub async fn is_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
 // and gets its version bumped, so an editor holding the old version meets a conflict rather
 // than overwriting the import.
 
-pub async fn upsert_language(
-    conn: &mut SqliteConnection,
-    r: &TermRecord,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO languages (slug, name, description) VALUES (?1, ?2, ?3)
-         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
-        r.slug,
-        r.name,
-        r.description
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+/// Defines the upsert of a term table (slug, name, description), which differ only in name.
+macro_rules! upsert_term {
+    ($(#[$doc:meta])* $function:ident, $table:literal) => {
+        $(#[$doc])*
+        pub async fn $function(conn: &mut SqliteConnection, r: &TermRecord) -> Result<(), sqlx::Error> {
+            sqlx::query!(
+                "INSERT INTO " + $table + " (slug, name, description) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+                     version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
+                r.slug,
+                r.name,
+                r.description
+            )
+            .execute(conn)
+            .await?;
+            Ok(())
+        }
+    };
 }
 
-pub async fn upsert_feature(
-    conn: &mut SqliteConnection,
-    r: &TermRecord,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO features (slug, name, description) VALUES (?1, ?2, ?3)
-         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
-        r.slug,
-        r.name,
-        r.description
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn upsert_industry(
-    conn: &mut SqliteConnection,
-    r: &TermRecord,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO industries (slug, name, description) VALUES (?1, ?2, ?3)
-         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
-        r.slug,
-        r.name,
-        r.description
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn upsert_trend(conn: &mut SqliteConnection, r: &TermRecord) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO trends (slug, name, description) VALUES (?1, ?2, ?3)
-         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
-        r.slug,
-        r.name,
-        r.description
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
+upsert_term!(upsert_language, "languages");
+upsert_term!(upsert_feature, "features");
+upsert_term!(upsert_industry, "industries");
+upsert_term!(upsert_trend, "trends");
 
 pub async fn upsert_use_case(
     conn: &mut SqliteConnection,
@@ -370,48 +366,30 @@ pub async fn upsert_framework(
         .execute(&mut *conn)
         .await?;
     }
-    sqlx::query!("DELETE FROM framework_features WHERE framework_id = ?1", id)
-        .execute(&mut *conn)
-        .await?;
-    for slug in &r.features {
-        sqlx::query!(
-            "INSERT INTO framework_features (framework_id, feature_id)
-             SELECT ?1, id FROM features WHERE slug = ?2",
-            id,
-            slug
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-    sqlx::query!(
-        "DELETE FROM framework_use_cases WHERE framework_id = ?1",
-        id
-    )
-    .execute(&mut *conn)
-    .await?;
-    for slug in &r.use_cases {
-        sqlx::query!(
-            "INSERT INTO framework_use_cases (framework_id, use_case_id)
-             SELECT ?1, id FROM use_cases WHERE slug = ?2",
-            id,
-            slug
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
-    sqlx::query!("DELETE FROM framework_trends WHERE framework_id = ?1", id)
-        .execute(&mut *conn)
-        .await?;
-    for slug in &r.trends {
-        sqlx::query!(
-            "INSERT INTO framework_trends (framework_id, trend_id)
-             SELECT ?1, id FROM trends WHERE slug = ?2",
-            id,
-            slug
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
+    replace_set_links!(
+        conn,
+        id,
+        &r.features,
+        "framework_features",
+        "feature_id",
+        "features"
+    );
+    replace_set_links!(
+        conn,
+        id,
+        &r.use_cases,
+        "framework_use_cases",
+        "use_case_id",
+        "use_cases"
+    );
+    replace_set_links!(
+        conn,
+        id,
+        &r.trends,
+        "framework_trends",
+        "trend_id",
+        "trends"
+    );
     Ok(())
 }
 
