@@ -17,6 +17,8 @@ pub enum AppError {
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
     Template(#[from] askama::Error),
+    #[error("export error: {0}")]
+    Export(#[from] csv::Error),
 }
 
 impl AppError {
@@ -46,7 +48,9 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::Database(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Database(_) | AppError::Template(_) | AppError::Export(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -61,7 +65,7 @@ impl ResponseError for AppError {
                 "Bad request",
                 format!("The value of “{field}” was not understood: {message}."),
             ),
-            AppError::Database(_) | AppError::Template(_) => {
+            AppError::Database(_) | AppError::Template(_) | AppError::Export(_) => {
                 // Internals stay in the log; the visitor gets an apology and a way on.
                 tracing::error!(error = %self, "request failed");
                 (

@@ -5,6 +5,7 @@ pub mod domain;
 pub mod error;
 pub mod knowledge;
 pub mod markdown;
+pub mod recommend;
 pub mod routes;
 pub mod search;
 pub mod startup;

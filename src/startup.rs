@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use tracing_actix_web::TracingLogger;
 
 use crate::error::AppError;
-use crate::routes::{assets, frameworks, health, home, industries, trends};
+use crate::routes::{api, assets, compare, frameworks, health, industries, query, trends};
 
 /// Security headers sent with every response. The pages use no inline script or style, so the
 /// content security policy can forbid both.
@@ -32,14 +32,26 @@ fn security_headers() -> DefaultHeaders {
 
 /// Registers every route of the application.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(home::index)
+    cfg.service(query::index)
+        .service(query::export_csv)
+        .service(query::export_json)
+        .service(compare::show)
         .service(frameworks::index)
         .service(frameworks::show)
         .service(industries::index)
         .service(industries::show)
         .service(trends::index)
         .service(health::healthz)
-        .service(assets::show);
+        .service(assets::show)
+        .service(api::frameworks)
+        .service(api::framework)
+        .service(api::industries)
+        .service(api::requirements)
+        .service(api::languages)
+        .service(api::trends)
+        .service(api::recommendations)
+        .service(api::openapi_json)
+        .service(web::scope("/api").default_service(web::to(api::not_found)));
 }
 
 /// A server bound to its address, not yet running.

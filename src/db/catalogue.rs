@@ -163,3 +163,22 @@ pub async fn trend_frameworks(pool: &SqlitePool) -> Result<Vec<Attachment>, sqlx
     .fetch_all(pool)
     .await
 }
+
+/// A requirement as offered on the query form.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub req_group: String,
+}
+
+/// Every requirement, by name; callers group them.
+pub async fn requirements(pool: &SqlitePool) -> Result<Vec<Requirement>, sqlx::Error> {
+    sqlx::query_as!(
+        Requirement,
+        "SELECT slug, name, description, req_group FROM requirements ORDER BY name COLLATE NOCASE"
+    )
+    .fetch_all(pool)
+    .await
+}

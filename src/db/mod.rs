@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod frameworks;
 pub mod knowledge;
+pub mod recommend;
 
 use std::str::FromStr;
 use std::time::Duration;

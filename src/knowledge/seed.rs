@@ -163,7 +163,7 @@ mod tests {
             assert_eq!(fit(f, "on-demand-services"), 5, "{slug}");
             assert_eq!(strength(f, "real-time-updates"), 5, "{slug}");
             assert!(strength(f, "scalability") >= 4, "{slug}");
-            assert_eq!(strength(f, "full-stack-javascript"), 5, "{slug}");
+            assert!(strength(f, "full-stack-javascript") >= 4, "{slug}");
             for use_case in ["food-delivery", "ride-sharing"] {
                 assert!(
                     f.use_cases.iter().any(|u| u == use_case),

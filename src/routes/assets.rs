@@ -1,4 +1,4 @@
-//! The stylesheet, embedded in the binary so the server needs no files beside it.
+//! The stylesheets, script and icon, embedded in the binary so the server needs no files beside it.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
@@ -24,6 +24,11 @@ const ASSETS: &[Asset] = &[
         name: "print.css",
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../../static/print.css"),
+    },
+    Asset {
+        name: "app.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/app.js"),
     },
     Asset {
         name: "favicon.svg",

@@ -1,10 +1,12 @@
 //! Request handlers and the page structs they render, one module per area of the site.
 
+pub mod api;
 pub mod assets;
+pub mod compare;
 pub mod frameworks;
 pub mod health;
-pub mod home;
 pub mod industries;
+pub mod query;
 pub mod trends;
 
 use crate::domain::{Kind, Ring};

@@ -1,30 +1,9 @@
-//! The reading pages: home, the framework catalogue and pages, industries, trends.
+//! The reading pages: the framework catalogue and pages, industries, trends.
 
 use reqwest::StatusCode;
 use stackatlas::knowledge::document::FrameworkRecord;
 
 use crate::helpers::{attributes, seed_document, select, spawn_app, text, text_of};
-
-#[tokio::test]
-async fn the_home_page_offers_every_industry_and_a_search() {
-    let app = spawn_app().await;
-    let html = app.get_html("/", StatusCode::OK).await;
-    let seed = seed_document();
-    let links = attributes(&html, ".card-grid a", "href");
-    assert_eq!(links.len(), seed.industries.len());
-    for industry in &seed.industries {
-        assert!(
-            links.contains(&format!("/industries/{}", industry.slug)),
-            "{}",
-            industry.slug
-        );
-    }
-    assert_eq!(
-        attributes(&html, "form[role=search]", "action"),
-        ["/frameworks"]
-    );
-    assert_eq!(attributes(&html, "label[for=hero-q]", "for").len(), 1);
-}
 
 #[tokio::test]
 async fn the_catalogue_lists_every_framework_by_name() {
@@ -305,7 +284,7 @@ async fn an_unknown_framework_is_a_404_page_in_the_layout() {
         .get_html("/frameworks/cobol-on-cogs", StatusCode::NOT_FOUND)
         .await;
     assert_eq!(text_of(&html, "h1"), "Page not found");
-    assert_eq!(select(&html, "header.site-header nav a").len(), 4);
+    assert_eq!(select(&html, "header.site-header nav a").len(), 5);
     let html = app.get_html("/no/such/page", StatusCode::NOT_FOUND).await;
     assert_eq!(text_of(&html, ".error-status"), "404");
 }

@@ -78,6 +78,18 @@ impl TestApp {
         );
         Html::parse_document(&response.text().await.unwrap())
     }
+
+    /// GETs a JSON resource, checks its status and content type, and parses it.
+    pub async fn get_json(&self, path: &str, expected: StatusCode) -> serde_json::Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), expected, "status of {path}");
+        let content_type = response.headers()["content-type"].to_str().unwrap();
+        assert!(
+            content_type.starts_with("application/json"),
+            "{path} is {content_type}"
+        );
+        response.json().await.unwrap()
+    }
 }
 
 pub fn selector(css: &str) -> Selector {

@@ -1,8 +1,12 @@
 //! Integration tests: each starts the real server on a random port with its own fresh
 //! database and talks HTTP to it, or runs the real binary.
 
+mod api;
+mod article;
 mod catalogue;
 mod cli;
+mod compare;
 mod errors;
 mod helpers;
 mod knowledge;
+mod query;

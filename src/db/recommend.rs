@@ -1,0 +1,129 @@
+//! Loading the knowledge the ranking engine works on, in a handful of whole-table queries
+//! rather than one query per framework.
+
+use std::collections::HashMap;
+
+use sqlx::SqlitePool;
+
+use crate::domain::{Ring, Score};
+use crate::recommend::{Candidate, Evidence, Names, UseCaseRef};
+
+/// Every framework with its strengths, fits and use cases. `search_rank` is left `None`;
+/// see [`search_ranks`].
+pub async fn candidates(pool: &SqlitePool) -> Result<Vec<Candidate>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let frameworks = sqlx::query!(
+        "SELECT f.id, f.slug, f.name, l.slug AS language, f.ring
+         FROM frameworks f JOIN languages l ON l.id = f.language_id
+         ORDER BY f.id"
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let strengths = sqlx::query!(
+        r#"SELECT fr.framework_id AS "framework_id!", r.slug, fr.strength, fr.note
+         FROM framework_requirements fr JOIN requirements r ON r.id = fr.requirement_id"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let fits = sqlx::query!(
+        r#"SELECT fi.framework_id AS "framework_id!", i.slug, fi.fit, fi.note
+         FROM framework_industries fi JOIN industries i ON i.id = fi.industry_id"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let use_cases = sqlx::query!(
+        r#"SELECT fu.framework_id AS "framework_id!", u.slug, u.name, i.slug AS industry
+         FROM framework_use_cases fu
+         JOIN use_cases u ON u.id = fu.use_case_id
+         JOIN industries i ON i.id = u.industry_id
+         ORDER BY u.name COLLATE NOCASE"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let mut by_id: HashMap<i64, Candidate> = HashMap::new();
+    let mut order = Vec::with_capacity(frameworks.len());
+    for f in frameworks {
+        order.push(f.id);
+        by_id.insert(
+            f.id,
+            Candidate {
+                slug: f.slug,
+                name: f.name,
+                language: f.language,
+                // The schema's CHECK keeps ring to the four values.
+                ring: Ring::parse(&f.ring).unwrap_or(Ring::Hold),
+                strengths: HashMap::new(),
+                fits: HashMap::new(),
+                use_cases: Vec::new(),
+                search_rank: None,
+            },
+        );
+    }
+    for s in strengths {
+        if let Some(c) = by_id.get_mut(&s.framework_id) {
+            let evidence = Evidence {
+                score: Score::clamped(s.strength),
+                note: s.note,
+            };
+            c.strengths.insert(s.slug, evidence);
+        }
+    }
+    for f in fits {
+        if let Some(c) = by_id.get_mut(&f.framework_id) {
+            let evidence = Evidence {
+                score: Score::clamped(f.fit),
+                note: f.note,
+            };
+            c.fits.insert(f.slug, evidence);
+        }
+    }
+    for u in use_cases {
+        if let Some(c) = by_id.get_mut(&u.framework_id) {
+            c.use_cases.push(UseCaseRef {
+                slug: u.slug,
+                name: u.name,
+                industry: u.industry,
+            });
+        }
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|id| by_id.remove(&id))
+        .collect())
+}
+
+/// Framework slug → bm25 rank for an FTS5 query built by [`crate::search::fts_query`].
+pub async fn search_ranks(
+    pool: &SqlitePool,
+    fts_query: &str,
+) -> Result<HashMap<String, f64>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT f.slug AS "slug!", bm25(frameworks_fts, 10.0, 4.0, 1.0, 3.0, 3.0) AS "rank!: f64"
+           FROM frameworks_fts JOIN frameworks f ON f.id = frameworks_fts.rowid
+           WHERE frameworks_fts MATCH ?1"#,
+        fts_query
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.slug, r.rank)).collect())
+}
+
+/// Display names of requirements, industries and languages.
+pub async fn names(pool: &SqlitePool) -> Result<Names, sqlx::Error> {
+    let requirements = sqlx::query!("SELECT slug, name FROM requirements")
+        .fetch_all(pool)
+        .await?;
+    let industries = sqlx::query!("SELECT slug, name FROM industries")
+        .fetch_all(pool)
+        .await?;
+    let languages = sqlx::query!("SELECT slug, name FROM languages")
+        .fetch_all(pool)
+        .await?;
+    Ok(Names {
+        requirements: requirements.into_iter().map(|r| (r.slug, r.name)).collect(),
+        industries: industries.into_iter().map(|r| (r.slug, r.name)).collect(),
+        languages: languages.into_iter().map(|r| (r.slug, r.name)).collect(),
+    })
+}

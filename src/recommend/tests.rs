@@ -1,0 +1,355 @@
+use proptest::prelude::*;
+
+use super::*;
+
+const REQUIREMENTS: [&str; 4] = ["security", "real-time-updates", "scalability", "low-budget"];
+const INDUSTRIES: [&str; 2] = ["healthcare", "fintech"];
+
+fn score(v: u8) -> Score {
+    Score::new(i64::from(v)).unwrap()
+}
+
+fn evidence_map(keys: &[&str], values: &[u8]) -> HashMap<String, Evidence> {
+    keys.iter()
+        .zip(values)
+        .map(|(k, v)| {
+            (
+                (*k).to_owned(),
+                Evidence {
+                    score: score(*v),
+                    note: format!("{k} is {v}"),
+                },
+            )
+        })
+        .collect()
+}
+
+fn candidate(
+    slug: &str,
+    language: &str,
+    ring: Ring,
+    strengths: [u8; 4],
+    fits: [u8; 2],
+) -> Candidate {
+    Candidate {
+        slug: slug.to_owned(),
+        name: slug.to_uppercase(),
+        language: language.to_owned(),
+        ring,
+        strengths: evidence_map(&REQUIREMENTS, &strengths),
+        fits: evidence_map(&INDUSTRIES, &fits),
+        use_cases: vec![
+            UseCaseRef {
+                slug: format!("{slug}-portal"),
+                name: format!("{slug} portal"),
+                industry: "healthcare".to_owned(),
+            },
+            UseCaseRef {
+                slug: format!("{slug}-wallet"),
+                name: format!("{slug} wallet"),
+                industry: "fintech".to_owned(),
+            },
+        ],
+        search_rank: None,
+    }
+}
+
+fn names() -> Names {
+    let map = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    };
+    Names {
+        requirements: map(&[
+            ("security", "Security"),
+            ("real-time-updates", "Real-time updates"),
+            ("scalability", "Scalability"),
+            ("low-budget", "Low budget"),
+        ]),
+        industries: map(&[("healthcare", "Healthcare"), ("fintech", "Fintech")]),
+        languages: map(&[("python", "Python"), ("kotlin", "Kotlin"), ("java", "Java")]),
+    }
+}
+
+fn knowledge() -> Vec<Candidate> {
+    vec![
+        candidate("django", "python", Ring::Adopt, [5, 2, 4, 4], [5, 4]),
+        candidate("flask", "python", Ring::Adopt, [3, 2, 3, 5], [3, 3]),
+        candidate("ktor", "kotlin", Ring::Trial, [4, 4, 4, 3], [2, 3]),
+        candidate("spring", "java", Ring::Adopt, [5, 3, 5, 2], [4, 5]),
+    ]
+}
+
+fn query() -> Query {
+    Query {
+        industry: Some("healthcare".into()),
+        need: vec!["security".into()],
+        want: vec!["real-time-updates".into()],
+        lang: vec!["python".into()],
+        searching: false,
+    }
+}
+
+fn slugs(r: &Recommendation) -> Vec<&str> {
+    r.results.iter().map(|r| r.slug.as_str()).collect()
+}
+
+#[test]
+fn the_criteria_points_add_up_to_the_score() {
+    let result = recommend(&query(), &knowledge(), &names());
+    for ranked in &result.results {
+        let sum: f64 = ranked.criteria.iter().map(|c| c.points).sum();
+        assert!((sum - ranked.score).abs() < 0.5, "{ranked:?}");
+        let max: f64 = ranked.criteria.iter().map(|c| c.max_points).sum();
+        assert!((max - 100.0).abs() < 0.5);
+    }
+}
+
+#[test]
+fn the_worked_example_in_the_scoring_document_holds() {
+    // docs/scoring.md walks through Django for this query: industry 5×3, security 5×2,
+    // real-time 2×1, Python 5×2, adopt 5×1 = 42 of 45 → 93.3.
+    let result = recommend(&query(), &knowledge(), &names());
+    let django = result.results.iter().find(|r| r.slug == "django").unwrap();
+    assert_eq!(django.score, 93.3);
+    assert_eq!(result.results[0].slug, "django");
+}
+
+#[test]
+fn a_must_have_below_the_minimum_excludes_with_its_reason() {
+    let mut q = query();
+    q.need = vec!["low-budget".into()];
+    let result = recommend(&q, &knowledge(), &names());
+    assert!(!slugs(&result).contains(&"spring"));
+    let spring = result.excluded.iter().find(|e| e.slug == "spring").unwrap();
+    assert_eq!(
+        spring.reasons,
+        vec![Exclusion::MustHave {
+            requirement: "low-budget".into(),
+            label: "Low budget".into(),
+            strength: 2,
+            minimum: MUST_HAVE_MINIMUM,
+            note: "low-budget is 2".into(),
+        }]
+    );
+    assert_eq!(
+        spring.reasons[0].describe(),
+        "Low budget: 2 of 5, below the must-have minimum of 3"
+    );
+}
+
+#[test]
+fn the_must_have_that_excludes_most_is_named() {
+    let mut q = query();
+    q.need = vec!["security".into(), "real-time-updates".into()];
+    let result = recommend(&q, &knowledge(), &names());
+    assert_eq!(
+        result.most_excluding_need(),
+        Some(("Real-time updates".to_owned(), 2))
+    );
+}
+
+#[test]
+fn a_team_language_counts_fully_and_a_related_one_partly() {
+    let q = Query {
+        lang: vec!["kotlin".into()],
+        ..Query::default()
+    };
+    let result = recommend(&q, &knowledge(), &names());
+    let rating = |slug: &str| {
+        let r = result.results.iter().find(|r| r.slug == slug).unwrap();
+        let c = r
+            .criteria
+            .iter()
+            .find(|c| c.kind == CriterionKind::Language)
+            .unwrap();
+        c.rating
+    };
+    assert_eq!(rating("ktor"), 5);
+    assert_eq!(rating("spring"), 3);
+    assert_eq!(rating("django"), 0);
+}
+
+#[test]
+fn an_empty_query_ranks_by_maturity_then_name() {
+    let result = recommend(&Query::default(), &knowledge(), &names());
+    assert_eq!(slugs(&result), ["django", "flask", "spring", "ktor"]);
+    assert!(result.excluded.is_empty());
+}
+
+#[test]
+fn top_two_within_the_margin_is_a_close_call() {
+    let result = recommend(&Query::default(), &knowledge(), &names());
+    let close = result.close_call.unwrap();
+    assert_eq!(
+        (close.first.as_str(), close.second.as_str()),
+        ("DJANGO", "FLASK")
+    );
+    assert_eq!(close.margin, 0.0);
+
+    let clear = recommend(&query(), &knowledge(), &names());
+    assert!(clear.close_call.is_none(), "{:?}", clear.close_call);
+}
+
+#[test]
+fn search_excludes_non_matches_and_rates_the_best_match_highest() {
+    let mut candidates = knowledge();
+    candidates[0].search_rank = Some(-4.0);
+    candidates[1].search_rank = Some(-1.0);
+    let q = Query {
+        searching: true,
+        ..Query::default()
+    };
+    let result = recommend(&q, &candidates, &names());
+    assert_eq!(slugs(&result), ["django", "flask"]);
+    let ratings: Vec<u8> = result
+        .results
+        .iter()
+        .map(|r| {
+            r.criteria
+                .iter()
+                .find(|c| c.kind == CriterionKind::Search)
+                .unwrap()
+                .rating
+        })
+        .collect();
+    assert_eq!(ratings, [5, 1]);
+    assert!(
+        result
+            .excluded
+            .iter()
+            .all(|e| e.reasons == [Exclusion::NoSearchMatch])
+    );
+}
+
+#[test]
+fn use_cases_shown_are_those_of_the_chosen_industry() {
+    let result = recommend(&query(), &knowledge(), &names());
+    assert_eq!(result.results[0].use_cases, ["django portal"]);
+    let all = recommend(&Query::default(), &knowledge(), &names());
+    assert_eq!(all.results[0].use_cases.len(), 2);
+}
+
+#[test]
+fn a_requirement_both_needed_and_wanted_counts_once_as_a_must_have() {
+    let mut q = query();
+    q.want.push("security".into());
+    q.need.push("security".into());
+    let result = recommend(&q, &knowledge(), &names());
+    let criteria = &result.results[0].criteria;
+    assert_eq!(
+        criteria.iter().filter(|c| c.subject == "security").count(),
+        1
+    );
+    assert_eq!(recommend(&query(), &knowledge(), &names()), result);
+}
+
+fn arb_candidates() -> impl Strategy<Value = Vec<Candidate>> {
+    let ring = prop::sample::select(Ring::ALL.to_vec());
+    let language = prop::sample::select(vec!["python", "kotlin", "java", "php"]);
+    prop::collection::vec(
+        (
+            ring,
+            language,
+            prop::array::uniform4(0u8..=5),
+            prop::array::uniform2(0u8..=5),
+        ),
+        1..8,
+    )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, (ring, language, strengths, fits))| {
+                candidate(&format!("fw{i}"), language, ring, strengths, fits)
+            })
+            .collect()
+    })
+}
+
+fn arb_query() -> impl Strategy<Value = Query> {
+    let req = prop::sample::select(REQUIREMENTS.to_vec()).prop_map(String::from);
+    (
+        prop::option::of(prop::sample::select(INDUSTRIES.to_vec()).prop_map(String::from)),
+        prop::collection::vec(req.clone(), 0..3),
+        prop::collection::vec(req, 0..3),
+        prop::collection::vec(
+            prop::sample::select(vec!["python", "kotlin", "java"]).prop_map(String::from),
+            0..2,
+        ),
+    )
+        .prop_map(|(industry, need, want, lang)| Query {
+            industry,
+            need,
+            want,
+            lang,
+            searching: false,
+        })
+}
+
+proptest! {
+    #[test]
+    fn adding_a_must_have_never_adds_a_result(
+        candidates in arb_candidates(),
+        q in arb_query(),
+        extra in prop::sample::select(REQUIREMENTS.to_vec()),
+    ) {
+        let before = recommend(&q, &candidates, &names());
+        let mut stricter = q.clone();
+        stricter.need.push(extra.to_owned());
+        let after = recommend(&stricter, &candidates, &names());
+        for slug in slugs(&after) {
+            prop_assert!(slugs(&before).contains(&slug));
+        }
+        prop_assert_eq!(after.results.len() + after.excluded.len(), candidates.len());
+    }
+
+    #[test]
+    fn raising_one_strength_never_lowers_that_frameworks_score(
+        candidates in arb_candidates(),
+        q in arb_query(),
+        which in 0usize..8,
+        requirement in prop::sample::select(REQUIREMENTS.to_vec()),
+    ) {
+        let index = which % candidates.len();
+        let before = recommend(&q, &candidates, &names());
+        let mut raised = candidates.clone();
+        let entry = raised[index].strengths.get_mut(requirement).unwrap();
+        entry.score = score((entry.score.value() + 1).min(5));
+        let after = recommend(&q, &raised, &names());
+        let slug = &candidates[index].slug;
+        let find = |r: &Recommendation| r.results.iter().find(|x| &x.slug == slug).map(|x| x.score);
+        if let Some(old) = find(&before) {
+            prop_assert!(find(&after).unwrap() >= old);
+        }
+    }
+
+    #[test]
+    fn results_are_stable_under_input_order(
+        candidates in arb_candidates(),
+        q in arb_query(),
+    ) {
+        let forward = recommend(&q, &candidates, &names());
+        let mut reversed_candidates = candidates.clone();
+        reversed_candidates.reverse();
+        let mut reversed_query = q.clone();
+        reversed_query.lang.reverse();
+        let backward = recommend(&reversed_query, &reversed_candidates, &names());
+        prop_assert_eq!(slugs(&forward), slugs(&backward));
+        prop_assert_eq!(&forward.excluded, &backward.excluded);
+    }
+
+    #[test]
+    fn every_score_is_between_zero_and_a_hundred(
+        candidates in arb_candidates(),
+        q in arb_query(),
+    ) {
+        let result = recommend(&q, &candidates, &names());
+        for r in &result.results {
+            prop_assert!((0.0..=100.0).contains(&r.score));
+        }
+        let scores: Vec<f64> = result.results.iter().map(|r| r.score).collect();
+        prop_assert!(scores.windows(2).all(|w| w[0] >= w[1]));
+    }
+}

@@ -1,0 +1,503 @@
+//! `/api/v1/…`: the knowledge base and the recommendation as JSON, read-only, from the same
+//! queries and the same ranking as the pages; `/api/openapi.json` describes it, generated
+//! from these handlers and types.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, get, web};
+use serde::Serialize;
+use sqlx::SqlitePool;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::db;
+use crate::error::AppError;
+use crate::recommend::params::Params;
+use crate::recommend::{
+    CloseCall, Criterion, CriterionKind, Excluded, Exclusion, Ranked, Recommendation,
+};
+use crate::routes::query::{Outcome, answer, rank};
+
+/// An API failure, answered as `{"error": {"code", "message", "field"}}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(err: E) -> Self {
+        Self(err.into())
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The error shape of every API response with a 4xx or 5xx status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code: `not_found`, `bad_request` or `internal`.
+    pub code: &'static str,
+    pub message: String,
+    /// The parameter at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ErrorBody {
+    pub fn not_found() -> Self {
+        ErrorBody {
+            error: ErrorDetail {
+                code: "not_found",
+                message: "there is nothing at this address".into(),
+                field: None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let error = match &self.0 {
+            AppError::NotFound => ErrorBody::not_found().error,
+            AppError::BadRequest { field, message } => ErrorDetail {
+                code: "bad_request",
+                message: format!("{field}: {message}"),
+                field: Some(field.clone()),
+            },
+            other => {
+                tracing::error!(error = %other, "API request failed");
+                ErrorDetail {
+                    code: "internal",
+                    message: "the request failed because of a problem on our side".into(),
+                    field: None,
+                }
+            }
+        };
+        HttpResponse::build(self.status_code()).json(ErrorBody { error })
+    }
+}
+
+type ApiResult = Result<HttpResponse, ApiError>;
+
+/// A framework in lists.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FrameworkItem {
+    pub slug: String,
+    pub name: String,
+    /// Language slug.
+    pub language: String,
+    /// `full-stack`, `micro`, `runtime` or `baas`.
+    pub kind: String,
+    /// Radar ring: `adopt`, `trial`, `assess` or `hold`.
+    pub ring: String,
+    pub summary: String,
+    pub first_release: Option<i64>,
+    pub last_reviewed: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StrengthItem {
+    pub requirement: String,
+    pub name: String,
+    pub group: String,
+    /// 0–5.
+    pub strength: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FitItem {
+    pub industry: String,
+    pub name: String,
+    /// 0–5.
+    pub fit: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Named {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UseCaseItem {
+    pub slug: String,
+    pub name: String,
+    pub industry: String,
+}
+
+/// Every fact about one framework.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FrameworkDetail {
+    pub slug: String,
+    pub name: String,
+    pub language: String,
+    pub kind: String,
+    pub ring: String,
+    pub summary: String,
+    /// Markdown.
+    pub description: String,
+    pub website: String,
+    pub license: String,
+    pub first_release: Option<i64>,
+    pub last_reviewed: Option<String>,
+    pub updated_at: String,
+    pub version: i64,
+    pub requirements: Vec<StrengthItem>,
+    pub industries: Vec<FitItem>,
+    pub features: Vec<Named>,
+    pub use_cases: Vec<UseCaseItem>,
+    pub trends: Vec<Named>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndustryItem {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub use_cases: Vec<Named>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequirementItem {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// `capability`, `delivery`, `architecture`, `data`, `team` or `cost`.
+    pub group: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LanguageItem {
+    pub slug: String,
+    pub name: String,
+    /// How many frameworks are written in it.
+    pub frameworks: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendItem {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// Slugs of the frameworks that follow it.
+    pub frameworks: Vec<String>,
+}
+
+/// The query as understood, in canonical form.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueryEcho {
+    pub industry: Option<String>,
+    pub need: Vec<String>,
+    pub want: Vec<String>,
+    pub lang: Vec<String>,
+    pub q: String,
+    /// The page that shows this result: `/?{link}`.
+    pub link: String,
+}
+
+/// A ranked, explained recommendation; see docs/scoring.md for the formula.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecommendationsBody {
+    pub query: QueryEcho,
+    pub results: Vec<Ranked>,
+    pub excluded: Vec<Excluded>,
+    pub close_call: Option<CloseCall>,
+}
+
+impl RecommendationsBody {
+    pub fn new(params: &Params, recommendation: Recommendation) -> Self {
+        Self {
+            query: QueryEcho {
+                industry: params.industry.clone(),
+                need: params.need.clone(),
+                want: params.want.clone(),
+                lang: params.lang.clone(),
+                q: params.q.clone(),
+                link: format!("/?{}", params.to_query_string()),
+            },
+            results: recommendation.results,
+            excluded: recommendation.excluded,
+            close_call: recommendation.close_call,
+        }
+    }
+}
+
+#[utoipa::path(
+    tag = "knowledge",
+    responses((status = 200, description = "Every framework, by name", body = [FrameworkItem]))
+)]
+#[get("/api/v1/frameworks")]
+pub async fn frameworks(pool: web::Data<SqlitePool>) -> ApiResult {
+    let list = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
+    let items: Vec<FrameworkItem> = list
+        .into_iter()
+        .map(|f| FrameworkItem {
+            slug: f.slug,
+            name: f.name,
+            language: f.language_slug,
+            kind: f.kind,
+            ring: f.ring,
+            summary: f.summary,
+            first_release: f.first_release,
+            last_reviewed: f.last_reviewed,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[utoipa::path(
+    tag = "knowledge",
+    params(("slug" = String, Path, description = "Framework slug, e.g. `django`")),
+    responses(
+        (status = 200, description = "The framework with all its links", body = FrameworkDetail),
+        (status = 404, description = "No such framework", body = ErrorBody),
+    )
+)]
+#[get("/api/v1/frameworks/{slug}")]
+pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> ApiResult {
+    let f = db::frameworks::find(&pool, &slug)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let named = |list: Vec<db::frameworks::Linked>| {
+        list.into_iter()
+            .map(|l| Named {
+                slug: l.slug,
+                name: l.name,
+            })
+            .collect()
+    };
+    let detail = FrameworkDetail {
+        requirements: db::frameworks::strengths(&pool, &slug)
+            .await?
+            .into_iter()
+            .map(|s| StrengthItem {
+                requirement: s.requirement_slug,
+                name: s.requirement_name,
+                group: s.requirement_group,
+                strength: s.strength,
+                note: s.note,
+            })
+            .collect(),
+        industries: db::frameworks::fits(&pool, &slug)
+            .await?
+            .into_iter()
+            .map(|i| FitItem {
+                industry: i.industry_slug,
+                name: i.industry_name,
+                fit: i.fit,
+                note: i.note,
+            })
+            .collect(),
+        features: named(db::frameworks::features(&pool, &slug).await?),
+        use_cases: db::frameworks::use_cases(&pool, &slug)
+            .await?
+            .into_iter()
+            .map(|u| UseCaseItem {
+                slug: u.slug,
+                name: u.name,
+                industry: u.industry_slug,
+            })
+            .collect(),
+        trends: named(db::frameworks::trends(&pool, &slug).await?),
+        slug: f.slug,
+        name: f.name,
+        language: f.language_slug,
+        kind: f.kind,
+        ring: f.ring,
+        summary: f.summary,
+        description: f.description,
+        website: f.website,
+        license: f.license,
+        first_release: f.first_release,
+        last_reviewed: f.last_reviewed,
+        updated_at: f.updated_at,
+        version: f.version,
+    };
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+#[utoipa::path(
+    tag = "knowledge",
+    responses((status = 200, description = "Every industry with its use cases", body = [IndustryItem]))
+)]
+#[get("/api/v1/industries")]
+pub async fn industries(pool: web::Data<SqlitePool>) -> ApiResult {
+    let mut items = Vec::new();
+    for i in db::catalogue::industries(&pool).await? {
+        let use_cases = db::catalogue::industry_use_cases(&pool, &i.slug)
+            .await?
+            .into_iter()
+            .map(|u| Named {
+                slug: u.slug,
+                name: u.name,
+            })
+            .collect();
+        items.push(IndustryItem {
+            slug: i.slug,
+            name: i.name,
+            description: i.description,
+            use_cases,
+        });
+    }
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[utoipa::path(
+    tag = "knowledge",
+    responses((status = 200, description = "Every requirement a client can ask for", body = [RequirementItem]))
+)]
+#[get("/api/v1/requirements")]
+pub async fn requirements(pool: web::Data<SqlitePool>) -> ApiResult {
+    let items: Vec<RequirementItem> = db::catalogue::requirements(&pool)
+        .await?
+        .into_iter()
+        .map(|r| RequirementItem {
+            slug: r.slug,
+            name: r.name,
+            description: r.description,
+            group: r.req_group,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[utoipa::path(
+    tag = "knowledge",
+    responses((status = 200, description = "Every language", body = [LanguageItem]))
+)]
+#[get("/api/v1/languages")]
+pub async fn languages(pool: web::Data<SqlitePool>) -> ApiResult {
+    let items: Vec<LanguageItem> = db::catalogue::languages(&pool)
+        .await?
+        .into_iter()
+        .map(|l| LanguageItem {
+            slug: l.slug,
+            name: l.name,
+            frameworks: l.frameworks,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[utoipa::path(
+    tag = "knowledge",
+    responses((status = 200, description = "Every trend with the frameworks that follow it", body = [TrendItem]))
+)]
+#[get("/api/v1/trends")]
+pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
+    let attachments = db::catalogue::trend_frameworks(&pool).await?;
+    let items: Vec<TrendItem> = db::catalogue::trends(&pool)
+        .await?
+        .into_iter()
+        .map(|t| TrendItem {
+            frameworks: attachments
+                .iter()
+                .filter(|a| a.owner_slug == t.slug)
+                .map(|a| a.framework_slug.clone())
+                .collect(),
+            slug: t.slug,
+            name: t.name,
+            description: t.description,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[utoipa::path(
+    tag = "recommendation",
+    params(
+        ("industry" = Option<String>, Query, description = "Industry slug"),
+        ("need" = Option<Vec<String>>, Query, description = "Must-have requirement slug; repeatable. Frameworks below 3 of 5 are excluded."),
+        ("want" = Option<Vec<String>>, Query, description = "Nice-to-have requirement slug; repeatable"),
+        ("lang" = Option<Vec<String>>, Query, description = "Language slug the team knows; repeatable"),
+        ("q" = Option<String>, Query, description = "Free text, full-text searched; at most 200 characters"),
+    ),
+    responses(
+        (status = 200, description = "Ranked results with their breakdown, and the exclusions", body = RecommendationsBody),
+        (status = 400, description = "A parameter is unknown or malformed; `field` names it", body = ErrorBody),
+    )
+)]
+#[get("/api/v1/recommendations")]
+pub async fn recommendations(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
+    let names = db::recommend::names(&pool).await?;
+    let (params, recommendation) = match answer(&pool, request.query_string(), &names).await? {
+        Outcome::Answer(params, recommendation) => (params, *recommendation),
+        Outcome::Invalid(errors) => {
+            let first = errors.into_iter().next();
+            let (field, message) = first
+                .map_or(("query".into(), "was not understood".into()), |e| {
+                    (e.field, e.message)
+                });
+            return Err(AppError::bad_request(field, message).into());
+        }
+        // The API does not redirect: the radio-group form is the page's business, and empty
+        // values simply mean "not given".
+        Outcome::Redirect(_) | Outcome::Empty => {
+            let params = crate::recommend::params::parse_lenient(request.query_string(), &names);
+            let recommendation = rank(&pool, &params, &names).await?;
+            (params, recommendation)
+        }
+    };
+    Ok(HttpResponse::Ok().json(RecommendationsBody::new(&params, recommendation)))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "stackatlas API",
+        description = "Read-only access to the stackatlas knowledge base of backend frameworks and to its explained recommendations."
+    ),
+    paths(
+        frameworks,
+        framework,
+        industries,
+        requirements,
+        languages,
+        trends,
+        recommendations
+    ),
+    components(schemas(
+        ErrorBody,
+        ErrorDetail,
+        FrameworkItem,
+        FrameworkDetail,
+        StrengthItem,
+        FitItem,
+        Named,
+        UseCaseItem,
+        IndustryItem,
+        RequirementItem,
+        LanguageItem,
+        TrendItem,
+        QueryEcho,
+        RecommendationsBody,
+        Ranked,
+        Criterion,
+        CriterionKind,
+        Excluded,
+        Exclusion,
+        CloseCall
+    ))
+)]
+pub struct ApiDoc;
+
+#[get("/api/openapi.json")]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// Any other address under `/api`: a JSON 404 rather than the HTML page.
+pub async fn not_found() -> HttpResponse {
+    HttpResponse::NotFound().json(ErrorBody::not_found())
+}

@@ -1,0 +1,331 @@
+//! `/compare?f={slug}&f={slug}…`: two to four frameworks side by side, every requirement and
+//! industry row with each one's figure and note, the rows where they differ highlighted.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+use sqlx::SqlitePool;
+
+use super::{kind_label, ring_label};
+use crate::db;
+use crate::domain::{RequirementGroup, Score};
+use crate::error::Result;
+
+pub const MIN_FRAMEWORKS: usize = 2;
+pub const MAX_FRAMEWORKS: usize = 4;
+
+/// One framework's figure in a row; `None` when nothing is recorded.
+pub struct Cell {
+    pub score: Option<Score>,
+    pub note: String,
+    /// The highest figure of its row (when the row differs).
+    pub best: bool,
+}
+
+pub struct Row {
+    pub slug: String,
+    pub name: String,
+    pub cells: Vec<Cell>,
+    pub differs: bool,
+}
+
+impl Row {
+    fn new(slug: String, name: String, mut cells: Vec<Cell>) -> Self {
+        let scores: Vec<Option<Score>> = cells.iter().map(|c| c.score).collect();
+        let differs = scores.windows(2).any(|w| w[0] != w[1]);
+        if differs {
+            let top = scores.iter().flatten().max().copied();
+            for cell in &mut cells {
+                cell.best = cell.score.is_some() && cell.score == top;
+            }
+        }
+        Self {
+            slug,
+            name,
+            cells,
+            differs,
+        }
+    }
+}
+
+pub struct Section {
+    pub label: &'static str,
+    pub rows: Vec<Row>,
+}
+
+pub struct Column {
+    pub slug: String,
+    pub name: String,
+    pub language: String,
+    pub kind: &'static str,
+    pub ring: String,
+    pub ring_label: &'static str,
+    pub license: String,
+    pub first_release: Option<i64>,
+    pub summary: String,
+    pub last_reviewed: Option<String>,
+}
+
+pub struct Choice {
+    pub slug: String,
+    pub name: String,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+pub struct ComparePage {
+    pub columns: Vec<Column>,
+    pub sections: Vec<Section>,
+    pub industry_rows: Vec<Row>,
+    pub differing: usize,
+    pub error: Option<String>,
+    pub choices: Vec<Choice>,
+}
+
+/// Distinct slugs from the query string's `f` values, in order; or why they cannot be used.
+fn selection(query_string: &str, known: &[String]) -> std::result::Result<Vec<String>, String> {
+    let mut slugs: Vec<String> = Vec::new();
+    for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
+        let value = value.trim();
+        if key != "f" {
+            return Err(format!("“{key}” is not a parameter of this page; use f"));
+        }
+        if value.is_empty() || slugs.iter().any(|s| s == value) {
+            continue;
+        }
+        if !known.iter().any(|k| k == value) {
+            return Err(format!(
+                "there is no framework \"{value}\" in the knowledge base"
+            ));
+        }
+        slugs.push(value.to_owned());
+    }
+    if slugs.len() < MIN_FRAMEWORKS {
+        return Err(format!(
+            "choose at least {MIN_FRAMEWORKS} frameworks to compare (you chose {})",
+            slugs.len()
+        ));
+    }
+    if slugs.len() > MAX_FRAMEWORKS {
+        return Err(format!(
+            "choose at most {MAX_FRAMEWORKS} frameworks to compare (you chose {})",
+            slugs.len()
+        ));
+    }
+    Ok(slugs)
+}
+
+#[get("/compare")]
+pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<HttpResponse> {
+    let all = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
+    let known: Vec<String> = all.iter().map(|f| f.slug.clone()).collect();
+    let asked = !request.query_string().is_empty();
+    let chosen = selection(request.query_string(), &known);
+    let checked: Vec<String> = match &chosen {
+        Ok(slugs) => slugs.clone(),
+        Err(_) => form_urlencoded::parse(request.query_string().as_bytes())
+            .filter(|(k, _)| k == "f")
+            .map(|(_, v)| v.into_owned())
+            .collect(),
+    };
+    let choices = all
+        .iter()
+        .map(|f| Choice {
+            slug: f.slug.clone(),
+            name: f.name.clone(),
+            checked: checked.contains(&f.slug),
+        })
+        .collect();
+
+    let slugs = match chosen {
+        Ok(slugs) => slugs,
+        Err(message) => {
+            // An empty /compare is an invitation to choose, not a mistake.
+            let (status, error) = if asked {
+                (StatusCode::BAD_REQUEST, Some(format!("f: {message}")))
+            } else {
+                (StatusCode::OK, None)
+            };
+            let page = ComparePage {
+                columns: Vec::new(),
+                sections: Vec::new(),
+                industry_rows: Vec::new(),
+                differing: 0,
+                error,
+                choices,
+            };
+            return super::html(status, &page);
+        }
+    };
+
+    let mut columns = Vec::new();
+    let mut strengths = Vec::new();
+    let mut fits = Vec::new();
+    for slug in &slugs {
+        let Some(f) = db::frameworks::find(&pool, slug).await? else {
+            return Err(crate::error::AppError::not_found());
+        };
+        columns.push(Column {
+            kind: kind_label(&f.kind),
+            ring_label: ring_label(&f.ring),
+            slug: f.slug,
+            name: f.name,
+            language: f.language_name,
+            ring: f.ring,
+            license: f.license,
+            first_release: f.first_release,
+            summary: f.summary,
+            last_reviewed: f.last_reviewed,
+        });
+        strengths.push(db::frameworks::strengths(&pool, slug).await?);
+        fits.push(db::frameworks::fits(&pool, slug).await?);
+    }
+
+    let requirements = db::catalogue::requirements(&pool).await?;
+    let strength_of: Vec<HashMap<&str, (&i64, &str)>> = strengths
+        .iter()
+        .map(|list| {
+            list.iter()
+                .map(|s| (s.requirement_slug.as_str(), (&s.strength, s.note.as_str())))
+                .collect()
+        })
+        .collect();
+    let mut sections: Vec<Section> = Vec::new();
+    for group in RequirementGroup::ALL {
+        let rows: Vec<Row> = requirements
+            .iter()
+            .filter(|r| r.req_group == group.as_str())
+            .map(|r| {
+                let cells = strength_of
+                    .iter()
+                    .map(|m| cell(m.get(r.slug.as_str()).copied()))
+                    .collect();
+                Row::new(r.slug.clone(), r.name.clone(), cells)
+            })
+            .collect();
+        if !rows.is_empty() {
+            sections.push(Section {
+                label: group.label(),
+                rows,
+            });
+        }
+    }
+    let industries = db::catalogue::industries(&pool).await?;
+    let fit_of: Vec<HashMap<&str, (&i64, &str)>> = fits
+        .iter()
+        .map(|list| {
+            list.iter()
+                .map(|f| (f.industry_slug.as_str(), (&f.fit, f.note.as_str())))
+                .collect()
+        })
+        .collect();
+    let industry_rows: Vec<Row> = industries
+        .iter()
+        .map(|i| {
+            let cells = fit_of
+                .iter()
+                .map(|m| cell(m.get(i.slug.as_str()).copied()))
+                .collect();
+            Row::new(i.slug.clone(), i.name.clone(), cells)
+        })
+        .collect();
+    let differing = sections
+        .iter()
+        .flat_map(|s| &s.rows)
+        .chain(&industry_rows)
+        .filter(|r| r.differs)
+        .count();
+    let page = ComparePage {
+        columns,
+        sections,
+        industry_rows,
+        differing,
+        error: None,
+        choices,
+    };
+    super::html(StatusCode::OK, &page)
+}
+
+fn cell(found: Option<(&i64, &str)>) -> Cell {
+    match found {
+        Some((score, note)) => Cell {
+            score: Some(Score::clamped(*score)),
+            note: note.to_owned(),
+            best: false,
+        },
+        None => Cell {
+            score: None,
+            note: String::new(),
+            best: false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> Vec<String> {
+        ["django", "flask", "ktor", "gin", "axum"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    #[test]
+    fn two_to_four_distinct_known_frameworks_are_accepted_in_order() {
+        assert_eq!(
+            selection("f=ktor&f=django&f=ktor", &known()).unwrap(),
+            ["ktor", "django"]
+        );
+    }
+
+    #[test]
+    fn too_few_too_many_unknown_or_foreign_parameters_are_refused() {
+        assert!(
+            selection("f=django", &known())
+                .unwrap_err()
+                .contains("at least 2")
+        );
+        assert!(
+            selection("f=django&f=flask&f=ktor&f=gin&f=axum", &known())
+                .unwrap_err()
+                .contains("at most 4")
+        );
+        assert!(
+            selection("f=django&f=rocket", &known())
+                .unwrap_err()
+                .contains("rocket")
+        );
+        assert!(
+            selection("f=django&f=flask&x=1", &known())
+                .unwrap_err()
+                .contains("x")
+        );
+    }
+
+    #[test]
+    fn a_row_differs_when_any_figure_differs_and_marks_the_best() {
+        let c = |v: i64| {
+            cell(Some((&v, "n")))
+                .score
+                .map(|s| Cell {
+                    score: Some(s),
+                    note: String::new(),
+                    best: false,
+                })
+                .unwrap()
+        };
+        let row = Row::new("s".into(), "S".into(), vec![c(3), c(5), c(5)]);
+        assert!(row.differs);
+        assert_eq!(
+            row.cells.iter().map(|c| c.best).collect::<Vec<_>>(),
+            [false, true, true]
+        );
+        let same = Row::new("s".into(), "S".into(), vec![c(4), c(4)]);
+        assert!(!same.differs);
+        assert!(same.cells.iter().all(|c| !c.best));
+    }
+}

@@ -1,0 +1,471 @@
+//! `/`: the query page. A salesperson describes the client's project in a GET form whose
+//! whole state lives in the URL, and gets a ranked, explained recommendation below it.
+//! `/export.csv` and `/export.json` hand the same result on.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+use sqlx::SqlitePool;
+
+use crate::db;
+use crate::domain::{RequirementGroup, Score};
+use crate::error::{AppError, Result};
+use crate::recommend::params::{self, ParamError, Params};
+use crate::recommend::{self, Criterion, Names, Recommendation};
+use crate::search::fts_query;
+
+/// What a query string amounts to.
+pub enum Outcome {
+    /// Some parameters could not be used; each is named.
+    Invalid(Vec<ParamError>),
+    /// Valid, but not in canonical form: answer with a redirect to this query string.
+    Redirect(String),
+    /// Nothing asked yet.
+    Empty,
+    Answer(Params, Box<Recommendation>),
+}
+
+/// Parses a query string and, when it is valid and canonical, ranks the knowledge base for
+/// it. The page, its exports and the JSON API all answer through here, so they agree.
+pub async fn answer(pool: &SqlitePool, query_string: &str, names: &Names) -> Result<Outcome> {
+    let params = match params::parse(query_string, names) {
+        Ok(params) => params,
+        Err(errors) => return Ok(Outcome::Invalid(errors)),
+    };
+    if params.needs_redirect {
+        return Ok(Outcome::Redirect(params.to_query_string()));
+    }
+    if params.is_empty() {
+        return Ok(Outcome::Empty);
+    }
+    let recommendation = rank(pool, &params, names).await?;
+    Ok(Outcome::Answer(params, Box::new(recommendation)))
+}
+
+/// Ranks every framework for valid parameters.
+pub async fn rank(pool: &SqlitePool, params: &Params, names: &Names) -> Result<Recommendation> {
+    let mut candidates = db::recommend::candidates(pool).await?;
+    let mut query = params.to_query();
+    // Text with no searchable word ("?!") searches for nothing rather than excluding all.
+    match fts_query(&params.q) {
+        Some(fts) => {
+            let ranks = db::recommend::search_ranks(pool, &fts).await?;
+            for candidate in &mut candidates {
+                candidate.search_rank = ranks.get(&candidate.slug).copied();
+            }
+        }
+        None => query.searching = false,
+    }
+    Ok(recommend::recommend(&query, &candidates, names))
+}
+
+/// One requirement row of the form, with its current choice.
+pub struct ChoiceRow {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub choice: &'static str,
+}
+
+pub struct ChoiceGroup {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub rows: Vec<ChoiceRow>,
+}
+
+pub struct SelectOption {
+    pub slug: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+/// A criterion as drawn: the engine's figures plus the bar's class.
+pub struct CriterionView {
+    pub heading: &'static str,
+    pub label: String,
+    pub rating: Score,
+    pub points: f64,
+    pub max_points: f64,
+    pub note: String,
+}
+
+impl From<&Criterion> for CriterionView {
+    fn from(c: &Criterion) -> Self {
+        Self {
+            heading: c.kind.label(),
+            label: c.label.clone(),
+            rating: Score::clamped(i64::from(c.rating)),
+            points: c.points,
+            max_points: c.max_points,
+            note: c.note.clone(),
+        }
+    }
+}
+
+pub struct ResultView {
+    pub rank: usize,
+    pub slug: String,
+    pub name: String,
+    pub score: f64,
+    /// The score in 5-point steps (0–20), for the width class of its bar.
+    pub score_step: u8,
+    pub criteria: Vec<CriterionView>,
+    pub use_cases: Vec<String>,
+}
+
+pub struct ExcludedView {
+    pub slug: String,
+    pub name: String,
+    pub reasons: Vec<(String, String)>,
+}
+
+/// A way out when must-haves leave too little: the most excluding one, and the link that
+/// asks for it as nice-to-have instead.
+pub struct Relaxation {
+    pub requirement: String,
+    pub excluded: usize,
+    pub href: String,
+}
+
+pub struct Answered {
+    pub results: Vec<ResultView>,
+    pub excluded: Vec<ExcludedView>,
+    pub close_call: Option<recommend::CloseCall>,
+    pub relaxation: Option<Relaxation>,
+    /// The query in words, for the printed summary.
+    pub summary: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "query.html")]
+pub struct QueryPage {
+    pub industries: Vec<SelectOption>,
+    pub languages: Vec<SelectOption>,
+    pub groups: Vec<ChoiceGroup>,
+    pub q: String,
+    pub errors: Vec<ParamError>,
+    pub answer: Option<Answered>,
+    /// The canonical query string of this result, without `?`.
+    pub query_string: String,
+    /// The absolute link to this result, for the printed summary.
+    pub share_url: String,
+    pub today: String,
+    pub framework_count: usize,
+}
+
+impl QueryPage {
+    fn has_error(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+}
+
+fn requirement_name(names: &Names, slug: &str) -> String {
+    names
+        .requirements
+        .get(slug)
+        .cloned()
+        .unwrap_or_else(|| slug.to_owned())
+}
+
+fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> Answered {
+    let relaxation = recommendation
+        .most_excluding_need()
+        .filter(|_| recommendation.results.len() < 3)
+        .and_then(|(label, excluded)| {
+            let slug = params
+                .need
+                .iter()
+                .find(|s| requirement_name(names, s) == label)?;
+            let mut relaxed = params.clone();
+            relaxed.need.retain(|s| s != slug);
+            relaxed.want.push(slug.clone());
+            Some(Relaxation {
+                requirement: label,
+                excluded,
+                href: format!("/?{}", relaxed.to_query_string()),
+            })
+        });
+    let list = |slugs: &[String], map: &std::collections::HashMap<String, String>| {
+        slugs
+            .iter()
+            .map(|s| map.get(s).cloned().unwrap_or_else(|| s.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut summary = Vec::new();
+    if let Some(industry) = &params.industry {
+        summary.push((
+            "Industry",
+            list(std::slice::from_ref(industry), &names.industries),
+        ));
+    }
+    for (label, slugs, map) in [
+        ("Must have", &params.need, &names.requirements),
+        ("Nice to have", &params.want, &names.requirements),
+        ("Team knows", &params.lang, &names.languages),
+    ] {
+        if !slugs.is_empty() {
+            summary.push((label, list(slugs, map)));
+        }
+    }
+    if !params.q.is_empty() {
+        summary.push(("Search", params.q.clone()));
+    }
+    Answered {
+        results: recommendation
+            .results
+            .iter()
+            .map(|r| ResultView {
+                rank: r.rank,
+                slug: r.slug.clone(),
+                name: r.name.clone(),
+                score: r.score,
+                score_step: (r.score / 5.0).round().clamp(0.0, 20.0) as u8,
+                criteria: r.criteria.iter().map(CriterionView::from).collect(),
+                use_cases: r.use_cases.clone(),
+            })
+            .collect(),
+        excluded: recommendation
+            .excluded
+            .iter()
+            .map(|e| ExcludedView {
+                slug: e.slug.clone(),
+                name: e.name.clone(),
+                reasons: e
+                    .reasons
+                    .iter()
+                    .map(|r| {
+                        let note = match r {
+                            recommend::Exclusion::MustHave { note, .. } => note.clone(),
+                            recommend::Exclusion::NoSearchMatch => String::new(),
+                        };
+                        (r.describe(), note)
+                    })
+                    .collect(),
+            })
+            .collect(),
+        close_call: recommendation.close_call.clone(),
+        relaxation,
+        summary,
+    }
+}
+
+/// The form as the request left it: on errors, the submitted values are kept where they
+/// are valid.
+async fn page(
+    pool: &SqlitePool,
+    params: &Params,
+    errors: Vec<ParamError>,
+    answer: Option<Answered>,
+    share_url: String,
+) -> Result<QueryPage> {
+    let industries = db::catalogue::industries(pool)
+        .await?
+        .into_iter()
+        .map(|i| SelectOption {
+            selected: params.industry.as_deref() == Some(i.slug.as_str()),
+            slug: i.slug,
+            name: i.name,
+        })
+        .collect();
+    let languages = db::catalogue::languages(pool).await?;
+    let framework_count = languages.iter().map(|l| l.frameworks as usize).sum();
+    let languages = languages
+        .into_iter()
+        .filter(|l| l.frameworks > 0)
+        .map(|l| SelectOption {
+            selected: params.lang.contains(&l.slug),
+            slug: l.slug,
+            name: l.name,
+        })
+        .collect();
+    let mut groups: Vec<ChoiceGroup> = RequirementGroup::ALL
+        .iter()
+        .map(|g| ChoiceGroup {
+            key: g.as_str(),
+            label: g.label(),
+            rows: Vec::new(),
+        })
+        .collect();
+    for r in db::catalogue::requirements(pool).await? {
+        if let Some(group) = groups.iter_mut().find(|g| g.key == r.req_group) {
+            group.rows.push(ChoiceRow {
+                choice: params.choice(&r.slug),
+                slug: r.slug,
+                name: r.name,
+                description: r.description,
+            });
+        }
+    }
+    groups.retain(|g| !g.rows.is_empty());
+    Ok(QueryPage {
+        industries,
+        languages,
+        groups,
+        q: params.q.clone(),
+        errors,
+        answer,
+        query_string: params.to_query_string(),
+        share_url,
+        today: chrono::Utc::now().format("%-d %B %Y").to_string(),
+        framework_count,
+    })
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+fn with_query(path: &str, query_string: &str) -> String {
+    if query_string.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query_string}")
+    }
+}
+
+#[get("/")]
+pub async fn index(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<HttpResponse> {
+    let names = db::recommend::names(&pool).await?;
+    let (status, page) = match answer(&pool, request.query_string(), &names).await? {
+        Outcome::Redirect(canonical) => return Ok(see_other(&with_query("/", &canonical))),
+        Outcome::Invalid(errors) => {
+            // Keep what was valid so the salesperson only fixes the named fields.
+            let kept = params::parse_lenient(request.query_string(), &names);
+            let page = page(&pool, &kept, errors, None, String::new()).await?;
+            (StatusCode::BAD_REQUEST, page)
+        }
+        Outcome::Empty => {
+            let page = page(&pool, &Params::default(), Vec::new(), None, String::new()).await?;
+            (StatusCode::OK, page)
+        }
+        Outcome::Answer(params, recommendation) => {
+            let share_url = {
+                let info = request.connection_info();
+                format!(
+                    "{}://{}/?{}",
+                    info.scheme(),
+                    info.host(),
+                    params.to_query_string()
+                )
+            };
+            let answered = answered(&params, &recommendation, &names);
+            let page = page(&pool, &params, Vec::new(), Some(answered), share_url).await?;
+            (StatusCode::OK, page)
+        }
+    };
+    super::html(status, &page)
+}
+
+/// The answer for an export: errors become a 400 naming the first bad parameter.
+async fn exported(pool: &SqlitePool, request: &HttpRequest) -> Result<(Params, Recommendation)> {
+    let names = db::recommend::names(pool).await?;
+    match answer(pool, request.query_string(), &names).await? {
+        Outcome::Answer(params, recommendation) => Ok((params, *recommendation)),
+        Outcome::Empty => {
+            let params = Params::default();
+            let recommendation = rank(pool, &params, &names).await?;
+            Ok((params, recommendation))
+        }
+        Outcome::Redirect(canonical) => {
+            let params = params::parse(&canonical, &names).map_err(first_error)?;
+            let recommendation = rank(pool, &params, &names).await?;
+            Ok((params, recommendation))
+        }
+        Outcome::Invalid(errors) => Err(first_error(errors)),
+    }
+}
+
+fn first_error(errors: Vec<ParamError>) -> AppError {
+    match errors.into_iter().next() {
+        Some(e) => AppError::bad_request(e.field, e.message),
+        None => AppError::bad_request("query", "was not understood"),
+    }
+}
+
+fn attachment(filename: &str) -> ContentDisposition {
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(filename.to_owned())],
+    }
+}
+
+/// The ranked results as CSV: one row per criterion of each result, then the exclusions,
+/// so a spreadsheet can pivot on any column.
+#[get("/export.csv")]
+pub async fn export_csv(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<HttpResponse> {
+    let (_, recommendation) = exported(&pool, &request).await?;
+    let body = to_csv(&recommendation)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(attachment("stackatlas-recommendation.csv"))
+        .body(body))
+}
+
+fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "rank",
+        "framework",
+        "slug",
+        "score",
+        "criterion",
+        "subject",
+        "rating",
+        "weight",
+        "points",
+        "evidence",
+    ])?;
+    for r in &recommendation.results {
+        for c in &r.criteria {
+            out.write_record([
+                r.rank.to_string(),
+                r.name.clone(),
+                r.slug.clone(),
+                format!("{:.1}", r.score),
+                c.kind.label().to_owned(),
+                c.label.clone(),
+                c.rating.to_string(),
+                c.weight.to_string(),
+                format!("{:.1}", c.points),
+                c.note.clone(),
+            ])?;
+        }
+    }
+    for e in &recommendation.excluded {
+        for reason in &e.reasons {
+            out.write_record([
+                "excluded".to_owned(),
+                e.name.clone(),
+                e.slug.clone(),
+                String::new(),
+                "Excluded".to_owned(),
+                reason.describe(),
+                String::new(),
+                String::new(),
+                String::new(),
+                match reason {
+                    recommend::Exclusion::MustHave { note, .. } => note.clone(),
+                    recommend::Exclusion::NoSearchMatch => String::new(),
+                },
+            ])?;
+        }
+    }
+    out.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// The same answer as `/api/v1/recommendations`, as a download.
+#[get("/export.json")]
+pub async fn export_json(
+    pool: web::Data<SqlitePool>,
+    request: HttpRequest,
+) -> Result<HttpResponse> {
+    let (params, recommendation) = exported(&pool, &request).await?;
+    let body = crate::routes::api::RecommendationsBody::new(&params, recommendation);
+    Ok(HttpResponse::Ok()
+        .insert_header(attachment("stackatlas-recommendation.json"))
+        .json(body))
+}

@@ -1,0 +1,254 @@
+//! The query page `/` and its exports.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{attributes, seed_document, select, spawn_app, text, text_of};
+
+fn result_slugs(html: &scraper::Html) -> Vec<String> {
+    attributes(html, ".ranked > li", "id")
+        .into_iter()
+        .map(|id| id.trim_start_matches("result-").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_empty_form_offers_every_industry_requirement_and_language() {
+    let app = spawn_app().await;
+    let html = app.get_html("/", StatusCode::OK).await;
+    let seed = seed_document();
+    let industries = attributes(&html, "select#industry option", "value");
+    assert_eq!(industries.len(), seed.industries.len() + 1, "plus “any”");
+    for requirement in &seed.requirements {
+        let name = format!("r.{}", requirement.slug);
+        let values = attributes(&html, &format!("input[name=\"{name}\"]"), "value");
+        assert_eq!(values, ["ignore", "want", "need"], "{name}");
+    }
+    assert!(!attributes(&html, "input[name=lang]", "value").is_empty());
+    assert_eq!(attributes(&html, "form.query-form", "method"), ["get"]);
+    assert!(
+        select(&html, ".ranked").is_empty(),
+        "no results before asking"
+    );
+}
+
+#[tokio::test]
+async fn the_forms_choices_redirect_to_the_canonical_shareable_url() {
+    let app = spawn_app().await;
+    let response = app
+        .get("/?industry=healthcare&r.security=need&r.scalability=want&r.low-budget=ignore&q=")
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        "/?industry=healthcare&need=security&want=scalability"
+    );
+}
+
+#[tokio::test]
+async fn a_query_ranks_frameworks_with_a_breakdown_and_the_evidence() {
+    let app = spawn_app().await;
+    let html = app
+        .get_html(
+            "/?industry=healthcare&need=security&want=scalability&lang=python",
+            StatusCode::OK,
+        )
+        .await;
+    let slugs = result_slugs(&html);
+    assert!(!slugs.is_empty());
+    let ranks: Vec<String> = select(&html, ".ranked .rank")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(ranks[0], "1");
+    let totals: Vec<f64> = select(&html, ".ranked .total")
+        .into_iter()
+        .map(|e| text(e).trim_start_matches("Score ").parse().unwrap())
+        .collect();
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
+    // Every result explains itself: industry, the must-have, the nice-to-have, language, maturity.
+    let first = format!("#result-{} .breakdown tbody tr", slugs[0]);
+    assert_eq!(select(&html, &first).len(), 5);
+    let notes = select(&html, &format!("#result-{} .breakdown .note", slugs[0]));
+    assert!(notes.iter().all(|n| !text(*n).is_empty()));
+    // The form keeps the query.
+    assert_eq!(
+        attributes(&html, "input[name=\"r.security\"][checked]", "value"),
+        ["need"]
+    );
+    assert_eq!(
+        attributes(&html, "select#industry option[selected]", "value"),
+        ["healthcare"]
+    );
+}
+
+#[tokio::test]
+async fn excluded_frameworks_are_listed_with_the_failed_must_have() {
+    let app = spawn_app().await;
+    let html = app
+        .get_html("/?need=offline-sync&need=real-time-updates", StatusCode::OK)
+        .await;
+    let excluded = select(&html, ".excluded li");
+    assert!(!excluded.is_empty());
+    for item in excluded {
+        let line = text(item);
+        assert!(line.contains("below the must-have minimum of 3"), "{line}");
+    }
+    let shown = result_slugs(&html);
+    let hidden = attributes(&html, ".excluded li a", "href");
+    for slug in shown {
+        assert!(!hidden.contains(&format!("/frameworks/{slug}")));
+    }
+}
+
+#[tokio::test]
+async fn when_nothing_fits_the_page_names_the_must_have_that_excluded_most() {
+    let app = spawn_app().await;
+    // No framework is at once a hosted backend-as-a-service and a self-built Java monolith.
+    let html = app
+        .get_html(
+            "/?need=low-ops&need=monolith&need=kotlin-skills-reuse&need=full-stack-javascript",
+            StatusCode::OK,
+        )
+        .await;
+    assert!(select(&html, ".ranked").is_empty());
+    let message = text_of(&html, ".empty");
+    assert!(
+        message.contains("No framework meets every must-have"),
+        "{message}"
+    );
+    let relax = attributes(&html, ".empty a", "href");
+    assert_eq!(relax.len(), 1);
+    assert!(relax[0].contains("want="), "{}", relax[0]);
+}
+
+#[tokio::test]
+async fn unknown_slugs_and_parameters_re_render_the_form_naming_them() {
+    let app = spawn_app().await;
+    let html = app
+        .get_html(
+            "/?industry=asteroid-mining&need=teleportation&lang=python&colour=blue",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    let fields: Vec<String> = select(&html, "#form-errors li strong")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(fields, ["industry", "need", "colour"]);
+    // What was valid is kept.
+    assert_eq!(
+        attributes(&html, "input[name=lang][checked]", "value"),
+        ["python"]
+    );
+    assert_eq!(
+        attributes(&html, "select#industry", "aria-invalid"),
+        ["true"]
+    );
+}
+
+#[tokio::test]
+async fn search_text_with_fts_syntax_never_errors() {
+    let app = spawn_app().await;
+    for q in [
+        "\"unbalanced",
+        "NEAR(chat",
+        "*",
+        "a) OR (b",
+        "name:django",
+        "'; DROP TABLE frameworks; --",
+    ] {
+        let path = format!("/?q={}", urlencode(q));
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{q}");
+    }
+    let html = app.get_html("/?q=patient+portal", StatusCode::OK).await;
+    let slugs = result_slugs(&html);
+    assert!(!slugs.is_empty());
+    assert!(slugs.contains(&"django".to_owned()), "{slugs:?}");
+}
+
+#[tokio::test]
+async fn the_csv_export_has_a_row_per_criterion_and_one_per_exclusion() {
+    let app = spawn_app().await;
+    let response = app
+        .get("/export.csv?industry=healthcare&need=offline-sync&lang=python")
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let body = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "rank");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let first: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "1").collect();
+    assert_eq!(first.len(), 4, "industry, must-have, language, maturity");
+    let excluded: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "excluded").collect();
+    assert!(!excluded.is_empty());
+    assert!(
+        excluded
+            .iter()
+            .all(|r| r[5].contains("below the must-have minimum"))
+    );
+}
+
+#[tokio::test]
+async fn the_json_export_matches_the_api() {
+    let app = spawn_app().await;
+    let query = "industry=ecommerce&want=scalability&lang=php";
+    let export: serde_json::Value = app
+        .get(&format!("/export.json?{query}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let api = app
+        .get_json(&format!("/api/v1/recommendations?{query}"), StatusCode::OK)
+        .await;
+    assert_eq!(export, api);
+}
+
+#[tokio::test]
+async fn exports_refuse_a_bad_parameter_naming_it() {
+    let app = spawn_app().await;
+    let response = app.get("/export.csv?need=flying").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = scraper::Html::parse_document(&response.text().await.unwrap());
+    assert!(text_of(&html, "main").contains("need"));
+}
+
+#[tokio::test]
+async fn the_results_offer_compare_and_print_summary() {
+    let app = spawn_app().await;
+    let html = app
+        .get_html(
+            "/?industry=on-demand-services&need=real-time-updates",
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        attributes(&html, "form.compare-form", "action"),
+        ["/compare"]
+    );
+    assert_eq!(
+        attributes(&html, ".compare-form input[name=f]", "value"),
+        result_slugs(&html)
+    );
+    let summary = text_of(&html, ".print-header");
+    assert!(summary.contains("On-demand services"), "{summary}");
+    assert!(summary.contains("/?industry=on-demand-services&need=real-time-updates"));
+}
+
+fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
