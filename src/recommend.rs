@@ -15,8 +15,9 @@ use utoipa::ToSchema;
 
 use crate::domain::{Ring, Score};
 
-/// A must-have is met when the framework is at least "adequate" (3 of 5) at it.
-pub const MUST_HAVE_MINIMUM: u8 = 3;
+/// A must-have is met when the framework is at least "strong" (4 of 5) at it: merely
+/// adequate support is what a nice-to-have is for.
+pub const MUST_HAVE_MINIMUM: u8 = 4;
 
 /// When the top two scores are this close (points out of 100), the result is a close call.
 pub const CLOSE_CALL_MARGIN: f64 = 3.0;

@@ -61,22 +61,18 @@ pub async fn candidates(pool: &SqlitePool) -> Result<Vec<Candidate>, sqlx::Error
             },
         );
     }
+    let evidence = |score: i64, note: String| Evidence {
+        score: Score::clamped(score),
+        note,
+    };
     for s in strengths {
         if let Some(c) = by_id.get_mut(&s.framework_id) {
-            let evidence = Evidence {
-                score: Score::clamped(s.strength),
-                note: s.note,
-            };
-            c.strengths.insert(s.slug, evidence);
+            c.strengths.insert(s.slug, evidence(s.strength, s.note));
         }
     }
     for f in fits {
         if let Some(c) = by_id.get_mut(&f.framework_id) {
-            let evidence = Evidence {
-                score: Score::clamped(f.fit),
-                note: f.note,
-            };
-            c.fits.insert(f.slug, evidence);
+            c.fits.insert(f.slug, evidence(f.fit, f.note));
         }
     }
     for u in use_cases {

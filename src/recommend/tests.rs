@@ -136,7 +136,7 @@ fn a_must_have_below_the_minimum_excludes_with_its_reason() {
     );
     assert_eq!(
         spring.reasons[0].describe(),
-        "Low budget: 2 of 5, below the must-have minimum of 3"
+        "Low budget: 2 of 5, below the must-have minimum of 4"
     );
 }
 
@@ -147,7 +147,7 @@ fn the_must_have_that_excludes_most_is_named() {
     let result = recommend(&q, &knowledge(), &names());
     assert_eq!(
         result.most_excluding_need(),
-        Some(("Real-time updates".to_owned(), 2))
+        Some(("Real-time updates".to_owned(), 3))
     );
 }
 

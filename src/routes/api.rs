@@ -418,7 +418,7 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
     tag = "recommendation",
     params(
         ("industry" = Option<String>, Query, description = "Industry slug"),
-        ("need" = Option<Vec<String>>, Query, description = "Must-have requirement slug; repeatable. Frameworks below 3 of 5 are excluded."),
+        ("need" = Option<Vec<String>>, Query, description = "Must-have requirement slug; repeatable. Frameworks below 4 of 5 are excluded."),
         ("want" = Option<Vec<String>>, Query, description = "Nice-to-have requirement slug; repeatable"),
         ("lang" = Option<Vec<String>>, Query, description = "Language slug the team knows; repeatable"),
         ("q" = Option<String>, Query, description = "Free text, full-text searched; at most 200 characters"),

@@ -250,17 +250,10 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
 }
 
 fn cell(found: Option<(&i64, &str)>) -> Cell {
-    match found {
-        Some((score, note)) => Cell {
-            score: Some(Score::clamped(*score)),
-            note: note.to_owned(),
-            best: false,
-        },
-        None => Cell {
-            score: None,
-            note: String::new(),
-            best: false,
-        },
+    Cell {
+        score: found.map(|(score, _)| Score::clamped(*score)),
+        note: found.map(|(_, note)| note.to_owned()).unwrap_or_default(),
+        best: false,
     }
 }
 

@@ -91,7 +91,7 @@ async fn excluded_frameworks_are_listed_with_the_failed_must_have() {
     assert!(!excluded.is_empty());
     for item in excluded {
         let line = text(item);
-        assert!(line.contains("below the must-have minimum of 3"), "{line}");
+        assert!(line.contains("below the must-have minimum of 4"), "{line}");
     }
     let shown = result_slugs(&html);
     let hidden = attributes(&html, ".excluded li a", "href");
