@@ -1,11 +1,13 @@
-//! The command line: serve (the default), migrate, export, import.
+//! The command line: serve (the default), migrate, user, export, import.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::auth;
 use crate::config::{Config, parse_addr};
+use crate::domain::{Email, Role};
 use crate::knowledge::{import, seed, validate};
 use crate::{db, startup};
 
@@ -35,6 +37,11 @@ pub enum Command {
         /// Where to write; standard output when omitted.
         file: Option<PathBuf>,
     },
+    /// Manage the accounts of editors, viewers and admins.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Validate a JSON knowledge document and apply it in one transaction.
     Import {
         /// The document to import (the format `export` writes).
@@ -45,13 +52,147 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Read the password from standard input (the only way: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List every account with its role.
+    List,
+    /// Change an account's role.
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// Disable an account and end its sessions.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a new password, read from standard input, and end the account's sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).map_err(|e| e.0)
+}
+
+/// What the command line records as the author of its changes.
+const CLI_ACTOR: &str = "command line";
+
+fn read_password() -> CliResult<String> {
+    let mut text = String::new();
+    std::io::stdin().read_to_string(&mut text)?;
+    Ok(text.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn parse_email(text: &str) -> CliResult<Email> {
+    Email::parse(text).map_err(|e| format!("--email: {e}").into())
+}
+
+async fn user_command(pool: &sqlx::SqlitePool, command: UserCommand) -> CliResult {
+    match command {
+        UserCommand::Add {
+            email, name, role, ..
+        } => {
+            let email = parse_email(&email)?;
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 120 {
+                return Err("--name: must be 1 to 120 characters".into());
+            }
+            let hash =
+                auth::hash_password(&read_password()?).map_err(|e| format!("password: {e}"))?;
+            db::users::create(pool, email.as_str(), name, role, &hash, CLI_ACTOR)
+                .await
+                .map_err(|e| format!("{email}: {e}"))?;
+            println!("created {role} {email}");
+        }
+        UserCommand::List => {
+            for user in db::users::list(pool).await? {
+                let state = if user.disabled { "disabled" } else { "active" };
+                println!("{}\t{}\t{}\t{}", user.email, user.role, state, user.name);
+            }
+        }
+        UserCommand::SetRole { email, role } => {
+            let email = parse_email(&email)?;
+            if !db::users::set_role(pool, email.as_str(), role, CLI_ACTOR).await? {
+                return Err(format!("{email}: no such account").into());
+            }
+            println!("{email} is now {role}");
+        }
+        UserCommand::Disable { email } => {
+            let email = parse_email(&email)?;
+            if !db::users::set_disabled(pool, email.as_str(), true, CLI_ACTOR).await? {
+                return Err(format!("{email}: no such account").into());
+            }
+            println!("{email} is disabled and signed out");
+        }
+        UserCommand::ResetPassword { email, .. } => {
+            let email = parse_email(&email)?;
+            let hash =
+                auth::hash_password(&read_password()?).map_err(|e| format!("password: {e}"))?;
+            if !db::users::set_password(pool, email.as_str(), &hash, CLI_ACTOR).await? {
+                return Err(format!("{email}: no such account").into());
+            }
+            println!("{email} has a new password and is signed out everywhere");
+        }
+    }
+    Ok(())
+}
+
+/// With no account at all, creates the admin named by STACKATLAS_ADMIN_EMAIL and
+/// STACKATLAS_ADMIN_PASSWORD, or logs the exact command that creates one.
+async fn ensure_first_admin(pool: &sqlx::SqlitePool, config: &Config) -> CliResult {
+    if db::users::count(pool).await? > 0 {
+        return Ok(());
+    }
+    match &config.first_admin {
+        Some((email, password)) => {
+            let email = Email::parse(email).map_err(|e| format!("STACKATLAS_ADMIN_EMAIL: {e}"))?;
+            let hash = auth::hash_password(password)
+                .map_err(|e| format!("STACKATLAS_ADMIN_PASSWORD: {e}"))?;
+            db::users::create(
+                pool,
+                email.as_str(),
+                "Administrator",
+                Role::Admin,
+                &hash,
+                CLI_ACTOR,
+            )
+            .await?;
+            tracing::info!(%email, "created the first admin from STACKATLAS_ADMIN_EMAIL");
+        }
+        None => tracing::warn!(
+            "no user exists yet, so nobody can sign in to edit. Create the first admin with: \
+             stackatlas user add --email you@example.com --name \"Your Name\" --role admin --password-stdin"
+        ),
+    }
+    Ok(())
+}
+
 /// Runs the command line; an error ends the process with a message and exit status 1.
 pub async fn run(cli: Cli, config: Config) -> CliResult {
     let command = cli.command.unwrap_or(Command::Serve { addr: None });
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
     match command {
-        Command::Serve { addr } => serve(pool, addr.unwrap_or(config.addr)).await,
+        Command::Serve { addr } => serve(pool, addr.unwrap_or(config.addr), &config).await,
         Command::Migrate => {
             tracing::info!(database = %config.database_url, "migrations applied");
             Ok(())
@@ -68,6 +209,7 @@ pub async fn run(cli: Cli, config: Config) -> CliResult {
             }
             Ok(())
         }
+        Command::User { command } => user_command(&pool, command).await,
         Command::Import { file, dry_run } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
@@ -82,11 +224,12 @@ pub async fn run(cli: Cli, config: Config) -> CliResult {
     }
 }
 
-async fn serve(pool: sqlx::SqlitePool, addr: std::net::SocketAddr) -> CliResult {
+async fn serve(pool: sqlx::SqlitePool, addr: std::net::SocketAddr, config: &Config) -> CliResult {
     if let Some(report) = seed::seed_if_empty(&pool).await? {
         tracing::info!("seeded the empty knowledge base:\n{}", report.summary());
     }
-    let app = startup::Application::build(pool.clone(), addr)?;
+    ensure_first_admin(&pool, config).await?;
+    let app = startup::Application::build(pool.clone(), addr, &config.into()).await?;
     tracing::info!("stackatlas listening on http://{}", app.addr());
     app.run_until_stopped().await?;
     tracing::info!("stopped; closing the database");

@@ -4,12 +4,61 @@ use std::env;
 use std::net::SocketAddr;
 
 /// Everything the application can be configured with. `.env.example` documents each variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// `DATABASE_URL`: the SQLite database; its folder and file are created when missing.
     pub database_url: String,
     /// `STACKATLAS_ADDR`: the address the server listens on.
     pub addr: SocketAddr,
+    /// `STACKATLAS_SESSION_KEY`: signs cookies; when unset one is generated and kept in the
+    /// database. At least 32 characters.
+    pub session_key: Option<String>,
+    /// `STACKATLAS_READ_REQUIRES_LOGIN`: when true, only signed-in users can read.
+    pub read_requires_login: bool,
+    /// `STACKATLAS_SECURE_COOKIES`: mark cookies Secure (set it when served over HTTPS).
+    pub secure_cookies: bool,
+    /// `STACKATLAS_ADMIN_EMAIL` and `STACKATLAS_ADMIN_PASSWORD`: the first admin, created when
+    /// there is no user at all.
+    pub first_admin: Option<(String, String)>,
+}
+
+/// Secrets stay out of logs and panic messages.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.database_url)
+            .field("addr", &self.addr)
+            .field(
+                "session_key",
+                &self.session_key.as_ref().map(|_| "(hidden)"),
+            )
+            .field("read_requires_login", &self.read_requires_login)
+            .field("secure_cookies", &self.secure_cookies)
+            .field(
+                "first_admin",
+                &self
+                    .first_admin
+                    .as_ref()
+                    .map(|(email, _)| (email, "(hidden)")),
+            )
+            .finish()
+    }
+}
+
+fn flag(variable: &'static str, value: Option<String>) -> Result<bool, ConfigError> {
+    match value
+        .as_deref()
+        .map(str::trim)
+        .map(str::to_lowercase)
+        .as_deref()
+    {
+        None | Some("") | Some("false") | Some("0") | Some("no") | Some("off") => Ok(false),
+        Some("true") | Some("1") | Some("yes") | Some("on") => Ok(true),
+        Some(other) => Err(ConfigError {
+            variable,
+            message: format!("must be true or false, got \"{other}\""),
+        }),
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/stackatlas.db";
@@ -47,7 +96,48 @@ impl Config {
             variable: "STACKATLAS_ADDR",
             message,
         })?;
-        Ok(Self { database_url, addr })
+        let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let session_key = set("STACKATLAS_SESSION_KEY");
+        if session_key.as_ref().is_some_and(|k| k.len() < 32) {
+            return Err(ConfigError {
+                variable: "STACKATLAS_SESSION_KEY",
+                message: "must be at least 32 characters; leave it unset to have one generated"
+                    .into(),
+            });
+        }
+        let first_admin = match (
+            set("STACKATLAS_ADMIN_EMAIL"),
+            set("STACKATLAS_ADMIN_PASSWORD"),
+        ) {
+            (Some(email), Some(password)) => Some((email, password)),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(ConfigError {
+                    variable: "STACKATLAS_ADMIN_PASSWORD",
+                    message: "must be set together with STACKATLAS_ADMIN_EMAIL".into(),
+                });
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError {
+                    variable: "STACKATLAS_ADMIN_EMAIL",
+                    message: "must be set together with STACKATLAS_ADMIN_PASSWORD".into(),
+                });
+            }
+        };
+        Ok(Self {
+            database_url,
+            addr,
+            session_key,
+            read_requires_login: flag(
+                "STACKATLAS_READ_REQUIRES_LOGIN",
+                lookup("STACKATLAS_READ_REQUIRES_LOGIN"),
+            )?,
+            secure_cookies: flag(
+                "STACKATLAS_SECURE_COOKIES",
+                lookup("STACKATLAS_SECURE_COOKIES"),
+            )?,
+            first_admin,
+        })
     }
 }
 
@@ -67,6 +157,41 @@ mod tests {
         let config = Config::from_lookup(|_| None).unwrap();
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(config.addr.to_string(), DEFAULT_ADDR);
+    }
+
+    #[test]
+    fn flags_accept_true_and_false_words_and_name_the_variable_otherwise() {
+        let config = Config::from_lookup(|name| {
+            (name == "STACKATLAS_READ_REQUIRES_LOGIN").then(|| "Yes".to_owned())
+        })
+        .unwrap();
+        assert!(config.read_requires_login);
+        let err = Config::from_lookup(|name| {
+            (name == "STACKATLAS_SECURE_COOKIES").then(|| "maybe".to_owned())
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "STACKATLAS_SECURE_COOKIES");
+    }
+
+    #[test]
+    fn secrets_are_hidden_from_debug_output_and_short_keys_refused() {
+        let config = Config::from_lookup(|name| match name {
+            "STACKATLAS_SESSION_KEY" => Some("k".repeat(40)),
+            "STACKATLAS_ADMIN_EMAIL" => Some("admin@example.com".into()),
+            "STACKATLAS_ADMIN_PASSWORD" => Some("very secret password".into()),
+            _ => None,
+        })
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("kkkk") && !shown.contains("very secret"),
+            "{shown}"
+        );
+        let err = Config::from_lookup(|name| {
+            (name == "STACKATLAS_SESSION_KEY").then(|| "short".to_owned())
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "STACKATLAS_SESSION_KEY");
     }
 
     #[test]

@@ -13,6 +13,12 @@ pub enum AppError {
     NotFound,
     #[error("{field}: {message}")]
     BadRequest { field: String, message: String },
+    /// Signed in (or not) without the right to do this; the text says what to do.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// Too many attempts; the text says when to try again.
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
@@ -48,6 +54,8 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Database(_) | AppError::Template(_) | AppError::Export(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -65,6 +73,8 @@ impl ResponseError for AppError {
                 "Bad request",
                 format!("The value of “{field}” was not understood: {message}."),
             ),
+            AppError::Forbidden(message) => ("Not allowed", (*message).to_owned()),
+            AppError::TooManyRequests(message) => ("Too many attempts", message.clone()),
             AppError::Database(_) | AppError::Template(_) | AppError::Export(_) => {
                 // Internals stay in the log; the visitor gets an apology and a way on.
                 tracing::error!(error = %self, "request failed");

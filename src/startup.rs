@@ -8,8 +8,12 @@ use actix_web::{App, HttpServer, web};
 use sqlx::SqlitePool;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::{self, AuthSettings, CookieSettings};
+use crate::domain::Role;
 use crate::error::AppError;
-use crate::routes::{api, assets, compare, frameworks, health, industries, query, trends};
+use crate::routes::{
+    admin, api, assets, compare, frameworks, health, industries, query, sessions, trends,
+};
 
 /// Security headers sent with every response. The pages use no inline script or style, so the
 /// content security policy can forbid both.
@@ -51,7 +55,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(api::trends)
         .service(api::recommendations)
         .service(api::openapi_json)
-        .service(web::scope("/api").default_service(web::to(api::not_found)));
+        .service(web::scope("/api").default_service(web::to(api::not_found)))
+        .service(sessions::new)
+        .service(sessions::create)
+        .service(sessions::delete)
+        // Every editors' page sits in this scope, so no route can miss the guard.
+        .service(
+            web::scope("/admin")
+                .wrap(actix_web::middleware::from_fn(auth::require(Role::Editor)))
+                .configure(admin::routes),
+        );
+}
+
+/// How the server treats sessions and cookies.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Signs cookies; when `None` a key is generated once and kept in the database.
+    pub session_key: Option<String>,
+    pub read_requires_login: bool,
+    pub secure_cookies: bool,
+}
+
+impl From<&crate::config::Config> for Settings {
+    fn from(config: &crate::config::Config) -> Self {
+        Self {
+            session_key: config.session_key.clone(),
+            read_requires_login: config.read_requires_login,
+            secure_cookies: config.secure_cookies,
+        }
+    }
 }
 
 /// A server bound to its address, not yet running.
@@ -63,28 +95,46 @@ pub struct Application {
 impl Application {
     /// Binds `addr` (port 0 picks a free port) and prepares the server on `pool`, which must
     /// already be migrated.
-    pub fn build(pool: SqlitePool, addr: SocketAddr) -> std::io::Result<Self> {
+    pub async fn build(
+        pool: SqlitePool,
+        addr: SocketAddr,
+        settings: &Settings,
+    ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        let key = auth::session_key(&pool, settings.session_key.as_deref()).await?;
+        let auth_settings = web::Data::new(AuthSettings {
+            cookies: CookieSettings {
+                key,
+                secure: settings.secure_cookies,
+            },
+            read_requires_login: settings.read_requires_login,
+        });
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let pool = web::Data::new(pool);
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(security_headers())
-                .wrap(NormalizePath::new(TrailingSlash::Trim))
-                .wrap(TracingLogger::default())
-                .app_data(pool.clone())
-                .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                    AppError::bad_request("query string", err.to_string()).into()
-                }))
-                .configure(routes)
-                .default_service(web::to(|| async {
-                    Err::<actix_web::HttpResponse, _>(AppError::not_found())
-                }))
-        })
-        // actix-web stops on SIGINT and SIGTERM by itself, letting requests in flight finish.
-        .shutdown_timeout(10)
-        .listen(listener)?
-        .run();
+        let server =
+            HttpServer::new(move || {
+                App::new()
+                    .wrap(actix_web::middleware::from_fn(auth::load_session))
+                    .wrap(security_headers())
+                    .wrap(NormalizePath::new(TrailingSlash::Trim))
+                    .wrap(TracingLogger::default())
+                    .app_data(pool.clone())
+                    .app_data(auth_settings.clone())
+                    .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                        AppError::bad_request("query string", err.to_string()).into()
+                    }))
+                    .app_data(web::FormConfig::default().error_handler(|err, _| {
+                        AppError::bad_request("form", err.to_string()).into()
+                    }))
+                    .configure(routes)
+                    .default_service(web::to(|| async {
+                        Err::<actix_web::HttpResponse, _>(AppError::not_found())
+                    }))
+            })
+            // actix-web stops on SIGINT and SIGTERM by itself, letting requests in flight finish.
+            .shutdown_timeout(10)
+            .listen(listener)?
+            .run();
         Ok(Self { server, addr })
     }
 

@@ -1,9 +1,11 @@
 //! The database: connecting, migrating, and one module of queries per area.
 
+pub mod activity;
 pub mod catalogue;
 pub mod frameworks;
 pub mod knowledge;
 pub mod recommend;
+pub mod users;
 
 use std::str::FromStr;
 use std::time::Duration;

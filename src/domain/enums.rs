@@ -80,6 +80,26 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// What a signed-in user may do: viewers read, editors also edit the knowledge, admins
+    /// also manage users.
+    Role, "role" {
+        Admin = "admin", "Admin";
+        Editor = "editor", "Editor";
+        Viewer = "viewer", "Viewer";
+    }
+);
+
+impl Role {
+    pub fn can_edit(self) -> bool {
+        matches!(self, Role::Admin | Role::Editor)
+    }
+
+    pub fn is_admin(self) -> bool {
+        self == Role::Admin
+    }
+}
+
 impl Ring {
     /// What the ring advises, for legends and tooltips.
     pub fn advice(self) -> &'static str {

@@ -1,10 +1,12 @@
 //! Parsed values that the rest of the code can trust: once built, a value is valid.
 
+mod email;
 mod enums;
 mod score;
 mod slug;
 
-pub use enums::{Kind, RequirementGroup, Ring};
+pub use email::Email;
+pub use enums::{Kind, RequirementGroup, Ring, Role};
 pub use score::Score;
 pub use slug::Slug;
 

@@ -73,6 +73,16 @@ impl ResponseError for ApiError {
                 message: format!("{field}: {message}"),
                 field: Some(field.clone()),
             },
+            AppError::Forbidden(message) => ErrorDetail {
+                code: "forbidden",
+                message: (*message).to_owned(),
+                field: None,
+            },
+            AppError::TooManyRequests(message) => ErrorDetail {
+                code: "too_many_requests",
+                message: message.clone(),
+                field: None,
+            },
             other => {
                 tracing::error!(error = %other, "API request failed");
                 ErrorDetail {

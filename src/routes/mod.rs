@@ -1,5 +1,6 @@
 //! Request handlers and the page structs they render, one module per area of the site.
 
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod compare;
@@ -7,6 +8,7 @@ pub mod frameworks;
 pub mod health;
 pub mod industries;
 pub mod query;
+pub mod sessions;
 pub mod trends;
 
 use crate::domain::{Kind, Ring};

@@ -1,4 +1,4 @@
-//! The `stackatlas` binary: serve, migrate, export, import.
+//! The `stackatlas` binary: serve, migrate, user, export, import.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -210,6 +210,16 @@ impl Drop for Server {
 
 /// Starts `stackatlas` with `args` in `dir` and waits for the line that gives its URL.
 fn start_server(dir: &Path, envs: &[(&str, &str)], args: &[&str]) -> (Server, String) {
+    let (server, url, _) = start_server_logging(dir, envs, args);
+    (server, url)
+}
+
+/// Like [`start_server`], also returning the log lines written before the URL.
+fn start_server_logging(
+    dir: &Path,
+    envs: &[(&str, &str)],
+    args: &[&str],
+) -> (Server, String, Vec<String>) {
     let mut child = Command::new(binary())
         .args(args)
         .current_dir(dir)
@@ -224,16 +234,19 @@ fn start_server(dir: &Path, envs: &[(&str, &str)], args: &[&str]) -> (Server, St
     let stderr = child.stderr.take().unwrap();
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
+        let mut before = Vec::new();
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(url) = line.split("listening on ").nth(1) {
-                let _ = sender.send(url.trim().to_owned());
+                let _ = sender.send((url.trim().to_owned(), std::mem::take(&mut before)));
+            } else {
+                before.push(line);
             }
         }
     });
-    let url = receiver
+    let (url, lines) = receiver
         .recv_timeout(Duration::from_secs(60))
         .expect("the server logs the URL it listens on");
-    (Server(child), url)
+    (Server(child), url, lines)
 }
 
 #[tokio::test]
@@ -307,4 +320,197 @@ async fn serving_an_existing_knowledge_base_does_not_seed_it_again() {
     assert_eq!(page.status(), reqwest::StatusCode::OK);
     drop(server);
     assert_eq!(export(dir.path(), &db), small);
+}
+
+/// Runs the binary with `input` on standard input.
+fn run_with_input(dir: &Path, db: &str, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env("DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn accounts_are_managed_from_the_command_line_with_passwords_on_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(&dir);
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "Ada@Example.com",
+        "--name",
+        "Ada",
+        "--role",
+        "editor",
+        "--password-stdin",
+    ];
+    let output = run_with_input(dir.path(), &db, &add, "a long enough password\n");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), "created editor ada@example.com");
+
+    let again = run_with_input(dir.path(), &db, &add, "a long enough password\n");
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+
+    let short = run_with_input(
+        dir.path(),
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "b@example.com",
+            "--name",
+            "B",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
+    assert!(!short.status.success());
+    assert!(stderr(&short).contains("at least 12"), "{}", stderr(&short));
+
+    let role = run(
+        dir.path(),
+        &db,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "ada@example.com",
+            "--role",
+            "admin",
+        ],
+    );
+    assert!(role.status.success(), "{}", stderr(&role));
+    let disable = run(
+        dir.path(),
+        &db,
+        &["user", "disable", "--email", "ada@example.com"],
+    );
+    assert!(disable.status.success(), "{}", stderr(&disable));
+    let reset = run_with_input(
+        dir.path(),
+        &db,
+        &[
+            "user",
+            "reset-password",
+            "--email",
+            "ada@example.com",
+            "--password-stdin",
+        ],
+        "an entirely new password",
+    );
+    assert!(reset.status.success(), "{}", stderr(&reset));
+
+    let list = run(dir.path(), &db, &["user", "list"]);
+    assert_eq!(
+        stdout(&list).trim(),
+        "ada@example.com\tadmin\tdisabled\tAda"
+    );
+
+    let unknown = run(
+        dir.path(),
+        &db,
+        &["user", "disable", "--email", "nobody@example.com"],
+    );
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("no such account"));
+    let bad_role = run(
+        dir.path(),
+        &db,
+        &[
+            "user",
+            "set-role",
+            "--email",
+            "ada@example.com",
+            "--role",
+            "king",
+        ],
+    );
+    assert!(!bad_role.status.success());
+    assert!(stderr(&bad_role).contains("role"), "{}", stderr(&bad_role));
+}
+
+#[tokio::test]
+async fn with_no_account_startup_logs_the_command_that_creates_the_first_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(&dir);
+    let (_server, _url, lines) = start_server_logging(
+        dir.path(),
+        &[("DATABASE_URL", &db)],
+        &["serve", "--addr", "127.0.0.1:0"],
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("stackatlas user add --email")
+                && l.contains("--role admin --password-stdin")),
+        "{lines:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_first_admin_comes_from_the_environment_and_can_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(&dir);
+    let (_server, url, _) = start_server_logging(
+        dir.path(),
+        &[
+            ("DATABASE_URL", &db),
+            ("STACKATLAS_ADMIN_EMAIL", "root@example.com"),
+            ("STACKATLAS_ADMIN_PASSWORD", "the first admin password"),
+        ],
+        &["serve", "--addr", "127.0.0.1:0"],
+    );
+    let list = run(dir.path(), &db, &["user", "list"]);
+    assert!(
+        stdout(&list).starts_with("root@example.com\tadmin\tactive"),
+        "{}",
+        stdout(&list)
+    );
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = browser
+        .get(format!("{url}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::helpers::csrf_in(&scraper::Html::parse_document(&form));
+    let response = browser
+        .post(format!("{url}/login"))
+        .form(&[
+            ("email", "root@example.com"),
+            ("password", "the first admin password"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
 }

@@ -3,10 +3,12 @@ use std::path::PathBuf;
 use reqwest::StatusCode;
 use scraper::{ElementRef, Html, Selector};
 use sqlx::SqlitePool;
+use stackatlas::auth;
 use stackatlas::db;
+use stackatlas::domain::Role;
 use stackatlas::knowledge::document::Document;
 use stackatlas::knowledge::{import, seed, validate};
-use stackatlas::startup::Application;
+use stackatlas::startup::{Application, Settings};
 use tempfile::TempDir;
 
 /// A running server on its own database, which lives as long as this value.
@@ -24,6 +26,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the server on a fresh, migrated database holding `document` (or nothing).
 pub async fn spawn_app_with(document: Option<Document>) -> TestApp {
+    spawn_app_with_settings(document, Settings::default()).await
+}
+
+/// Starts the server with the seeded knowledge base and the given session settings.
+pub async fn spawn_app_with_settings(document: Option<Document>, settings: Settings) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let database_url = format!("sqlite://{}", dir.path().join("test.db").display());
     let pool = db::connect(&database_url).await.expect("database opens");
@@ -33,8 +40,9 @@ pub async fn spawn_app_with(document: Option<Document>) -> TestApp {
             .await
             .expect("the document imports");
     }
-    let app =
-        Application::build(pool.clone(), "127.0.0.1:0".parse().unwrap()).expect("the server binds");
+    let app = Application::build(pool.clone(), "127.0.0.1:0".parse().unwrap(), &settings)
+        .await
+        .expect("the server binds");
     let address = format!("http://{}", app.addr());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
@@ -55,7 +63,88 @@ pub fn seed_document() -> Document {
     validate::parse(seed::SEED_JSON).expect("the seed parses")
 }
 
+/// The password every test account gets.
+pub const TEST_PASSWORD: &str = "a long test password";
+
 impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Creates an account with [`TEST_PASSWORD`] straight in the database.
+    pub async fn create_user(&self, email: &str, role: Role) {
+        let hash = auth::hash_password(TEST_PASSWORD).unwrap();
+        db::users::create(&self.pool, email, "Test User", role, &hash, "test")
+            .await
+            .expect("the account is created");
+    }
+
+    /// A client with its own cookie jar, not signed in, that does not follow redirects.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Fills in and submits the sign-in form as a real browser would.
+    pub async fn sign_in(
+        &self,
+        browser: &reqwest::Client,
+        email: &str,
+        password: &str,
+        next: &str,
+    ) -> reqwest::Response {
+        let form = browser
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = csrf_in(&Html::parse_document(&form));
+        browser
+            .post(self.url("/login"))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("next", next),
+                ("csrf_token", token.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A browser signed in as a new account with `role`.
+    pub async fn signed_in_as(&self, role: Role) -> reqwest::Client {
+        let email = format!("{}@example.com", role.as_str());
+        self.create_user(&email, role).await;
+        let browser = self.browser();
+        let response = self.sign_in(&browser, &email, TEST_PASSWORD, "/").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "signing in as {role}"
+        );
+        browser
+    }
+
+    /// The CSRF token of the browser's session, read from the sign-out form in the header.
+    pub async fn csrf_token(&self, browser: &reqwest::Client) -> String {
+        let page = browser
+            .get(self.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        csrf_in(&Html::parse_document(&page))
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.address, path))
@@ -130,4 +219,12 @@ pub fn attributes(html: &Html, css: &str, attribute: &str) -> Vec<String> {
 /// The path of the stackatlas binary built for these tests.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_stackatlas"))
+}
+
+/// The first CSRF token field in a page.
+pub fn csrf_in(html: &Html) -> String {
+    attributes(html, "input[name=csrf_token]", "value")
+        .into_iter()
+        .next()
+        .expect("the page has a CSRF token")
 }

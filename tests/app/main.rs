@@ -3,6 +3,7 @@
 
 mod api;
 mod article;
+mod auth;
 mod catalogue;
 mod cli;
 mod compare;

@@ -1,0 +1,49 @@
+//! What the admin home shows: entries due for review and recent changes.
+
+use sqlx::SqlitePool;
+
+/// A framework whose facts were last reviewed before the cutoff (or never).
+#[derive(Debug, Clone)]
+pub struct DueForReview {
+    pub slug: String,
+    pub name: String,
+    pub last_reviewed: Option<String>,
+}
+
+/// Frameworks not reviewed for `months` months, the oldest first.
+pub async fn due_for_review(
+    pool: &SqlitePool,
+    months: i64,
+) -> Result<Vec<DueForReview>, sqlx::Error> {
+    let cutoff = format!("-{months} months");
+    sqlx::query_as!(
+        DueForReview,
+        "SELECT slug, name, last_reviewed FROM frameworks
+         WHERE last_reviewed IS NULL OR last_reviewed < date('now', ?1)
+         ORDER BY last_reviewed IS NOT NULL, last_reviewed, name",
+        cutoff
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// One entry of the audit log, without its before and after documents.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub entity_slug: String,
+    pub action: String,
+}
+
+/// The newest audit entries.
+pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
+    sqlx::query_as!(
+        Change,
+        "SELECT at, actor, entity, entity_slug, action FROM audit_log ORDER BY id DESC LIMIT ?1",
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,408 @@
+//! Accounts, sessions and failed sign-ins.
+
+use sqlx::SqlitePool;
+
+use crate::domain::Role;
+
+/// An account as the rest of the application sees it (never with its password hash).
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    disabled: i64,
+    created_at: String,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        Self {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            // The schema's CHECK keeps role to the three values; the least power is the
+            // safe reading of anything else.
+            role: Role::parse(&r.role).unwrap_or(Role::Viewer),
+            disabled: r.disabled != 0,
+            created_at: r.created_at,
+        }
+    }
+}
+
+pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM users"#)
+        .fetch_one(pool)
+        .await
+}
+
+pub async fn list(pool: &SqlitePool) -> Result<Vec<User>, sqlx::Error> {
+    let rows = sqlx::query_as!(
+        UserRow,
+        "SELECT id, email, name, role, disabled, created_at FROM users ORDER BY name COLLATE NOCASE, email"
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(User::from).collect())
+}
+
+pub async fn find(pool: &SqlitePool, id: i64) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        UserRow,
+        "SELECT id, email, name, role, disabled, created_at FROM users WHERE id = ?1",
+        id
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(User::from))
+}
+
+pub async fn find_by_email(pool: &SqlitePool, email: &str) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        UserRow,
+        "SELECT id, email, name, role, disabled, created_at FROM users WHERE email = ?1",
+        email
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(User::from))
+}
+
+/// The stored password hash of an enabled account, by email.
+pub async fn password_hash(
+    pool: &SqlitePool,
+    email: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, password_hash FROM users WHERE email = ?1 AND disabled = 0",
+        email
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.id, r.password_hash)))
+}
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Creates an account and records it in the audit log, in one transaction.
+pub async fn create(
+    pool: &SqlitePool,
+    email: &str,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+    actor: &str,
+) -> Result<i64, CreateError> {
+    let mut tx = pool.begin().await?;
+    let role_text = role.as_str();
+    let inserted = sqlx::query_scalar!(
+        "INSERT INTO users (email, name, role, password_hash) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        email,
+        name,
+        role_text,
+        password_hash
+    )
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(CreateError::EmailTaken);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let after =
+        serde_json::json!({ "email": email, "name": name, "role": role_text, "disabled": false });
+    audit(&mut tx, actor, email, "create", None, Some(after)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn audit(
+    tx: &mut sqlx::SqliteConnection,
+    actor: &str,
+    email: &str,
+    action: &str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), sqlx::Error> {
+    let before = before.map(|v| v.to_string());
+    let after = after.map(|v| v.to_string());
+    crate::db::knowledge::append_audit(
+        tx,
+        actor,
+        "user",
+        email,
+        action,
+        before.as_deref(),
+        after.as_deref(),
+    )
+    .await
+}
+
+/// Changes an account's role; `false` when there is no such account.
+pub async fn set_role(
+    pool: &SqlitePool,
+    email: &str,
+    role: Role,
+    actor: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let role_text = role.as_str();
+    let before = sqlx::query_scalar!("SELECT role FROM users WHERE email = ?1", email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(before) = before else {
+        return Ok(false);
+    };
+    sqlx::query!(
+        "UPDATE users SET role = ?2, version = version + 1,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE email = ?1",
+        email,
+        role_text
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        email,
+        "update",
+        Some(serde_json::json!({ "role": before })),
+        Some(serde_json::json!({ "role": role_text })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Disables (or re-enables) an account; disabling ends its sessions at once.
+pub async fn set_disabled(
+    pool: &SqlitePool,
+    email: &str,
+    disabled: bool,
+    actor: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query_scalar!("SELECT id FROM users WHERE email = ?1", email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    let flag = i64::from(disabled);
+    sqlx::query!(
+        "UPDATE users SET disabled = ?2, version = version + 1,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?1",
+        id,
+        flag
+    )
+    .execute(&mut *tx)
+    .await?;
+    if disabled {
+        sqlx::query!("DELETE FROM sessions WHERE user_id = ?1", id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit(
+        &mut tx,
+        actor,
+        email,
+        "update",
+        Some(serde_json::json!({ "disabled": !disabled })),
+        Some(serde_json::json!({ "disabled": disabled })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Replaces an account's password and ends its sessions.
+pub async fn set_password(
+    pool: &SqlitePool,
+    email: &str,
+    password_hash: &str,
+    actor: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query_scalar!("SELECT id FROM users WHERE email = ?1", email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    sqlx::query!(
+        "UPDATE users SET password_hash = ?2, version = version + 1,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?1",
+        id,
+        password_hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM sessions WHERE user_id = ?1", id)
+        .execute(&mut *tx)
+        .await?;
+    // The audit records that the password changed, never the hash.
+    audit(
+        &mut tx,
+        actor,
+        email,
+        "update",
+        None,
+        Some(serde_json::json!({ "password": "changed" })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A live session with its user.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: User,
+    pub csrf_token: String,
+}
+
+pub async fn create_session(
+    pool: &SqlitePool,
+    token_hash: &str,
+    user_id: i64,
+    csrf_token: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token) VALUES (?1, ?2, ?3)",
+        token_hash,
+        user_id,
+        csrf_token
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The session's user, when the session exists, was used within `idle_seconds` and its
+/// account is enabled; marks it as used now. Expired sessions are removed.
+pub async fn touch_session(
+    pool: &SqlitePool,
+    token_hash: &str,
+    idle_seconds: i64,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    let cutoff = format!("-{idle_seconds} seconds");
+    sqlx::query!(
+        "DELETE FROM sessions WHERE last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?1)",
+        cutoff
+    )
+    .execute(pool)
+    .await?;
+    let row = sqlx::query!(
+        r#"UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+           WHERE token_hash = ?1
+           RETURNING user_id AS "user_id!", csrf_token AS "csrf_token!""#,
+        token_hash
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let user = find(pool, row.user_id).await?;
+    Ok(user.filter(|u| !u.disabled).map(|user| SessionUser {
+        user,
+        csrf_token: row.csrf_token,
+    }))
+}
+
+pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = ?1", token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Failed sign-ins for `key` within the last `window_seconds`.
+pub async fn recent_failures(
+    pool: &SqlitePool,
+    key: &str,
+    window_seconds: i64,
+) -> Result<i64, sqlx::Error> {
+    let cutoff = format!("-{window_seconds} seconds");
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM login_failures
+           WHERE key = ?1 AND at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2)"#,
+        key,
+        cutoff
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Records a failed sign-in for each key, forgetting failures older than a day.
+pub async fn record_failure(pool: &SqlitePool, keys: &[&str]) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "DELETE FROM login_failures WHERE at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')"
+    )
+    .execute(&mut *tx)
+    .await?;
+    for key in keys {
+        sqlx::query!("INSERT INTO login_failures (key) VALUES (?1)", key)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+pub async fn clear_failures(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM login_failures WHERE key = ?1", key)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// A value kept in the settings table.
+pub async fn setting(pool: &SqlitePool, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT value FROM settings WHERE key = ?1", key)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Stores `value` under `key` unless one is already there; returns the stored value, so
+/// two processes starting at once agree.
+pub async fn setting_or_insert(
+    pool: &SqlitePool,
+    key: &str,
+    value: &str,
+) -> Result<String, sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+        key,
+        value
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query_scalar!(
+        r#"SELECT value AS "value!" FROM settings WHERE key = ?1"#,
+        key
+    )
+    .fetch_one(pool)
+    .await
+}

@@ -1,0 +1,46 @@
+//! `/admin…`: the editors' pages. The whole scope is guarded in `startup.rs` (editors and
+//! admins only); pages for admins alone check again here.
+
+pub mod users;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use sqlx::SqlitePool;
+
+use crate::auth::CurrentUser;
+use crate::db::activity::{self, Change, DueForReview};
+use crate::error::Result;
+
+/// Entries not reviewed for this long are listed on the admin home.
+pub const REVIEW_AFTER_MONTHS: i64 = 6;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(home)
+        .service(users::index)
+        .service(users::create)
+        .service(users::update_role)
+        .service(users::update_access);
+}
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+pub struct HomePage {
+    pub user_name: String,
+    pub is_admin: bool,
+    pub due: Vec<DueForReview>,
+    pub changes: Vec<Change>,
+    pub review_after_months: i64,
+}
+
+#[get("")]
+pub async fn home(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpResponse> {
+    let page = HomePage {
+        user_name: user.name().to_owned(),
+        is_admin: user.role().is_admin(),
+        due: activity::due_for_review(&pool, REVIEW_AFTER_MONTHS).await?,
+        changes: activity::recent_changes(&pool, 20).await?,
+        review_after_months: REVIEW_AFTER_MONTHS,
+    };
+    super::html(StatusCode::OK, &page)
+}
