@@ -394,8 +394,10 @@ pub async fn upsert_framework(
 }
 
 /// Appends one entry to the audit log. `before`/`after` are the entity in the export format.
+#[allow(clippy::too_many_arguments)]
 pub async fn append_audit(
     conn: &mut SqliteConnection,
+    user_id: Option<i64>,
     actor: &str,
     entity: &str,
     entity_slug: &str,
@@ -404,8 +406,9 @@ pub async fn append_audit(
     after: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO audit_log (actor, entity, entity_slug, action, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit_log (user_id, actor, entity, entity_slug, action, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        user_id,
         actor,
         entity,
         entity_slug,

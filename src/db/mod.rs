@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod catalogue;
+pub mod editing;
 pub mod frameworks;
 pub mod knowledge;
 pub mod recommend;

@@ -146,6 +146,7 @@ async fn audit(
     let after = after.map(|v| v.to_string());
     crate::db::knowledge::append_audit(
         tx,
+        None,
         actor,
         "user",
         email,

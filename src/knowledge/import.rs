@@ -282,6 +282,7 @@ async fn audit<T: Keyed>(
     };
     db::append_audit(
         conn,
+        None,
         actor,
         entity,
         change.record.slug(),

@@ -228,3 +228,43 @@ pub fn csrf_in(html: &Html) -> String {
         .next()
         .expect("the page has a CSRF token")
 }
+
+/// The values a browser would submit for the form matching `css`: text and hidden inputs,
+/// checked boxes and radios, selected options and text areas (not the submit buttons).
+pub fn form_fields(html: &Html, css: &str) -> Vec<(String, String)> {
+    let form = select(html, css)
+        .into_iter()
+        .next()
+        .expect("the form exists");
+    let mut fields = Vec::new();
+    for input in form.select(&selector("input[name]")) {
+        let element = input.value();
+        let name = element.attr("name").unwrap().to_owned();
+        let value = element.attr("value").unwrap_or("").to_owned();
+        match element.attr("type").unwrap_or("text") {
+            "checkbox" | "radio" if element.attr("checked").is_none() => {}
+            _ => fields.push((name, value)),
+        }
+    }
+    for select_element in form.select(&selector("select[name]")) {
+        let name = select_element.value().attr("name").unwrap().to_owned();
+        let chosen = select_element
+            .select(&selector("option[selected]"))
+            .next()
+            .or_else(|| select_element.select(&selector("option")).next());
+        if let Some(option) = chosen {
+            fields.push((name, option.value().attr("value").unwrap_or("").to_owned()));
+        }
+    }
+    for area in form.select(&selector("textarea[name]")) {
+        let name = area.value().attr("name").unwrap().to_owned();
+        fields.push((name, area.text().collect()));
+    }
+    fields
+}
+
+/// Replaces (or adds) a field's value.
+pub fn set_field(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(n, _)| n != name);
+    fields.push((name.to_owned(), value.to_owned()));
+}

@@ -7,6 +7,7 @@ mod auth;
 mod catalogue;
 mod cli;
 mod compare;
+mod editing;
 mod errors;
 mod helpers;
 mod knowledge;

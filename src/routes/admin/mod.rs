@@ -1,6 +1,7 @@
 //! `/admin…`: the editors' pages. The whole scope is guarded in `startup.rs` (editors and
 //! admins only); pages for admins alone check again here.
 
+pub mod frameworks;
 pub mod users;
 
 use actix_web::http::StatusCode;
@@ -17,6 +18,15 @@ pub const REVIEW_AFTER_MONTHS: i64 = 6;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(home)
+        .service(frameworks::index)
+        .service(frameworks::new)
+        .service(frameworks::create)
+        .service(frameworks::edit)
+        .service(frameworks::update)
+        .service(frameworks::confirm_delete)
+        .service(frameworks::delete)
+        .service(frameworks::history)
+        .service(frameworks::restore)
         .service(users::index)
         .service(users::create)
         .service(users::update_role)

@@ -1,0 +1,263 @@
+//! Saving, deleting and restoring frameworks from the editors' pages: every write checks the
+//! version the editor started from and records a revision in the audit log, in one
+//! transaction.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::db::knowledge::{append_audit, load_document_in, upsert_framework};
+use crate::knowledge::document::{Document, FrameworkRecord};
+
+/// The audit log's name for frameworks.
+pub const FRAMEWORK: &str = "framework";
+
+/// Who is making a change.
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub user_id: i64,
+    pub name: String,
+}
+
+/// A framework as stored, with the version an edit must start from.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub record: FrameworkRecord,
+    pub version: i64,
+}
+
+async fn version_of(conn: &mut SqliteConnection, slug: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT version FROM frameworks WHERE slug = ?1", slug)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+async fn record_of(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> Result<Option<FrameworkRecord>, sqlx::Error> {
+    // The export loader is the one place that reads a framework with all its links, so the
+    // audit log and exports can never disagree about what a framework is.
+    let document = load_document_in(conn).await?;
+    Ok(document.frameworks.into_iter().find(|f| f.slug == slug))
+}
+
+/// The framework with its links and version, or `None`.
+pub async fn load(pool: &SqlitePool, slug: &str) -> Result<Option<Stored>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let Some(version) = version_of(&mut conn, slug).await? else {
+        return Ok(None);
+    };
+    Ok(record_of(&mut conn, slug)
+        .await?
+        .map(|record| Stored { record, version }))
+}
+
+/// The whole knowledge base, for the slugs a form may offer and refer to.
+pub async fn vocabulary(pool: &SqlitePool) -> Result<Document, sqlx::Error> {
+    crate::db::knowledge::load_document(pool).await
+}
+
+/// What became of a save.
+#[derive(Debug)]
+pub enum Saved {
+    /// Written; the new version.
+    Done { version: i64 },
+    /// Someone saved since the editor loaded the form; nothing was written.
+    Conflict { current: Box<Stored> },
+    /// The framework was deleted since the form was loaded.
+    Gone,
+    /// Another framework already has the new slug.
+    SlugTaken,
+}
+
+fn json(record: &FrameworkRecord) -> String {
+    serde_json::to_string(record).expect("a record serialises")
+}
+
+/// Saves `record` over the framework `original` (or creates it when `original` is `None`),
+/// provided it is still at `expected_version`.
+pub async fn save(
+    pool: &SqlitePool,
+    original: Option<&str>,
+    expected_version: i64,
+    record: &FrameworkRecord,
+    author: &Author,
+) -> Result<Saved, sqlx::Error> {
+    // IMMEDIATE takes the write lock first, so the version check and the write see the same
+    // state even with two editors saving at the same moment.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let before = match original {
+        Some(slug) => {
+            let Some(version) = version_of(&mut tx, slug).await? else {
+                return Ok(Saved::Gone);
+            };
+            let current = record_of(&mut tx, slug).await?.expect("the row exists");
+            if version != expected_version {
+                return Ok(Saved::Conflict {
+                    current: Box::new(Stored {
+                        record: current,
+                        version,
+                    }),
+                });
+            }
+            Some(current)
+        }
+        None => None,
+    };
+    let renamed = original.is_some_and(|slug| slug != record.slug);
+    if (original.is_none() || renamed) && version_of(&mut tx, &record.slug).await?.is_some() {
+        return Ok(Saved::SlugTaken);
+    }
+    if let (Some(old), true) = (original, renamed) {
+        sqlx::query!(
+            "UPDATE frameworks SET slug = ?2 WHERE slug = ?1",
+            old,
+            record.slug
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    upsert_framework(&mut tx, record).await?;
+    let version = sqlx::query_scalar!(
+        "UPDATE frameworks SET updated_by = ?2 WHERE slug = ?1 RETURNING version",
+        record.slug,
+        author.user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let after = json(record);
+    let before = before.as_ref().map(json);
+    let action = if original.is_some() {
+        "update"
+    } else {
+        "create"
+    };
+    append_audit(
+        &mut tx,
+        Some(author.user_id),
+        &author.name,
+        FRAMEWORK,
+        &record.slug,
+        action,
+        before.as_deref(),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Saved::Done { version })
+}
+
+/// Deletes the framework and its links if it is still at `expected_version`.
+pub async fn delete(
+    pool: &SqlitePool,
+    slug: &str,
+    expected_version: i64,
+    author: &Author,
+) -> Result<Saved, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(version) = version_of(&mut tx, slug).await? else {
+        return Ok(Saved::Gone);
+    };
+    let current = record_of(&mut tx, slug).await?.expect("the row exists");
+    if version != expected_version {
+        return Ok(Saved::Conflict {
+            current: Box::new(Stored {
+                record: current,
+                version,
+            }),
+        });
+    }
+    sqlx::query!("DELETE FROM frameworks WHERE slug = ?1", slug)
+        .execute(&mut *tx)
+        .await?;
+    let before = json(&current);
+    append_audit(
+        &mut tx,
+        Some(author.user_id),
+        &author.name,
+        FRAMEWORK,
+        slug,
+        "delete",
+        Some(&before),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Saved::Done { version: 0 })
+}
+
+/// One revision of an entry, from the audit log.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Every revision of one entry, oldest first.
+pub async fn revisions(
+    pool: &SqlitePool,
+    entity: &str,
+    slug: &str,
+) -> Result<Vec<Revision>, sqlx::Error> {
+    sqlx::query_as!(
+        Revision,
+        "SELECT id, at, actor, action, before, after FROM audit_log
+         WHERE entity = ?1 AND entity_slug = ?2 ORDER BY id",
+        entity,
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Brings back the framework as it was after revision `revision_id` (or, for a deletion, as
+/// it was before it), as a new revision. Works for deleted frameworks too.
+pub async fn restore(
+    pool: &SqlitePool,
+    slug: &str,
+    revision_id: i64,
+    author: &Author,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let revision = sqlx::query!(
+        "SELECT before, after FROM audit_log WHERE id = ?1 AND entity = 'framework' AND entity_slug = ?2",
+        revision_id,
+        slug
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(revision) = revision else {
+        return Ok(None);
+    };
+    let Some(state) = revision.after.or(revision.before) else {
+        return Ok(None);
+    };
+    let Ok(record) = serde_json::from_str::<FrameworkRecord>(&state) else {
+        return Ok(None);
+    };
+    let before = record_of(&mut tx, slug).await?.as_ref().map(json);
+    upsert_framework(&mut tx, &record).await?;
+    let version = sqlx::query_scalar!(
+        "UPDATE frameworks SET updated_by = ?2 WHERE slug = ?1 RETURNING version",
+        record.slug,
+        author.user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    append_audit(
+        &mut tx,
+        Some(author.user_id),
+        &author.name,
+        FRAMEWORK,
+        slug,
+        "revert",
+        before.as_deref(),
+        Some(&json(&record)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(version))
+}
