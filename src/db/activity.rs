@@ -47,3 +47,32 @@ pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>
     .fetch_all(pool)
     .await
 }
+
+/// Audit entries filtered by author and kind of entry, newest first, one page at a time.
+pub async fn changes(
+    pool: &SqlitePool,
+    actor: Option<&str>,
+    entity: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Change>, sqlx::Error> {
+    sqlx::query_as!(
+        Change,
+        "SELECT at, actor, entity, entity_slug, action FROM audit_log
+         WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR entity = ?2)
+         ORDER BY id DESC LIMIT ?3 OFFSET ?4",
+        actor,
+        entity,
+        limit,
+        offset
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Everyone who has changed something, for the activity filter.
+pub async fn actors(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT DISTINCT actor FROM audit_log ORDER BY actor")
+        .fetch_all(pool)
+        .await
+}

@@ -6,7 +6,8 @@ use stackatlas::domain::Role;
 
 use crate::helpers::{TestApp, form_fields, select, set_field, spawn_app, text, text_of};
 
-const ADMIN_PAGES: [&str; 5] = [
+const ADMIN_PAGES: [&str; 6] = [
+    "/admin/activity",
     "/admin/frameworks",
     "/admin/frameworks/new",
     "/admin/frameworks/flask/edit",
@@ -345,4 +346,41 @@ async fn markup_saved_in_a_note_is_shown_escaped() {
             "{path}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_activity_feed_filters_by_editor_and_kind_of_entry() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let mut fields = edit_form(&editor, &app, "gin").await;
+    set_field(&mut fields, "summary", "Go's most used router.");
+    set_field(&mut fields, "action", "save");
+    post(&editor, &app, "/admin/frameworks/gin/edit", &fields).await;
+
+    let (status, html) = page(
+        &editor,
+        &app,
+        "/admin/activity?editor=Test+User&entity=framework",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let rows: Vec<String> = select(&html, "#activity tbody tr")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("update framework gin"), "{rows:?}");
+
+    let (_, imports) = page(
+        &editor,
+        &app,
+        "/admin/activity?editor=test&entity=language",
+    )
+    .await;
+    assert_eq!(
+        select(&imports, "#activity tbody tr").len(),
+        crate::helpers::seed_document().languages.len()
+    );
+    let (status, _) = page(&editor, &app, "/admin/activity?entity=spaceship").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -1,6 +1,7 @@
 //! `/admin…`: the editors' pages. The whole scope is guarded in `startup.rs` (editors and
 //! admins only); pages for admins alone check again here.
 
+pub mod activity;
 pub mod frameworks;
 pub mod users;
 
@@ -10,7 +11,7 @@ use askama::Template;
 use sqlx::SqlitePool;
 
 use crate::auth::CurrentUser;
-use crate::db::activity::{self, Change, DueForReview};
+use crate::db::activity::{Change, DueForReview, due_for_review, recent_changes};
 use crate::error::Result;
 
 /// Entries not reviewed for this long are listed on the admin home.
@@ -18,6 +19,7 @@ pub const REVIEW_AFTER_MONTHS: i64 = 6;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(home)
+        .service(activity::index)
         .service(frameworks::index)
         .service(frameworks::new)
         .service(frameworks::create)
@@ -48,8 +50,8 @@ pub async fn home(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<Http
     let page = HomePage {
         user_name: user.name().to_owned(),
         is_admin: user.role().is_admin(),
-        due: activity::due_for_review(&pool, REVIEW_AFTER_MONTHS).await?,
-        changes: activity::recent_changes(&pool, 20).await?,
+        due: due_for_review(&pool, REVIEW_AFTER_MONTHS).await?,
+        changes: recent_changes(&pool, 20).await?,
         review_after_months: REVIEW_AFTER_MONTHS,
     };
     super::html(StatusCode::OK, &page)

@@ -1,0 +1,93 @@
+//! `/admin/activity`: every change, filterable by editor and kind of entry.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+use crate::db::activity::{self, Change};
+use crate::error::{AppError, Result};
+
+const PAGE_SIZE: i64 = 50;
+
+/// The kinds of entry the audit log records, as the schema's CHECK lists them.
+pub const ENTITIES: [(&str, &str); 8] = [
+    ("framework", "Frameworks"),
+    ("language", "Languages"),
+    ("feature", "Features"),
+    ("industry", "Industries"),
+    ("use_case", "Use cases"),
+    ("requirement", "Requirements"),
+    ("trend", "Trends"),
+    ("user", "Accounts"),
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ActivityQuery {
+    pub editor: Option<String>,
+    pub entity: Option<String>,
+    pub page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/activity.html")]
+pub struct ActivityPage {
+    pub changes: Vec<Change>,
+    pub actors: Vec<String>,
+    pub entities: [(&'static str, &'static str); 8],
+    pub editor: String,
+    pub entity: String,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+impl ActivityPage {
+    fn page_href(&self, page: i64) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if !self.editor.is_empty() {
+            query.append_pair("editor", &self.editor);
+        }
+        if !self.entity.is_empty() {
+            query.append_pair("entity", &self.entity);
+        }
+        query.append_pair("page", &page.to_string());
+        format!("/admin/activity?{}", query.finish())
+    }
+}
+
+#[get("/activity")]
+pub async fn index(
+    pool: web::Data<SqlitePool>,
+    query: web::Query<ActivityQuery>,
+) -> Result<HttpResponse> {
+    let editor = query.editor.as_deref().unwrap_or("").trim().to_owned();
+    let entity = query.entity.as_deref().unwrap_or("").trim().to_owned();
+    if !entity.is_empty() && !ENTITIES.iter().any(|(e, _)| *e == entity) {
+        return Err(AppError::bad_request(
+            "entity",
+            format!("\"{entity}\" is not a kind of entry"),
+        ));
+    }
+    let page = query.page.unwrap_or(1).max(1);
+    let mut changes = activity::changes(
+        &pool,
+        Some(editor.as_str()).filter(|e| !e.is_empty()),
+        Some(entity.as_str()).filter(|e| !e.is_empty()),
+        PAGE_SIZE + 1,
+        (page - 1) * PAGE_SIZE,
+    )
+    .await?;
+    let has_next = changes.len() as i64 > PAGE_SIZE;
+    changes.truncate(PAGE_SIZE as usize);
+    let page = ActivityPage {
+        changes,
+        actors: activity::actors(&pool).await?,
+        entities: ENTITIES,
+        editor,
+        entity,
+        page,
+        has_next,
+    };
+    crate::routes::html(StatusCode::OK, &page)
+}
