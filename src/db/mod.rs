@@ -6,6 +6,7 @@ pub mod editing;
 pub mod frameworks;
 pub mod knowledge;
 pub mod recommend;
+pub mod terms;
 pub mod users;
 
 use std::str::FromStr;

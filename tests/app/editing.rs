@@ -371,12 +371,7 @@ async fn the_activity_feed_filters_by_editor_and_kind_of_entry() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(rows[0].contains("update framework gin"), "{rows:?}");
 
-    let (_, imports) = page(
-        &editor,
-        &app,
-        "/admin/activity?editor=test&entity=language",
-    )
-    .await;
+    let (_, imports) = page(&editor, &app, "/admin/activity?editor=test&entity=language").await;
     assert_eq!(
         select(&imports, "#activity tbody tr").len(),
         crate::helpers::seed_document().languages.len()

@@ -12,3 +12,4 @@ mod errors;
 mod helpers;
 mod knowledge;
 mod query;
+mod terms;

@@ -752,6 +752,8 @@ pub struct RevisionView {
 #[derive(Template)]
 #[template(path = "admin/frameworks/history.html")]
 pub struct HistoryPage {
+    /// Where the entry's pages live, `/admin/frameworks` or `/admin/{kind}`.
+    pub base: String,
     pub slug: String,
     pub name: String,
     pub exists: bool,
@@ -820,6 +822,7 @@ pub async fn history(
         })
         .unwrap_or_else(|| slug.to_string());
     let page = HistoryPage {
+        base: "/admin/frameworks".into(),
         slug: slug.into_inner(),
         name,
         exists: current.is_some(),

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod frameworks;
+pub mod terms;
 pub mod users;
 
 use actix_web::http::StatusCode;
@@ -32,7 +33,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(users::index)
         .service(users::create)
         .service(users::update_role)
-        .service(users::update_access);
+        .service(users::update_access)
+        // The vocabulary's routes take the kind from the path, so they come last: the fixed
+        // paths above win.
+        .service(terms::index)
+        .service(terms::new)
+        .service(terms::create)
+        .service(terms::edit)
+        .service(terms::update)
+        .service(terms::confirm_delete)
+        .service(terms::delete)
+        .service(terms::history)
+        .service(terms::restore);
 }
 
 #[derive(Template)]
