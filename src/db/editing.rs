@@ -73,6 +73,28 @@ fn json(record: &FrameworkRecord) -> String {
     serde_json::to_string(record).expect("a record serialises")
 }
 
+/// The framework as stored, when it is still at `expected_version`; otherwise what the
+/// caller should answer instead.
+async fn current_at(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    expected_version: i64,
+) -> Result<Result<FrameworkRecord, Saved>, sqlx::Error> {
+    let Some(version) = version_of(conn, slug).await? else {
+        return Ok(Err(Saved::Gone));
+    };
+    let current = record_of(conn, slug).await?.expect("the row exists");
+    if version != expected_version {
+        return Ok(Err(Saved::Conflict {
+            current: Box::new(Stored {
+                record: current,
+                version,
+            }),
+        }));
+    }
+    Ok(Ok(current))
+}
+
 /// Saves `record` over the framework `original` (or creates it when `original` is `None`),
 /// provided it is still at `expected_version`.
 pub async fn save(
@@ -86,21 +108,10 @@ pub async fn save(
     // state even with two editors saving at the same moment.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let before = match original {
-        Some(slug) => {
-            let Some(version) = version_of(&mut tx, slug).await? else {
-                return Ok(Saved::Gone);
-            };
-            let current = record_of(&mut tx, slug).await?.expect("the row exists");
-            if version != expected_version {
-                return Ok(Saved::Conflict {
-                    current: Box::new(Stored {
-                        record: current,
-                        version,
-                    }),
-                });
-            }
-            Some(current)
-        }
+        Some(slug) => match current_at(&mut tx, slug, expected_version).await? {
+            Ok(current) => Some(current),
+            Err(answer) => return Ok(answer),
+        },
         None => None,
     };
     let renamed = original.is_some_and(|slug| slug != record.slug);
@@ -154,18 +165,10 @@ pub async fn delete(
     author: &Author,
 ) -> Result<Saved, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let Some(version) = version_of(&mut tx, slug).await? else {
-        return Ok(Saved::Gone);
+    let current = match current_at(&mut tx, slug, expected_version).await? {
+        Ok(current) => current,
+        Err(answer) => return Ok(answer),
     };
-    let current = record_of(&mut tx, slug).await?.expect("the row exists");
-    if version != expected_version {
-        return Ok(Saved::Conflict {
-            current: Box::new(Stored {
-                record: current,
-                version,
-            }),
-        });
-    }
     sqlx::query!("DELETE FROM frameworks WHERE slug = ?1", slug)
         .execute(&mut *tx)
         .await?;

@@ -157,6 +157,23 @@ async fn audit(
     .await
 }
 
+async fn id_by_email(
+    conn: &mut sqlx::SqliteConnection,
+    email: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT id FROM users WHERE email = ?1", email)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Signs the account out everywhere.
+async fn end_sessions(conn: &mut sqlx::SqliteConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM sessions WHERE user_id = ?1", user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Changes an account's role; `false` when there is no such account.
 pub async fn set_role(
     pool: &SqlitePool,
@@ -202,10 +219,7 @@ pub async fn set_disabled(
     actor: &str,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let id = sqlx::query_scalar!("SELECT id FROM users WHERE email = ?1", email)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(id) = id else {
+    let Some(id) = id_by_email(&mut tx, email).await? else {
         return Ok(false);
     };
     let flag = i64::from(disabled);
@@ -219,9 +233,7 @@ pub async fn set_disabled(
     .execute(&mut *tx)
     .await?;
     if disabled {
-        sqlx::query!("DELETE FROM sessions WHERE user_id = ?1", id)
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, id).await?;
     }
     audit(
         &mut tx,
@@ -244,10 +256,7 @@ pub async fn set_password(
     actor: &str,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let id = sqlx::query_scalar!("SELECT id FROM users WHERE email = ?1", email)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(id) = id else {
+    let Some(id) = id_by_email(&mut tx, email).await? else {
         return Ok(false);
     };
     sqlx::query!(
@@ -259,9 +268,7 @@ pub async fn set_password(
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("DELETE FROM sessions WHERE user_id = ?1", id)
-        .execute(&mut *tx)
-        .await?;
+    end_sessions(&mut tx, id).await?;
     // The audit records that the password changed, never the hash.
     audit(
         &mut tx,

@@ -148,6 +148,29 @@ impl Checker<'_> {
     }
 }
 
+/// The problems of a document holding one record, keyed relative to the record's location
+/// `prefix` (`frameworks[gin]` → `name`, `requirements[security].note`), as an editing form
+/// names its fields. Problems with the record as a whole are keyed `slug`.
+pub fn problems_of_record(
+    doc: &Document,
+    known: &KnownSlugs,
+    prefix: &str,
+) -> Vec<(String, String)> {
+    validate(doc, known, chrono::Utc::now().date_naive())
+        .into_iter()
+        .map(|p| {
+            let field = p
+                .location
+                .strip_prefix(prefix)
+                .map(|rest| rest.trim_start_matches('.'))
+                .filter(|rest| !rest.is_empty())
+                .unwrap_or("slug")
+                .to_owned();
+            (field, p.message)
+        })
+        .collect()
+}
+
 /// Every problem in `doc`, in document order; empty when it can be imported.
 /// `known` must include the slugs of the database the document will be applied to.
 pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Problem> {

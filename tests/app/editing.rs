@@ -15,33 +15,12 @@ const ADMIN_PAGES: [&str; 6] = [
     "/admin/frameworks/flask/history",
 ];
 
-async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, Html) {
-    let response = client.get(app.url(path)).send().await.unwrap();
-    let status = response.status();
-    (
-        status,
-        Html::parse_document(&response.text().await.unwrap()),
-    )
-}
-
 async fn edit_form(client: &reqwest::Client, app: &TestApp, slug: &str) -> Vec<(String, String)> {
-    let (status, html) = page(client, app, &format!("/admin/frameworks/{slug}/edit")).await;
+    let (status, html) = app
+        .page(client, &format!("/admin/frameworks/{slug}/edit"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     form_fields(&html, "form.edit-form")
-}
-
-async fn post(
-    client: &reqwest::Client,
-    app: &TestApp,
-    path: &str,
-    fields: &[(String, String)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
 }
 
 async fn strength_in_api(app: &TestApp, slug: &str, requirement: &str) -> String {
@@ -70,17 +49,17 @@ async fn every_framework_admin_page_is_guarded_by_role() {
             "anonymous {path}"
         );
         assert_eq!(
-            page(&viewer, &app, path).await.0,
+            app.page(&viewer, path).await.0,
             StatusCode::FORBIDDEN,
             "viewer {path}"
         );
         assert_eq!(
-            page(&editor, &app, path).await.0,
+            app.page(&editor, path).await.0,
             StatusCode::OK,
             "editor {path}"
         );
         assert_eq!(
-            page(&admin, &app, path).await.0,
+            app.page(&admin, path).await.0,
             StatusCode::OK,
             "admin {path}"
         );
@@ -125,7 +104,9 @@ async fn an_editor_changes_a_strength_and_the_recommendation_follows() {
         "Flask-SocketIO on async workers, tested at 10k connections.",
     );
     set_field(&mut fields, "action", "save");
-    let response = post(&editor, &app, "/admin/frameworks/flask/edit", &fields).await;
+    let response = app
+        .submit(&editor, "/admin/frameworks/flask/edit", &fields)
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         response.headers()["location"],
@@ -143,7 +124,7 @@ async fn an_editor_changes_a_strength_and_the_recommendation_follows() {
         .await;
     assert!(!excluded(&after), "flask now passes the must-have");
 
-    let (_, history) = page(&editor, &app, "/admin/frameworks/flask/history").await;
+    let (_, history) = app.page(&editor, "/admin/frameworks/flask/history").await;
     let newest = text(select(&history, "#revisions > li")[0]);
     assert!(newest.contains("update by Test User"), "{newest}");
     assert!(newest.contains("requirement real-time-updates"), "{newest}");
@@ -159,12 +140,16 @@ async fn a_stale_version_is_refused_with_a_conflict_page() {
 
     set_field(&mut theirs, "summary", "Their summary.");
     set_field(&mut theirs, "action", "save");
-    let saved = post(&second, &app, "/admin/frameworks/django/edit", &theirs).await;
+    let saved = app
+        .submit(&second, "/admin/frameworks/django/edit", &theirs)
+        .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
     set_field(&mut mine, "summary", "My summary.");
     set_field(&mut mine, "action", "save");
-    let refused = post(&first, &app, "/admin/frameworks/django/edit", &mine).await;
+    let refused = app
+        .submit(&first, "/admin/frameworks/django/edit", &mine)
+        .await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let html = Html::parse_document(&refused.text().await.unwrap());
     let row = text_of(&html, "#conflict tbody tr");
@@ -182,7 +167,9 @@ async fn a_stale_version_is_refused_with_a_conflict_page() {
 
     let mut merged = fields;
     set_field(&mut merged, "action", "save");
-    let saved = post(&first, &app, "/admin/frameworks/django/edit", &merged).await;
+    let saved = app
+        .submit(&first, "/admin/frameworks/django/edit", &merged)
+        .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 }
 
@@ -196,7 +183,9 @@ async fn bad_values_are_shown_again_with_a_message_at_each_field() {
     set_field(&mut fields, "req.security.strength", "9");
     set_field(&mut fields, "summary", "Kept summary");
     set_field(&mut fields, "action", "save");
-    let response = post(&editor, &app, "/admin/frameworks/gin/edit", &fields).await;
+    let response = app
+        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = Html::parse_document(&response.text().await.unwrap());
     for id in [
@@ -218,10 +207,14 @@ async fn a_missing_or_wrong_csrf_token_changes_nothing() {
     let mut fields = edit_form(&editor, &app, "gin").await;
     set_field(&mut fields, "name", "Changed");
     set_field(&mut fields, "csrf_token", "forged");
-    let response = post(&editor, &app, "/admin/frameworks/gin/edit", &fields).await;
+    let response = app
+        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     fields.retain(|(n, _)| n != "csrf_token");
-    let response = post(&editor, &app, "/admin/frameworks/gin/edit", &fields).await;
+    let response = app
+        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let body = app.get_json("/api/v1/frameworks/gin", StatusCode::OK).await;
     assert_eq!(body["name"], "Gin");
@@ -235,11 +228,13 @@ async fn marking_reviewed_stamps_today() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let (_, desk) = page(&editor, &app, "/admin").await;
+    let (_, desk) = app.page(&editor, "/admin").await;
     assert!(text_of(&desk, "#due-list").contains("Gin"));
     let mut fields = edit_form(&editor, &app, "gin").await;
     set_field(&mut fields, "action", "review");
-    let response = post(&editor, &app, "/admin/frameworks/gin/edit", &fields).await;
+    let response = app
+        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let body = app.get_json("/api/v1/frameworks/gin", StatusCode::OK).await;
     let today = chrono::Utc::now()
@@ -253,18 +248,20 @@ async fn marking_reviewed_stamps_today() {
 async fn delete_names_what_goes_and_restore_brings_it_back() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let (_, confirm) = page(&editor, &app, "/admin/frameworks/vapor/delete").await;
+    let (_, confirm) = app.page(&editor, "/admin/frameworks/vapor/delete").await;
     let links = text_of(&confirm, "#links-removed");
     assert!(links.contains("25 requirement strengths"), "{links}");
     let fields = form_fields(&confirm, "form.form-actions-inline");
-    let deleted = post(&editor, &app, "/admin/frameworks/vapor/delete", &fields).await;
+    let deleted = app
+        .submit(&editor, "/admin/frameworks/vapor/delete", &fields)
+        .await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.get("/frameworks/vapor").await.status(),
         StatusCode::NOT_FOUND
     );
 
-    let (status, history) = page(&editor, &app, "/admin/frameworks/vapor/history").await;
+    let (status, history) = app.page(&editor, "/admin/frameworks/vapor/history").await;
     assert_eq!(status, StatusCode::OK);
     let restore = select(&history, "#revisions form")[0];
     let action = restore.value().attr("action").unwrap().to_owned();
@@ -280,7 +277,7 @@ async fn delete_names_what_goes_and_restore_brings_it_back() {
         .get_json("/api/v1/frameworks/vapor", StatusCode::OK)
         .await;
     assert_eq!(body["requirements"].as_array().unwrap().len(), 25);
-    let (_, history) = page(&editor, &app, "/admin/frameworks/vapor/history").await;
+    let (_, history) = app.page(&editor, "/admin/frameworks/vapor/history").await;
     let newest = text(select(&history, "#revisions > li")[0]);
     assert!(newest.starts_with("revert"), "{newest}");
 }
@@ -289,7 +286,7 @@ async fn delete_names_what_goes_and_restore_brings_it_back() {
 async fn a_new_framework_is_created_and_a_taken_slug_is_a_field_error() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let (_, form) = page(&editor, &app, "/admin/frameworks/new").await;
+    let (_, form) = app.page(&editor, "/admin/frameworks/new").await;
     let mut fields = form_fields(&form, "form.edit-form");
     set_field(&mut fields, "name", "Rocket");
     set_field(&mut fields, "slug", "gin");
@@ -304,13 +301,13 @@ async fn a_new_framework_is_created_and_a_taken_slug_is_a_field_error() {
         }
     }
     set_field(&mut fields, "action", "save");
-    let taken = post(&editor, &app, "/admin/frameworks/new", &fields).await;
+    let taken = app.submit(&editor, "/admin/frameworks/new", &fields).await;
     assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = Html::parse_document(&taken.text().await.unwrap());
     assert!(text_of(&html, "#f-slug-error").contains("already uses"));
 
     set_field(&mut fields, "slug", "rocket");
-    let created = post(&editor, &app, "/admin/frameworks/new", &fields).await;
+    let created = app.submit(&editor, "/admin/frameworks/new", &fields).await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let body = app
         .get_json("/api/v1/frameworks/rocket", StatusCode::OK)
@@ -327,7 +324,7 @@ async fn markup_saved_in_a_note_is_shown_escaped() {
     set_field(&mut fields, "req.security.note", payload);
     set_field(&mut fields, "action", "save");
     assert_eq!(
-        post(&editor, &app, "/admin/frameworks/gin/edit", &fields)
+        app.submit(&editor, "/admin/frameworks/gin/edit", &fields)
             .await
             .status(),
         StatusCode::SEE_OTHER
@@ -339,7 +336,7 @@ async fn markup_saved_in_a_note_is_shown_escaped() {
         "/compare?f=gin&f=axum",
         "/?need=security",
     ] {
-        let (_, html) = page(&editor, &app, path).await;
+        let (_, html) = app.page(&editor, path).await;
         assert!(
             select(&html, "script:not([src])").is_empty()
                 && select(&html, "[onmouseover]").is_empty(),
@@ -355,14 +352,12 @@ async fn the_activity_feed_filters_by_editor_and_kind_of_entry() {
     let mut fields = edit_form(&editor, &app, "gin").await;
     set_field(&mut fields, "summary", "Go's most used router.");
     set_field(&mut fields, "action", "save");
-    post(&editor, &app, "/admin/frameworks/gin/edit", &fields).await;
+    app.submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .await;
 
-    let (status, html) = page(
-        &editor,
-        &app,
-        "/admin/activity?editor=Test+User&entity=framework",
-    )
-    .await;
+    let (status, html) = app
+        .page(&editor, "/admin/activity?editor=Test+User&entity=framework")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let rows: Vec<String> = select(&html, "#activity tbody tr")
         .into_iter()
@@ -371,11 +366,13 @@ async fn the_activity_feed_filters_by_editor_and_kind_of_entry() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(rows[0].contains("update framework gin"), "{rows:?}");
 
-    let (_, imports) = page(&editor, &app, "/admin/activity?editor=test&entity=language").await;
+    let (_, imports) = app
+        .page(&editor, "/admin/activity?editor=test&entity=language")
+        .await;
     assert_eq!(
         select(&imports, "#activity tbody tr").len(),
         crate::helpers::seed_document().languages.len()
     );
-    let (status, _) = page(&editor, &app, "/admin/activity?entity=spaceship").await;
+    let (status, _) = app.page(&editor, "/admin/activity?entity=spaceship").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }

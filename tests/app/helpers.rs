@@ -145,6 +145,31 @@ impl TestApp {
         csrf_in(&Html::parse_document(&page))
     }
 
+    /// GETs `path` with `client` and parses the page, whatever its status.
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> (StatusCode, Html) {
+        let response = client.get(self.url(path)).send().await.unwrap();
+        let status = response.status();
+        (
+            status,
+            Html::parse_document(&response.text().await.unwrap()),
+        )
+    }
+
+    /// POSTs form fields to `path` with `client`.
+    pub async fn submit(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(String, String)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.address, path))

@@ -4,9 +4,7 @@ use reqwest::StatusCode;
 use scraper::Html;
 use stackatlas::domain::Role;
 
-use crate::helpers::{
-    TestApp, attributes, form_fields, select, set_field, spawn_app, text, text_of,
-};
+use crate::helpers::{attributes, form_fields, select, set_field, spawn_app, text, text_of};
 
 const KINDS: [(&str, &str); 6] = [
     ("languages", "go"),
@@ -16,29 +14,6 @@ const KINDS: [(&str, &str); 6] = [
     ("requirements", "security"),
     ("trends", "serverless"),
 ];
-
-async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, Html) {
-    let response = client.get(app.url(path)).send().await.unwrap();
-    let status = response.status();
-    (
-        status,
-        Html::parse_document(&response.text().await.unwrap()),
-    )
-}
-
-async fn submit(
-    client: &reqwest::Client,
-    app: &TestApp,
-    path: &str,
-    fields: &[(String, String)],
-) -> reqwest::Response {
-    client
-        .post(app.url(path))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn every_vocabulary_page_is_guarded_by_role() {
@@ -59,15 +34,15 @@ async fn every_vocabulary_page_is_guarded_by_role() {
                 "{path}"
             );
             assert_eq!(
-                page(&viewer, &app, &path).await.0,
+                app.page(&viewer, &path).await.0,
                 StatusCode::FORBIDDEN,
                 "{path}"
             );
-            assert_eq!(page(&editor, &app, &path).await.0, StatusCode::OK, "{path}");
+            assert_eq!(app.page(&editor, &path).await.0, StatusCode::OK, "{path}");
         }
     }
     assert_eq!(
-        page(&editor, &app, "/admin/spaceships").await.0,
+        app.page(&editor, "/admin/spaceships").await.0,
         StatusCode::NOT_FOUND
     );
 }
@@ -78,21 +53,21 @@ async fn renaming_a_requirement_shows_on_the_query_form_and_stale_copies_conflic
     let first = app.signed_in_as(Role::Editor).await;
     let second = app.signed_in_as(Role::Admin).await;
     let path = "/admin/requirements/security/edit";
-    let (_, mine) = page(&first, &app, path).await;
-    let (_, theirs) = page(&second, &app, path).await;
+    let (_, mine) = app.page(&first, path).await;
+    let (_, theirs) = app.page(&second, path).await;
     let mut mine = form_fields(&mine, "form.stacked-form");
     let mut theirs = form_fields(&theirs, "form.stacked-form");
 
     set_field(&mut theirs, "name", "Hardened security");
     assert_eq!(
-        submit(&second, &app, path, &theirs).await.status(),
+        app.submit(&second, path, &theirs).await.status(),
         StatusCode::SEE_OTHER
     );
     let html = app.get_html("/", StatusCode::OK).await;
     assert_eq!(text_of(&html, "#req-security"), "Hardened security");
 
     set_field(&mut mine, "name", "Security first");
-    let stale = submit(&first, &app, path, &mine).await;
+    let stale = app.submit(&first, path, &mine).await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     let html = Html::parse_document(&stale.text().await.unwrap());
     let row = text_of(&html, "#conflict tbody tr");
@@ -106,12 +81,12 @@ async fn renaming_a_requirement_shows_on_the_query_form_and_stale_copies_conflic
 async fn a_use_case_needs_a_known_industry_and_a_free_slug() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let (_, form) = page(&editor, &app, "/admin/use-cases/new").await;
+    let (_, form) = app.page(&editor, "/admin/use-cases/new").await;
     let mut fields = form_fields(&form, "form.stacked-form");
     set_field(&mut fields, "name", "Drone delivery");
     set_field(&mut fields, "slug", "drone-delivery");
     set_field(&mut fields, "industry", "");
-    let response = submit(&editor, &app, "/admin/use-cases/new", &fields).await;
+    let response = app.submit(&editor, "/admin/use-cases/new", &fields).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = Html::parse_document(&response.text().await.unwrap());
     assert_eq!(select(&html, "#t-industry-error").len(), 1);
@@ -119,13 +94,13 @@ async fn a_use_case_needs_a_known_industry_and_a_free_slug() {
 
     set_field(&mut fields, "industry", "logistics");
     set_field(&mut fields, "slug", "food-delivery");
-    let taken = submit(&editor, &app, "/admin/use-cases/new", &fields).await;
+    let taken = app.submit(&editor, "/admin/use-cases/new", &fields).await;
     assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = Html::parse_document(&taken.text().await.unwrap());
     assert!(text_of(&html, "#t-slug-error").contains("already uses"));
 
     set_field(&mut fields, "slug", "drone-delivery");
-    let created = submit(&editor, &app, "/admin/use-cases/new", &fields).await;
+    let created = app.submit(&editor, "/admin/use-cases/new", &fields).await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let industries = app.get_json("/api/v1/industries", StatusCode::OK).await;
     let logistics = industries
@@ -147,7 +122,7 @@ async fn a_use_case_needs_a_known_industry_and_a_free_slug() {
 async fn a_language_in_use_cannot_be_deleted_and_nothing_changes() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let (_, confirm) = page(&editor, &app, "/admin/languages/go/delete").await;
+    let (_, confirm) = app.page(&editor, "/admin/languages/go/delete").await;
     assert!(text_of(&confirm, "#blocked").contains("written in this language"));
     assert!(text_of(&confirm, "#links-removed").contains("Gin"));
     let token = crate::helpers::csrf_in(&confirm);
@@ -172,9 +147,11 @@ async fn a_language_in_use_cannot_be_deleted_and_nothing_changes() {
 async fn a_deleted_trend_loses_its_links_and_comes_back_with_restore() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let (_, confirm) = page(&editor, &app, "/admin/trends/webassembly/delete").await;
+    let (_, confirm) = app.page(&editor, "/admin/trends/webassembly/delete").await;
     let fields = form_fields(&confirm, "form.form-actions-inline");
-    let deleted = submit(&editor, &app, "/admin/trends/webassembly/delete", &fields).await;
+    let deleted = app
+        .submit(&editor, "/admin/trends/webassembly/delete", &fields)
+        .await;
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
     let trends = app.get_json("/api/v1/trends", StatusCode::OK).await;
     assert!(
@@ -185,7 +162,7 @@ async fn a_deleted_trend_loses_its_links_and_comes_back_with_restore() {
             .any(|t| t["slug"] == "webassembly")
     );
 
-    let (_, history) = page(&editor, &app, "/admin/trends/webassembly/history").await;
+    let (_, history) = app.page(&editor, "/admin/trends/webassembly/history").await;
     let newest = text(select(&history, "#revisions > li")[0]);
     assert!(newest.starts_with("delete"), "{newest}");
     let action = attributes(&history, "#revisions form", "action")[0].clone();
@@ -212,12 +189,12 @@ async fn markup_in_a_term_name_is_shown_escaped() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
     let path = "/admin/industries/gaming/edit";
-    let (_, form) = page(&editor, &app, path).await;
+    let (_, form) = app.page(&editor, path).await;
     let mut fields = form_fields(&form, "form.stacked-form");
     let payload = "Games <img src=x onerror=alert(1)>";
     set_field(&mut fields, "name", payload);
     assert_eq!(
-        submit(&editor, &app, path, &fields).await.status(),
+        app.submit(&editor, path, &fields).await.status(),
         StatusCode::SEE_OTHER
     );
     for path in [
@@ -228,9 +205,9 @@ async fn markup_in_a_term_name_is_shown_escaped() {
         path,
         "/compare?f=gin&f=axum",
     ] {
-        let (_, html) = page(&editor, &app, path).await;
+        let (_, html) = app.page(&editor, path).await;
         assert!(select(&html, "[onerror]").is_empty(), "{path}");
     }
-    let (_, html) = page(&editor, &app, "/industries/gaming").await;
+    let (_, html) = app.page(&editor, "/industries/gaming").await;
     assert_eq!(text_of(&html, "h1"), payload);
 }

@@ -15,7 +15,7 @@ use crate::db::{self, frameworks::Filter};
 use crate::domain::{Kind, RequirementGroup, Ring, Score};
 use crate::error::{AppError, Result};
 use crate::knowledge::document::{Document, FitRecord, FrameworkRecord, StrengthRecord};
-use crate::knowledge::validate::{KnownSlugs, validate};
+use crate::knowledge::validate::{KnownSlugs, problems_of_record};
 use crate::markdown::to_safe_html;
 
 const PAGE_SIZE: usize = 10;
@@ -270,23 +270,7 @@ fn problems(record: &FrameworkRecord, vocabulary: &Document) -> Vec<(String, Str
         ..Document::default()
     };
     let prefix = format!("frameworks[{}]", record.slug);
-    validate(
-        &doc,
-        &KnownSlugs::of(&[vocabulary]),
-        chrono::Utc::now().date_naive(),
-    )
-    .into_iter()
-    .map(|p| {
-        let field = p
-            .location
-            .strip_prefix(&prefix)
-            .map(|rest| rest.trim_start_matches('.'))
-            .filter(|rest| !rest.is_empty())
-            .unwrap_or("slug")
-            .to_owned();
-        (field, p.message)
-    })
-    .collect()
+    problems_of_record(&doc, &KnownSlugs::of(&[vocabulary]), &prefix)
 }
 
 pub struct ScoreRow {

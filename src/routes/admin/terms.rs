@@ -14,7 +14,7 @@ use crate::db::terms::{self, Dependents, Outcome, Term, TermKind};
 use crate::domain::RequirementGroup;
 use crate::error::{AppError, Result};
 use crate::knowledge::document::{Document, RequirementRecord, TermRecord, UseCaseRecord};
-use crate::knowledge::validate::{KnownSlugs, validate};
+use crate::knowledge::validate::{KnownSlugs, problems_of_record};
 
 const PAGE_SIZE: usize = 20;
 
@@ -295,23 +295,7 @@ fn problems(kind: TermKind, term: &Term, vocabulary: &Document) -> Vec<(String, 
         }),
     }
     let prefix = format!("{}[{}]", kind.path().replace('-', "_"), term.slug);
-    validate(
-        &doc,
-        &KnownSlugs::of(&[vocabulary]),
-        chrono::Utc::now().date_naive(),
-    )
-    .into_iter()
-    .map(|p| {
-        let field = p
-            .location
-            .strip_prefix(&prefix)
-            .map(|rest| rest.trim_start_matches('.'))
-            .filter(|rest| !rest.is_empty())
-            .unwrap_or("slug")
-            .to_owned();
-        (field, p.message)
-    })
-    .collect()
+    problems_of_record(&doc, &KnownSlugs::of(&[vocabulary]), &prefix)
 }
 
 async fn submit(
