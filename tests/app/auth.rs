@@ -366,3 +366,67 @@ async fn with_read_requires_login_anonymous_readers_are_sent_to_sign_in() {
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_session_unused_for_two_hours_is_over() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    assert_eq!(
+        editor.get(app.url("/admin")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-121 minutes')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let response = editor.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "expired sessions are removed");
+}
+
+#[tokio::test]
+async fn viewers_cannot_change_anything() {
+    let app = spawn_app().await;
+    let viewer = app.signed_in_as(Role::Viewer).await;
+    let token = app.csrf_token(&viewer).await;
+    for path in [
+        "/admin/users",
+        "/admin/users/1/role",
+        "/admin/users/1/access",
+        "/admin/frameworks/new",
+        "/admin/frameworks/flask/edit",
+        "/admin/frameworks/flask/delete",
+        "/admin/frameworks/flask/history/1/restore",
+        "/admin/languages/new",
+        "/admin/languages/go/edit",
+        "/admin/languages/go/delete",
+        "/admin/languages/go/history/1/restore",
+    ] {
+        let response = viewer
+            .post(app.url(path))
+            .form(&[("csrf_token", token.as_str()), ("name", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let anonymous = app.browser();
+    let response = anonymous
+        .post(app.url("/admin/frameworks/flask/delete"))
+        .form(&[("version", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/frameworks/flask").await.status(),
+        StatusCode::OK,
+        "nothing was deleted"
+    );
+}

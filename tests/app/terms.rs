@@ -211,3 +211,33 @@ async fn markup_in_a_term_name_is_shown_escaped() {
     let (_, html) = app.page(&editor, "/industries/gaming").await;
     assert_eq!(text_of(&html, "h1"), payload);
 }
+
+#[tokio::test]
+async fn lists_search_filter_and_sort() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let (_, html) = app
+        .page(&editor, "/admin/use-cases?within=healthcare")
+        .await;
+    let names: Vec<String> = select(&html, "#term-table tbody th")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert!(names.contains(&"Telemedicine".to_owned()), "{names:?}");
+    assert!(names.len() < crate::helpers::seed_document().use_cases.len());
+    let (_, html) = app.page(&editor, "/admin/requirements?q=sql").await;
+    let slugs: Vec<String> = select(&html, "#term-table tbody code")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert!(slugs.contains(&"sql-database".to_owned()), "{slugs:?}");
+    let (status, _) = app.page(&editor, "/admin/use-cases?within=moon").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (_, html) = app
+        .page(&editor, "/admin/frameworks?sort=reviewed&page=2")
+        .await;
+    assert!(text_of(&html, ".result-count").contains("page 2 of 3"));
+    let (status, _) = app.page(&editor, "/admin/frameworks?sort=sideways").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -46,6 +46,8 @@ fn today() -> String {
 pub struct ListQuery {
     pub q: Option<String>,
     pub ring: Option<String>,
+    /// `name` (default) or `reviewed` (longest unreviewed first).
+    pub sort: Option<String>,
     pub page: Option<usize>,
     pub done: Option<String>,
     pub name: Option<String>,
@@ -64,6 +66,7 @@ pub struct ListRow {
 pub struct IndexPage {
     pub q: String,
     pub ring: String,
+    pub sort: String,
     pub rings: &'static [Ring],
     pub rows: Vec<ListRow>,
     pub total: usize,
@@ -82,6 +85,7 @@ impl IndexPage {
         if !self.ring.is_empty() {
             query.append_pair("ring", &self.ring);
         }
+        query.append_pair("sort", &self.sort);
         query.append_pair("page", &page.to_string());
         format!("/admin/frameworks?{}", query.finish())
     }
@@ -99,10 +103,27 @@ pub async fn index(
         let parsed = Ring::parse(&ring).map_err(|e| AppError::bad_request("ring", e.0))?;
         filter.ring = Some(parsed.as_str().to_owned());
     }
-    let list = match crate::search::fts_query(&q) {
+    let mut list = match crate::search::fts_query(&q) {
         Some(fts) => db::frameworks::search(&pool, &fts, &filter).await?,
         None => db::frameworks::list(&pool, &filter).await?,
     };
+    let sort = match query.sort.as_deref() {
+        None | Some("") | Some("name") => "name",
+        Some("reviewed") => {
+            // Never reviewed first, then the oldest review; the stable sort keeps names in order.
+            list.sort_by(|a, b| a.last_reviewed.cmp(&b.last_reviewed));
+            "reviewed"
+        }
+        Some(other) => {
+            return Err(AppError::bad_request(
+                "sort",
+                format!("\"{other}\" is not a sort order; expected name or reviewed"),
+            ));
+        }
+    };
+    if sort == "name" && !q.is_empty() {
+        list.sort_by_key(|f| f.name.to_lowercase());
+    }
     let total = list.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
@@ -127,6 +148,7 @@ pub async fn index(
     let page = IndexPage {
         q,
         ring,
+        sort: sort.to_owned(),
         rings: Ring::ALL,
         rows,
         total,

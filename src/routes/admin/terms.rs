@@ -38,6 +38,8 @@ fn see_other(location: String) -> HttpResponse {
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     pub q: Option<String>,
+    /// Use cases: only those of this industry. Requirements: only those of this group.
+    pub within: Option<String>,
     pub page: Option<usize>,
     pub sort: Option<String>,
     pub done: Option<String>,
@@ -49,6 +51,9 @@ pub struct ListQuery {
 pub struct IndexPage {
     pub kind: TermKind,
     pub q: String,
+    pub within: String,
+    /// The values `within` can take for this kind, with their labels; empty when it has none.
+    pub within_options: Vec<(String, String)>,
     pub sort: String,
     pub rows: Vec<(Term, String)>,
     pub total: usize,
@@ -62,6 +67,9 @@ impl IndexPage {
         let mut query = form_urlencoded::Serializer::new(String::new());
         if !self.q.is_empty() {
             query.append_pair("q", &self.q);
+        }
+        if !self.within.is_empty() {
+            query.append_pair("within", &self.within);
         }
         query.append_pair("sort", &self.sort);
         query.append_pair("page", &page.to_string());
@@ -102,9 +110,29 @@ pub async fn index(
         }
     };
     let vocabulary = crate::db::knowledge::load_document(&pool).await?;
+    let within_options: Vec<(String, String)> = match kind {
+        TermKind::UseCase => vocabulary
+            .industries
+            .iter()
+            .map(|i| (i.slug.clone(), i.name.clone()))
+            .collect(),
+        TermKind::Requirement => RequirementGroup::ALL
+            .iter()
+            .map(|g| (g.as_str().to_owned(), g.label().to_owned()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let within = query.within.as_deref().unwrap_or("").trim().to_owned();
+    if !within.is_empty() && !within_options.iter().any(|(v, _)| *v == within) {
+        return Err(AppError::bad_request(
+            "within",
+            format!("\"{within}\" is not an industry or group of these entries"),
+        ));
+    }
     let mut terms: Vec<Term> = terms::list(&pool, kind)
         .await?
         .into_iter()
+        .filter(|t| within.is_empty() || t.industry == within || t.group == within)
         .filter(|t| {
             q.is_empty()
                 || t.name.to_lowercase().contains(&q)
@@ -136,6 +164,8 @@ pub async fn index(
     let page = IndexPage {
         kind,
         q,
+        within,
+        within_options,
         sort: sort.to_owned(),
         rows,
         total,
