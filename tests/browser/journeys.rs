@@ -1,0 +1,284 @@
+//! What people do with stackatlas, step by step, in a real browser.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+
+use fantoccini::Client;
+use futures_util::FutureExt;
+use stackatlas::domain::Role;
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::support::{
+    Driver, audit, axe_source, browser, click, find, path_of, screenshots, sign_in, start_driver,
+    text,
+};
+
+type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
+
+/// Runs every journey on its own server and browsers; returns how many failed.
+pub async fn run_all(driver_binary: PathBuf) -> usize {
+    let driver = start_driver(&driver_binary);
+    let journeys: [(&str, Journey); 5] = [
+        (
+            "a salesperson builds, compares, exports and prints a recommendation",
+            |a, _, app| Box::pin(salesperson(a, app)),
+        ),
+        (
+            "an editor changes a strength, sees the ranking move, and reverts it",
+            |a, _, app| Box::pin(editor_edits_and_reverts(a, app)),
+        ),
+        (
+            "a second editor saving a stale copy meets the conflict page",
+            |a, b, app| Box::pin(stale_copy(a, b, app)),
+        ),
+        ("a viewer is refused the editors' pages", |a, _, app| {
+            Box::pin(viewer_refused(a, app))
+        }),
+        ("every page passes the accessibility audit", |a, _, app| {
+            Box::pin(accessibility(a, app))
+        }),
+    ];
+    let mut failures = 0;
+    for (name, journey) in journeys {
+        let app = spawn_app().await;
+        let first = browser(&driver).await;
+        let second = browser(&driver).await;
+        let outcome = std::panic::AssertUnwindSafe(journey(first.clone(), second.clone(), app))
+            .catch_unwind()
+            .await;
+        let _ = first.close().await;
+        let _ = second.close().await;
+        match outcome {
+            Ok(()) => println!("browser journey ok: {name}"),
+            Err(_) => {
+                println!("browser journey FAILED: {name}");
+                failures += 1;
+            }
+        }
+    }
+    drop::<Driver>(driver);
+    failures
+}
+
+async fn salesperson(client: Client, app: TestApp) {
+    client.goto(&app.url("/")).await.unwrap();
+    find(&client, "#industry")
+        .await
+        .select_by_value("healthcare")
+        .await
+        .unwrap();
+    click(&client, "input[name='r.security'][value='need']").await;
+    click(&client, "input[name='r.scalability'][value='want']").await;
+    click(&client, "input[name='lang'][value='python']").await;
+    screenshots(&client, "query-form").await;
+    click(&client, "form.query-form button[type=submit]").await;
+    find(&client, ".ranked").await;
+    assert_eq!(
+        path_of(&client).await,
+        "/?industry=healthcare&need=security&want=scalability&lang=python",
+        "the result is a shareable link"
+    );
+    assert_eq!(text(&client, ".ranked .rank").await, "1");
+    screenshots(&client, "recommendation").await;
+
+    // Open the first result, then come back and compare the top two.
+    let first = find(&client, ".ranked h3 a").await;
+    let name = first.text().await.unwrap();
+    first.click().await.unwrap();
+    assert_eq!(text(&client, "h1").await, name);
+    client.back().await.unwrap();
+    click(&client, ".ranked > li:nth-child(1) input[name=f]").await;
+    click(&client, ".ranked > li:nth-child(2) input[name=f]").await;
+    click(&client, ".compare-bar button").await;
+    find(&client, ".compare-table").await;
+    assert!(path_of(&client).await.starts_with("/compare?f="));
+    screenshots(&client, "compare").await;
+
+    // The CSV link answers with a CSV attachment.
+    client.back().await.unwrap();
+    let href = find(&client, ".export-actions a[href^='/export.csv']")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let csv = app.get(&href).await;
+    assert_eq!(csv.status(), reqwest::StatusCode::OK);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+
+    // The print view: script shows the Print button, and printing gives a one-page summary.
+    assert!(
+        find(&client, "button[data-print]")
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    let pdf = client
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    std::fs::write(
+        format!("{}/recommendation-print.pdf", crate::support::ARTIFACTS),
+        pdf,
+    )
+    .unwrap();
+}
+
+async fn editor_edits_and_reverts(client: Client, app: TestApp) {
+    app.create_user("editor@example.com", Role::Editor).await;
+    sign_in(&client, &app, "editor@example.com").await;
+    let excluded = |app: &TestApp| {
+        let url = app.url("/api/v1/recommendations?need=real-time-updates");
+        async move {
+            let body: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+            body["excluded"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["slug"] == "flask")
+        }
+    };
+    assert!(excluded(&app).await, "flask starts excluded");
+
+    client
+        .goto(&app.url("/admin/frameworks/flask/edit"))
+        .await
+        .unwrap();
+    // The segmented control: its radio is visually hidden, so click the figure as a person would.
+    click(
+        &client,
+        "input[name='req.real-time-updates.strength'][value='4'] + span",
+    )
+    .await;
+    let note = find(&client, "#req-real-time-updates-note").await;
+    note.clear().await.unwrap();
+    note.send_keys("Flask-SocketIO on async workers.")
+        .await
+        .unwrap();
+    screenshots(&client, "edit-framework").await;
+    click(&client, ".save-bar button[value=save]").await;
+    assert!(text(&client, ".alert.success").await.starts_with("Saved"));
+    assert!(!excluded(&app).await, "flask now meets the must-have");
+
+    client
+        .goto(&app.url("/admin/frameworks/flask/history"))
+        .await
+        .unwrap();
+    screenshots(&client, "history").await;
+    // Restore the revision before the edit (the seed's).
+    let forms = client
+        .find_all(fantoccini::Locator::Css("#revisions form button"))
+        .await
+        .unwrap();
+    forms[1].click().await.unwrap();
+    find(&client, "#revisions").await;
+    assert!(text(&client, "#revisions > li").await.starts_with("revert"));
+    assert!(excluded(&app).await, "the revert put flask back");
+}
+
+async fn stale_copy(first: Client, second: Client, app: TestApp) {
+    app.create_user("ada@example.com", Role::Editor).await;
+    app.create_user("grace@example.com", Role::Editor).await;
+    sign_in(&first, &app, "ada@example.com").await;
+    sign_in(&second, &app, "grace@example.com").await;
+    for client in [&first, &second] {
+        client
+            .goto(&app.url("/admin/frameworks/django/edit"))
+            .await
+            .unwrap();
+    }
+    let summary = find(&second, "#f-summary").await;
+    summary.clear().await.unwrap();
+    summary.send_keys("Grace's summary.").await.unwrap();
+    click(&second, ".save-bar button[value=save]").await;
+    find(&second, ".alert.success").await;
+
+    let summary = find(&first, "#f-summary").await;
+    summary.clear().await.unwrap();
+    summary.send_keys("Ada's summary.").await.unwrap();
+    click(&first, ".save-bar button[value=save]").await;
+    let conflict = text(&first, "#conflict").await;
+    assert!(conflict.contains("Grace's summary.") && conflict.contains("Ada's summary."));
+    screenshots(&first, "conflict").await;
+}
+
+async fn viewer_refused(client: Client, app: TestApp) {
+    app.create_user("viewer@example.com", Role::Viewer).await;
+    sign_in(&client, &app, "viewer@example.com").await;
+    client.goto(&app.url("/admin")).await.unwrap();
+    assert_eq!(text(&client, "h1").await, "Not allowed");
+    screenshots(&client, "viewer-refused").await;
+}
+
+async fn accessibility(client: Client, app: TestApp) {
+    let Some(axe) = axe_source() else {
+        println!(
+            "accessibility audit SKIPPED: axe-core not found; run \
+             `npm install --prefix target/axe axe-core` or set AXE_CORE_JS"
+        );
+        return;
+    };
+    app.create_user("admin@example.com", Role::Admin).await;
+    let public = [
+        "/",
+        "/?industry=healthcare&need=security&want=scalability&lang=python",
+        "/?need=low-ops&need=monolith&need=kotlin-skills-reuse",
+        "/frameworks",
+        "/frameworks?q=chat&sort=name",
+        "/frameworks/django",
+        "/industries",
+        "/industries/healthcare",
+        "/trends",
+        "/compare",
+        "/compare?f=django&f=laravel&f=nodejs",
+        "/login",
+        "/no-such-page",
+    ];
+    let admin = [
+        "/admin",
+        "/admin/activity",
+        "/admin/frameworks",
+        "/admin/frameworks/flask/edit",
+        "/admin/frameworks/flask/history",
+        "/admin/frameworks/flask/delete",
+        "/admin/frameworks/new",
+        "/admin/users",
+        "/admin/languages",
+        "/admin/use-cases/telemedicine/edit",
+    ];
+    let mut problems = Vec::new();
+    for path in public {
+        client.goto(&app.url(path)).await.unwrap();
+        for violation in audit(&client, &axe).await {
+            problems.push(format!("{path}: {violation}"));
+        }
+    }
+    sign_in(&client, &app, "admin@example.com").await;
+    for path in admin {
+        client.goto(&app.url(path)).await.unwrap();
+        for violation in audit(&client, &axe).await {
+            problems.push(format!("{path}: {violation}"));
+        }
+    }
+    println!(
+        "  axe: audited {} pages, {} serious or critical violations",
+        public.len() + admin.len(),
+        problems.len()
+    );
+    for problem in &problems {
+        println!("  axe: {problem}");
+    }
+    assert!(
+        problems.is_empty(),
+        "{} serious or critical violations",
+        problems.len()
+    );
+}
