@@ -275,6 +275,7 @@ pub struct FitRow {
 #[template(path = "frameworks/show.html")]
 pub struct ShowPage {
     pub framework: db::frameworks::Framework,
+    pub profile: Profile,
     pub kind: &'static str,
     pub ring_label: &'static str,
     pub ring_advice: &'static str,
@@ -284,6 +285,51 @@ pub struct ShowPage {
     pub features: Vec<db::frameworks::Linked>,
     pub use_cases: Vec<db::frameworks::UseCase>,
     pub trends: Vec<db::frameworks::Linked>,
+}
+
+/// One bar of the strength profile chart.
+pub struct ProfileBar {
+    pub name: String,
+    pub score: Score,
+    pub x: u32,
+}
+
+/// Bars are this wide plus a gap; groups get a wider gap.
+const BAR_STEP: u32 = 15;
+const GROUP_GAP: u32 = 12;
+
+/// The strength profile chart: every requirement's strength as a bar, in the table's group
+/// order, with a short label under the first bar of each group.
+pub struct Profile {
+    pub bars: Vec<ProfileBar>,
+    pub groups: Vec<(&'static str, u32)>,
+    pub width: u32,
+}
+
+fn profile(groups: &[StrengthGroup]) -> Profile {
+    let mut x = 0;
+    let mut bars = Vec::new();
+    let mut labels = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        if g > 0 {
+            x += GROUP_GAP;
+        }
+        let short = group.label.split_whitespace().next().unwrap_or(group.label);
+        labels.push((short, x));
+        for row in &group.rows {
+            bars.push(ProfileBar {
+                name: row.name.clone(),
+                score: row.score,
+                x,
+            });
+            x += BAR_STEP;
+        }
+    }
+    Profile {
+        bars,
+        groups: labels,
+        width: x.max(BAR_STEP),
+    }
 }
 
 #[get("/frameworks/{slug}")]
@@ -324,6 +370,7 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
         .collect();
     let ring = Ring::parse(&framework.ring).ok();
     let page = ShowPage {
+        profile: profile(&strength_groups),
         kind: kind_label(&framework.kind),
         ring_label: ring_label(&framework.ring),
         ring_advice: ring.map(Ring::advice).unwrap_or_default(),

@@ -9,6 +9,7 @@ use super::industries::FrameworkLink;
 use crate::db;
 use crate::domain::{Kind, Ring};
 use crate::error::Result;
+use crate::radar::{Blip, Radar, layout};
 
 pub struct TrendCard {
     pub slug: String,
@@ -26,6 +27,7 @@ pub struct RingRow {
 #[derive(Template)]
 #[template(path = "trends.html")]
 pub struct TrendsPage {
+    pub radar: Radar,
     pub trends: Vec<TrendCard>,
     pub kinds: &'static [Kind],
     pub rings: Vec<RingRow>,
@@ -71,7 +73,19 @@ pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
                 .collect(),
         })
         .collect();
+    let blips: Vec<Blip> = frameworks
+        .iter()
+        .filter_map(|f| {
+            Some(Blip {
+                slug: f.slug.clone(),
+                name: f.name.clone(),
+                ring: Ring::parse(&f.ring).ok()?,
+                kind: Kind::parse(&f.kind).ok()?,
+            })
+        })
+        .collect();
     let page = TrendsPage {
+        radar: layout(&blips),
         trends,
         kinds: Kind::ALL,
         rings,

@@ -430,3 +430,40 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn the_trends_page_draws_the_radar_with_a_labelled_link_per_framework() {
+    let app = spawn_app().await;
+    let html = app.get_html("/trends", StatusCode::OK).await;
+    let seed = seed_document();
+    let links = attributes(&html, "svg.radar a.blip", "href");
+    assert_eq!(links.len(), seed.frameworks.len());
+    let labels = attributes(&html, "svg.radar a.blip", "aria-label");
+    assert!(
+        labels
+            .iter()
+            .any(|l| l == "Django: Full-stack framework, Adopt"),
+        "{labels:?}"
+    );
+    assert_eq!(select(&html, "svg.radar circle.ring-band").len(), 4);
+    assert_eq!(
+        text_of(&html, "svg.radar title"),
+        "Technology radar of backend frameworks"
+    );
+}
+
+#[tokio::test]
+async fn a_framework_page_draws_its_strength_profile() {
+    let app = spawn_app().await;
+    let html = app.get_html("/frameworks/django", StatusCode::OK).await;
+    let bars = select(&html, "svg.profile-chart g");
+    assert_eq!(bars.len(), seed_document().requirements.len());
+    let titles: Vec<String> = select(&html, "svg.profile-chart g title")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert!(
+        titles.contains(&"Strong security: 5 of 5".to_owned()),
+        "{titles:?}"
+    );
+}

@@ -376,3 +376,34 @@ async fn the_activity_feed_filters_by_editor_and_kind_of_entry() {
     let (status, _) = app.page(&editor, "/admin/activity?entity=spaceship").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_markdown_preview_is_sanitised_and_needs_the_csrf_token() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let token = app.csrf_token(&editor).await;
+    let response = editor
+        .post(app.url("/admin/preview"))
+        .form(&[
+            (
+                "markdown",
+                "**bold** <script>alert(1)</script> [x](javascript:alert(2))",
+            ),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = Html::parse_fragment(&response.text().await.unwrap());
+    assert_eq!(text(select(&html, "strong")[0]), "bold");
+    assert!(select(&html, "script").is_empty());
+    assert!(select(&html, "a[href^='javascript']").is_empty());
+    let forged = editor
+        .post(app.url("/admin/preview"))
+        .form(&[("markdown", "x"), ("csrf_token", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+}

@@ -63,6 +63,36 @@ pub async fn run_all(driver_binary: PathBuf) -> usize {
 
 async fn salesperson(client: Client, app: TestApp) {
     client.goto(&app.url("/")).await.unwrap();
+    // Typing in the requirement filter narrows the long list as you type.
+    find(&client, "#requirement-filter")
+        .await
+        .send_keys("offline")
+        .await
+        .unwrap();
+    let visible: Vec<String> = client
+        .execute(
+            "return [...document.querySelectorAll('.choice-table tbody tr')]\
+               .filter(r => !r.hidden && r.offsetParent !== null).map(r => r.cells[0].textContent.trim());",
+            Vec::new(),
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(visible, ["Offline sync"]);
+    find(&client, "#requirement-filter")
+        .await
+        .clear()
+        .await
+        .unwrap();
+    find(&client, "#requirement-filter")
+        .await
+        .send_keys(" ")
+        .await
+        .unwrap();
     find(&client, "#industry")
         .await
         .select_by_value("healthcare")
@@ -163,6 +193,18 @@ async fn editor_edits_and_reverts(client: Client, app: TestApp) {
     note.send_keys("Flask-SocketIO on async workers.")
         .await
         .unwrap();
+    // The description's live preview shows the Markdown rendered.
+    let description = find(&client, "#f-description").await;
+    description
+        .send_keys("\n\nAlso **tested live**.")
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(fantoccini::Locator::Css("#live-preview strong"))
+        .await
+        .expect("the live preview renders the new text");
     screenshots(&client, "edit-framework").await;
     click(&client, ".save-bar button[value=save]").await;
     assert!(text(&client, ".alert.success").await.starts_with("Saved"));

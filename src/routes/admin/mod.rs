@@ -20,6 +20,7 @@ pub const REVIEW_AFTER_MONTHS: i64 = 6;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(home)
+        .service(preview)
         .service(activity::index)
         .service(frameworks::index)
         .service(frameworks::new)
@@ -45,6 +46,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(terms::delete)
         .service(terms::history)
         .service(terms::restore);
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct PreviewForm {
+    pub markdown: String,
+    pub csrf_token: String,
+}
+
+/// Renders Markdown as the public pages will show it (sanitised), for the editors' live
+/// preview.
+#[actix_web::post("/preview")]
+pub async fn preview(user: CurrentUser, form: web::Form<PreviewForm>) -> Result<HttpResponse> {
+    user.check_csrf(&form.csrf_token)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(crate::markdown::to_safe_html(&form.markdown)))
 }
 
 #[derive(Template)]
