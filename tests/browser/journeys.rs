@@ -19,7 +19,7 @@ type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
 /// Runs every journey on its own server and browsers; returns how many failed.
 pub async fn run_all(driver_binary: PathBuf) -> usize {
     let driver = start_driver(&driver_binary);
-    let journeys: [(&str, Journey); 5] = [
+    let journeys: [(&str, Journey); 6] = [
         (
             "a salesperson builds, compares, exports and prints a recommendation",
             |a, _, app| Box::pin(salesperson(a, app)),
@@ -35,6 +35,10 @@ pub async fn run_all(driver_binary: PathBuf) -> usize {
         ("a viewer is refused the editors' pages", |a, _, app| {
             Box::pin(viewer_refused(a, app))
         }),
+        (
+            "the query page works from the keyboard alone",
+            |a, _, app| Box::pin(keyboard_only(a, app)),
+        ),
         ("every page passes the accessibility audit", |a, _, app| {
             Box::pin(accessibility(a, app))
         }),
@@ -250,6 +254,76 @@ async fn stale_copy(first: Client, second: Client, app: TestApp) {
     let conflict = text(&first, "#conflict").await;
     assert!(conflict.contains("Grace's summary.") && conflict.contains("Ada's summary."));
     screenshots(&first, "conflict").await;
+}
+
+async fn keyboard_only(client: Client, app: TestApp) {
+    use fantoccini::key::Key;
+    client.goto(&app.url("/")).await.unwrap();
+    let active = |client: Client| async move {
+        client
+            .execute(
+                "const e = document.activeElement; return (e.id || e.name || e.textContent).trim();",
+                Vec::new(),
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // The first Tab reaches the skip link, which moves focus to the main content.
+    let body = find(&client, "body").await;
+    body.send_keys(&Key::Tab.to_string()).await.unwrap();
+    assert_eq!(active(client.clone()).await, "Skip to content");
+    // Choose an industry and a must-have with keys only, then submit with Enter.
+    let industry = find(&client, "#industry").await;
+    industry.send_keys("Healthcare").await.unwrap();
+    let security = find(&client, "input[name='r.security'][value='need']").await;
+    security.send_keys(" ").await.unwrap();
+    let search = find(&client, "#q").await;
+    search.send_keys("portal").await.unwrap();
+    search.send_keys(&Key::Enter.to_string()).await.unwrap();
+    find(&client, ".ranked").await;
+    let path = path_of(&client).await;
+    assert!(
+        path.contains("industry=healthcare") && path.contains("need=security"),
+        "{path}"
+    );
+    // Focus is always visible: the focused element gets an outline.
+    client
+        .execute(
+            "document.querySelector('.ranked h3 a').focus();",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let outline = client
+        .execute(
+            "return getComputedStyle(document.activeElement).outlineStyle;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_ne!(outline.as_str(), Some("none"));
+    client.set_window_size(360, 780).await.unwrap();
+    let overflow = client
+        .execute(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        overflow.as_bool(),
+        Some(false),
+        "no sideways scrolling at 360 px"
+    );
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(
+        format!("{}/recommendation-360.png", crate::support::ARTIFACTS),
+        png,
+    )
+    .unwrap();
 }
 
 async fn viewer_refused(client: Client, app: TestApp) {
