@@ -10,4 +10,5 @@ pub mod radar;
 pub mod recommend;
 pub mod routes;
 pub mod search;
+pub mod snapshot;
 pub mod startup;

@@ -111,6 +111,7 @@ impl Application {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let pool = web::Data::new(pool);
+        let knowledge = web::Data::new(crate::snapshot::KnowledgeCache::default());
         let server =
             HttpServer::new(move || {
                 App::new()
@@ -120,6 +121,7 @@ impl Application {
                     .wrap(TracingLogger::default())
                     .app_data(pool.clone())
                     .app_data(auth_settings.clone())
+                    .app_data(knowledge.clone())
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
                         AppError::bad_request("query string", err.to_string()).into()
                     }))

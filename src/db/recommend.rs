@@ -8,10 +8,28 @@ use sqlx::SqlitePool;
 use crate::domain::{Ring, Score};
 use crate::recommend::{Candidate, Evidence, Names, UseCaseRef};
 
+/// The knowledge base's change counter (see migration 0003): equal counters, equal content.
+pub async fn knowledge_version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!("SELECT version FROM knowledge_version WHERE id = 1")
+        .fetch_one(pool)
+        .await
+}
+
+/// Everything the ranking needs, read in one transaction so the version matches the content.
+pub async fn load(pool: &SqlitePool) -> Result<(i64, Vec<Candidate>, Names), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let version = sqlx::query_scalar!("SELECT version FROM knowledge_version WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let candidates = candidates_in(&mut tx).await?;
+    let names = names_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok((version, candidates, names))
+}
+
 /// Every framework with its strengths, fits and use cases. `search_rank` is left `None`;
 /// see [`search_ranks`].
-pub async fn candidates(pool: &SqlitePool) -> Result<Vec<Candidate>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>, sqlx::Error> {
     let frameworks = sqlx::query!(
         "SELECT f.id, f.slug, f.name, l.slug AS language, f.ring
          FROM frameworks f JOIN languages l ON l.id = f.language_id
@@ -40,7 +58,6 @@ pub async fn candidates(pool: &SqlitePool) -> Result<Vec<Candidate>, sqlx::Error
     )
     .fetch_all(&mut *tx)
     .await?;
-    tx.commit().await?;
 
     let mut by_id: HashMap<i64, Candidate> = HashMap::new();
     let mut order = Vec::with_capacity(frameworks.len());
@@ -107,15 +124,15 @@ pub async fn search_ranks(
 }
 
 /// Display names of requirements, industries and languages.
-pub async fn names(pool: &SqlitePool) -> Result<Names, sqlx::Error> {
+async fn names_in(tx: &mut sqlx::SqliteConnection) -> Result<Names, sqlx::Error> {
     let requirements = sqlx::query!("SELECT slug, name FROM requirements")
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
     let industries = sqlx::query!("SELECT slug, name FROM industries")
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
     let languages = sqlx::query!("SELECT slug, name FROM languages")
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
     Ok(Names {
         requirements: requirements.into_iter().map(|r| (r.slug, r.name)).collect(),

@@ -439,9 +439,13 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
     )
 )]
 #[get("/api/v1/recommendations")]
-pub async fn recommendations(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
-    let names = db::recommend::names(&pool).await?;
-    let (params, recommendation) = match answer(&pool, request.query_string(), &names).await? {
+pub async fn recommendations(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<crate::snapshot::KnowledgeCache>,
+    request: HttpRequest,
+) -> ApiResult {
+    let knowledge = cache.current(&pool).await?;
+    let (params, recommendation) = match answer(&pool, request.query_string(), &knowledge).await? {
         Outcome::Answer(params, recommendation) => (params, *recommendation),
         Outcome::Invalid(errors) => {
             let first = errors.into_iter().next();
@@ -454,8 +458,9 @@ pub async fn recommendations(pool: web::Data<SqlitePool>, request: HttpRequest) 
         // The API does not redirect: the radio-group form is the page's business, and empty
         // values simply mean "not given".
         Outcome::Redirect(_) | Outcome::Empty => {
-            let params = crate::recommend::params::parse_lenient(request.query_string(), &names);
-            let recommendation = rank(&pool, &params, &names).await?;
+            let params =
+                crate::recommend::params::parse_lenient(request.query_string(), &knowledge.names);
+            let recommendation = rank(&pool, &params, &knowledge).await?;
             (params, recommendation)
         }
     };

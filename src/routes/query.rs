@@ -12,8 +12,9 @@ use crate::db;
 use crate::domain::{RequirementGroup, Score};
 use crate::error::{AppError, Result};
 use crate::recommend::params::{self, ParamError, Params};
-use crate::recommend::{self, Criterion, Names, Recommendation};
+use crate::recommend::{self, Candidate, Criterion, Names, Recommendation};
 use crate::search::fts_query;
+use crate::snapshot::{Knowledge, KnowledgeCache};
 
 /// What a query string amounts to.
 pub enum Outcome {
@@ -28,8 +29,12 @@ pub enum Outcome {
 
 /// Parses a query string and, when it is valid and canonical, ranks the knowledge base for
 /// it. The page, its exports and the JSON API all answer through here, so they agree.
-pub async fn answer(pool: &SqlitePool, query_string: &str, names: &Names) -> Result<Outcome> {
-    let params = match params::parse(query_string, names) {
+pub async fn answer(
+    pool: &SqlitePool,
+    query_string: &str,
+    knowledge: &Knowledge,
+) -> Result<Outcome> {
+    let params = match params::parse(query_string, &knowledge.names) {
         Ok(params) => params,
         Err(errors) => return Ok(Outcome::Invalid(errors)),
     };
@@ -39,25 +44,36 @@ pub async fn answer(pool: &SqlitePool, query_string: &str, names: &Names) -> Res
     if params.is_empty() {
         return Ok(Outcome::Empty);
     }
-    let recommendation = rank(pool, &params, names).await?;
+    let recommendation = rank(pool, &params, knowledge).await?;
     Ok(Outcome::Answer(params, Box::new(recommendation)))
 }
 
-/// Ranks every framework for valid parameters.
-pub async fn rank(pool: &SqlitePool, params: &Params, names: &Names) -> Result<Recommendation> {
-    let mut candidates = db::recommend::candidates(pool).await?;
+/// Ranks every framework for valid parameters, on the in-memory knowledge.
+pub async fn rank(
+    pool: &SqlitePool,
+    params: &Params,
+    knowledge: &Knowledge,
+) -> Result<Recommendation> {
     let mut query = params.to_query();
     // Text with no searchable word ("?!") searches for nothing rather than excluding all.
-    match fts_query(&params.q) {
-        Some(fts) => {
-            let ranks = db::recommend::search_ranks(pool, &fts).await?;
-            for candidate in &mut candidates {
-                candidate.search_rank = ranks.get(&candidate.slug).copied();
-            }
-        }
-        None => query.searching = false,
-    }
-    Ok(recommend::recommend(&query, &candidates, names))
+    let Some(fts) = fts_query(&params.q) else {
+        query.searching = false;
+        return Ok(recommend::recommend(
+            &query,
+            &knowledge.candidates,
+            &knowledge.names,
+        ));
+    };
+    let ranks = db::recommend::search_ranks(pool, &fts).await?;
+    let candidates: Vec<Candidate> = knowledge
+        .candidates
+        .iter()
+        .map(|c| Candidate {
+            search_rank: ranks.get(&c.slug).copied(),
+            ..c.clone()
+        })
+        .collect();
+    Ok(recommend::recommend(&query, &candidates, &knowledge.names))
 }
 
 /// One requirement row of the form, with its current choice.
@@ -328,13 +344,18 @@ fn with_query(path: &str, query_string: &str) -> String {
 }
 
 #[get("/")]
-pub async fn index(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<HttpResponse> {
-    let names = db::recommend::names(&pool).await?;
-    let (status, page) = match answer(&pool, request.query_string(), &names).await? {
+pub async fn index(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    request: HttpRequest,
+) -> Result<HttpResponse> {
+    let knowledge = cache.current(&pool).await?;
+    let names = &knowledge.names;
+    let (status, page) = match answer(&pool, request.query_string(), &knowledge).await? {
         Outcome::Redirect(canonical) => return Ok(see_other(&with_query("/", &canonical))),
         Outcome::Invalid(errors) => {
             // Keep what was valid so the salesperson only fixes the named fields.
-            let kept = params::parse_lenient(request.query_string(), &names);
+            let kept = params::parse_lenient(request.query_string(), names);
             let page = page(&pool, &kept, errors, None, String::new()).await?;
             (StatusCode::BAD_REQUEST, page)
         }
@@ -352,7 +373,7 @@ pub async fn index(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<
                     params.to_query_string()
                 )
             };
-            let answered = answered(&params, &recommendation, &names);
+            let answered = answered(&params, &recommendation, names);
             let page = page(&pool, &params, Vec::new(), Some(answered), share_url).await?;
             (StatusCode::OK, page)
         }
@@ -361,18 +382,22 @@ pub async fn index(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<
 }
 
 /// The answer for an export: errors become a 400 naming the first bad parameter.
-async fn exported(pool: &SqlitePool, request: &HttpRequest) -> Result<(Params, Recommendation)> {
-    let names = db::recommend::names(pool).await?;
-    match answer(pool, request.query_string(), &names).await? {
+async fn exported(
+    pool: &SqlitePool,
+    cache: &KnowledgeCache,
+    request: &HttpRequest,
+) -> Result<(Params, Recommendation)> {
+    let knowledge = cache.current(pool).await?;
+    match answer(pool, request.query_string(), &knowledge).await? {
         Outcome::Answer(params, recommendation) => Ok((params, *recommendation)),
         Outcome::Empty => {
             let params = Params::default();
-            let recommendation = rank(pool, &params, &names).await?;
+            let recommendation = rank(pool, &params, &knowledge).await?;
             Ok((params, recommendation))
         }
         Outcome::Redirect(canonical) => {
-            let params = params::parse(&canonical, &names).map_err(first_error)?;
-            let recommendation = rank(pool, &params, &names).await?;
+            let params = params::parse(&canonical, &knowledge.names).map_err(first_error)?;
+            let recommendation = rank(pool, &params, &knowledge).await?;
             Ok((params, recommendation))
         }
         Outcome::Invalid(errors) => Err(first_error(errors)),
@@ -396,8 +421,12 @@ fn attachment(filename: &str) -> ContentDisposition {
 /// The ranked results as CSV: one row per criterion of each result, then the exclusions,
 /// so a spreadsheet can pivot on any column.
 #[get("/export.csv")]
-pub async fn export_csv(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<HttpResponse> {
-    let (_, recommendation) = exported(&pool, &request).await?;
+pub async fn export_csv(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    request: HttpRequest,
+) -> Result<HttpResponse> {
+    let (_, recommendation) = exported(&pool, &cache, &request).await?;
     let body = to_csv(&recommendation)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -461,9 +490,10 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
 #[get("/export.json")]
 pub async fn export_json(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     request: HttpRequest,
 ) -> Result<HttpResponse> {
-    let (params, recommendation) = exported(&pool, &request).await?;
+    let (params, recommendation) = exported(&pool, &cache, &request).await?;
     let body = crate::routes::api::RecommendationsBody::new(&params, recommendation);
     Ok(HttpResponse::Ok()
         .insert_header(attachment("stackatlas-recommendation.json"))

@@ -252,3 +252,30 @@ async fn the_results_offer_compare_and_print_summary() {
 fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+#[tokio::test]
+async fn a_change_committed_by_any_writer_is_visible_to_the_next_request() {
+    let app = spawn_app().await;
+    let query = "/api/v1/recommendations?need=offline-sync";
+    let slugs = |body: serde_json::Value| -> Vec<String> {
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["slug"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = slugs(app.get_json(query, StatusCode::OK).await);
+    assert!(!before.contains(&"gin".to_owned()));
+    // Another connection (as `stackatlas import` in another process would) changes a strength.
+    sqlx::query(
+        "UPDATE framework_requirements SET strength = 5
+         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
+           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let after = slugs(app.get_json(query, StatusCode::OK).await);
+    assert!(after.contains(&"gin".to_owned()), "{after:?}");
+}
