@@ -76,6 +76,12 @@ pub async fn rank(
     Ok(recommend::recommend(&query, &candidates, &knowledge.names))
 }
 
+/// The page shows this many results in full: more than a person compares, and it keeps the
+/// page small however large the knowledge base grows. The exports carry every result.
+pub const RESULTS_SHOWN: usize = 25;
+/// Likewise for the list of excluded frameworks.
+pub const EXCLUDED_SHOWN: usize = 50;
+
 /// One requirement row of the form, with its current choice.
 pub struct ChoiceRow {
     pub slug: String,
@@ -145,6 +151,10 @@ pub struct Relaxation {
 }
 
 pub struct Answered {
+    /// How many fit and how many were left out, in all.
+    pub total_results: usize,
+    pub total_excluded: usize,
+    /// The best results, in full; the rest are in the exports.
     pub results: Vec<ResultView>,
     pub excluded: Vec<ExcludedView>,
     pub close_call: Option<recommend::CloseCall>,
@@ -229,9 +239,12 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
         summary.push(("Search", params.q.clone()));
     }
     Answered {
+        total_results: recommendation.results.len(),
+        total_excluded: recommendation.excluded.len(),
         results: recommendation
             .results
             .iter()
+            .take(RESULTS_SHOWN)
             .map(|r| ResultView {
                 rank: r.rank,
                 slug: r.slug.clone(),
@@ -245,6 +258,7 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
         excluded: recommendation
             .excluded
             .iter()
+            .take(EXCLUDED_SHOWN)
             .map(|e| ExcludedView {
                 slug: e.slug.clone(),
                 name: e.name.clone(),

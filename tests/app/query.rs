@@ -279,3 +279,27 @@ async fn a_change_committed_by_any_writer_is_visible_to_the_next_request() {
     let after = slugs(app.get_json(query, StatusCode::OK).await);
     assert!(after.contains(&"gin".to_owned()), "{after:?}");
 }
+
+#[tokio::test]
+async fn the_page_shows_the_best_results_in_full_and_the_exports_carry_all() {
+    let app = spawn_app().await;
+    let html = app.get_html("/?lang=python", StatusCode::OK).await;
+    let total = seed_document().frameworks.len();
+    assert!(total > 25);
+    assert_eq!(select(&html, ".ranked > li").len(), 25);
+    assert!(text_of(&html, ".result-count").starts_with(&format!("{total} fit")));
+    assert!(text_of(&html, "#more-results").contains(&format!("of {total}")));
+    let api = app
+        .get_json("/api/v1/recommendations?lang=python", StatusCode::OK)
+        .await;
+    assert_eq!(api["results"].as_array().unwrap().len(), total);
+    let page_order = result_slugs(&html);
+    let api_order: Vec<String> = api["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(25)
+        .map(|r| r["slug"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(page_order, api_order);
+}
