@@ -7,7 +7,6 @@
 //! 0–5 and carries a weight; the score is the weighted share of the maximum, 0–100, and the
 //! points of the criteria add up to it exactly.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -207,24 +206,28 @@ pub struct Recommendation {
     pub results: Vec<Ranked>,
     pub excluded: Vec<Excluded>,
     pub close_call: Option<CloseCall>,
+    /// How many passed and how many were left out, explained or not (see [`Limits`]).
+    #[serde(skip)]
+    pub total_results: usize,
+    #[serde(skip)]
+    pub total_excluded: usize,
+    /// Each must-have's label with how many frameworks it left out, in the query's order.
+    #[serde(skip)]
+    pub need_exclusions: Vec<(String, usize)>,
 }
 
 impl Recommendation {
     /// The must-have that left out the most frameworks, with how many: the first thing to
     /// relax when nothing (or too little) matches.
     pub fn most_excluding_need(&self) -> Option<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for reason in self.excluded.iter().flat_map(|e| &e.reasons) {
-            if let Exclusion::MustHave { label, .. } = reason {
-                match counts.iter_mut().find(|(l, _)| l == label) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((label.clone(), 1)),
-                }
+        // The first of the largest counts, so equal counts keep the query's order.
+        let mut best: Option<&(String, usize)> = None;
+        for entry in &self.need_exclusions {
+            if entry.1 > 0 && best.is_none_or(|b| entry.1 > b.1) {
+                best = Some(entry);
             }
         }
-        // Stable sort keeps the query's order among equal counts.
-        counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-        counts.into_iter().next()
+        best.cloned()
     }
 }
 
@@ -292,172 +295,453 @@ fn normalise(query: &Query) -> (Vec<&str>, Vec<&str>, Vec<String>) {
     (need, want, lang)
 }
 
-/// Ranks every candidate for the query.
-pub fn recommend(query: &Query, candidates: &[Candidate], names: &Names) -> Recommendation {
-    let (need, want, lang) = normalise(query);
-    let best_search = candidates
-        .iter()
-        .filter_map(|c| c.search_rank)
-        .fold(f64::INFINITY, f64::min);
+/// The candidates, indexed once so that ranking a query is a scan over small integers: a
+/// strength and a fit table by position, each framework's language as a number and its place
+/// in name order. Only the results a reader sees are then explained in words.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    candidates: Vec<Candidate>,
+    requirement_columns: HashMap<String, usize>,
+    industry_columns: HashMap<String, usize>,
+    /// Row-major, one row per candidate: 0 where nothing is recorded.
+    strengths: Vec<u8>,
+    fits: Vec<u8>,
+    languages: Vec<String>,
+    language_of: Vec<usize>,
+    /// Each candidate's position when sorted by name (then slug).
+    name_order: Vec<usize>,
+    positions: HashMap<String, usize>,
+}
 
+impl Catalogue {
+    pub fn new(candidates: Vec<Candidate>) -> Self {
+        fn columns<'a>(keys: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+            let mut columns = HashMap::new();
+            for key in keys {
+                let next = columns.len();
+                columns.entry(key.clone()).or_insert(next);
+            }
+            columns
+        }
+        fn table(
+            candidates: &[Candidate],
+            columns: &HashMap<String, usize>,
+            ratings: impl Fn(&Candidate) -> &HashMap<String, Evidence>,
+        ) -> Vec<u8> {
+            let mut table = vec![0; candidates.len() * columns.len()];
+            for (row, candidate) in candidates.iter().enumerate() {
+                for (slug, evidence) in ratings(candidate) {
+                    table[row * columns.len() + columns[slug]] = evidence.score.value();
+                }
+            }
+            table
+        }
+        let requirement_columns = columns(candidates.iter().flat_map(|c| c.strengths.keys()));
+        let industry_columns = columns(candidates.iter().flat_map(|c| c.fits.keys()));
+        let strengths = table(&candidates, &requirement_columns, |c| &c.strengths);
+        let fits = table(&candidates, &industry_columns, |c| &c.fits);
+        let mut languages: Vec<String> = candidates.iter().map(|c| c.language.clone()).collect();
+        languages.sort();
+        languages.dedup();
+        let language_of = candidates
+            .iter()
+            .map(|c| languages.binary_search(&c.language).unwrap_or(0))
+            .collect();
+        let keys: Vec<String> = candidates.iter().map(|c| c.name.to_lowercase()).collect();
+        let mut by_name: Vec<usize> = (0..candidates.len()).collect();
+        by_name.sort_by(|&a, &b| {
+            keys[a]
+                .cmp(&keys[b])
+                .then_with(|| candidates[a].slug.cmp(&candidates[b].slug))
+        });
+        let mut name_order = vec![0; candidates.len()];
+        for (place, &index) in by_name.iter().enumerate() {
+            name_order[index] = place;
+        }
+        let positions = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.slug.clone(), i))
+            .collect();
+        Self {
+            candidates,
+            requirement_columns,
+            industry_columns,
+            strengths,
+            fits,
+            languages,
+            language_of,
+            name_order,
+            positions,
+        }
+    }
+
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.candidates
+    }
+
+    pub fn len(&self) -> usize {
+        self.candidates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.candidates.is_empty()
+    }
+
+    /// Search ranks by slug, laid out by candidate position for [`rank`].
+    pub fn search_ranks(&self, ranks: &HashMap<String, f64>) -> Vec<Option<f64>> {
+        let mut laid_out = vec![None; self.candidates.len()];
+        for (slug, rank) in ranks {
+            if let Some(&position) = self.positions.get(slug) {
+                laid_out[position] = Some(*rank);
+            }
+        }
+        laid_out
+    }
+
+    fn strength(&self, row: usize, column: Option<usize>) -> u8 {
+        let width = self.requirement_columns.len();
+        column.map_or(0, |c| self.strengths[row * width + c])
+    }
+
+    fn fit(&self, row: usize, column: Option<usize>) -> u8 {
+        let width = self.industry_columns.len();
+        column.map_or(0, |c| self.fits[row * width + c])
+    }
+}
+
+/// How many results and exclusions to explain in full; the totals are always counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub results: usize,
+    pub excluded: usize,
+}
+
+impl Limits {
+    pub const ALL: Limits = Limits {
+        results: usize::MAX,
+        excluded: usize::MAX,
+    };
+}
+
+/// Ranks every candidate for the query, explaining every result and exclusion. Search ranks
+/// come from the candidates themselves.
+pub fn recommend(query: &Query, candidates: &[Candidate], names: &Names) -> Recommendation {
+    let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
+    let catalogue = Catalogue::new(candidates.to_vec());
+    rank(query, &catalogue, &search, names, Limits::ALL)
+}
+
+/// What a query asks, resolved against a catalogue once rather than per candidate.
+struct Plan<'a> {
+    query: &'a Query,
+    need: Vec<&'a str>,
+    want: Vec<&'a str>,
+    lang: Vec<String>,
+    industry_column: Option<usize>,
+    need_columns: Vec<Option<usize>>,
+    want_columns: Vec<Option<usize>>,
+    /// The language criterion's rating for each of the catalogue's languages.
+    language_ratings: Vec<u8>,
+    search: &'a [Option<f64>],
+    best_search: f64,
+    max_raw: u32,
+}
+
+impl Plan<'_> {
+    fn search_rank(&self, row: usize) -> Option<f64> {
+        self.search.get(row).copied().flatten()
+    }
+
+    /// Whether the candidate at `row` passes, and its exact weighted sum when it does.
+    fn score(&self, catalogue: &Catalogue, row: usize) -> Option<u32> {
+        let search = self.search_rank(row);
+        if self.query.searching && search.is_none() {
+            return None;
+        }
+        let mut raw = 0;
+        for &column in &self.need_columns {
+            let strength = catalogue.strength(row, column);
+            if strength < MUST_HAVE_MINIMUM {
+                return None;
+            }
+            raw += u32::from(strength) * weight::NEED;
+        }
+        for &column in &self.want_columns {
+            raw += u32::from(catalogue.strength(row, column)) * weight::WANT;
+        }
+        if self.query.industry.is_some() {
+            raw += u32::from(catalogue.fit(row, self.industry_column)) * weight::INDUSTRY;
+        }
+        if !self.lang.is_empty() {
+            let rating = self.language_ratings[catalogue.language_of[row]];
+            raw += u32::from(rating) * weight::LANGUAGE;
+        }
+        if let Some(rank) = search.filter(|_| self.query.searching) {
+            raw += u32::from(search_rating(rank, self.best_search)) * weight::SEARCH;
+        }
+        raw += u32::from(maturity(catalogue.candidates[row].ring)) * weight::MATURITY;
+        Some(raw)
+    }
+}
+
+/// Ranks the catalogue for the query. `search` holds each candidate's search rank by position
+/// (see [`Catalogue::search_ranks`]); it is ignored unless the query is searching. Every
+/// candidate is scored, but only the best `limits.results` results and the first
+/// `limits.excluded` exclusions (by name) are explained; the totals count them all.
+pub fn rank(
+    query: &Query,
+    catalogue: &Catalogue,
+    search: &[Option<f64>],
+    names: &Names,
+    limits: Limits,
+) -> Recommendation {
+    let (need, want, lang) = normalise(query);
     let total_weight = query.industry.as_ref().map_or(0, |_| weight::INDUSTRY)
         + weight::NEED * need.len() as u32
         + weight::WANT * want.len() as u32
         + if lang.is_empty() { 0 } else { weight::LANGUAGE }
         + if query.searching { weight::SEARCH } else { 0 }
         + weight::MATURITY;
-    let max_raw = 5 * total_weight;
+    let requirement_column = |slug: &&str| catalogue.requirement_columns.get(*slug).copied();
+    let plan = Plan {
+        query,
+        industry_column: query
+            .industry
+            .as_ref()
+            .and_then(|i| catalogue.industry_columns.get(i).copied()),
+        need_columns: need.iter().map(requirement_column).collect(),
+        want_columns: want.iter().map(requirement_column).collect(),
+        language_ratings: catalogue
+            .languages
+            .iter()
+            .map(|l| language_rating(l, &lang).0)
+            .collect(),
+        best_search: search
+            .iter()
+            .flatten()
+            .copied()
+            .fold(f64::INFINITY, f64::min),
+        search,
+        max_raw: 5 * total_weight,
+        need,
+        want,
+        lang,
+    };
 
-    let mut results = Vec::new();
-    let mut excluded = Vec::new();
-    for candidate in candidates {
-        let mut reasons = Vec::new();
-        if query.searching && candidate.search_rank.is_none() {
-            reasons.push(Exclusion::NoSearchMatch);
-        }
-        for slug in &need {
-            let (strength, note) = evidence(&candidate.strengths, slug);
-            if strength < MUST_HAVE_MINIMUM {
-                reasons.push(Exclusion::MustHave {
-                    requirement: (*slug).to_owned(),
-                    label: Names::of(&names.requirements, slug).to_owned(),
-                    strength,
-                    minimum: MUST_HAVE_MINIMUM,
-                    note: note.to_owned(),
-                });
-            }
-        }
-        if !reasons.is_empty() {
-            excluded.push(Excluded {
-                slug: candidate.slug.clone(),
-                name: candidate.name.clone(),
-                reasons,
-            });
-            continue;
-        }
-
-        let mut criteria = Vec::new();
-        let mut add = |kind, subject: &str, label: String, rating: u8, weight: u32, note: &str| {
-            criteria.push(Criterion {
-                kind,
-                subject: subject.to_owned(),
-                label,
-                rating,
-                weight,
-                points: points(u32::from(rating) * weight, max_raw),
-                max_points: points(5 * weight, max_raw),
-                note: note.to_owned(),
-            });
-        };
-        if let Some(industry) = &query.industry {
-            let (fit, note) = evidence(&candidate.fits, industry);
-            let label = Names::of(&names.industries, industry).to_owned();
-            add(
-                CriterionKind::Industry,
-                industry,
-                label,
-                fit,
-                weight::INDUSTRY,
-                note,
-            );
-        }
-        for (slugs, kind, w) in [
-            (&need, CriterionKind::MustHave, weight::NEED),
-            (&want, CriterionKind::NiceToHave, weight::WANT),
-        ] {
-            for slug in slugs {
-                let (strength, note) = evidence(&candidate.strengths, slug);
-                let label = Names::of(&names.requirements, slug).to_owned();
-                add(kind, slug, label, strength, w, note);
-            }
-        }
-        if !lang.is_empty() {
-            let (rating, known) = language_rating(&candidate.language, &lang);
-            let written_in = Names::of(&names.languages, &candidate.language);
-            let note = match known {
-                Some(l) if l == candidate.language => {
-                    format!("Written in {written_in}, which the team knows.")
+    let mut scored: Vec<(u32, usize)> = Vec::new();
+    let mut left_out: Vec<usize> = Vec::new();
+    let mut need_exclusions = vec![0usize; plan.need.len()];
+    for row in 0..catalogue.len() {
+        match plan.score(catalogue, row) {
+            Some(raw) => scored.push((raw, row)),
+            None => {
+                left_out.push(row);
+                for (count, &column) in need_exclusions.iter_mut().zip(&plan.need_columns) {
+                    if catalogue.strength(row, column) < MUST_HAVE_MINIMUM {
+                        *count += 1;
+                    }
                 }
-                Some(l) => format!(
-                    "Written in {written_in}; the team's {} carries over well.",
-                    Names::of(&names.languages, l)
-                ),
-                None => format!("Written in {written_in}, which the team does not list."),
-            };
-            add(
-                CriterionKind::Language,
-                &candidate.language,
-                written_in.to_owned(),
-                rating,
-                weight::LANGUAGE,
-                &note,
-            );
+            }
         }
-        if let Some(rank) = candidate.search_rank.filter(|_| query.searching) {
-            let rating = search_rating(rank, best_search);
-            let note = if rating == 5 {
-                "Best match for the search."
-            } else {
-                "Matches the search, less closely than the best."
-            };
-            add(
-                CriterionKind::Search,
-                "",
-                "Search match".to_owned(),
-                rating,
-                weight::SEARCH,
-                note,
-            );
-        }
-        let ring = candidate.ring;
-        add(
-            CriterionKind::Maturity,
-            ring.as_str(),
-            format!("Radar: {}", ring.label()),
-            maturity(ring),
-            weight::MATURITY,
-            ring.advice(),
-        );
-
-        let raw = criteria
-            .iter()
-            .map(|c| u32::from(c.rating) * c.weight)
-            .sum::<u32>();
-        let use_cases = candidate
-            .use_cases
-            .iter()
-            .filter(|u| query.industry.as_ref().is_none_or(|i| *i == u.industry))
-            .map(|u| u.name.clone())
-            .collect();
-        results.push(Ranked {
-            rank: 0,
-            slug: candidate.slug.clone(),
-            name: candidate.name.clone(),
-            score: points(raw, max_raw),
-            criteria,
-            use_cases,
-            raw,
-            ring,
-        });
     }
 
-    results.sort_by(order);
-    for (i, r) in results.iter_mut().enumerate() {
-        r.rank = i + 1;
-    }
-    excluded.sort_by(|a, b| by_name(&a.name, &a.slug, &b.name, &b.slug));
-    let close_call = match results.as_slice() {
-        [first, second, ..] if first.score - second.score <= CLOSE_CALL_MARGIN => Some(CloseCall {
-            first: first.name.clone(),
-            second: second.name.clone(),
-            margin: round1(first.score - second.score),
-        }),
+    let ring = |row: usize| catalogue.candidates[row].ring;
+    let result_order =
+        |&(raw, row): &(u32, usize)| (std::cmp::Reverse(raw), ring(row), catalogue.name_order[row]);
+    // The close call needs the top two even when fewer are explained.
+    best_first(&mut scored, limits.results.max(2), result_order);
+    best_first(&mut left_out, limits.excluded, |&row| {
+        catalogue.name_order[row]
+    });
+
+    let results: Vec<Ranked> = scored
+        .iter()
+        .take(limits.results)
+        .enumerate()
+        .map(|(i, &(raw, row))| {
+            let ranked = explain(&plan, catalogue, row, names, i + 1);
+            debug_assert_eq!(ranked.raw, raw, "the explanation adds up to the score");
+            ranked
+        })
+        .collect();
+    let excluded = left_out
+        .iter()
+        .take(limits.excluded)
+        .map(|&row| explain_exclusion(&plan, catalogue, row, names))
+        .collect();
+    let close_call = match scored.as_slice() {
+        [(first, a), (second, b), ..] => {
+            let margin = points(*first, plan.max_raw) - points(*second, plan.max_raw);
+            (margin <= CLOSE_CALL_MARGIN).then(|| CloseCall {
+                first: catalogue.candidates[*a].name.clone(),
+                second: catalogue.candidates[*b].name.clone(),
+                margin: round1(margin),
+            })
+        }
         _ => None,
     };
     Recommendation {
+        total_results: scored.len(),
+        total_excluded: left_out.len(),
+        need_exclusions: plan
+            .need
+            .iter()
+            .map(|slug| Names::of(&names.requirements, slug).to_owned())
+            .zip(need_exclusions)
+            .collect(),
         results,
         excluded,
         close_call,
+    }
+}
+
+/// Puts the first `count` items in order at the front: a partial sort, so a large
+/// knowledge base pays to order only what is shown.
+fn best_first<T, K: Ord>(items: &mut [T], count: usize, key: impl Fn(&T) -> K) {
+    let count = count.min(items.len());
+    if count == 0 {
+        return;
+    }
+    if count < items.len() {
+        items.select_nth_unstable_by_key(count - 1, &key);
+    }
+    items[..count].sort_unstable_by_key(key);
+}
+
+/// A passing candidate's breakdown, criterion by criterion, with the evidence in words.
+fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: usize) -> Ranked {
+    let candidate = &catalogue.candidates[row];
+    let query = plan.query;
+    let max_raw = plan.max_raw;
+    let mut criteria = Vec::new();
+    let mut add = |kind, subject: &str, label: String, rating: u8, weight: u32, note: &str| {
+        criteria.push(Criterion {
+            kind,
+            subject: subject.to_owned(),
+            label,
+            rating,
+            weight,
+            points: points(u32::from(rating) * weight, max_raw),
+            max_points: points(5 * weight, max_raw),
+            note: note.to_owned(),
+        });
+    };
+    if let Some(industry) = &query.industry {
+        let (fit, note) = evidence(&candidate.fits, industry);
+        let label = Names::of(&names.industries, industry).to_owned();
+        add(
+            CriterionKind::Industry,
+            industry,
+            label,
+            fit,
+            weight::INDUSTRY,
+            note,
+        );
+    }
+    for (slugs, kind, w) in [
+        (&plan.need, CriterionKind::MustHave, weight::NEED),
+        (&plan.want, CriterionKind::NiceToHave, weight::WANT),
+    ] {
+        for slug in slugs {
+            let (strength, note) = evidence(&candidate.strengths, slug);
+            let label = Names::of(&names.requirements, slug).to_owned();
+            add(kind, slug, label, strength, w, note);
+        }
+    }
+    if !plan.lang.is_empty() {
+        let (rating, known) = language_rating(&candidate.language, &plan.lang);
+        let written_in = Names::of(&names.languages, &candidate.language);
+        let note = match known {
+            Some(l) if l == candidate.language => {
+                format!("Written in {written_in}, which the team knows.")
+            }
+            Some(l) => format!(
+                "Written in {written_in}; the team's {} carries over well.",
+                Names::of(&names.languages, l)
+            ),
+            None => format!("Written in {written_in}, which the team does not list."),
+        };
+        add(
+            CriterionKind::Language,
+            &candidate.language,
+            written_in.to_owned(),
+            rating,
+            weight::LANGUAGE,
+            &note,
+        );
+    }
+    if let Some(rank) = plan.search_rank(row).filter(|_| query.searching) {
+        let rating = search_rating(rank, plan.best_search);
+        let note = if rating == 5 {
+            "Best match for the search."
+        } else {
+            "Matches the search, less closely than the best."
+        };
+        add(
+            CriterionKind::Search,
+            "",
+            "Search match".to_owned(),
+            rating,
+            weight::SEARCH,
+            note,
+        );
+    }
+    let ring = candidate.ring;
+    add(
+        CriterionKind::Maturity,
+        ring.as_str(),
+        format!("Radar: {}", ring.label()),
+        maturity(ring),
+        weight::MATURITY,
+        ring.advice(),
+    );
+
+    let raw = criteria
+        .iter()
+        .map(|c| u32::from(c.rating) * c.weight)
+        .sum::<u32>();
+    let use_cases = candidate
+        .use_cases
+        .iter()
+        .filter(|u| query.industry.as_ref().is_none_or(|i| *i == u.industry))
+        .map(|u| u.name.clone())
+        .collect();
+    Ranked {
+        rank,
+        slug: candidate.slug.clone(),
+        name: candidate.name.clone(),
+        score: points(raw, max_raw),
+        criteria,
+        use_cases,
+        raw,
+        ring,
+    }
+}
+
+/// Every reason a candidate was left out.
+fn explain_exclusion(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names) -> Excluded {
+    let candidate = &catalogue.candidates[row];
+    let mut reasons = Vec::new();
+    if plan.query.searching && plan.search_rank(row).is_none() {
+        reasons.push(Exclusion::NoSearchMatch);
+    }
+    for slug in &plan.need {
+        let (strength, note) = evidence(&candidate.strengths, slug);
+        if strength < MUST_HAVE_MINIMUM {
+            reasons.push(Exclusion::MustHave {
+                requirement: (*slug).to_owned(),
+                label: Names::of(&names.requirements, slug).to_owned(),
+                strength,
+                minimum: MUST_HAVE_MINIMUM,
+                note: note.to_owned(),
+            });
+        }
+    }
+    Excluded {
+        slug: candidate.slug.clone(),
+        name: candidate.name.clone(),
+        reasons,
     }
 }
 
@@ -468,22 +752,6 @@ fn points(raw: u32, max_raw: u32) -> f64 {
 
 fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
-}
-
-/// Higher score first (compared on the exact integer sum, not the rounded figure), then the
-/// more mature ring, then by name, then slug: the same input always gives the same order.
-fn order(a: &Ranked, b: &Ranked) -> Ordering {
-    b.raw
-        .cmp(&a.raw)
-        .then(a.ring.cmp(&b.ring))
-        .then_with(|| by_name(&a.name, &a.slug, &b.name, &b.slug))
-}
-
-fn by_name(a_name: &str, a_slug: &str, b_name: &str, b_slug: &str) -> Ordering {
-    a_name
-        .to_lowercase()
-        .cmp(&b_name.to_lowercase())
-        .then_with(|| a_slug.cmp(b_slug))
 }
 
 pub mod params;

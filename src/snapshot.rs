@@ -8,14 +8,19 @@ use std::sync::{Arc, RwLock};
 use sqlx::SqlitePool;
 
 use crate::db;
-use crate::recommend::{Candidate, Names};
+use crate::db::catalogue::{Industry, LanguageOption, Requirement};
+use crate::recommend::{Catalogue, Names};
 
 /// The knowledge as of one version of the change counter.
 #[derive(Debug)]
 pub struct Knowledge {
     pub version: i64,
-    pub candidates: Vec<Candidate>,
+    pub catalogue: Catalogue,
     pub names: Names,
+    /// What the query form offers, in the order it offers them.
+    pub industries: Vec<Industry>,
+    pub languages: Vec<LanguageOption>,
+    pub requirements: Vec<Requirement>,
 }
 
 /// The current [`Knowledge`], shared by all workers.
@@ -31,12 +36,7 @@ impl KnowledgeCache {
         if let Some(knowledge) = self.cached(version) {
             return Ok(knowledge);
         }
-        let (version, candidates, names) = db::recommend::load(pool).await?;
-        let knowledge = Arc::new(Knowledge {
-            version,
-            candidates,
-            names,
-        });
+        let knowledge = Arc::new(db::recommend::load(pool).await?);
         // A poisoned lock only means another worker panicked mid-swap; the value is whole.
         let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
         if slot.as_ref().is_none_or(|k| k.version <= version) {

@@ -10,14 +10,16 @@ pub struct LanguageOption {
     pub frameworks: i64,
 }
 
-pub async fn languages(pool: &SqlitePool) -> Result<Vec<LanguageOption>, sqlx::Error> {
+pub async fn languages(
+    db: impl sqlx::SqliteExecutor<'_>,
+) -> Result<Vec<LanguageOption>, sqlx::Error> {
     sqlx::query_as!(
         LanguageOption,
         r#"SELECT l.slug, l.name, COUNT(f.id) AS "frameworks!: i64"
          FROM languages l LEFT JOIN frameworks f ON f.language_id = l.id
          GROUP BY l.id ORDER BY l.name"#
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
@@ -30,7 +32,7 @@ pub struct Industry {
     pub strong_fits: i64,
 }
 
-pub async fn industries(pool: &SqlitePool) -> Result<Vec<Industry>, sqlx::Error> {
+pub async fn industries(db: impl sqlx::SqliteExecutor<'_>) -> Result<Vec<Industry>, sqlx::Error> {
     sqlx::query_as!(
         Industry,
         r#"SELECT i.slug, i.name, i.description,
@@ -38,7 +40,7 @@ pub async fn industries(pool: &SqlitePool) -> Result<Vec<Industry>, sqlx::Error>
                       AS "strong_fits!: i64"
          FROM industries i ORDER BY i.name"#
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
@@ -174,11 +176,13 @@ pub struct Requirement {
 }
 
 /// Every requirement, by name; callers group them.
-pub async fn requirements(pool: &SqlitePool) -> Result<Vec<Requirement>, sqlx::Error> {
+pub async fn requirements(
+    db: impl sqlx::SqliteExecutor<'_>,
+) -> Result<Vec<Requirement>, sqlx::Error> {
     sqlx::query_as!(
         Requirement,
         "SELECT slug, name, description, req_group FROM requirements ORDER BY name COLLATE NOCASE"
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use sqlx::SqlitePool;
 
+use crate::db::catalogue;
 use crate::domain::{Ring, Score};
-use crate::recommend::{Candidate, Evidence, Names, UseCaseRef};
+use crate::recommend::{Candidate, Catalogue, Evidence, Names, UseCaseRef};
+use crate::snapshot::Knowledge;
 
 /// The knowledge base's change counter (see migration 0003): equal counters, equal content.
 pub async fn knowledge_version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
@@ -16,15 +18,25 @@ pub async fn knowledge_version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
 }
 
 /// Everything the ranking needs, read in one transaction so the version matches the content.
-pub async fn load(pool: &SqlitePool) -> Result<(i64, Vec<Candidate>, Names), sqlx::Error> {
+pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let version = sqlx::query_scalar!("SELECT version FROM knowledge_version WHERE id = 1")
         .fetch_one(&mut *tx)
         .await?;
     let candidates = candidates_in(&mut tx).await?;
     let names = names_in(&mut tx).await?;
+    let industries = catalogue::industries(&mut *tx).await?;
+    let languages = catalogue::languages(&mut *tx).await?;
+    let requirements = catalogue::requirements(&mut *tx).await?;
     tx.commit().await?;
-    Ok((version, candidates, names))
+    Ok(Knowledge {
+        version,
+        catalogue: Catalogue::new(candidates),
+        names,
+        industries,
+        languages,
+        requirements,
+    })
 }
 
 /// Every framework with its strengths, fits and use cases. `search_rank` is left `None`;

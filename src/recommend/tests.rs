@@ -352,4 +352,24 @@ proptest! {
         let scores: Vec<f64> = result.results.iter().map(|r| r.score).collect();
         prop_assert!(scores.windows(2).all(|w| w[0] >= w[1]));
     }
+
+    #[test]
+    fn explaining_only_the_best_gives_a_prefix_of_the_full_answer(
+        candidates in arb_candidates(),
+        q in arb_query(),
+        shown in 0usize..4,
+        excluded_shown in 0usize..4,
+    ) {
+        let full = recommend(&q, &candidates, &names());
+        let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
+        let limits = Limits { results: shown, excluded: excluded_shown };
+        let limited = rank(&q, &Catalogue::new(candidates.clone()), &search, &names(), limits);
+        let explained = shown.min(full.results.len());
+        prop_assert_eq!(&limited.results[..], &full.results[..explained]);
+        prop_assert_eq!(&limited.excluded[..], &full.excluded[..excluded_shown.min(full.excluded.len())]);
+        prop_assert_eq!(limited.total_results, full.results.len());
+        prop_assert_eq!(limited.total_excluded, full.excluded.len());
+        prop_assert_eq!(&limited.close_call, &full.close_call);
+        prop_assert_eq!(limited.most_excluding_need(), full.most_excluding_need());
+    }
 }

@@ -12,7 +12,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::recommend::params::Params;
 use crate::recommend::{
-    CloseCall, Criterion, CriterionKind, Excluded, Exclusion, Ranked, Recommendation,
+    CloseCall, Criterion, CriterionKind, Excluded, Exclusion, Limits, Ranked, Recommendation,
 };
 use crate::routes::query::{Outcome, answer, rank};
 
@@ -344,7 +344,7 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
 #[get("/api/v1/industries")]
 pub async fn industries(pool: web::Data<SqlitePool>) -> ApiResult {
     let mut items = Vec::new();
-    for i in db::catalogue::industries(&pool).await? {
+    for i in db::catalogue::industries(pool.get_ref()).await? {
         let use_cases = db::catalogue::industry_use_cases(&pool, &i.slug)
             .await?
             .into_iter()
@@ -369,7 +369,7 @@ pub async fn industries(pool: web::Data<SqlitePool>) -> ApiResult {
 )]
 #[get("/api/v1/requirements")]
 pub async fn requirements(pool: web::Data<SqlitePool>) -> ApiResult {
-    let items: Vec<RequirementItem> = db::catalogue::requirements(&pool)
+    let items: Vec<RequirementItem> = db::catalogue::requirements(pool.get_ref())
         .await?
         .into_iter()
         .map(|r| RequirementItem {
@@ -388,7 +388,7 @@ pub async fn requirements(pool: web::Data<SqlitePool>) -> ApiResult {
 )]
 #[get("/api/v1/languages")]
 pub async fn languages(pool: web::Data<SqlitePool>) -> ApiResult {
-    let items: Vec<LanguageItem> = db::catalogue::languages(&pool)
+    let items: Vec<LanguageItem> = db::catalogue::languages(pool.get_ref())
         .await?
         .into_iter()
         .map(|l| LanguageItem {
@@ -445,25 +445,28 @@ pub async fn recommendations(
     request: HttpRequest,
 ) -> ApiResult {
     let knowledge = cache.current(&pool).await?;
-    let (params, recommendation) = match answer(&pool, request.query_string(), &knowledge).await? {
-        Outcome::Answer(params, recommendation) => (params, *recommendation),
-        Outcome::Invalid(errors) => {
-            let first = errors.into_iter().next();
-            let (field, message) = first
-                .map_or(("query".into(), "was not understood".into()), |e| {
-                    (e.field, e.message)
-                });
-            return Err(AppError::bad_request(field, message).into());
-        }
-        // The API does not redirect: the radio-group form is the page's business, and empty
-        // values simply mean "not given".
-        Outcome::Redirect(_) | Outcome::Empty => {
-            let params =
-                crate::recommend::params::parse_lenient(request.query_string(), &knowledge.names);
-            let recommendation = rank(&pool, &params, &knowledge).await?;
-            (params, recommendation)
-        }
-    };
+    let (params, recommendation) =
+        match answer(&pool, request.query_string(), &knowledge, Limits::ALL).await? {
+            Outcome::Answer(params, recommendation) => (params, *recommendation),
+            Outcome::Invalid(errors) => {
+                let first = errors.into_iter().next();
+                let (field, message) = first
+                    .map_or(("query".into(), "was not understood".into()), |e| {
+                        (e.field, e.message)
+                    });
+                return Err(AppError::bad_request(field, message).into());
+            }
+            // The API does not redirect: the radio-group form is the page's business, and empty
+            // values simply mean "not given".
+            Outcome::Redirect(_) | Outcome::Empty => {
+                let params = crate::recommend::params::parse_lenient(
+                    request.query_string(),
+                    &knowledge.names,
+                );
+                let recommendation = rank(&pool, &params, &knowledge, Limits::ALL).await?;
+                (params, recommendation)
+            }
+        };
     Ok(HttpResponse::Ok().json(RecommendationsBody::new(&params, recommendation)))
 }
 

@@ -184,7 +184,7 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
         fits.push(db::frameworks::fits(&pool, slug).await?);
     }
 
-    let requirements = db::catalogue::requirements(&pool).await?;
+    let requirements = db::catalogue::requirements(pool.get_ref()).await?;
     let strength_of: Vec<HashMap<&str, (&i64, &str)>> = strengths
         .iter()
         .map(|list| {
@@ -213,7 +213,7 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
             });
         }
     }
-    let industries = db::catalogue::industries(&pool).await?;
+    let industries = db::catalogue::industries(pool.get_ref()).await?;
     let fit_of: Vec<HashMap<&str, (&i64, &str)>> = fits
         .iter()
         .map(|list| {

@@ -142,7 +142,7 @@ pub async fn index(
     pool: web::Data<SqlitePool>,
     query: web::Query<IndexQuery>,
 ) -> Result<HttpResponse> {
-    let languages = db::catalogue::languages(&pool).await?;
+    let languages = db::catalogue::languages(pool.get_ref()).await?;
     let mut errors = Vec::new();
     let mut filter = db::frameworks::Filter::default();
 

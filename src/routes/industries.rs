@@ -19,7 +19,7 @@ pub struct IndexPage {
 #[get("/industries")]
 pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
     let page = IndexPage {
-        industries: db::catalogue::industries(&pool).await?,
+        industries: db::catalogue::industries(pool.get_ref()).await?,
     };
     super::html(StatusCode::OK, &page)
 }

@@ -12,7 +12,7 @@ use crate::db;
 use crate::domain::{RequirementGroup, Score};
 use crate::error::{AppError, Result};
 use crate::recommend::params::{self, ParamError, Params};
-use crate::recommend::{self, Candidate, Criterion, Names, Recommendation};
+use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
 use crate::search::fts_query;
 use crate::snapshot::{Knowledge, KnowledgeCache};
 
@@ -28,11 +28,13 @@ pub enum Outcome {
 }
 
 /// Parses a query string and, when it is valid and canonical, ranks the knowledge base for
-/// it. The page, its exports and the JSON API all answer through here, so they agree.
+/// it, explaining as many results as `limits` asks. The page, its exports and the JSON API
+/// all answer through here, so they agree.
 pub async fn answer(
     pool: &SqlitePool,
     query_string: &str,
     knowledge: &Knowledge,
+    limits: Limits,
 ) -> Result<Outcome> {
     let params = match params::parse(query_string, &knowledge.names) {
         Ok(params) => params,
@@ -44,43 +46,44 @@ pub async fn answer(
     if params.is_empty() {
         return Ok(Outcome::Empty);
     }
-    let recommendation = rank(pool, &params, knowledge).await?;
+    let recommendation = rank(pool, &params, knowledge, limits).await?;
     Ok(Outcome::Answer(params, Box::new(recommendation)))
 }
 
-/// Ranks every framework for valid parameters, on the in-memory knowledge.
+/// Ranks every framework for valid parameters, on the in-memory knowledge; only the free-text
+/// search asks SQLite (its full-text index).
 pub async fn rank(
     pool: &SqlitePool,
     params: &Params,
     knowledge: &Knowledge,
+    limits: Limits,
 ) -> Result<Recommendation> {
     let mut query = params.to_query();
+    let catalogue = &knowledge.catalogue;
     // Text with no searchable word ("?!") searches for nothing rather than excluding all.
-    let Some(fts) = fts_query(&params.q) else {
-        query.searching = false;
-        return Ok(recommend::recommend(
-            &query,
-            &knowledge.candidates,
-            &knowledge.names,
-        ));
+    let search = match fts_query(&params.q) {
+        Some(fts) => catalogue.search_ranks(&db::recommend::search_ranks(pool, &fts).await?),
+        None => {
+            query.searching = false;
+            Vec::new()
+        }
     };
-    let ranks = db::recommend::search_ranks(pool, &fts).await?;
-    let candidates: Vec<Candidate> = knowledge
-        .candidates
-        .iter()
-        .map(|c| Candidate {
-            search_rank: ranks.get(&c.slug).copied(),
-            ..c.clone()
-        })
-        .collect();
-    Ok(recommend::recommend(&query, &candidates, &knowledge.names))
+    Ok(recommend::rank(
+        &query,
+        catalogue,
+        &search,
+        &knowledge.names,
+        limits,
+    ))
 }
 
-/// The page shows this many results in full: more than a person compares, and it keeps the
-/// page small however large the knowledge base grows. The exports carry every result.
-pub const RESULTS_SHOWN: usize = 25;
-/// Likewise for the list of excluded frameworks.
-pub const EXCLUDED_SHOWN: usize = 50;
+/// The page shows the best 25 results in full: more than a person compares, and it keeps the
+/// page small (and its cost flat) however large the knowledge base grows. Likewise the first
+/// 50 exclusions. The exports carry every result.
+pub const SHOWN: Limits = Limits {
+    results: 25,
+    excluded: 50,
+};
 
 /// One requirement row of the form, with its current choice.
 pub struct ChoiceRow {
@@ -197,7 +200,7 @@ fn requirement_name(names: &Names, slug: &str) -> String {
 fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> Answered {
     let relaxation = recommendation
         .most_excluding_need()
-        .filter(|_| recommendation.results.len() < 3)
+        .filter(|_| recommendation.total_results < 3)
         .and_then(|(label, excluded)| {
             let slug = params
                 .need
@@ -239,12 +242,11 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
         summary.push(("Search", params.q.clone()));
     }
     Answered {
-        total_results: recommendation.results.len(),
-        total_excluded: recommendation.excluded.len(),
+        total_results: recommendation.total_results,
+        total_excluded: recommendation.total_excluded,
         results: recommendation
             .results
             .iter()
-            .take(RESULTS_SHOWN)
             .map(|r| ResultView {
                 rank: r.rank,
                 slug: r.slug.clone(),
@@ -258,7 +260,6 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
         excluded: recommendation
             .excluded
             .iter()
-            .take(EXCLUDED_SHOWN)
             .map(|e| ExcludedView {
                 slug: e.slug.clone(),
                 name: e.name.clone(),
@@ -283,31 +284,30 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
 
 /// The form as the request left it: on errors, the submitted values are kept where they
 /// are valid.
-async fn page(
-    pool: &SqlitePool,
+fn page(
+    knowledge: &Knowledge,
     params: &Params,
     errors: Vec<ParamError>,
     answer: Option<Answered>,
     share_url: String,
-) -> Result<QueryPage> {
-    let industries = db::catalogue::industries(pool)
-        .await?
-        .into_iter()
+) -> QueryPage {
+    let industries = knowledge
+        .industries
+        .iter()
         .map(|i| SelectOption {
             selected: params.industry.as_deref() == Some(i.slug.as_str()),
-            slug: i.slug,
-            name: i.name,
+            slug: i.slug.clone(),
+            name: i.name.clone(),
         })
         .collect();
-    let languages = db::catalogue::languages(pool).await?;
-    let framework_count = languages.iter().map(|l| l.frameworks as usize).sum();
-    let languages = languages
-        .into_iter()
+    let languages = knowledge
+        .languages
+        .iter()
         .filter(|l| l.frameworks > 0)
         .map(|l| SelectOption {
             selected: params.lang.contains(&l.slug),
-            slug: l.slug,
-            name: l.name,
+            slug: l.slug.clone(),
+            name: l.name.clone(),
         })
         .collect();
     let mut groups: Vec<ChoiceGroup> = RequirementGroup::ALL
@@ -318,18 +318,18 @@ async fn page(
             rows: Vec::new(),
         })
         .collect();
-    for r in db::catalogue::requirements(pool).await? {
+    for r in &knowledge.requirements {
         if let Some(group) = groups.iter_mut().find(|g| g.key == r.req_group) {
             group.rows.push(ChoiceRow {
                 choice: params.choice(&r.slug),
-                slug: r.slug,
-                name: r.name,
-                description: r.description,
+                slug: r.slug.clone(),
+                name: r.name.clone(),
+                description: r.description.clone(),
             });
         }
     }
     groups.retain(|g| !g.rows.is_empty());
-    Ok(QueryPage {
+    QueryPage {
         industries,
         languages,
         groups,
@@ -339,8 +339,8 @@ async fn page(
         query_string: params.to_query_string(),
         share_url,
         today: chrono::Utc::now().format("%-d %B %Y").to_string(),
-        framework_count,
-    })
+        framework_count: knowledge.catalogue.len(),
+    }
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -365,16 +365,22 @@ pub async fn index(
 ) -> Result<HttpResponse> {
     let knowledge = cache.current(&pool).await?;
     let names = &knowledge.names;
-    let (status, page) = match answer(&pool, request.query_string(), &knowledge).await? {
+    let (status, page) = match answer(&pool, request.query_string(), &knowledge, SHOWN).await? {
         Outcome::Redirect(canonical) => return Ok(see_other(&with_query("/", &canonical))),
         Outcome::Invalid(errors) => {
             // Keep what was valid so the salesperson only fixes the named fields.
             let kept = params::parse_lenient(request.query_string(), names);
-            let page = page(&pool, &kept, errors, None, String::new()).await?;
+            let page = page(&knowledge, &kept, errors, None, String::new());
             (StatusCode::BAD_REQUEST, page)
         }
         Outcome::Empty => {
-            let page = page(&pool, &Params::default(), Vec::new(), None, String::new()).await?;
+            let page = page(
+                &knowledge,
+                &Params::default(),
+                Vec::new(),
+                None,
+                String::new(),
+            );
             (StatusCode::OK, page)
         }
         Outcome::Answer(params, recommendation) => {
@@ -388,7 +394,7 @@ pub async fn index(
                 )
             };
             let answered = answered(&params, &recommendation, names);
-            let page = page(&pool, &params, Vec::new(), Some(answered), share_url).await?;
+            let page = page(&knowledge, &params, Vec::new(), Some(answered), share_url);
             (StatusCode::OK, page)
         }
     };
@@ -402,16 +408,16 @@ async fn exported(
     request: &HttpRequest,
 ) -> Result<(Params, Recommendation)> {
     let knowledge = cache.current(pool).await?;
-    match answer(pool, request.query_string(), &knowledge).await? {
+    match answer(pool, request.query_string(), &knowledge, Limits::ALL).await? {
         Outcome::Answer(params, recommendation) => Ok((params, *recommendation)),
         Outcome::Empty => {
             let params = Params::default();
-            let recommendation = rank(pool, &params, &knowledge).await?;
+            let recommendation = rank(pool, &params, &knowledge, Limits::ALL).await?;
             Ok((params, recommendation))
         }
         Outcome::Redirect(canonical) => {
             let params = params::parse(&canonical, &knowledge.names).map_err(first_error)?;
-            let recommendation = rank(pool, &params, &knowledge).await?;
+            let recommendation = rank(pool, &params, &knowledge, Limits::ALL).await?;
             Ok((params, recommendation))
         }
         Outcome::Invalid(errors) => Err(first_error(errors)),
