@@ -25,6 +25,8 @@ pub enum AppError {
     Template(#[from] askama::Error),
     #[error("export error: {0}")]
     Export(#[from] csv::Error),
+    #[error("JSON error: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 impl AppError {
@@ -56,9 +58,10 @@ impl ResponseError for AppError {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Database(_) | AppError::Template(_) | AppError::Export(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            AppError::Database(_)
+            | AppError::Template(_)
+            | AppError::Export(_)
+            | AppError::Json(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -75,7 +78,10 @@ impl ResponseError for AppError {
             ),
             AppError::Forbidden(message) => ("Not allowed", (*message).to_owned()),
             AppError::TooManyRequests(message) => ("Too many attempts", message.clone()),
-            AppError::Database(_) | AppError::Template(_) | AppError::Export(_) => {
+            AppError::Database(_)
+            | AppError::Template(_)
+            | AppError::Export(_)
+            | AppError::Json(_) => {
                 // Internals stay in the log; the visitor gets an apology and a way on.
                 tracing::error!(error = %self, "request failed");
                 (

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod knowledge;
 pub mod markdown;
+pub mod page_cache;
 pub mod radar;
 pub mod recommend;
 pub mod routes;

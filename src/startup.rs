@@ -112,6 +112,7 @@ impl Application {
         let addr = listener.local_addr()?;
         let pool = web::Data::new(pool);
         let knowledge = web::Data::new(crate::snapshot::KnowledgeCache::default());
+        let pages = web::Data::new(crate::page_cache::PageCache::default());
         let server =
             HttpServer::new(move || {
                 App::new()
@@ -122,6 +123,7 @@ impl Application {
                     .app_data(pool.clone())
                     .app_data(auth_settings.clone())
                     .app_data(knowledge.clone())
+                    .app_data(pages.clone())
                     .app_data(web::QueryConfig::default().error_handler(|err, _| {
                         AppError::bad_request("query string", err.to_string()).into()
                     }))

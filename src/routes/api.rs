@@ -2,6 +2,8 @@
 //! queries and the same ranking as the pages; `/api/openapi.json` describes it, generated
 //! from these handlers and types.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, web};
 use serde::Serialize;
@@ -10,11 +12,13 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::db;
 use crate::error::AppError;
+use crate::page_cache::PageCache;
 use crate::recommend::params::Params;
 use crate::recommend::{
     CloseCall, Criterion, CriterionKind, Excluded, Exclusion, Limits, Ranked, Recommendation,
 };
-use crate::routes::query::{Outcome, answer, rank};
+use crate::routes::query::{Outcome, answer, rank, revalidate};
+use crate::routes::representation::Representation;
 
 /// An API failure, answered as `{"error": {"code", "message", "field"}}`.
 #[derive(Debug)]
@@ -442,9 +446,15 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
 pub async fn recommendations(
     pool: web::Data<SqlitePool>,
     cache: web::Data<crate::snapshot::KnowledgeCache>,
+    pages: web::Data<PageCache>,
     request: HttpRequest,
 ) -> ApiResult {
     let knowledge = cache.current(&pool).await?;
+    // The answer depends on the knowledge version and the query string only.
+    let key = format!("api\n{}", request.query_string());
+    if let Some(answer) = pages.get(knowledge.version, &key) {
+        return Ok(answer.respond(&request, revalidate()));
+    }
     let (params, recommendation) =
         match answer(&pool, request.query_string(), &knowledge, Limits::ALL).await? {
             Outcome::Answer(params, recommendation) => (params, *recommendation),
@@ -467,7 +477,15 @@ pub async fn recommendations(
                 (params, recommendation)
             }
         };
-    Ok(HttpResponse::Ok().json(RecommendationsBody::new(&params, recommendation)))
+    let body = serde_json::to_vec(&RecommendationsBody::new(&params, recommendation))
+        .map_err(AppError::from)?;
+    let answer = Arc::new(Representation::new(
+        StatusCode::OK,
+        "application/json",
+        body,
+    ));
+    pages.insert(knowledge.version, key, answer.clone());
+    Ok(answer.respond(&request, revalidate()))
 }
 
 #[derive(OpenApi)]

@@ -3,10 +3,12 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
-use actix_web::http::header::{self, CacheControl, CacheDirective, ETag, EntityTag};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::error::AppError;
+use crate::routes::representation::Representation;
 
 struct Asset {
     name: &'static str,
@@ -47,30 +49,22 @@ pub static ASSETS_VERSION: LazyLock<String> = LazyLock::new(|| {
     format!("{:016x}", hasher.finish())
 });
 
+/// Every asset prepared once: tagged, and compressed where that pays.
+static PREPARED: LazyLock<Vec<Representation>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .map(|a| Representation::new(StatusCode::OK, a.content_type, a.body))
+        .collect()
+});
+
 #[get("/static/{name}")]
 pub async fn show(request: HttpRequest, name: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let asset = ASSETS
+    let position = ASSETS
         .iter()
-        .find(|a| a.name == name.as_str())
+        .position(|a| a.name == name.as_str())
         .ok_or_else(AppError::not_found)?;
-    let tag = EntityTag::new_strong(ASSETS_VERSION.clone());
     let cache = CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(86_400)]);
-    let unchanged = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag.to_string()));
-    if unchanged {
-        return Ok(HttpResponse::NotModified()
-            .insert_header(ETag(tag))
-            .insert_header(cache)
-            .finish());
-    }
-    Ok(HttpResponse::Ok()
-        .content_type(asset.content_type)
-        .insert_header(ETag(tag))
-        .insert_header(cache)
-        .body(asset.body))
+    Ok(PREPARED[position].respond(&request, cache))
 }
 
 /// The current assets fingerprint, for templates.

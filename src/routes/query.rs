@@ -3,7 +3,11 @@
 //! `/export.csv` and `/export.json` hand the same result on.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use std::sync::Arc;
+
+use actix_web::http::header::{
+    self, CacheControl, CacheDirective, ContentDisposition, DispositionParam, DispositionType,
+};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use sqlx::SqlitePool;
@@ -11,8 +15,10 @@ use sqlx::SqlitePool;
 use crate::db;
 use crate::domain::{RequirementGroup, Score};
 use crate::error::{AppError, Result};
+use crate::page_cache::PageCache;
 use crate::recommend::params::{self, ParamError, Params};
 use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
+use crate::routes::representation::Representation;
 use crate::search::fts_query;
 use crate::snapshot::{Knowledge, KnowledgeCache};
 
@@ -290,6 +296,7 @@ fn page(
     errors: Vec<ParamError>,
     answer: Option<Answered>,
     share_url: String,
+    today: String,
 ) -> QueryPage {
     let industries = knowledge
         .industries
@@ -338,7 +345,7 @@ fn page(
         answer,
         query_string: params.to_query_string(),
         share_url,
-        today: chrono::Utc::now().format("%-d %B %Y").to_string(),
+        today,
         framework_count: knowledge.catalogue.len(),
     }
 }
@@ -357,20 +364,42 @@ fn with_query(path: &str, query_string: &str) -> String {
     }
 }
 
+/// Browsers may keep an answer but must ask again before using it; the entity tag makes
+/// asking cheap (a bodiless 304 while the knowledge is unchanged).
+pub fn revalidate() -> CacheControl {
+    CacheControl(vec![CacheDirective::Private, CacheDirective::NoCache])
+}
+
 #[get("/")]
 pub async fn index(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
+    pages: web::Data<PageCache>,
     request: HttpRequest,
 ) -> Result<HttpResponse> {
     let knowledge = cache.current(&pool).await?;
+    let origin = {
+        let info = request.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
+    let today = chrono::Utc::now().format("%-d %B %Y").to_string();
+    // Everything the page shows besides the knowledge: the layout names who is signed in
+    // (with their sign-out form's token), the summary prints the date and the link.
+    let key = format!(
+        "{origin}\n{today}\n{:?}\n{}",
+        crate::auth::signed_in(),
+        request.query_string()
+    );
+    if let Some(answer) = pages.get(knowledge.version, &key) {
+        return Ok(answer.respond(&request, revalidate()));
+    }
     let names = &knowledge.names;
     let (status, page) = match answer(&pool, request.query_string(), &knowledge, SHOWN).await? {
         Outcome::Redirect(canonical) => return Ok(see_other(&with_query("/", &canonical))),
         Outcome::Invalid(errors) => {
             // Keep what was valid so the salesperson only fixes the named fields.
             let kept = params::parse_lenient(request.query_string(), names);
-            let page = page(&knowledge, &kept, errors, None, String::new());
+            let page = page(&knowledge, &kept, errors, None, String::new(), today);
             (StatusCode::BAD_REQUEST, page)
         }
         Outcome::Empty => {
@@ -380,25 +409,33 @@ pub async fn index(
                 Vec::new(),
                 None,
                 String::new(),
+                today,
             );
             (StatusCode::OK, page)
         }
         Outcome::Answer(params, recommendation) => {
-            let share_url = {
-                let info = request.connection_info();
-                format!(
-                    "{}://{}/?{}",
-                    info.scheme(),
-                    info.host(),
-                    params.to_query_string()
-                )
-            };
+            let share_url = format!("{origin}/?{}", params.to_query_string());
             let answered = answered(&params, &recommendation, names);
-            let page = page(&knowledge, &params, Vec::new(), Some(answered), share_url);
+            let page = page(
+                &knowledge,
+                &params,
+                Vec::new(),
+                Some(answered),
+                share_url,
+                today,
+            );
             (StatusCode::OK, page)
         }
     };
-    super::html(status, &page)
+    let rendered = Arc::new(Representation::new(
+        status,
+        "text/html; charset=utf-8",
+        page.render()?,
+    ));
+    if status == StatusCode::OK {
+        pages.insert(knowledge.version, key, rendered.clone());
+    }
+    Ok(rendered.respond(&request, revalidate()))
 }
 
 /// The answer for an export: errors become a 400 naming the first bad parameter.

@@ -4,7 +4,9 @@ use reqwest::StatusCode;
 use scraper::Html;
 use stackatlas::domain::Role;
 
-use crate::helpers::{TestApp, form_fields, select, set_field, spawn_app, text, text_of};
+use crate::helpers::{
+    TestApp, edit_form, form_fields, select, set_field, spawn_app, text, text_of,
+};
 
 const ADMIN_PAGES: [&str; 6] = [
     "/admin/activity",
@@ -14,14 +16,6 @@ const ADMIN_PAGES: [&str; 6] = [
     "/admin/frameworks/flask/delete",
     "/admin/frameworks/flask/history",
 ];
-
-async fn edit_form(client: &reqwest::Client, app: &TestApp, slug: &str) -> Vec<(String, String)> {
-    let (status, html) = app
-        .page(client, &format!("/admin/frameworks/{slug}/edit"))
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    form_fields(&html, "form.edit-form")
-}
 
 async fn strength_in_api(app: &TestApp, slug: &str, requirement: &str) -> String {
     let body = app

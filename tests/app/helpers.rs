@@ -293,3 +293,16 @@ pub fn set_field(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
     fields.retain(|(n, _)| n != name);
     fields.push((name.to_owned(), value.to_owned()));
 }
+
+/// The fields of a framework's edit form as `client` (an editor) is shown them.
+pub async fn edit_form(
+    client: &reqwest::Client,
+    app: &TestApp,
+    slug: &str,
+) -> Vec<(String, String)> {
+    let (status, html) = app
+        .page(client, &format!("/admin/frameworks/{slug}/edit"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    form_fields(&html, "form.edit-form")
+}

@@ -2,7 +2,13 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{attributes, seed_document, select, spawn_app, text, text_of};
+use std::io::Read;
+
+use stackatlas::domain::Role;
+
+use crate::helpers::{
+    attributes, edit_form, seed_document, select, set_field, spawn_app, text, text_of,
+};
 
 fn result_slugs(html: &scraper::Html) -> Vec<String> {
     attributes(html, ".ranked > li", "id")
@@ -302,4 +308,133 @@ async fn the_page_shows_the_best_results_in_full_and_the_exports_carry_all() {
         .map(|r| r["slug"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(page_order, api_order);
+}
+
+const OFFLINE_QUERY: &str = "/?need=offline-sync";
+
+#[tokio::test]
+async fn a_served_answer_is_revalidated_by_its_tag_until_a_save_changes_it() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let first = app.get(OFFLINE_QUERY).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let cache_control = first.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cache_control.contains("no-cache"), "{cache_control}");
+    let html = scraper::Html::parse_document(&first.text().await.unwrap());
+    assert!(!result_slugs(&html).contains(&"gin".to_owned()));
+
+    let again = app
+        .client
+        .get(app.url(OFFLINE_QUERY))
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), tag);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    let mut fields = edit_form(&editor, &app, "gin").await;
+    set_field(&mut fields, "req.offline-sync.strength", "5");
+    set_field(&mut fields, "action", "save");
+    let saved = app
+        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::SEE_OTHER,
+        "the save is acknowledged"
+    );
+
+    // The very next request, still carrying the old tag, gets the new answer in full.
+    let after = app
+        .client
+        .get(app.url(OFFLINE_QUERY))
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::OK);
+    assert_ne!(after.headers()["etag"].to_str().unwrap(), tag);
+    let html = scraper::Html::parse_document(&after.text().await.unwrap());
+    assert!(result_slugs(&html).contains(&"gin".to_owned()));
+}
+
+#[tokio::test]
+async fn the_api_answer_is_revalidated_by_its_tag_until_the_knowledge_changes() {
+    let app = spawn_app().await;
+    let path = "/api/v1/recommendations?need=offline-sync";
+    let first = app.get(path).await;
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let revalidate = || {
+        app.client
+            .get(app.url(path))
+            .header("If-None-Match", &tag)
+            .send()
+    };
+    assert_eq!(
+        revalidate().await.unwrap().status(),
+        StatusCode::NOT_MODIFIED
+    );
+    sqlx::query(
+        "UPDATE framework_requirements SET strength = 5
+         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
+           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let changed = revalidate().await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let body: serde_json::Value = changed.json().await.unwrap();
+    let results = body["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["slug"] == "gin"));
+}
+
+#[tokio::test]
+async fn a_client_that_accepts_gzip_gets_the_same_page_compressed() {
+    let app = spawn_app().await;
+    let plain = app.get(OFFLINE_QUERY).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_tag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    let plain = plain.bytes().await.unwrap();
+    let compressed = app
+        .client
+        .get(app.url(OFFLINE_QUERY))
+        .header("Accept-Encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    assert_eq!(compressed.headers()["vary"], "Accept-Encoding");
+    assert_ne!(compressed.headers()["etag"].to_str().unwrap(), plain_tag);
+    let bytes = compressed.bytes().await.unwrap();
+    assert!(
+        bytes.len() * 4 < plain.len(),
+        "{} vs {}",
+        bytes.len(),
+        plain.len()
+    );
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, plain);
+}
+
+#[tokio::test]
+async fn a_signed_in_reader_never_gets_the_page_rendered_for_a_signed_out_one() {
+    let app = spawn_app().await;
+    let anonymous = app.get_html(OFFLINE_QUERY, StatusCode::OK).await;
+    assert!(select(&anonymous, "form[action='/logout']").is_empty());
+    let editor = app.signed_in_as(Role::Editor).await;
+    let (_, signed_in) = app.page(&editor, OFFLINE_QUERY).await;
+    assert_eq!(select(&signed_in, "form[action='/logout']").len(), 1);
+    let again = app.get_html(OFFLINE_QUERY, StatusCode::OK).await;
+    assert!(select(&again, "form[action='/logout']").is_empty());
+    assert_eq!(result_slugs(&signed_in), result_slugs(&again));
 }

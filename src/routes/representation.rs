@@ -1,0 +1,188 @@
+//! A response body prepared once and served many times: kept both as is and gzip-compressed
+//! (when that pays), with a strong entity tag per encoding, so a browser that already has it
+//! gets a bodiless 304 and one that has not gets the smaller encoding it accepts.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
+
+use actix_web::HttpRequest;
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, CacheControl, ETag, EntityTag};
+use actix_web::web::Bytes;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+/// Bodies smaller than this go out as they are: the gzip header and a compressor's time would
+/// cost more than the bytes saved.
+const COMPRESS_FROM_BYTES: usize = 1024;
+
+/// One body in every encoding it is served in.
+#[derive(Debug)]
+pub struct Representation {
+    status: StatusCode,
+    content_type: &'static str,
+    identity: Bytes,
+    identity_tag: EntityTag,
+    gzip: Option<(Bytes, EntityTag)>,
+}
+
+impl Representation {
+    /// Prepares `body`: tags it by its content and compresses it when that pays.
+    pub fn new(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Self {
+        let identity: Bytes = body.into();
+        let mut hasher = DefaultHasher::new();
+        identity.hash(&mut hasher);
+        let fingerprint = format!("{:016x}", hasher.finish());
+        let gzip = (identity.len() >= COMPRESS_FROM_BYTES)
+            .then(|| gzip(&identity))
+            .filter(|compressed| compressed.len() < identity.len())
+            .map(|compressed| {
+                let tag = EntityTag::new_strong(format!("{fingerprint}-gzip"));
+                (Bytes::from(compressed), tag)
+            });
+        Self {
+            status,
+            content_type,
+            identity,
+            identity_tag: EntityTag::new_strong(fingerprint),
+            gzip,
+        }
+    }
+
+    /// The memory this representation holds, for cache budgets.
+    pub fn size(&self) -> usize {
+        self.identity.len() + self.gzip.as_ref().map_or(0, |(body, _)| body.len())
+    }
+
+    /// The response for this request: 304 when the client's copy is current, otherwise the
+    /// body in the best encoding the client accepts.
+    pub fn respond(&self, request: &HttpRequest, cache: CacheControl) -> HttpResponse {
+        let (body, tag, encoded) = match &self.gzip {
+            Some((body, tag)) if accepts_gzip(request) => (body, tag, true),
+            _ => (&self.identity, &self.identity_tag, false),
+        };
+        let unchanged = self.status == StatusCode::OK && is_current(request, tag);
+        let mut response = if unchanged {
+            HttpResponse::NotModified()
+        } else {
+            HttpResponse::build(self.status)
+        };
+        response
+            .insert_header(ETag(tag.clone()))
+            .insert_header(cache)
+            .insert_header((header::VARY, "Accept-Encoding"));
+        if unchanged {
+            return response.finish();
+        }
+        if encoded {
+            response.insert_header((header::CONTENT_ENCODING, "gzip"));
+        }
+        response.content_type(self.content_type).body(body.clone())
+    }
+}
+
+fn gzip(body: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 4), Compression::default());
+    // Writing to a Vec cannot fail.
+    encoder
+        .write_all(body)
+        .and_then(|()| encoder.finish())
+        .unwrap_or_default()
+}
+
+/// Whether `Accept-Encoding` allows gzip (a `q=0` refuses it).
+fn accepts_gzip(request: &HttpRequest) -> bool {
+    request
+        .headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or_default();
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
+/// Whether `If-None-Match` names this tag (weakly, as RFC 9110 asks for GET) or is `*`.
+pub fn is_current(request: &HttpRequest, tag: &EntityTag) -> bool {
+    request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|candidate| {
+            candidate == "*" || candidate.parse::<EntityTag>().is_ok_and(|t| t.weak_eq(tag))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn page() -> Representation {
+        Representation::new(StatusCode::OK, "text/html", "<p>stackatlas</p>".repeat(200))
+    }
+
+    #[test]
+    fn gzip_is_chosen_only_when_the_client_accepts_it() {
+        for (header_value, expected) in [
+            ("gzip, deflate, br", true),
+            ("br;q=1.0, gzip;q=0.5", true),
+            ("GZIP", true),
+            ("*", true),
+            ("gzip;q=0", false),
+            ("deflate, br", false),
+            ("", false),
+        ] {
+            let request = TestRequest::default()
+                .insert_header((header::ACCEPT_ENCODING, header_value))
+                .to_http_request();
+            assert_eq!(accepts_gzip(&request), expected, "{header_value}");
+        }
+    }
+
+    #[test]
+    fn a_matching_tag_in_any_form_means_the_copy_is_current() {
+        let tag = EntityTag::new_strong("abc".into());
+        for (header_value, expected) in [
+            ("\"abc\"", true),
+            ("W/\"abc\"", true),
+            ("\"x\", \"abc\"", true),
+            ("*", true),
+            ("\"abd\"", false),
+            ("abc", false),
+        ] {
+            let request = TestRequest::default()
+                .insert_header((header::IF_NONE_MATCH, header_value))
+                .to_http_request();
+            assert_eq!(is_current(&request, &tag), expected, "{header_value}");
+        }
+    }
+
+    #[test]
+    fn each_encoding_has_its_own_tag_and_small_bodies_are_not_compressed() {
+        let large = page();
+        let (compressed, tag) = large.gzip.as_ref().unwrap();
+        assert!(compressed.len() < large.identity.len() / 4);
+        assert_ne!(tag, &large.identity_tag);
+        let small = Representation::new(StatusCode::OK, "text/html", "<p>hi</p>");
+        assert!(small.gzip.is_none());
+    }
+
+    #[test]
+    fn the_same_body_always_gets_the_same_tag() {
+        assert_eq!(page().identity_tag, page().identity_tag);
+        let other = Representation::new(StatusCode::OK, "text/html", "<p>other</p>".repeat(200));
+        assert_ne!(other.identity_tag, page().identity_tag);
+    }
+}
