@@ -36,12 +36,13 @@ cargo build --release --quiet
 BIN=target/release/stackatlas
 
 # One wrk run: prints "requests/s p50_ms p99_ms cpu_us_per_request" for URL at CONNECTIONS,
-# with the CPU time of server PID measured around the run.
+# with the CPU time of server PID measured around the run; any further arguments go to wrk.
 measure() {
   local pid=$1 url=$2 connections=$3 threads=$(( $3 < 2 ? 1 : 2 ))
+  shift 3
   local before after out
   before=$(cpu_ticks "$pid")
-  out=$(wrk -t"$threads" -c"$connections" -d"${DURATION}s" --latency "$url")
+  out=$(wrk -t"$threads" -c"$connections" -d"${DURATION}s" --latency "$@" "$url")
   after=$(cpu_ticks "$pid")
   python3 - "$before" "$after" <<PY "$out"
 import re, sys
@@ -59,7 +60,8 @@ print(f"{rps:10.0f} {ms('50'):8.2f} {ms('99'):8.2f} {cpu_us:8.0f}{bad}")
 PY
 }
 
-row() { printf '| %-44s | %5s | %s |\n' "$1" "$2" "$(measure "$3" "$4" "$2" | awk '{printf "%s | %s | %s | %s", $1, $2, $3, $4; for (i = 5; i <= NF; i++) printf " %s", $i}')"; }
+# row LABEL CONNECTIONS PID URL [WRK ARGS…]
+row() { printf '| %-44s | %5s | %s |\n' "$1" "$2" "$(measure "$3" "$4" "$2" "${@:5}" | awk '{printf "%s | %s | %s | %s", $1, $2, $3, $4; for (i = 5; i <= NF; i++) printf " %s", $i}')"; }
 header() {
   printf '\n%s\n\n' "$1"
   echo '| what | conns | req/s | p50 ms | p99 ms | server CPU µs/req |'
@@ -86,6 +88,8 @@ APP_URL="http://127.0.0.1:$PORT"
 # The limit: nginx serving our rendered result page's exact bytes.
 mkdir -p "$WORK/www"
 curl -fsS "$APP_URL/?$QUERY" -o "$WORK/www/result.html"
+# The same page gzip-compressed by stackatlas, for nginx's gzip_static to send as is.
+curl -fsS -H 'Accept-Encoding: gzip' "$APP_URL/?$QUERY" -o "$WORK/www/result.html.gz"
 NGINX_PORT=$(free_port)
 cat > "$WORK/nginx.conf" <<CONF
 worker_processes 2;
@@ -98,7 +102,7 @@ http {
   server {
     listen 127.0.0.1:$NGINX_PORT;
     root $WORK/www;
-    location = /result.html { default_type text/html; }
+    location = /result.html { default_type text/html; gzip_static on; }
   }
 }
 CONF
@@ -129,12 +133,50 @@ for c in 1 64; do
   row "nginx, the same page bytes as a static file" "$c" "$NGINX" "http://127.0.0.1:$NGINX_PORT/result.html"
 done
 
+GZIP=(-H 'Accept-Encoding: gzip')
+header "The same question, the client accepting gzip (as browsers do)"
+for c in 1 64; do
+  row "stackatlas page /?… (gzip)" "$c" "$APP" "$APP_URL/?$QUERY" "${GZIP[@]}"
+  row "nginx, the same gzip bytes (gzip_static)" "$c" "$NGINX" "http://127.0.0.1:$NGINX_PORT/result.html" "${GZIP[@]}"
+done
+
+# Answers are kept per knowledge version, so the rows above measure serving a prepared answer.
+# Here every request asks a question not asked recently: ranking and rendering every time.
+python3 bench/questions.py seed/knowledge.json 5000 "$WORK/pages.lua" '/?'
+python3 bench/questions.py seed/knowledge.json 5000 "$WORK/api.lua" '/api/v1/recommendations?'
+header "Every request a different typical question (nothing prepared), seeded knowledge base"
+for c in 1 64; do
+  row "stackatlas page, 5,000 questions in turn" "$c" "$APP" "$APP_URL" -s "$WORK/pages.lua"
+  row "stackatlas API, 5,000 questions in turn" "$c" "$APP" "$APP_URL" -s "$WORK/api.lua"
+done
+
 header "Other pages, seeded knowledge base"
 for c in 1 64; do
   row "catalogue /frameworks" "$c" "$APP" "$APP_URL/frameworks"
   row "framework page /frameworks/django" "$c" "$APP" "$APP_URL/frameworks/django"
   row "compare /compare?f=django&f=laravel&f=nodejs" "$c" "$APP" "$APP_URL/compare?f=django&f=laravel&f=nodejs"
 done
+# Editors saving (each save writes the framework, its links and an audit entry in one
+# transaction) while 64 connections keep reading the query page.
+EDITOR_PASSWORD=bench-editor-password
+echo "$EDITOR_PASSWORD" | DATABASE_URL="sqlite://$DB" "$BIN" user add --email bench@example.com --name Bench --role editor --password-stdin >/dev/null 2>&1
+audit_before=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])' "$DB")
+wrk -t2 -c64 -d"$(( DURATION + 2 ))s" --latency "$APP_URL/?$QUERY" > "$WORK/readers.txt" &
+READERS=$!
+sleep 1
+saves=$(echo "$EDITOR_PASSWORD" | python3 bench/saves.py "$APP_URL" bench@example.com "$DURATION" django laravel flask expressjs)
+wait "$READERS"
+audit_after=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])' "$DB")
+read -r saves_per_s save_p50 save_p99 save_answers <<< "$saves"
+printf '\nEditors saving under load (4 editors, each loading the edit form and saving, while 64 connections read the query page)\n\n'
+echo '| what | figure |'
+echo '|---|---:|'
+echo "| saves per second (each with its audit entry) | $saves_per_s |"
+echo "| save p50 / p99 ms | $save_p50 / $save_p99 |"
+echo "| answers to the saves (status:count) | $save_answers |"
+echo "| audit entries written during the run | $(( audit_after - audit_before )) |"
+echo "| readers meanwhile: req/s, p99 | $(awk '/Requests\/sec/ {print $2}' "$WORK/readers.txt"), $(awk '$1 == "99%" {print $2}' "$WORK/readers.txt") |"
+
 echo
 echo "stackatlas peak memory (VmHWM): $(( $(peak_kib "$APP") / 1024 )) MiB; start-up to first healthy response: ${startup_ms} ms; page size: $(wc -c < "$WORK/www/result.html") bytes; release binary: $(( $(stat -c %s "$BIN") / 1048576 )) MiB"
 kill "$APP"; wait "$APP" 2>/dev/null || true
@@ -152,6 +194,7 @@ header "The same query with 10,000 frameworks"
 for c in 1 64; do
   row "stackatlas page /?…" "$c" "$BIGAPP" "http://127.0.0.1:$BIG_PORT/?$QUERY"
   row "stackatlas API /api/v1/recommendations?…" "$c" "$BIGAPP" "http://127.0.0.1:$BIG_PORT/api/v1/recommendations?$QUERY"
+  row "stackatlas page, 5,000 questions in turn" "$c" "$BIGAPP" "http://127.0.0.1:$BIG_PORT" -s "$WORK/pages.lua"
 done
 echo
 echo "stackatlas peak memory with 10,000 frameworks (VmHWM): $(( $(peak_kib "$BIGAPP") / 1024 )) MiB"

@@ -4,7 +4,7 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::knowledge::{append_audit, load_document_in, upsert_framework};
+use crate::db::knowledge::{append_audit, load_framework_in, upsert_framework};
 use crate::knowledge::document::{Document, FrameworkRecord};
 
 /// The audit log's name for frameworks.
@@ -34,10 +34,9 @@ async fn record_of(
     conn: &mut SqliteConnection,
     slug: &str,
 ) -> Result<Option<FrameworkRecord>, sqlx::Error> {
-    // The export loader is the one place that reads a framework with all its links, so the
+    // The export's reader is the one place that reads a framework with all its links, so the
     // audit log and exports can never disagree about what a framework is.
-    let document = load_document_in(conn).await?;
-    Ok(document.frameworks.into_iter().find(|f| f.slug == slug))
+    load_framework_in(conn, slug).await
 }
 
 /// The framework with its links and version, or `None`.
@@ -51,9 +50,9 @@ pub async fn load(pool: &SqlitePool, slug: &str) -> Result<Option<Stored>, sqlx:
         .map(|record| Stored { record, version }))
 }
 
-/// The whole knowledge base, for the slugs a form may offer and refer to.
+/// The vocabulary without frameworks, for the slugs a form may offer and refer to.
 pub async fn vocabulary(pool: &SqlitePool) -> Result<Document, sqlx::Error> {
-    crate::db::knowledge::load_document(pool).await
+    crate::db::knowledge::load_vocabulary(pool).await
 }
 
 /// What became of a save.
@@ -106,7 +105,7 @@ pub async fn save(
 ) -> Result<Saved, sqlx::Error> {
     // IMMEDIATE takes the write lock first, so the version check and the write see the same
     // state even with two editors saving at the same moment.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let before = match original {
         Some(slug) => match current_at(&mut tx, slug, expected_version).await? {
             Ok(current) => Some(current),
@@ -164,7 +163,7 @@ pub async fn delete(
     expected_version: i64,
     author: &Author,
 ) -> Result<Saved, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let current = match current_at(&mut tx, slug, expected_version).await? {
         Ok(current) => current,
         Err(answer) => return Ok(answer),
@@ -224,7 +223,7 @@ pub async fn restore(
     revision_id: i64,
     author: &Author,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let revision = sqlx::query!(
         "SELECT before, after FROM audit_log WHERE id = ?1 AND entity = 'framework' AND entity_slug = ?2",
         revision_id,

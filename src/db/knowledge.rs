@@ -13,7 +13,7 @@ use crate::knowledge::document::{
 /// Appends to each framework record the slugs of one set-like link table (features, use
 /// cases, trends), which differ only in their table and column names.
 macro_rules! load_set_links {
-    ($conn:ident, $frameworks:ident, $link_table:literal, $target_column:literal, $target_table:literal, $field:ident) => {
+    ($conn:ident, $frameworks:ident, $range:ident, $link_table:literal, $target_column:literal, $target_table:literal, $field:ident) => {
         for r in sqlx::query!(
             "SELECT f.slug AS framework, x.slug AS target FROM "
                 + $link_table
@@ -24,7 +24,10 @@ macro_rules! load_set_links {
                 + " x ON x.id = l."
                 + $target_column
                 + "
-             ORDER BY f.slug, x.slug"
+             WHERE f.slug BETWEEN ?1 AND ?2
+             ORDER BY f.slug, x.slug",
+            $range.0,
+            $range.1
         )
         .fetch_all(&mut *$conn)
         .await?
@@ -45,22 +48,21 @@ macro_rules! replace_set_links {
         )
         .execute(&mut *$conn)
         .await?;
-        for slug in $slugs {
-            sqlx::query!(
-                "INSERT INTO "
-                    + $link_table
-                    + " (framework_id, "
-                    + $target_column
-                    + ")
-                 SELECT ?1, id FROM "
-                    + $target_table
-                    + " WHERE slug = ?2",
-                $framework_id,
-                slug
-            )
-            .execute(&mut *$conn)
-            .await?;
-        }
+        let slugs = serde_json::to_string($slugs).expect("slugs serialise");
+        sqlx::query!(
+            "INSERT INTO "
+                + $link_table
+                + " (framework_id, "
+                + $target_column
+                + ")
+             SELECT ?1, x.id FROM json_each(?2) j JOIN "
+                + $target_table
+                + " x ON x.slug = j.value",
+            $framework_id,
+            slugs
+        )
+        .execute(&mut *$conn)
+        .await?;
     };
 }
 
@@ -72,6 +74,47 @@ pub async fn load_document(pool: &SqlitePool) -> Result<Document, sqlx::Error> {
 
 /// Same as [`load_document`], on a given connection (inside a transaction, say).
 pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Error> {
+    let mut doc = vocabulary_in(conn).await?;
+    doc.frameworks = frameworks_in(conn, EVERY_SLUG)
+        .await?
+        .into_values()
+        .collect();
+    doc.sort();
+    Ok(doc)
+}
+
+/// The vocabulary (languages, features, industries, use cases, requirements, trends) as a
+/// document without frameworks: what an edit form offers and checks slugs against.
+pub async fn load_vocabulary(pool: &SqlitePool) -> Result<Document, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    load_vocabulary_in(&mut conn).await
+}
+
+/// Same as [`load_vocabulary`], on a given connection.
+pub async fn load_vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Error> {
+    let mut doc = vocabulary_in(conn).await?;
+    doc.sort();
+    Ok(doc)
+}
+
+/// One framework with all its links, as the export has it; `None` when there is none.
+pub async fn load_framework_in(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> Result<Option<FrameworkRecord>, sqlx::Error> {
+    let mut found = frameworks_in(conn, (slug, slug)).await?;
+    Ok(found.remove(slug).map(|mut record| {
+        record.sort();
+        record
+    }))
+}
+
+/// Frameworks are read for a range of slugs: every framework, or exactly one. A range rather
+/// than an optional filter keeps one set of queries that SQLite still answers from the slug
+/// index. Slugs are lowercase ASCII, so this range holds them all.
+const EVERY_SLUG: (&str, &str) = ("", "\u{10FFFF}");
+
+async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Error> {
     let languages = sqlx::query_as!(
         TermRecord,
         "SELECT slug, name, description FROM languages ORDER BY slug"
@@ -111,11 +154,29 @@ pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, s
     .fetch_all(&mut *conn)
     .await?;
 
+    Ok(Document {
+        languages,
+        features,
+        industries,
+        use_cases,
+        requirements,
+        trends,
+        ..Document::default()
+    })
+}
+
+async fn frameworks_in(
+    conn: &mut SqliteConnection,
+    range: (&str, &str),
+) -> Result<BTreeMap<String, FrameworkRecord>, sqlx::Error> {
     let rows = sqlx::query!(
         "SELECT f.slug, f.name, l.slug AS language, f.kind, f.license, f.first_release,
                 f.website, f.ring, f.summary, f.description, f.last_reviewed
          FROM frameworks f JOIN languages l ON l.id = f.language_id
-         ORDER BY f.slug"
+         WHERE f.slug BETWEEN ?1 AND ?2
+         ORDER BY f.slug",
+        range.0,
+        range.1
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -149,7 +210,10 @@ pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, s
          FROM framework_requirements fr
          JOIN frameworks f ON f.id = fr.framework_id
          JOIN requirements r ON r.id = fr.requirement_id
-         ORDER BY f.slug, r.slug"
+         WHERE f.slug BETWEEN ?1 AND ?2
+         ORDER BY f.slug, r.slug",
+        range.0,
+        range.1
     )
     .fetch_all(&mut *conn)
     .await?
@@ -167,7 +231,10 @@ pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, s
          FROM framework_industries fi
          JOIN frameworks f ON f.id = fi.framework_id
          JOIN industries i ON i.id = fi.industry_id
-         ORDER BY f.slug, i.slug"
+         WHERE f.slug BETWEEN ?1 AND ?2
+         ORDER BY f.slug, i.slug",
+        range.0,
+        range.1
     )
     .fetch_all(&mut *conn)
     .await?
@@ -183,6 +250,7 @@ pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, s
     load_set_links!(
         conn,
         frameworks,
+        range,
         "framework_features",
         "feature_id",
         "features",
@@ -191,6 +259,7 @@ pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, s
     load_set_links!(
         conn,
         frameworks,
+        range,
         "framework_use_cases",
         "use_case_id",
         "use_cases",
@@ -199,24 +268,14 @@ pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, s
     load_set_links!(
         conn,
         frameworks,
+        range,
         "framework_trends",
         "trend_id",
         "trends",
         trends
     );
 
-    let mut doc = Document {
-        languages,
-        features,
-        industries,
-        use_cases,
-        requirements,
-        trends,
-        frameworks: frameworks.into_values().collect(),
-        ..Document::default()
-    };
-    doc.sort();
-    Ok(doc)
+    Ok(frameworks)
 }
 
 /// True when no knowledge entity of any kind is stored.
@@ -330,42 +389,40 @@ pub async fn upsert_framework(
     .fetch_one(&mut *conn)
     .await?;
 
+    // Each table's links go in as one statement reading a JSON array, rather than a
+    // statement per link: a save is a few statements whatever the framework's size.
+    let strengths = serde_json::to_string(&r.requirements).expect("links serialise");
     sqlx::query!(
         "DELETE FROM framework_requirements WHERE framework_id = ?1",
         id
     )
     .execute(&mut *conn)
     .await?;
-    for link in &r.requirements {
-        sqlx::query!(
-            "INSERT INTO framework_requirements (framework_id, requirement_id, strength, note)
-             SELECT ?1, id, ?3, ?4 FROM requirements WHERE slug = ?2",
-            id,
-            link.requirement,
-            link.strength,
-            link.note
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
+    sqlx::query!(
+        "INSERT INTO framework_requirements (framework_id, requirement_id, strength, note)
+         SELECT ?1, r.id, j.value ->> 'strength', j.value ->> 'note'
+         FROM json_each(?2) j JOIN requirements r ON r.slug = j.value ->> 'requirement'",
+        id,
+        strengths
+    )
+    .execute(&mut *conn)
+    .await?;
+    let fits = serde_json::to_string(&r.industries).expect("links serialise");
     sqlx::query!(
         "DELETE FROM framework_industries WHERE framework_id = ?1",
         id
     )
     .execute(&mut *conn)
     .await?;
-    for link in &r.industries {
-        sqlx::query!(
-            "INSERT INTO framework_industries (framework_id, industry_id, fit, note)
-             SELECT ?1, id, ?3, ?4 FROM industries WHERE slug = ?2",
-            id,
-            link.industry,
-            link.fit,
-            link.note
-        )
-        .execute(&mut *conn)
-        .await?;
-    }
+    sqlx::query!(
+        "INSERT INTO framework_industries (framework_id, industry_id, fit, note)
+         SELECT ?1, i.id, j.value ->> 'fit', j.value ->> 'note'
+         FROM json_each(?2) j JOIN industries i ON i.slug = j.value ->> 'industry'",
+        id,
+        fits
+    )
+    .execute(&mut *conn)
+    .await?;
     replace_set_links!(
         conn,
         id,

@@ -6,8 +6,8 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::editing::{Author, Revision, revisions};
 use crate::db::knowledge::{
-    append_audit, load_document_in, upsert_feature, upsert_industry, upsert_language,
-    upsert_requirement, upsert_trend, upsert_use_case,
+    append_audit, load_document_in, load_vocabulary_in, upsert_feature, upsert_industry,
+    upsert_language, upsert_requirement, upsert_trend, upsert_use_case,
 };
 use crate::knowledge::document::{RequirementRecord, TermRecord, UseCaseRecord};
 
@@ -115,7 +115,7 @@ pub async fn list(pool: &SqlitePool, kind: TermKind) -> Result<Vec<Term>, sqlx::
 }
 
 async fn list_in(conn: &mut SqliteConnection, kind: TermKind) -> Result<Vec<Term>, sqlx::Error> {
-    let doc = load_document_in(conn).await?;
+    let doc = load_vocabulary_in(conn).await?;
     let terms = |records: &[TermRecord]| records.iter().map(Term::from).collect();
     Ok(match kind {
         TermKind::Language => terms(&doc.languages),
@@ -336,7 +336,7 @@ pub async fn save(
     term: &Term,
     author: &Author,
 ) -> Result<Outcome, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let before = match original {
         Some(slug) => match load_in(&mut tx, kind, slug).await? {
             None => return Ok(Outcome::Gone),
@@ -440,7 +440,7 @@ pub async fn delete(
     if let Some(reason) = blocking_reason(kind, &dependents) {
         return Ok(Outcome::Blocked(reason));
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let current = match load_in(&mut tx, kind, slug).await? {
         None => return Ok(Outcome::Gone),
         Some(current) if current.version != expected_version => {
@@ -471,7 +471,7 @@ pub async fn restore(
     revision_id: i64,
     author: &Author,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let entity = kind.audit_name();
     let revision = sqlx::query!(
         "SELECT before, after FROM audit_log WHERE id = ?1 AND entity = ?2 AND entity_slug = ?3",

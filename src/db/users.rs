@@ -109,7 +109,7 @@ pub async fn create(
     password_hash: &str,
     actor: &str,
 ) -> Result<i64, CreateError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let role_text = role.as_str();
     let inserted = sqlx::query_scalar!(
         "INSERT INTO users (email, name, role, password_hash) VALUES (?1, ?2, ?3, ?4) RETURNING id",
@@ -181,7 +181,7 @@ pub async fn set_role(
     role: Role,
     actor: &str,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let role_text = role.as_str();
     let before = sqlx::query_scalar!("SELECT role FROM users WHERE email = ?1", email)
         .fetch_optional(&mut *tx)
@@ -218,7 +218,7 @@ pub async fn set_disabled(
     disabled: bool,
     actor: &str,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let Some(id) = id_by_email(&mut tx, email).await? else {
         return Ok(false);
     };
@@ -255,7 +255,7 @@ pub async fn set_password(
     password_hash: &str,
     actor: &str,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let Some(id) = id_by_email(&mut tx, email).await? else {
         return Ok(false);
     };
@@ -295,43 +295,81 @@ pub async fn create_session(
     token_hash: &str,
     user_id: i64,
     csrf_token: &str,
+    idle_seconds: i64,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    // Sessions nobody came back to are cleared here, at sign-in, not on every request.
+    delete_expired_sessions(&mut tx, idle_seconds).await?;
     sqlx::query!(
         "INSERT INTO sessions (token_hash, user_id, csrf_token) VALUES (?1, ?2, ?3)",
         token_hash,
         user_id,
         csrf_token
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    tx.commit().await
 }
 
-/// The session's user, when the session exists, was used within `idle_seconds` and its
-/// account is enabled; marks it as used now. Expired sessions are removed.
-pub async fn touch_session(
-    pool: &SqlitePool,
-    token_hash: &str,
+async fn delete_expired_sessions(
+    conn: &mut sqlx::SqliteConnection,
     idle_seconds: i64,
-) -> Result<Option<SessionUser>, sqlx::Error> {
+) -> Result<(), sqlx::Error> {
     let cutoff = format!("-{idle_seconds} seconds");
     sqlx::query!(
         "DELETE FROM sessions WHERE last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?1)",
         cutoff
     )
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// A session's last use is written at most this often, so reading pages while signed in
+/// does not turn every request into a write; idle expiry is therefore exact to this margin.
+const SESSION_TOUCH_SECONDS: i64 = 60;
+
+/// The session's user, when the session exists, was used within `idle_seconds` and its
+/// account is enabled; marks it as used now. An expired session is removed.
+pub async fn touch_session(
+    pool: &SqlitePool,
+    token_hash: &str,
+    idle_seconds: i64,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    let idle = format!("-{idle_seconds} seconds");
+    let touch = format!("-{SESSION_TOUCH_SECONDS} seconds");
     let row = sqlx::query!(
-        r#"UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-           WHERE token_hash = ?1
-           RETURNING user_id AS "user_id!", csrf_token AS "csrf_token!""#,
-        token_hash
+        r#"SELECT user_id AS "user_id!", csrf_token AS "csrf_token!",
+                  last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2) AS "expired!: bool",
+                  last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3) AS "stale!: bool"
+           FROM sessions WHERE token_hash = ?1"#,
+        token_hash,
+        idle,
+        touch
     )
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else {
         return Ok(None);
     };
+    if row.expired || row.stale {
+        let mut tx = crate::db::begin_write(pool).await?;
+        if row.expired {
+            delete_expired_sessions(&mut tx, idle_seconds).await?;
+        } else {
+            sqlx::query!(
+                "UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                 WHERE token_hash = ?1",
+                token_hash
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        if row.expired {
+            return Ok(None);
+        }
+    }
     let user = find(pool, row.user_id).await?;
     Ok(user.filter(|u| !u.disabled).map(|user| SessionUser {
         user,
@@ -365,7 +403,7 @@ pub async fn recent_failures(
 
 /// Records a failed sign-in for each key, forgetting failures older than a day.
 pub async fn record_failure(pool: &SqlitePool, keys: &[&str]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     sqlx::query!(
         "DELETE FROM login_failures WHERE at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')"
     )

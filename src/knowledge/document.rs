@@ -133,6 +133,18 @@ pub struct FitRecord {
     pub note: String,
 }
 
+impl FrameworkRecord {
+    /// Puts every list of links in slug order.
+    pub fn sort(&mut self) {
+        self.requirements
+            .sort_by(|a, b| a.requirement.cmp(&b.requirement));
+        self.industries.sort_by(|a, b| a.industry.cmp(&b.industry));
+        self.features.sort();
+        self.use_cases.sort();
+        self.trends.sort();
+    }
+}
+
 impl Document {
     /// Puts every list, and every list inside a framework, in slug order.
     pub fn sort(&mut self) {
@@ -144,15 +156,7 @@ impl Document {
         self.trends.sort_by(|a, b| a.slug.cmp(&b.slug));
         self.frameworks.sort_by(|a, b| a.slug.cmp(&b.slug));
         for framework in &mut self.frameworks {
-            framework
-                .requirements
-                .sort_by(|a, b| a.requirement.cmp(&b.requirement));
-            framework
-                .industries
-                .sort_by(|a, b| a.industry.cmp(&b.industry));
-            framework.features.sort();
-            framework.use_cases.sort();
-            framework.trends.sort();
+            framework.sort();
         }
     }
 

@@ -217,7 +217,7 @@ pub async fn import(
 ) -> Result<Report, ImportError> {
     // IMMEDIATE takes the write lock up front, so nothing can change between the comparison
     // with the current state and the writes based on it.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(pool).await?;
     let current = db::load_document_in(&mut tx).await?;
     let known = KnownSlugs::of(&[&current, incoming]);
     let problems = validate(incoming, &known, chrono::Utc::now().date_naive());

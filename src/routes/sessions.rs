@@ -146,7 +146,14 @@ pub async fn create(
         users::delete_session(&pool, &token_hash(&old)).await?;
     }
     let token = random_token();
-    users::create_session(&pool, &token_hash(&token), user_id, &random_token()).await?;
+    users::create_session(
+        &pool,
+        &token_hash(&token),
+        user_id,
+        &random_token(),
+        auth::IDLE_TIMEOUT_SECONDS,
+    )
+    .await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, next))
         .cookie(settings.cookies.signed(SESSION_COOKIE, token, None))

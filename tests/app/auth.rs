@@ -391,6 +391,37 @@ async fn a_session_unused_for_two_hours_is_over() {
 }
 
 #[tokio::test]
+async fn a_sessions_last_use_is_written_at_most_once_a_minute() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let set_last_seen = |ago: &'static str| {
+        sqlx::query("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?1)")
+            .bind(ago)
+            .execute(&app.pool)
+    };
+    let seconds_since_last_seen = || {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(strftime('%s', 'now') - strftime('%s', last_seen_at) AS INTEGER)
+             FROM sessions",
+        )
+        .fetch_one(&app.pool)
+    };
+    set_last_seen("-30 seconds").await.unwrap();
+    let page = editor.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        seconds_since_last_seen().await.unwrap() >= 29,
+        "not written again"
+    );
+    set_last_seen("-90 seconds").await.unwrap();
+    editor.get(app.url("/admin")).send().await.unwrap();
+    assert!(
+        seconds_since_last_seen().await.unwrap() <= 2,
+        "marked as used now"
+    );
+}
+
+#[tokio::test]
 async fn viewers_cannot_change_anything() {
     let app = spawn_app().await;
     let viewer = app.signed_in_as(Role::Viewer).await;

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Measures editors' saves per second: signed-in clients load a framework's edit form and save
+it with a changed note, as a browser would (CSRF token, version), for a fixed time. Each client
+edits its own framework, so every save should succeed; a 409 or any other answer is counted.
+
+Usage: bench/saves.py BASE_URL EMAIL SECONDS SLUG [SLUG …]   (password on standard input)
+Prints: saves/s, p50 and p99 of a save (ms), and the counts of each answer.
+"""
+import html.parser
+import http.cookiejar
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class FormFields(html.parser.HTMLParser):
+    """The fields a browser would submit from the first form with class `edit-form` (or any
+    form when `css_class` is None), before any button is chosen."""
+
+    def __init__(self, css_class):
+        super().__init__()
+        self.css_class, self.inside, self.fields = css_class, False, []
+        self.select, self.textarea = None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and not self.fields:
+            self.inside = self.css_class is None or self.css_class in a.get("class", "").split()
+        if not self.inside:
+            return
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("submit", "button"):
+                self.fields.append([a["name"], a.get("value", "")])
+        elif tag == "select":
+            self.select = a.get("name")
+        elif tag == "option" and self.select and "selected" in a:
+            self.fields.append([self.select, a.get("value", "")])
+        elif tag == "textarea":
+            self.textarea = [a.get("name"), ""]
+            self.fields.append(self.textarea)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+
+def form_fields(page, css_class="edit-form"):
+    parser = FormFields(css_class)
+    parser.feed(page)
+    return parser.fields
+
+
+def signed_in(base, email, password):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    page = opener.open(f"{base}/login").read().decode()
+    fields = dict(form_fields(page, None))
+    body = urllib.parse.urlencode(
+        {"email": email, "password": password, "next": "/", "csrf_token": fields["csrf_token"]}
+    ).encode()
+    try:
+        opener.open(f"{base}/login", body)
+    except urllib.error.HTTPError as e:
+        if e.code != 303:
+            raise SystemExit(f"sign-in failed: {e.code}")
+    return opener
+
+
+def main() -> None:
+    base, email, seconds, slugs = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4:]
+    password = sys.stdin.readline().rstrip("\n")
+    latencies, answers, lock = [], {}, threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def editor(slug):
+        opener = signed_in(base, email, password)
+        n = 0
+        while time.monotonic() < deadline:
+            page = opener.open(f"{base}/admin/frameworks/{slug}/edit").read().decode()
+            fields = form_fields(page)
+            n += 1
+            for field in fields:
+                if field[0] == "summary":
+                    field[1] = f"{field[1].split(' [bench')[0]} [bench {n}]"
+            fields.append(["action", "save"])
+            body = urllib.parse.urlencode([tuple(f) for f in fields]).encode()
+            started = time.monotonic()
+            try:
+                code = opener.open(f"{base}/admin/frameworks/{slug}/edit", body).status
+            except urllib.error.HTTPError as e:
+                code = e.code
+            elapsed = time.monotonic() - started
+            with lock:
+                answers[code] = answers.get(code, 0) + 1
+                if code == 303:
+                    latencies.append(elapsed)
+
+    threads = [threading.Thread(target=editor, args=(s,)) for s in slugs]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else 0
+    counts = " ".join(f"{code}:{n}" for code, n in sorted(answers.items()))
+    print(f"{len(latencies) / elapsed:.0f} {pick(0.5):.2f} {pick(0.99):.2f} {counts}")
+
+
+if __name__ == "__main__":
+    main()
