@@ -42,13 +42,20 @@ macro_rules! load_set_links {
 /// Replaces a framework's links in one set-like link table with links to `slugs`.
 macro_rules! replace_set_links {
     ($conn:ident, $framework_id:ident, $slugs:expr, $link_table:literal, $target_column:literal, $target_table:literal) => {
+        let slugs = serde_json::to_string($slugs).expect("slugs serialise");
         sqlx::query!(
-            "DELETE FROM " + $link_table + " WHERE framework_id = ?1",
-            $framework_id
+            "DELETE FROM "
+                + $link_table
+                + " WHERE framework_id = ?1 AND "
+                + $target_column
+                + " NOT IN (SELECT x.id FROM json_each(?2) j JOIN "
+                + $target_table
+                + " x ON x.slug = j.value)",
+            $framework_id,
+            slugs
         )
         .execute(&mut *$conn)
         .await?;
-        let slugs = serde_json::to_string($slugs).expect("slugs serialise");
         sqlx::query!(
             "INSERT INTO "
                 + $link_table
@@ -57,7 +64,8 @@ macro_rules! replace_set_links {
                 + ")
              SELECT ?1, x.id FROM json_each(?2) j JOIN "
                 + $target_table
-                + " x ON x.slug = j.value",
+                + " x ON x.slug = j.value
+             WHERE true ON CONFLICT DO NOTHING",
             $framework_id,
             slugs
         )
@@ -389,19 +397,27 @@ pub async fn upsert_framework(
     .fetch_one(&mut *conn)
     .await?;
 
-    // Each table's links go in as one statement reading a JSON array, rather than a
-    // statement per link: a save is a few statements whatever the framework's size.
+    // Each table's links are written as one statement reading a JSON array, and only where
+    // they differ: an unchanged link fires no trigger (search index, change counter), so a
+    // save costs a few statements whatever the framework's size.
     let strengths = serde_json::to_string(&r.requirements).expect("links serialise");
     sqlx::query!(
-        "DELETE FROM framework_requirements WHERE framework_id = ?1",
-        id
+        "DELETE FROM framework_requirements
+         WHERE framework_id = ?1 AND requirement_id NOT IN
+             (SELECT r.id FROM json_each(?2) j JOIN requirements r ON r.slug = j.value ->> 'requirement')",
+        id,
+        strengths
     )
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
         "INSERT INTO framework_requirements (framework_id, requirement_id, strength, note)
          SELECT ?1, r.id, j.value ->> 'strength', j.value ->> 'note'
-         FROM json_each(?2) j JOIN requirements r ON r.slug = j.value ->> 'requirement'",
+         FROM json_each(?2) j JOIN requirements r ON r.slug = j.value ->> 'requirement'
+         WHERE true
+         ON CONFLICT (framework_id, requirement_id) DO UPDATE
+         SET strength = excluded.strength, note = excluded.note
+         WHERE strength IS NOT excluded.strength OR note IS NOT excluded.note",
         id,
         strengths
     )
@@ -409,15 +425,22 @@ pub async fn upsert_framework(
     .await?;
     let fits = serde_json::to_string(&r.industries).expect("links serialise");
     sqlx::query!(
-        "DELETE FROM framework_industries WHERE framework_id = ?1",
-        id
+        "DELETE FROM framework_industries
+         WHERE framework_id = ?1 AND industry_id NOT IN
+             (SELECT i.id FROM json_each(?2) j JOIN industries i ON i.slug = j.value ->> 'industry')",
+        id,
+        fits
     )
     .execute(&mut *conn)
     .await?;
     sqlx::query!(
         "INSERT INTO framework_industries (framework_id, industry_id, fit, note)
          SELECT ?1, i.id, j.value ->> 'fit', j.value ->> 'note'
-         FROM json_each(?2) j JOIN industries i ON i.slug = j.value ->> 'industry'",
+         FROM json_each(?2) j JOIN industries i ON i.slug = j.value ->> 'industry'
+         WHERE true
+         ON CONFLICT (framework_id, industry_id) DO UPDATE
+         SET fit = excluded.fit, note = excluded.note
+         WHERE fit IS NOT excluded.fit OR note IS NOT excluded.note",
         id,
         fits
     )

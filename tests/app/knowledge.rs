@@ -103,6 +103,37 @@ async fn an_import_updates_only_what_changed_bumps_versions_and_records_history(
 }
 
 #[tokio::test]
+async fn links_added_removed_and_changed_are_stored_exactly_and_can_be_changed_back() {
+    let app = spawn_app().await;
+    let seed = seed_document();
+    let mut doc = seed.clone();
+    let unused =
+        |taken: &[String], all: Vec<String>| all.into_iter().find(|s| !taken.contains(s)).unwrap();
+    let features: Vec<String> = seed.features.iter().map(|f| f.slug.clone()).collect();
+    let trends: Vec<String> = seed.trends.iter().map(|t| t.slug.clone()).collect();
+    let flask = doc
+        .frameworks
+        .iter_mut()
+        .find(|f| f.slug == "flask")
+        .unwrap();
+    flask.features.remove(0);
+    let added_feature = unused(&flask.features, features);
+    flask.features.push(added_feature);
+    flask.use_cases.pop();
+    let added_trend = unused(&flask.trends, trends);
+    flask.trends.push(added_trend);
+    flask.requirements.remove(0);
+    flask.industries[0].fit = (flask.industries[0].fit + 2) % 6;
+    flask.industries[0].note = "Re-rated.".into();
+    flask.sort();
+
+    import(&app.pool, &doc, false, "test").await.unwrap();
+    assert_eq!(db::knowledge::load_document(&app.pool).await.unwrap(), doc);
+    import(&app.pool, &seed, false, "test").await.unwrap();
+    assert_eq!(db::knowledge::load_document(&app.pool).await.unwrap(), seed);
+}
+
+#[tokio::test]
 async fn a_document_with_problems_changes_nothing_and_reports_every_problem() {
     let app = spawn_app().await;
     let before = db::knowledge::load_document(&app.pool).await.unwrap();
