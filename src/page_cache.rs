@@ -14,7 +14,7 @@ use lru::LruCache;
 use crate::routes::representation::Representation;
 
 /// How much memory rendered answers may hold, all encodings together.
-pub const DEFAULT_BUDGET_BYTES: usize = 16 * 1024 * 1024;
+pub const DEFAULT_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Debug)]
 pub struct PageCache {

@@ -1,9 +1,18 @@
 //! A read-optimised copy of what the ranking needs, kept in memory and replaced whenever the
 //! knowledge base's change counter moves, so reads skip SQLite but never serve stale data:
-//! each request compares one number, and a committed change (from the web or an import in
-//! another process) is visible to the very next request.
+//! a committed change (from the web or an import in another process) is visible to the very
+//! next request.
+//!
+//! Reading the counter is a query, and on a busy server that query was half the cost of a
+//! prepared answer. So the counter is read only when the database files may have changed:
+//! every commit writes to the database or its write-ahead log, changing a file's size or
+//! modification time. File times are coarse (a few milliseconds), so — as git does for its
+//! index — a file state is trusted only once its newest write is [`SETTLED`] old; until then
+//! every request reads the counter.
 
-use std::sync::{Arc, RwLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, SystemTime};
 
 use sqlx::SqlitePool;
 
@@ -23,17 +32,105 @@ pub struct Knowledge {
     pub requirements: Vec<Requirement>,
 }
 
+/// How long after its last write a file state is trusted to show every later write. Longer
+/// than any file-time granularity on Linux file systems (and the one-second kind elsewhere).
+pub const SETTLED: Duration = Duration::from_secs(2);
+
+/// Size, modification time and inode of the database file and its write-ahead log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileState([Option<(u64, SystemTime, u64)>; 2]);
+
+impl FileState {
+    fn read(files: &[PathBuf; 2]) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        Self(files.each_ref().map(|path| {
+            std::fs::metadata(path).ok().map(|m| {
+                (
+                    m.len(),
+                    m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    m.ino(),
+                )
+            })
+        }))
+    }
+
+    /// Whether every file's last write is at least [`SETTLED`] before `now` (a time in the
+    /// future, after a clock step back, is not).
+    fn settled(&self, now: SystemTime) -> bool {
+        self.0.iter().flatten().all(|(_, modified, _)| {
+            now.duration_since(*modified)
+                .is_ok_and(|age| age >= SETTLED)
+        })
+    }
+}
+
+/// The change counter as read when the files were in a settled state.
+#[derive(Debug)]
+struct Checked {
+    files: FileState,
+    version: i64,
+}
+
 /// The current [`Knowledge`], shared by all workers.
 #[derive(Debug, Default)]
 pub struct KnowledgeCache {
     current: RwLock<Option<Arc<Knowledge>>>,
+    /// One load at a time: when a save moves the version, the requests that notice it wait
+    /// for a single reload instead of each reading the whole knowledge base at once.
+    loading: tokio::sync::Mutex<()>,
+    /// The database file and its log; `None` (an in-memory database) reads the counter always.
+    files: Option<[PathBuf; 2]>,
+    checked: Mutex<Option<Checked>>,
 }
 
 impl KnowledgeCache {
+    /// A cache for the database `pool` opens, watching its files.
+    pub fn for_pool(pool: &SqlitePool) -> Self {
+        let database = pool.connect_options().get_filename().to_path_buf();
+        let in_memory = database.as_os_str().is_empty() || database == Path::new(":memory:");
+        let mut log = database.clone().into_os_string();
+        log.push("-wal");
+        Self {
+            files: (!in_memory).then(|| [database, PathBuf::from(log)]),
+            ..Self::default()
+        }
+    }
+
+    /// The change counter, read from the database unless the files show no write since it
+    /// was last read in a settled state.
+    async fn version(&self, pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+        let Some(files) = &self.files else {
+            return db::recommend::knowledge_version(pool).await;
+        };
+        // The files are looked at before the counter is read, so a write in between is
+        // counted in the version and shows as a change next time.
+        let state = FileState::read(files);
+        let now = SystemTime::now();
+        {
+            let checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(checked) = checked.as_ref().filter(|c| c.files == state) {
+                return Ok(checked.version);
+            }
+        }
+        let version = db::recommend::knowledge_version(pool).await?;
+        if state.settled(now) {
+            *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = Some(Checked {
+                files: state,
+                version,
+            });
+        }
+        Ok(version)
+    }
+
     /// The knowledge as it is now in the database, loading it again only when it changed.
     pub async fn current(&self, pool: &SqlitePool) -> Result<Arc<Knowledge>, sqlx::Error> {
-        let version = db::recommend::knowledge_version(pool).await?;
-        if let Some(knowledge) = self.cached(version) {
+        let version = self.version(pool).await?;
+        if let Some(knowledge) = self.cached(|held| held == version) {
+            return Ok(knowledge);
+        }
+        let _turn = self.loading.lock().await;
+        // Loaded by another request while this one waited: as new as asked for, or newer.
+        if let Some(knowledge) = self.cached(|held| held >= version) {
             return Ok(knowledge);
         }
         let knowledge = Arc::new(db::recommend::load(pool).await?);
@@ -45,8 +142,52 @@ impl KnowledgeCache {
         Ok(knowledge)
     }
 
-    fn cached(&self, version: i64) -> Option<Arc<Knowledge>> {
+    fn cached(&self, fresh: impl Fn(i64) -> bool) -> Option<Arc<Knowledge>> {
         let slot = self.current.read().unwrap_or_else(|e| e.into_inner());
-        slot.as_ref().filter(|k| k.version == version).cloned()
+        slot.as_ref().filter(|k| fresh(k.version)).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    #[test]
+    fn a_file_state_is_trusted_only_once_its_last_write_has_settled() {
+        let folder = tempfile::tempdir().unwrap();
+        let files = [folder.path().join("a.db"), folder.path().join("a.db-wal")];
+        std::fs::write(&files[0], b"one").unwrap();
+        let written = FileState::read(&files);
+        assert!(!written.settled(SystemTime::now()), "just written");
+        assert!(written.settled(SystemTime::now() + SETTLED));
+        assert!(
+            !written.settled(SystemTime::UNIX_EPOCH),
+            "a clock stepped back trusts nothing"
+        );
+    }
+
+    #[test]
+    fn any_write_to_either_file_changes_the_state() {
+        let folder = tempfile::tempdir().unwrap();
+        let files = [folder.path().join("a.db"), folder.path().join("a.db-wal")];
+        std::fs::write(&files[0], b"one").unwrap();
+        let before = FileState::read(&files);
+        assert_eq!(FileState::read(&files), before, "nothing written");
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&files[1])
+            .unwrap()
+            .write_all(b"frame")
+            .unwrap();
+        let logged = FileState::read(&files);
+        assert_ne!(logged, before, "the log appeared");
+        std::fs::write(&files[1], b"frame").unwrap();
+        let rewritten = FileState::read(&files);
+        // Same size; only the inode or time can tell, and within one clock tick neither may:
+        // which is why a state is trusted only once settled.
+        assert!(rewritten == logged || !rewritten.settled(SystemTime::now()));
     }
 }

@@ -111,7 +111,7 @@ impl Application {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let pool = web::Data::new(pool);
-        let knowledge = web::Data::new(crate::snapshot::KnowledgeCache::default());
+        let knowledge = web::Data::new(crate::snapshot::KnowledgeCache::for_pool(&pool));
         let pages = web::Data::new(crate::page_cache::PageCache::default());
         let server =
             HttpServer::new(move || {

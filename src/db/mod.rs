@@ -38,6 +38,9 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
     }
     SqlitePoolOptions::new()
         .max_connections(8)
+        // A connection to a local file does not go stale the way a network connection does;
+        // pinging it before every use would double the cost of the cheapest queries.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
 }

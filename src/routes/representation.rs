@@ -83,7 +83,9 @@ impl Representation {
 }
 
 fn gzip(body: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 4), Compression::default());
+    // The fastest level: a quarter of the default's time for a few percent more bytes, which
+    // matters when an answer is compressed as it is first asked for.
+    let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 4), Compression::fast());
     // Writing to a Vec cannot fail.
     encoder
         .write_all(body)

@@ -287,6 +287,36 @@ async fn a_change_committed_by_any_writer_is_visible_to_the_next_request() {
 }
 
 #[tokio::test]
+async fn a_change_after_a_quiet_spell_is_visible_to_the_next_request() {
+    let app = spawn_app().await;
+    let query = "/api/v1/recommendations?need=offline-sync";
+    let has_gin = |body: serde_json::Value| {
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["slug"] == "gin")
+    };
+    assert!(!has_gin(app.get_json(query, StatusCode::OK).await));
+    // Long enough for the server to trust the database files' state and stop reading the
+    // change counter on every request.
+    tokio::time::sleep(stackatlas::snapshot::SETTLED + std::time::Duration::from_millis(300))
+        .await;
+    for _ in 0..3 {
+        assert!(!has_gin(app.get_json(query, StatusCode::OK).await));
+    }
+    sqlx::query(
+        "UPDATE framework_requirements SET strength = 5
+         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
+           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert!(has_gin(app.get_json(query, StatusCode::OK).await));
+}
+
+#[tokio::test]
 async fn the_page_shows_the_best_results_in_full_and_the_exports_carry_all() {
     let app = spawn_app().await;
     let html = app.get_html("/?lang=python", StatusCode::OK).await;
