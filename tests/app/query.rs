@@ -300,8 +300,7 @@ async fn a_change_after_a_quiet_spell_is_visible_to_the_next_request() {
     assert!(!has_gin(app.get_json(query, StatusCode::OK).await));
     // Long enough for the server to trust the database files' state and stop reading the
     // change counter on every request.
-    tokio::time::sleep(stackatlas::snapshot::SETTLED + std::time::Duration::from_millis(300))
-        .await;
+    tokio::time::sleep(stackatlas::snapshot::SETTLED + std::time::Duration::from_millis(300)).await;
     for _ in 0..3 {
         assert!(!has_gin(app.get_json(query, StatusCode::OK).await));
     }

@@ -9,6 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
+use super::Paged;
 use crate::auth::CurrentUser;
 use crate::db::editing::{self, Author, Saved, Stored};
 use crate::db::{self, frameworks::Filter};
@@ -78,16 +79,8 @@ pub struct IndexPage {
 impl IndexPage {
     /// The list's address for another page, keeping the filters.
     fn page_href(&self, page: usize) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if !self.q.is_empty() {
-            query.append_pair("q", &self.q);
-        }
-        if !self.ring.is_empty() {
-            query.append_pair("ring", &self.ring);
-        }
-        query.append_pair("sort", &self.sort);
-        query.append_pair("page", &page.to_string());
-        format!("/admin/frameworks?{}", query.finish())
+        let filters = [("q", self.q.as_str()), ("ring", self.ring.as_str())];
+        super::list_href("/admin/frameworks", &filters, &self.sort, page)
     }
 }
 
@@ -124,13 +117,14 @@ pub async fn index(
     if sort == "name" && !q.is_empty() {
         list.sort_by_key(|f| f.name.to_lowercase());
     }
-    let total = list.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let rows = list
+    let Paged {
+        page,
+        pages,
+        total,
+        rows,
+    } = super::paginate(list, query.page, PAGE_SIZE);
+    let rows = rows
         .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
         .map(|f| ListRow {
             slug: f.slug,
             name: f.name,
@@ -139,12 +133,7 @@ pub async fn index(
             last_reviewed: f.last_reviewed,
         })
         .collect();
-    let notice = match (query.done.as_deref(), query.name.as_deref()) {
-        (Some("deleted"), Some(name)) => Some(format!(
-            "Deleted {name}. Its history keeps every revision; restore it from there if needed."
-        )),
-        _ => None,
-    };
+    let notice = super::deleted_notice(query.done.as_deref(), query.name.as_deref());
     let page = IndexPage {
         q,
         ring,
@@ -204,6 +193,54 @@ fn number(errors: &mut Vec<(String, String)>, key: String, text: &str, what: &st
     }
 }
 
+/// How the form names one kind of rated link, and how errors name it.
+struct RatedLink {
+    /// The form's field prefix: `req.{slug}.strength`, `req.{slug}.note`.
+    form_prefix: &'static str,
+    /// The record's list and rating, for error keys: `requirements[{slug}].strength`.
+    list: &'static str,
+    rating: &'static str,
+}
+
+impl RatedLink {
+    const REQUIREMENT: RatedLink = RatedLink {
+        form_prefix: "req",
+        list: "requirements",
+        rating: "strength",
+    };
+    const INDUSTRY: RatedLink = RatedLink {
+        form_prefix: "ind",
+        list: "industries",
+        rating: "fit",
+    };
+}
+
+/// Each slug's 0–5 rating and note from the form, as (slug, rating, note); a missing or
+/// malformed rating becomes an error named after the record's field.
+fn rated_links<'a>(
+    form: &Submitted,
+    errors: &mut Vec<(String, String)>,
+    slugs: impl Iterator<Item = &'a str>,
+    link: RatedLink,
+) -> Vec<(String, i64, String)> {
+    let mut links = Vec::new();
+    for slug in slugs {
+        let key = format!("{}[{slug}].{}", link.list, link.rating);
+        let value = form.one(&format!("{}.{slug}.{}", link.form_prefix, link.rating));
+        match number(errors, key.clone(), value, "a whole number from 0 to 5") {
+            Some(rating) => {
+                let note = form.one(&format!("{}.{slug}.note", link.form_prefix));
+                links.push((slug.to_owned(), rating, note.trim().to_owned()));
+            }
+            None if value.trim().is_empty() => {
+                errors.push((key, format!("choose a {} from 0 to 5", link.rating)));
+            }
+            None => {}
+        }
+    }
+    links
+}
+
 /// Reads a framework from the form; values that are not even numbers become field errors.
 fn record_from(
     form: &Submitted,
@@ -217,48 +254,32 @@ fn record_from(
         form.one("first_release"),
         "a year such as 2014",
     );
-    let mut requirements = Vec::new();
-    for r in &vocabulary.requirements {
-        let key = format!("requirements[{}].strength", r.slug);
-        let value = form.one(&format!("req.{}.strength", r.slug));
-        match number(
-            &mut errors,
-            key.clone(),
-            value,
-            "a whole number from 0 to 5",
-        ) {
-            Some(strength) => requirements.push(StrengthRecord {
-                requirement: r.slug.clone(),
-                strength,
-                note: form.one(&format!("req.{}.note", r.slug)).trim().to_owned(),
-            }),
-            None if value.trim().is_empty() => {
-                errors.push((key, "choose a strength from 0 to 5".into()));
-            }
-            None => {}
-        }
-    }
-    let mut industries = Vec::new();
-    for i in &vocabulary.industries {
-        let key = format!("industries[{}].fit", i.slug);
-        let value = form.one(&format!("ind.{}.fit", i.slug));
-        match number(
-            &mut errors,
-            key.clone(),
-            value,
-            "a whole number from 0 to 5",
-        ) {
-            Some(fit) => industries.push(FitRecord {
-                industry: i.slug.clone(),
-                fit,
-                note: form.one(&format!("ind.{}.note", i.slug)).trim().to_owned(),
-            }),
-            None if value.trim().is_empty() => {
-                errors.push((key, "choose a fit from 0 to 5".into()));
-            }
-            None => {}
-        }
-    }
+    let requirements = rated_links(
+        form,
+        &mut errors,
+        vocabulary.requirements.iter().map(|r| r.slug.as_str()),
+        RatedLink::REQUIREMENT,
+    )
+    .into_iter()
+    .map(|(requirement, strength, note)| StrengthRecord {
+        requirement,
+        strength,
+        note,
+    })
+    .collect();
+    let industries = rated_links(
+        form,
+        &mut errors,
+        vocabulary.industries.iter().map(|i| i.slug.as_str()),
+        RatedLink::INDUSTRY,
+    )
+    .into_iter()
+    .map(|(industry, fit, note)| FitRecord {
+        industry,
+        fit,
+        note,
+    })
+    .collect();
     let record = FrameworkRecord {
         slug: form.one("slug").trim().to_owned(),
         name: form.one("name").trim().to_owned(),

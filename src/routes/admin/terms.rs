@@ -7,6 +7,7 @@ use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
+use super::Paged;
 use super::frameworks::{ConflictRow, HistoryPage, RevisionView};
 use crate::auth::CurrentUser;
 use crate::db::editing::Author;
@@ -64,16 +65,9 @@ pub struct IndexPage {
 
 impl IndexPage {
     fn page_href(&self, page: usize) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if !self.q.is_empty() {
-            query.append_pair("q", &self.q);
-        }
-        if !self.within.is_empty() {
-            query.append_pair("within", &self.within);
-        }
-        query.append_pair("sort", &self.sort);
-        query.append_pair("page", &page.to_string());
-        format!("/admin/{}?{}", self.kind.path(), query.finish())
+        let path = format!("/admin/{}", self.kind.path());
+        let filters = [("q", self.q.as_str()), ("within", self.within.as_str())];
+        super::list_href(&path, &filters, &self.sort, page)
     }
 }
 
@@ -109,7 +103,7 @@ pub async fn index(
             ));
         }
     };
-    let vocabulary = crate::db::knowledge::load_document(&pool).await?;
+    let vocabulary = crate::db::knowledge::load_vocabulary(&pool).await?;
     let within_options: Vec<(String, String)> = match kind {
         TermKind::UseCase => vocabulary
             .industries
@@ -143,24 +137,20 @@ pub async fn index(
     if sort == "name" {
         terms.sort_by_key(|t| t.name.to_lowercase());
     }
-    let total = terms.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let rows = terms
+    let Paged {
+        page,
+        pages,
+        total,
+        rows,
+    } = super::paginate(terms, query.page, PAGE_SIZE);
+    let rows = rows
         .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
         .map(|t| {
             let d = detail(kind, &t, &vocabulary);
             (t, d)
         })
         .collect();
-    let notice = match (query.done.as_deref(), query.name.as_deref()) {
-        (Some("deleted"), Some(name)) => Some(format!(
-            "Deleted {name}. Its history keeps every revision; restore it from there if needed."
-        )),
-        _ => None,
-    };
+    let notice = super::deleted_notice(query.done.as_deref(), query.name.as_deref());
     let page = IndexPage {
         kind,
         q,
