@@ -1,4 +1,4 @@
-//! The command line: serve (the default), migrate, user, export, import.
+//! The command line: serve (the default), migrate, user, export, import, backup.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -41,6 +41,11 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Write a consistent copy of the live database to FILE (safe while the server runs).
+    Backup {
+        /// The new file; an existing file is never overwritten.
+        file: PathBuf,
     },
     /// Validate a JSON knowledge document and apply it in one transaction.
     Import {
@@ -210,6 +215,17 @@ pub async fn run(cli: Cli, config: Config) -> CliResult {
             Ok(())
         }
         Command::User { command } => user_command(&pool, command).await,
+        Command::Backup { file } => {
+            let report = db::backup::backup(&pool, &file).await?;
+            println!(
+                "backed up to {}: {} bytes, {} frameworks, {} audit entries; integrity check ok",
+                file.display(),
+                report.bytes,
+                report.frameworks,
+                report.audit_entries
+            );
+            Ok(())
+        }
         Command::Import { file, dry_run } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| format!("cannot read {}: {e}", file.display()))?;

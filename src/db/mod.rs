@@ -1,6 +1,7 @@
 //! The database: connecting, migrating, and one module of queries per area.
 
 pub mod activity;
+pub mod backup;
 pub mod catalogue;
 pub mod editing;
 pub mod frameworks;

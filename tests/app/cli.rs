@@ -1,37 +1,20 @@
 //! The `stackatlas` binary: serve, migrate, user, export, import.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use stackatlas::knowledge::document::Document;
 use stackatlas::knowledge::validate;
 use tempfile::TempDir;
 
-use crate::helpers::{binary, seed_document};
-
-/// Runs the binary in `dir` (so no stray `.env` is read) against the database `db`.
-fn run(dir: &Path, db: &str, args: &[&str]) -> Output {
-    Command::new(binary())
-        .args(args)
-        .current_dir(dir)
-        .env("DATABASE_URL", db)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs")
-}
+use crate::helpers::{
+    binary, run, run_with_input, seed_document, start_server, start_server_logging, stderr, stdout,
+};
 
 fn database_in(dir: &TempDir) -> String {
     format!("sqlite://{}", dir.path().join("kb.db").display())
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
 }
 
 fn export(dir: &Path, db: &str) -> Document {
@@ -199,56 +182,6 @@ fn a_bad_address_in_the_environment_is_named_at_startup() {
     );
 }
 
-/// A `stackatlas serve` process, killed if a test fails before stopping it.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-    }
-}
-
-/// Starts `stackatlas` with `args` in `dir` and waits for the line that gives its URL.
-fn start_server(dir: &Path, envs: &[(&str, &str)], args: &[&str]) -> (Server, String) {
-    let (server, url, _) = start_server_logging(dir, envs, args);
-    (server, url)
-}
-
-/// Like [`start_server`], also returning the log lines written before the URL.
-fn start_server_logging(
-    dir: &Path,
-    envs: &[(&str, &str)],
-    args: &[&str],
-) -> (Server, String, Vec<String>) {
-    let mut child = Command::new(binary())
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "info")
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut before = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(url) = line.split("listening on ").nth(1) {
-                let _ = sender.send((url.trim().to_owned(), std::mem::take(&mut before)));
-            } else {
-                before.push(line);
-            }
-        }
-    });
-    let (url, lines) = receiver
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server logs the URL it listens on");
-    (Server(child), url, lines)
-}
-
 #[tokio::test]
 async fn serve_seeds_an_empty_database_logs_its_url_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -323,26 +256,6 @@ async fn serving_an_existing_knowledge_base_does_not_seed_it_again() {
 }
 
 /// Runs the binary with `input` on standard input.
-fn run_with_input(dir: &Path, db: &str, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(binary())
-        .args(args)
-        .current_dir(dir)
-        .env("DATABASE_URL", db)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn accounts_are_managed_from_the_command_line_with_passwords_on_standard_input() {
     let dir = tempfile::tempdir().unwrap();

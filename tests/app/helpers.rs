@@ -1,4 +1,7 @@
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use scraper::{ElementRef, Html, Selector};
@@ -16,6 +19,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub pool: SqlitePool,
+    /// `sqlite://…` of the database file, for the command line to work on the same one.
+    pub database_url: String,
     _dir: TempDir,
 }
 
@@ -53,7 +58,7 @@ pub async fn spawn_app_with_settings(document: Option<Document>, settings: Setti
         address,
         client,
         pool,
-
+        database_url,
         _dir: dir,
     }
 }
@@ -305,4 +310,94 @@ pub async fn edit_form(
         .await;
     assert_eq!(status, StatusCode::OK);
     form_fields(&html, "form.edit-form")
+}
+
+/// Runs the binary in `dir` (so no stray `.env` is read) against the database `db`.
+pub fn run(dir: &Path, db: &str, args: &[&str]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env("DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// A `stackatlas serve` process, killed if a test fails before stopping it.
+pub struct Server(pub std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+/// Starts `stackatlas` with `args` in `dir` and waits for the line that gives its URL.
+pub fn start_server(dir: &Path, envs: &[(&str, &str)], args: &[&str]) -> (Server, String) {
+    let (server, url, _) = start_server_logging(dir, envs, args);
+    (server, url)
+}
+
+/// Like [`start_server`], also returning the log lines written before the URL.
+pub fn start_server_logging(
+    dir: &Path,
+    envs: &[(&str, &str)],
+    args: &[&str],
+) -> (Server, String, Vec<String>) {
+    let mut child = Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .envs(envs.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut before = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(url) = line.split("listening on ").nth(1) {
+                let _ = sender.send((url.trim().to_owned(), std::mem::take(&mut before)));
+            } else {
+                before.push(line);
+            }
+        }
+    });
+    let (url, lines) = receiver
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server logs the URL it listens on");
+    (Server(child), url, lines)
+}
+
+/// Runs the binary with `input` on its standard input.
+pub fn run_with_input(dir: &Path, db: &str, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env("DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }

@@ -12,4 +12,5 @@ mod errors;
 mod helpers;
 mod knowledge;
 mod query;
+mod reliability;
 mod terms;
