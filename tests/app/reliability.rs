@@ -449,3 +449,64 @@ async fn editors_saving_at_once_never_overwrite_each_other_and_readers_keep_bein
         );
     }
 }
+
+#[tokio::test]
+async fn a_database_from_the_first_schema_is_upgraded_with_its_data_intact() {
+    // tests/fixtures/schema-0001.db: made by migration 0001 alone, holding the seed, its
+    // audit entries and an editor account (password "fixture editor password").
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-0001.db"),
+        &path,
+    )
+    .unwrap();
+    let url = format!("sqlite://{}", path.display());
+    let pool = db::connect(&url).await.unwrap();
+    let applied = |pool: sqlx::SqlitePool| async move {
+        sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(applied(pool.clone()).await, [1]);
+    let before = db::knowledge::load_document(&pool).await.unwrap();
+    let audit_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(!before.frameworks.is_empty());
+
+    db::migrate(&pool).await.unwrap();
+    let every: Vec<i64> = db::MIGRATOR.iter().map(|m| m.version).collect();
+    assert_eq!(applied(pool.clone()).await, every);
+    assert_eq!(db::knowledge::load_document(&pool).await.unwrap(), before);
+    let audit_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(audit_after, audit_before);
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+
+    // The upgraded database serves, and its account signs in.
+    let server = Application::build(pool, "127.0.0.1:0".parse().unwrap(), &Settings::default())
+        .await
+        .unwrap();
+    let url = format!("http://{}", server.addr());
+    tokio::spawn(server.run_until_stopped());
+    let editor = signed_in(&url, "editor@example.com", "fixture editor password").await;
+    let desk = editor.get(format!("{url}/admin")).send().await.unwrap();
+    assert_eq!(desk.status(), StatusCode::OK);
+    let answer: serde_json::Value =
+        reqwest::get(format!("{url}/api/v1/recommendations?need=security"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert!(!answer["results"].as_array().unwrap().is_empty());
+}
