@@ -244,9 +244,16 @@ pub async fn load_session(
         .expect("the pool is registered");
     let token = settings.cookies.verified(req.request(), SESSION_COOKIE);
     let user = match token {
-        Some(token) => users::touch_session(&pool, &token_hash(&token), IDLE_TIMEOUT_SECONDS)
-            .await
-            .map_err(AppError::from)?,
+        Some(token) => {
+            match users::touch_session(&pool, &token_hash(&token), IDLE_TIMEOUT_SECONDS).await {
+                Ok(user) => user,
+                Err(error) => {
+                    // Answered here rather than raised, so the security headers still apply.
+                    let response = actix_web::ResponseError::error_response(&AppError::from(error));
+                    return Ok(req.into_response(response));
+                }
+            }
+        }
         None => None,
     };
     if user.is_none() && settings.read_requires_login && !is_public(req.path()) {
@@ -288,22 +295,45 @@ pub fn redirect_to_login(req: &HttpRequest) -> HttpResponse {
 type GuardFuture =
     Pin<Box<dyn Future<Output = Result<ServiceResponse<BoxBody>, actix_web::Error>>>>;
 
-/// Guards a scope: anonymous visitors are sent to sign in, signed-in users without
-/// `minimum`'s rights get a 403 page.
-pub fn require(minimum: Role) -> impl Fn(ServiceRequest, Next<BoxBody>) -> GuardFuture + Clone {
+/// The role the editors' area asks for at `path`: accounts are for admins alone, the rest
+/// for editors. Decided here, before any form is read, so the answer to someone without the
+/// right is always the same 403 whatever they send.
+pub fn minimum_role_for(path: &str) -> Role {
+    if path == "/admin/users" || path.starts_with("/admin/users/") {
+        Role::Admin
+    } else {
+        Role::Editor
+    }
+}
+
+/// Guards a scope: anonymous visitors are sent to sign in, signed-in users without the role
+/// `minimum_for(path)` asks for get a 403 page.
+pub fn require(
+    minimum_for: fn(&str) -> Role,
+) -> impl Fn(ServiceRequest, Next<BoxBody>) -> GuardFuture + Clone {
     move |req: ServiceRequest, next: Next<BoxBody>| {
         Box::pin(async move {
             let role = req.extensions().get::<CurrentUser>().map(CurrentUser::role);
+            let minimum = minimum_for(req.path());
             match role {
                 None => {
                     let response = redirect_to_login(req.request());
                     Ok(req.into_response(response))
                 }
                 Some(role) if allowed(role, minimum) => next.call(req).await,
-                Some(_) => Err(AppError::Forbidden(
-                    "Your account may read the knowledge base but not change it. Ask an admin for editor rights.",
-                )
-                .into()),
+                Some(_) => {
+                    let refusal = if minimum == Role::Admin {
+                        AppError::Forbidden("Only admins manage accounts.")
+                    } else {
+                        AppError::Forbidden(
+                            "Your account may read the knowledge base but not change it. Ask an admin for editor rights.",
+                        )
+                    };
+                    // A response, not an error, so the outer middleware (security headers)
+                    // still sees and completes it.
+                    let response = actix_web::ResponseError::error_response(&refusal);
+                    Ok(req.into_response(response))
+                }
             }
         })
     }

@@ -9,7 +9,6 @@ use sqlx::SqlitePool;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::{self, AuthSettings, CookieSettings};
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
     admin, api, assets, compare, frameworks, health, industries, query, sessions, trends,
@@ -62,7 +61,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         // Every editors' page sits in this scope, so no route can miss the guard.
         .service(
             web::scope("/admin")
-                .wrap(actix_web::middleware::from_fn(auth::require(Role::Editor)))
+                .wrap(actix_web::middleware::from_fn(auth::require(
+                    auth::minimum_role_for,
+                )))
                 .configure(admin::routes),
         );
 }

@@ -13,4 +13,5 @@ mod helpers;
 mod knowledge;
 mod query;
 mod reliability;
+mod security;
 mod terms;

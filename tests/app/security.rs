@@ -1,0 +1,312 @@
+//! Walks every route the source declares, so a new route cannot miss its guard: signed-out
+//! visitors and viewers are turned away from every editors' page, every state-changing form
+//! refuses a request without this session's CSRF token, and every response carries the
+//! security headers.
+
+use std::path::Path;
+
+use reqwest::{Method, StatusCode};
+use scraper::Html;
+use stackatlas::domain::Role;
+
+use crate::helpers::{TestApp, form_fields, select, spawn_app};
+
+/// A route as declared by an actix attribute (`#[get("…")]`, `#[post("…")]`).
+#[derive(Debug, Clone)]
+struct Route {
+    method: Method,
+    /// The full path template, `/admin/frameworks/{slug}/edit`.
+    template: String,
+}
+
+impl Route {
+    fn is_admin(&self) -> bool {
+        self.template == "/admin" || self.template.starts_with("/admin/")
+    }
+
+    fn admin_only(&self) -> bool {
+        self.template.starts_with("/admin/users")
+    }
+
+    /// The template with sample values that exist in the seeded knowledge base.
+    fn sample_path(&self) -> String {
+        let path = self
+            .template
+            .replace("/admin/{kind}/{slug}", "/admin/languages/python")
+            .replace("/admin/{kind}", "/admin/languages")
+            .replace("/industries/{slug}", "/industries/healthcare")
+            .replace("{slug}", "django")
+            .replace("{id}", "1")
+            .replace("{name}", "style.css");
+        assert!(
+            !path.contains('{'),
+            "teach this test a sample value for {}",
+            self.template
+        );
+        path
+    }
+
+    /// Whether a concrete path (a form's action) is an instance of this route.
+    fn matches(&self, path: &str) -> bool {
+        let template: Vec<&str> = self.template.split('/').collect();
+        let concrete: Vec<&str> = path.split('/').collect();
+        template.len() == concrete.len()
+            && template
+                .iter()
+                .zip(&concrete)
+                .all(|(t, c)| t == c || (t.starts_with('{') && !c.is_empty()))
+    }
+}
+
+/// Every route in `src/routes`; those in `src/routes/admin` live under `/admin`.
+fn declared_routes() -> Vec<Route> {
+    fn walk(folder: &Path, routes: &mut Vec<Route>) {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, routes);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            let prefix = if path.components().any(|c| c.as_os_str() == "admin") {
+                "/admin"
+            } else {
+                ""
+            };
+            for line in source.lines().map(str::trim) {
+                for (attribute, method) in [("get(\"", Method::GET), ("post(\"", Method::POST)] {
+                    let Some(rest) = line
+                        .strip_prefix("#[")
+                        .map(|l| l.trim_start_matches("actix_web::"))
+                        .and_then(|l| l.strip_prefix(attribute))
+                    else {
+                        continue;
+                    };
+                    let route = rest.split('"').next().unwrap();
+                    routes.push(Route {
+                        method: method.clone(),
+                        template: format!("{prefix}{route}"),
+                    });
+                }
+            }
+        }
+    }
+    let mut routes = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes"),
+        &mut routes,
+    );
+    assert!(routes.len() > 40, "the walk found the routes: {routes:?}");
+    routes
+}
+
+async fn request(client: &reqwest::Client, app: &TestApp, route: &Route) -> reqwest::Response {
+    client
+        .request(route.method.clone(), app.url(&route.sample_path()))
+        .form(&[("csrf_token", "irrelevant")])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_editors_route_turns_away_visitors_and_viewers() {
+    let app = spawn_app().await;
+    let viewer = app.signed_in_as(Role::Viewer).await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let routes: Vec<Route> = declared_routes()
+        .into_iter()
+        .filter(Route::is_admin)
+        .collect();
+    assert!(routes.len() > 20);
+    for route in &routes {
+        let anonymous = request(&app.client, &app, route).await;
+        assert_eq!(
+            anonymous.status(),
+            StatusCode::SEE_OTHER,
+            "{route:?} signed out"
+        );
+        let location = anonymous.headers()["location"].to_str().unwrap();
+        assert!(
+            location.starts_with("/login?next="),
+            "{route:?}: {location}"
+        );
+        let refused = request(&viewer, &app, route).await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::FORBIDDEN,
+            "{route:?} as a viewer"
+        );
+        if route.admin_only() {
+            let refused = request(&editor, &app, route).await;
+            assert_eq!(
+                refused.status(),
+                StatusCode::FORBIDDEN,
+                "{route:?} as an editor"
+            );
+        }
+    }
+}
+
+/// Rows that any state-changing request could touch.
+async fn footprint(app: &TestApp) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM audit_log",
+        "SELECT COUNT(*) FROM sessions",
+        "SELECT COUNT(*) FROM users",
+        "SELECT version FROM knowledge_version",
+        "SELECT COALESCE(SUM(version), 0) FROM users",
+    ] {
+        counts.push(sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap());
+    }
+    counts
+}
+
+/// The fields of the first form on `page` posting to an instance of `route`, with the
+/// first submit button pressed, and that form's action.
+fn form_for(page: &Html, route: &Route) -> Option<(String, Vec<(String, String)>)> {
+    for form in select(page, "form[method='post']") {
+        let action = form.value().attr("action").unwrap_or_default();
+        if !route.matches(action) {
+            continue;
+        }
+        let css = format!("form[action='{action}']");
+        let mut fields = form_fields(page, &css);
+        let button = form
+            .select(&scraper::Selector::parse("button[name]").unwrap())
+            .next();
+        if let Some(button) = button {
+            let value = button.value();
+            fields.push((
+                value.attr("name").unwrap().to_owned(),
+                value.attr("value").unwrap_or_default().to_owned(),
+            ));
+        }
+        return Some((action.to_owned(), fields));
+    }
+    None
+}
+
+#[tokio::test]
+async fn every_state_changing_form_refuses_a_request_without_the_sessions_token() {
+    let app = spawn_app().await;
+    let admin = app.signed_in_as(Role::Admin).await;
+    // Someone else, so the accounts page offers its role and access forms.
+    app.create_user("someone@example.com", Role::Viewer).await;
+    let routes = declared_routes();
+    // The pages a signed-in admin can see, where every form lives.
+    let mut pages = Vec::new();
+    for route in routes.iter().filter(|r| r.method == Method::GET) {
+        let path = route.sample_path();
+        let response = admin.get(app.url(&path)).send().await.unwrap();
+        if response.status() == StatusCode::OK
+            && response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        {
+            pages.push(Html::parse_document(&response.text().await.unwrap()));
+        }
+    }
+    let anonymous_login = Html::parse_document(&app.get("/login").await.text().await.unwrap());
+
+    for route in routes.iter().filter(|r| r.method == Method::POST) {
+        let (action, mut fields) = if route.template == "/login" {
+            form_for(&anonymous_login, route).expect("the sign-in form")
+        } else if route.template == "/admin/preview" {
+            // Posted by the edit form's script, not by a form of its own.
+            (
+                route.template.clone(),
+                vec![("markdown".into(), "*x*".into())],
+            )
+        } else {
+            pages
+                .iter()
+                .find_map(|page| form_for(page, route))
+                .unwrap_or_else(|| panic!("no page has a form posting to {}", route.template))
+        };
+        assert!(
+            fields.iter().any(|(name, _)| name == "csrf_token")
+                || route.template == "/admin/preview",
+            "the form posting to {action} carries a csrf_token"
+        );
+        fields.retain(|(name, _)| name != "csrf_token");
+        let before = footprint(&app).await;
+        for token in [None, Some("forged-token")] {
+            let mut sent = fields.clone();
+            if let Some(token) = token {
+                sent.push(("csrf_token".into(), token.into()));
+            }
+            let client = if route.template == "/login" {
+                app.browser()
+            } else {
+                admin.clone()
+            };
+            let response = client
+                .post(app.url(&action))
+                .form(&sent)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                matches!(
+                    response.status(),
+                    StatusCode::FORBIDDEN | StatusCode::BAD_REQUEST
+                ),
+                "{action} with token {token:?} answered {}",
+                response.status()
+            );
+            assert_eq!(footprint(&app).await, before, "{action} changed something");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let mut paths: Vec<String> = declared_routes()
+        .iter()
+        .filter(|r| r.method == Method::GET)
+        .map(Route::sample_path)
+        .collect();
+    paths.extend(
+        [
+            "/no-such-page",
+            "/frameworks/no-such-framework",
+            "/?need=no-such-requirement",
+            "/api/v1/no-such-thing",
+            "/api/v1/recommendations?industry=nowhere",
+        ]
+        .map(String::from),
+    );
+    for client in [&app.client, &editor] {
+        for path in &paths {
+            let response = client.get(app.url(path)).send().await.unwrap();
+            let headers = response.headers();
+            let header = |name: &str| {
+                headers
+                    .get(name)
+                    .unwrap_or_else(|| panic!("{path} lacks {name}"))
+                    .to_str()
+                    .unwrap()
+                    .to_owned()
+            };
+            let policy = header("content-security-policy");
+            assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+            assert!(
+                policy.contains("frame-ancestors 'none'"),
+                "{path}: {policy}"
+            );
+            assert!(policy.contains("default-src 'self'"), "{path}: {policy}");
+            assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+            assert_eq!(header("x-frame-options"), "DENY", "{path}");
+            assert_eq!(
+                header("referrer-policy"),
+                "strict-origin-when-cross-origin",
+                "{path}"
+            );
+        }
+    }
+}
