@@ -19,6 +19,9 @@ pub enum AppError {
     /// Too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// A request body over the limit for what it is; the text says what the limit is.
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("template error: {0}")]
@@ -58,6 +61,7 @@ impl ResponseError for AppError {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)
@@ -78,6 +82,7 @@ impl ResponseError for AppError {
             ),
             AppError::Forbidden(message) => ("Not allowed", (*message).to_owned()),
             AppError::TooManyRequests(message) => ("Too many attempts", message.clone()),
+            AppError::PayloadTooLarge(message) => ("Too much at once", message.clone()),
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)

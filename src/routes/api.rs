@@ -87,6 +87,11 @@ impl ResponseError for ApiError {
                 message: message.clone(),
                 field: None,
             },
+            AppError::PayloadTooLarge(message) => ErrorDetail {
+                code: "payload_too_large",
+                message: message.clone(),
+                field: None,
+            },
             other => {
                 tracing::error!(error = %other, "API request failed");
                 ErrorDetail {

@@ -10,6 +10,7 @@ mod compare;
 mod editing;
 mod errors;
 mod helpers;
+mod hostile;
 mod knowledge;
 mod query;
 mod reliability;

@@ -18,6 +18,7 @@ use crate::error::{AppError, Result};
 use crate::knowledge::document::{Document, FitRecord, FrameworkRecord, StrengthRecord};
 use crate::knowledge::validate::{KnownSlugs, problems_of_record};
 use crate::markdown::to_safe_html;
+use actix_web::error::PayloadError;
 
 const PAGE_SIZE: usize = 10;
 
@@ -685,23 +686,31 @@ async fn submit(
     }
 }
 
+/// The form's body as read within the size limit; over it, the site's 413 page.
+fn form_body(body: std::result::Result<web::Bytes, actix_web::Error>) -> Result<web::Bytes> {
+    body.map_err(|error| match error.as_error::<PayloadError>() {
+        Some(PayloadError::Overflow) => crate::startup::form_too_large(),
+        _ => AppError::bad_request("form", error.to_string()),
+    })
+}
+
 #[post("/frameworks/{slug}/edit")]
 pub async fn update(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
     slug: web::Path<String>,
-    body: web::Bytes,
+    body: std::result::Result<web::Bytes, actix_web::Error>,
 ) -> Result<HttpResponse> {
-    submit(&pool, &user, Some(&slug), &body).await
+    submit(&pool, &user, Some(&slug), &form_body(body)?).await
 }
 
 #[post("/frameworks/new")]
 pub async fn create(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
-    body: web::Bytes,
+    body: std::result::Result<web::Bytes, actix_web::Error>,
 ) -> Result<HttpResponse> {
-    submit(&pool, &user, None, &body).await
+    submit(&pool, &user, None, &form_body(body)?).await
 }
 
 // ---------------------------------------------------------------------------------- delete
