@@ -44,7 +44,8 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine-readable code: `not_found`, `bad_request` or `internal`.
+    /// Stable machine-readable code: `not_found`, `bad_request`, `method_not_allowed`,
+    /// `forbidden`, `too_many_requests`, `payload_too_large` or `internal`.
     pub code: &'static str,
     pub message: String,
     /// The parameter at fault, when there is one.
@@ -538,7 +539,46 @@ pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 
-/// Any other address under `/api`: a JSON 404 rather than the HTML page.
-pub async fn not_found() -> HttpResponse {
+/// Every address the API answers (all read-only, `GET`), as path templates.
+const RESOURCES: &[&str] = &[
+    "/api/openapi.json",
+    "/api/v1/frameworks",
+    "/api/v1/frameworks/{slug}",
+    "/api/v1/industries",
+    "/api/v1/languages",
+    "/api/v1/recommendations",
+    "/api/v1/requirements",
+    "/api/v1/trends",
+];
+
+fn is_resource(path: &str) -> bool {
+    let concrete: Vec<&str> = path.split('/').collect();
+    RESOURCES.iter().any(|template| {
+        let template: Vec<&str> = template.split('/').collect();
+        template.len() == concrete.len()
+            && template
+                .iter()
+                .zip(&concrete)
+                .all(|(t, c)| t == c || (t.starts_with('{') && !c.is_empty()))
+    })
+}
+
+/// Any other request under `/api`, answered in JSON: 405 (with `Allow`) for another method
+/// on an address the API has, 404 for an address it has not.
+pub async fn not_found(request: HttpRequest) -> HttpResponse {
+    if is_resource(request.path()) {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((actix_web::http::header::ALLOW, "GET"))
+            .json(ErrorBody {
+                error: ErrorDetail {
+                    code: "method_not_allowed",
+                    message: format!(
+                        "{} is not supported here; the API is read-only (GET)",
+                        request.method()
+                    ),
+                    field: None,
+                },
+            });
+    }
     HttpResponse::NotFound().json(ErrorBody::not_found())
 }

@@ -179,3 +179,35 @@ async fn path_tricks_reach_neither_files_nor_the_editors_pages() {
         );
     }
 }
+
+#[tokio::test]
+async fn another_method_on_an_api_address_is_405_with_the_allowed_one() {
+    let app = spawn_app().await;
+    for (method, path) in [
+        (reqwest::Method::POST, "/api/v1/frameworks"),
+        (reqwest::Method::DELETE, "/api/v1/frameworks/django"),
+        (reqwest::Method::PUT, "/api/v1/recommendations"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(response.headers()["allow"], "GET");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "method_not_allowed");
+    }
+    let missing = app
+        .client
+        .post(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
