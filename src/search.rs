@@ -48,4 +48,26 @@ mod tests {
         let query = fts_query(&"word ".repeat(1000)).unwrap();
         assert_eq!(query.matches('*').count(), MAX_TERMS);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_becomes_quoted_terms_or_nothing(input in ".{0,400}") {
+            if let Some(query) = fts_query(&input) {
+                let terms: Vec<&str> = query.split(' ').collect();
+                proptest::prop_assert!(terms.len() <= MAX_TERMS);
+                for term in terms {
+                    // One quoted word of letters and digits, then the prefix star: nothing
+                    // FTS5 could read as syntax.
+                    let word = term
+                        .strip_prefix('"')
+                        .and_then(|t| t.strip_suffix("\"*"))
+                        .unwrap();
+                    proptest::prop_assert!(!word.is_empty());
+                    proptest::prop_assert!(word.chars().all(char::is_alphanumeric), "{word}");
+                }
+            } else {
+                proptest::prop_assert!(!input.chars().any(char::is_alphanumeric));
+            }
+        }
+    }
 }

@@ -514,4 +514,36 @@ mod tests {
             problem.message
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_as_a_document_parses_or_is_refused_with_a_problem(input in ".{0,500}") {
+            if let Err(problem) = parse(&input) {
+                proptest::prop_assert!(!problem.to_string().is_empty());
+            }
+        }
+
+        #[test]
+        fn the_seed_with_any_one_value_replaced_never_panics(
+            position in 0usize..200_000,
+            replacement in proptest::sample::select(vec![
+                "null", "-1", "99999999999999999999", "\"\"", "[]", "{}", "\"\\u0000\"", "1e400", "true",
+            ]),
+        ) {
+            // Replace the JSON value that starts nearest `position` in the seed.
+            let seed = crate::knowledge::seed::SEED_JSON;
+            let at = position % seed.len();
+            let Some(colon) = seed[at..].find(": ").map(|i| at + i + 2) else {
+                return Ok(());
+            };
+            let end = seed[colon..]
+                .find([',', '\n'])
+                .map_or(seed.len(), |i| colon + i);
+            let mutated = format!("{}{}{}", &seed[..colon], replacement, &seed[end..]);
+            if let Ok(document) = parse(&mutated) {
+                let known = KnownSlugs::of(&[&document]);
+                let _ = validate(&document, &known, today());
+            }
+        }
+    }
 }

@@ -126,6 +126,11 @@ fn parse_all(query_string: &str, names: &Names) -> (Params, Vec<ParamError>) {
     for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
         let value = value.trim();
         let key = key.as_ref();
+        if key.is_empty() {
+            // A stray `&=` names nothing to complain about; the canonical URL drops it.
+            params.needs_redirect = true;
+            continue;
+        }
         let known = matches!(key, "industry" | "need" | "want" | "lang" | "q")
             || key.starts_with(CHOICE_PREFIX);
         if !known {
@@ -309,5 +314,44 @@ mod tests {
     fn malformed_percent_encoding_does_not_fail() {
         let params = parse("q=%E0%A4%A&q2", &names());
         assert_eq!(fields(params), ["q2"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_query_string_parses_or_names_each_bad_field(input in ".{0,300}") {
+            match parse(&input, &names()) {
+                Ok(params) => {
+                    // Whatever was accepted prints as a query string that parses back the same.
+                    let again = parse(&params.to_query_string(), &names()).unwrap();
+                    proptest::prop_assert_eq!(again.industry, params.industry);
+                    proptest::prop_assert_eq!(again.need, params.need);
+                    proptest::prop_assert_eq!(again.want, params.want);
+                    proptest::prop_assert_eq!(again.lang, params.lang);
+                    proptest::prop_assert_eq!(again.q, params.q);
+                }
+                Err(errors) => {
+                    proptest::prop_assert!(!errors.is_empty());
+                    for error in errors {
+                        proptest::prop_assert!(!error.field.is_empty() && !error.message.is_empty());
+                    }
+                }
+            }
+            let _ = parse_lenient(&input, &names());
+        }
+
+        #[test]
+        fn known_parameters_with_any_values_never_panic(
+            pairs in proptest::collection::vec(
+                (proptest::sample::select(vec!["industry", "need", "want", "lang", "q", "x"]),
+                 "[a-z%0-9+&=\\-]{0,20}|.{0,20}"),
+                0..12,
+            )
+        ) {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            for (key, value) in &pairs {
+                query.append_pair(key, value);
+            }
+            let _ = parse(&query.finish(), &names());
+        }
     }
 }
