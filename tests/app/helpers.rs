@@ -247,8 +247,13 @@ pub fn attributes(html: &Html, css: &str, attribute: &str) -> Vec<String> {
 }
 
 /// The path of the stackatlas binary built for these tests.
+/// The `stackatlas` binary the tests run: the one cargo built for them, or the one named by
+/// `STACKATLAS_TEST_BINARY` (CI points it at the release build for the crash test).
 pub fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_stackatlas"))
+    std::env::var_os("STACKATLAS_TEST_BINARY").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_stackatlas")),
+        PathBuf::from,
+    )
 }
 
 /// The first CSRF token field in a page.
