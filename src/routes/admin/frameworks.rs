@@ -895,3 +895,82 @@ pub const SCORE_VALUES: [i64; 6] = [0, 1, 2, 3, 4, 5];
 pub fn score_label(value: &i64) -> &'static str {
     Score::new(*value).map_or("", Score::label)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    static VOCABULARY: LazyLock<Document> = LazyLock::new(|| {
+        crate::knowledge::validate::parse(crate::knowledge::seed::SEED_JSON).unwrap()
+    });
+
+    /// The names the edit form really sends, so values land in the fields that are read.
+    fn field_names() -> Vec<String> {
+        let mut names: Vec<String> = [
+            "slug",
+            "name",
+            "language",
+            "kind",
+            "license",
+            "first_release",
+            "website",
+            "ring",
+            "summary",
+            "description",
+            "feature",
+            "use_case",
+            "trend",
+            "version",
+            "action",
+        ]
+        .map(String::from)
+        .to_vec();
+        for r in &VOCABULARY.requirements {
+            names.push(format!("req.{}.strength", r.slug));
+            names.push(format!("req.{}.note", r.slug));
+        }
+        for i in &VOCABULARY.industries {
+            names.push(format!("ind.{}.fit", i.slug));
+            names.push(format!("ind.{}.note", i.slug));
+        }
+        names
+    }
+
+    fn check(body: &[u8]) -> Result<(), TestCaseError> {
+        let form = Submitted::parse(body);
+        let (record, mut errors) = record_from(&form, &VOCABULARY, None);
+        errors.extend(problems(&record, &VOCABULARY));
+        for (field, message) in &errors {
+            prop_assert!(
+                !field.is_empty() && !message.is_empty(),
+                "{field}: {message}"
+            );
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_as_a_form_become_a_record_or_errors_naming_fields(
+            body in proptest::collection::vec(any::<u8>(), 0..2000),
+        ) {
+            check(&body)?;
+        }
+
+        #[test]
+        fn the_forms_own_fields_with_any_values_are_read_without_panicking(
+            values in proptest::collection::vec((any::<prop::sample::Index>(), ".{0,40}"), 0..80),
+        ) {
+            let names = field_names();
+            let mut body = form_urlencoded::Serializer::new(String::new());
+            for (which, value) in &values {
+                body.append_pair(&names[which.index(names.len())], value);
+            }
+            check(body.finish().as_bytes())?;
+        }
+    }
+}
