@@ -175,6 +175,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// GETs `path` as a browser holding the copy tagged `tag` would.
+    pub async fn revalidate(&self, path: &str, tag: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("If-None-Match", tag)
+            .send()
+            .await
+            .expect("the request is answered")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.address, path))

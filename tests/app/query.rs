@@ -7,7 +7,7 @@ use std::io::Read;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    attributes, edit_form, seed_document, select, set_field, spawn_app, text, text_of,
+    TestApp, attributes, edit_form, seed_document, select, set_field, spawn_app, text, text_of,
 };
 
 fn result_slugs(html: &scraper::Html) -> Vec<String> {
@@ -15,6 +15,21 @@ fn result_slugs(html: &scraper::Html) -> Vec<String> {
         .into_iter()
         .map(|id| id.trim_start_matches("result-").to_owned())
         .collect()
+}
+
+const OFFLINE_QUERY: &str = "/?need=offline-sync";
+
+/// A change made outside the web app (as `stackatlas import` in another process would):
+/// Gin becomes strong at offline sync, so it joins the results of `need=offline-sync`.
+async fn another_writer_makes_gin_strong_at_offline_sync(app: &TestApp) {
+    sqlx::query(
+        "UPDATE framework_requirements SET strength = 5
+         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
+           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -274,14 +289,7 @@ async fn a_change_committed_by_any_writer_is_visible_to_the_next_request() {
     let before = slugs(app.get_json(query, StatusCode::OK).await);
     assert!(!before.contains(&"gin".to_owned()));
     // Another connection (as `stackatlas import` in another process would) changes a strength.
-    sqlx::query(
-        "UPDATE framework_requirements SET strength = 5
-         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
-           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    another_writer_makes_gin_strong_at_offline_sync(&app).await;
     let after = slugs(app.get_json(query, StatusCode::OK).await);
     assert!(after.contains(&"gin".to_owned()), "{after:?}");
 }
@@ -304,14 +312,7 @@ async fn a_change_after_a_quiet_spell_is_visible_to_the_next_request() {
     for _ in 0..3 {
         assert!(!has_gin(app.get_json(query, StatusCode::OK).await));
     }
-    sqlx::query(
-        "UPDATE framework_requirements SET strength = 5
-         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
-           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    another_writer_makes_gin_strong_at_offline_sync(&app).await;
     assert!(has_gin(app.get_json(query, StatusCode::OK).await));
 }
 
@@ -339,8 +340,6 @@ async fn the_page_shows_the_best_results_in_full_and_the_exports_carry_all() {
     assert_eq!(page_order, api_order);
 }
 
-const OFFLINE_QUERY: &str = "/?need=offline-sync";
-
 #[tokio::test]
 async fn a_served_answer_is_revalidated_by_its_tag_until_a_save_changes_it() {
     let app = spawn_app().await;
@@ -356,13 +355,7 @@ async fn a_served_answer_is_revalidated_by_its_tag_until_a_save_changes_it() {
     let html = scraper::Html::parse_document(&first.text().await.unwrap());
     assert!(!result_slugs(&html).contains(&"gin".to_owned()));
 
-    let again = app
-        .client
-        .get(app.url(OFFLINE_QUERY))
-        .header("If-None-Match", &tag)
-        .send()
-        .await
-        .unwrap();
+    let again = app.revalidate(OFFLINE_QUERY, &tag).await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(again.headers()["etag"].to_str().unwrap(), tag);
     assert!(again.bytes().await.unwrap().is_empty());
@@ -380,13 +373,7 @@ async fn a_served_answer_is_revalidated_by_its_tag_until_a_save_changes_it() {
     );
 
     // The very next request, still carrying the old tag, gets the new answer in full.
-    let after = app
-        .client
-        .get(app.url(OFFLINE_QUERY))
-        .header("If-None-Match", &tag)
-        .send()
-        .await
-        .unwrap();
+    let after = app.revalidate(OFFLINE_QUERY, &tag).await;
     assert_eq!(after.status(), StatusCode::OK);
     assert_ne!(after.headers()["etag"].to_str().unwrap(), tag);
     let html = scraper::Html::parse_document(&after.text().await.unwrap());
@@ -399,25 +386,12 @@ async fn the_api_answer_is_revalidated_by_its_tag_until_the_knowledge_changes() 
     let path = "/api/v1/recommendations?need=offline-sync";
     let first = app.get(path).await;
     let tag = first.headers()["etag"].to_str().unwrap().to_owned();
-    let revalidate = || {
-        app.client
-            .get(app.url(path))
-            .header("If-None-Match", &tag)
-            .send()
-    };
     assert_eq!(
-        revalidate().await.unwrap().status(),
+        app.revalidate(path, &tag).await.status(),
         StatusCode::NOT_MODIFIED
     );
-    sqlx::query(
-        "UPDATE framework_requirements SET strength = 5
-         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
-           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let changed = revalidate().await.unwrap();
+    another_writer_makes_gin_strong_at_offline_sync(&app).await;
+    let changed = app.revalidate(path, &tag).await;
     assert_eq!(changed.status(), StatusCode::OK);
     let body: serde_json::Value = changed.json().await.unwrap();
     let results = body["results"].as_array().unwrap();
