@@ -56,6 +56,21 @@ impl PageCache {
         inner.entries.get(key).cloned()
     }
 
+    /// Prepares `representation` and keeps it under `key` when it is a success (an error
+    /// page is cheap and may depend on more than the key); returns it to send.
+    pub fn keep(
+        &self,
+        version: i64,
+        key: String,
+        representation: Representation,
+    ) -> Arc<Representation> {
+        let answer = Arc::new(representation);
+        if answer.is_success() {
+            self.insert(version, key, answer.clone());
+        }
+        answer
+    }
+
     /// Stores an answer rendered from knowledge `version`. An answer from an older version
     /// than the cache already holds is not stored; a newer one drops every older entry.
     pub fn insert(&self, version: i64, key: String, answer: Arc<Representation>) {
@@ -85,7 +100,8 @@ impl PageCache {
     }
 
     /// How many answers are held and their bytes.
-    pub fn usage(&self) -> (usize, usize) {
+    #[cfg(test)]
+    fn usage(&self) -> (usize, usize) {
         let inner = self.lock();
         (inner.entries.len(), inner.bytes)
     }

@@ -376,10 +376,6 @@ impl Catalogue {
         }
     }
 
-    pub fn candidates(&self) -> &[Candidate] {
-        &self.candidates
-    }
-
     pub fn len(&self) -> usize {
         self.candidates.len()
     }
@@ -422,14 +418,6 @@ impl Limits {
         results: usize::MAX,
         excluded: usize::MAX,
     };
-}
-
-/// Ranks every candidate for the query, explaining every result and exclusion. Search ranks
-/// come from the candidates themselves.
-pub fn recommend(query: &Query, candidates: &[Candidate], names: &Names) -> Recommendation {
-    let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
-    let catalogue = Catalogue::new(candidates.to_vec());
-    rank(query, &catalogue, &search, names, Limits::ALL)
 }
 
 /// What a query asks, resolved against a catalogue once rather than per candidate.

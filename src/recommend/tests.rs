@@ -5,6 +5,13 @@ use super::*;
 const REQUIREMENTS: [&str; 4] = ["security", "real-time-updates", "scalability", "low-budget"];
 const INDUSTRIES: [&str; 2] = ["healthcare", "fintech"];
 
+/// Ranks `candidates` explaining everything, with search ranks from the candidates themselves.
+fn recommend(query: &Query, candidates: &[Candidate], names: &Names) -> Recommendation {
+    let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
+    let catalogue = Catalogue::new(candidates.to_vec());
+    rank(query, &catalogue, &search, names, Limits::ALL)
+}
+
 fn score(v: u8) -> Score {
     Score::new(i64::from(v)).unwrap()
 }

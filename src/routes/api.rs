@@ -2,8 +2,6 @@
 //! queries and the same ranking as the pages; `/api/openapi.json` describes it, generated
 //! from these handlers and types.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, web};
 use serde::Serialize;
@@ -17,7 +15,7 @@ use crate::recommend::params::Params;
 use crate::recommend::{
     CloseCall, Criterion, CriterionKind, Excluded, Exclusion, Limits, Ranked, Recommendation,
 };
-use crate::routes::query::{Outcome, answer, rank, revalidate};
+use crate::routes::query::{Outcome, answer, first_error, rank, revalidate};
 use crate::routes::representation::Representation;
 
 /// An API failure, answered as `{"error": {"code", "message", "field"}}`.
@@ -464,14 +462,7 @@ pub async fn recommendations(
     let (params, recommendation) =
         match answer(&pool, request.query_string(), &knowledge, Limits::ALL).await? {
             Outcome::Answer(params, recommendation) => (params, *recommendation),
-            Outcome::Invalid(errors) => {
-                let first = errors.into_iter().next();
-                let (field, message) = first
-                    .map_or(("query".into(), "was not understood".into()), |e| {
-                        (e.field, e.message)
-                    });
-                return Err(AppError::bad_request(field, message).into());
-            }
+            Outcome::Invalid(errors) => return Err(first_error(errors).into()),
             // The API does not redirect: the radio-group form is the page's business, and empty
             // values simply mean "not given".
             Outcome::Redirect(_) | Outcome::Empty => {
@@ -485,13 +476,10 @@ pub async fn recommendations(
         };
     let body = serde_json::to_vec(&RecommendationsBody::new(&params, recommendation))
         .map_err(AppError::from)?;
-    let answer = Arc::new(Representation::new(
-        StatusCode::OK,
-        "application/json",
-        body,
-    ));
-    pages.insert(knowledge.version, key, answer.clone());
-    Ok(answer.respond(&request, revalidate()))
+    let answer = Representation::new(StatusCode::OK, "application/json", body);
+    Ok(pages
+        .keep(knowledge.version, key, answer)
+        .respond(&request, revalidate()))
 }
 
 #[derive(OpenApi)]
@@ -551,22 +539,13 @@ const RESOURCES: &[&str] = &[
     "/api/v1/trends",
 ];
 
-fn is_resource(path: &str) -> bool {
-    let concrete: Vec<&str> = path.split('/').collect();
-    RESOURCES.iter().any(|template| {
-        let template: Vec<&str> = template.split('/').collect();
-        template.len() == concrete.len()
-            && template
-                .iter()
-                .zip(&concrete)
-                .all(|(t, c)| t == c || (t.starts_with('{') && !c.is_empty()))
-    })
-}
-
 /// Any other request under `/api`, answered in JSON: 405 (with `Allow`) for another method
 /// on an address the API has, 404 for an address it has not.
 pub async fn not_found(request: HttpRequest) -> HttpResponse {
-    if is_resource(request.path()) {
+    if RESOURCES
+        .iter()
+        .any(|template| super::matches_template(template, request.path()))
+    {
         return HttpResponse::MethodNotAllowed()
             .insert_header((actix_web::http::header::ALLOW, "GET"))
             .json(ErrorBody {

@@ -24,6 +24,20 @@ pub fn ring_label(ring: &str) -> &'static str {
     Ring::parse(ring).map(Ring::label).unwrap_or("Unrated")
 }
 
+/// Whether `path` is an instance of the route `template` (`/frameworks/{slug}`): the same
+/// segments, a `{placeholder}` standing for any non-empty one.
+pub fn matches_template(template: &str, path: &str) -> bool {
+    let mut template = template.split('/');
+    let mut path = path.split('/');
+    loop {
+        match (template.next(), path.next()) {
+            (None, None) => return true,
+            (Some(t), Some(p)) if t == p || (t.starts_with('{') && !p.is_empty()) => {}
+            _ => return false,
+        }
+    }
+}
+
 /// Renders a page with the given status as an HTML response.
 pub fn html(
     status: actix_web::http::StatusCode,
@@ -32,4 +46,31 @@ pub fn html(
     Ok(actix_web::HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(page.render()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches_template;
+
+    #[test]
+    fn a_placeholder_stands_for_exactly_one_non_empty_segment() {
+        assert!(matches_template(
+            "/api/v1/frameworks/{slug}",
+            "/api/v1/frameworks/django"
+        ));
+        assert!(matches_template("/api/v1/frameworks", "/api/v1/frameworks"));
+        assert!(!matches_template(
+            "/api/v1/frameworks/{slug}",
+            "/api/v1/frameworks/"
+        ));
+        assert!(!matches_template(
+            "/api/v1/frameworks/{slug}",
+            "/api/v1/frameworks/a/b"
+        ));
+        assert!(!matches_template(
+            "/api/v1/frameworks/{slug}",
+            "/api/v1/frameworks"
+        ));
+        assert!(!matches_template("/api/v1/trends", "/api/v1/industries"));
+    }
 }

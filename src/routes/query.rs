@@ -3,8 +3,6 @@
 //! `/export.csv` and `/export.json` hand the same result on.
 
 use actix_web::http::StatusCode;
-use std::sync::Arc;
-
 use actix_web::http::header::{
     self, CacheControl, CacheDirective, ContentDisposition, DispositionParam, DispositionType,
 };
@@ -427,15 +425,10 @@ pub async fn index(
             (StatusCode::OK, page)
         }
     };
-    let rendered = Arc::new(Representation::new(
-        status,
-        "text/html; charset=utf-8",
-        page.render()?,
-    ));
-    if status == StatusCode::OK {
-        pages.insert(knowledge.version, key, rendered.clone());
-    }
-    Ok(rendered.respond(&request, revalidate()))
+    let rendered = Representation::new(status, "text/html; charset=utf-8", page.render()?);
+    Ok(pages
+        .keep(knowledge.version, key, rendered)
+        .respond(&request, revalidate()))
 }
 
 /// The answer for an export: errors become a 400 naming the first bad parameter.
@@ -461,7 +454,8 @@ async fn exported(
     }
 }
 
-fn first_error(errors: Vec<ParamError>) -> AppError {
+/// The first bad parameter as a 400 naming it.
+pub fn first_error(errors: Vec<ParamError>) -> AppError {
     match errors.into_iter().next() {
         Some(e) => AppError::bad_request(e.field, e.message),
         None => AppError::bad_request("query", "was not understood"),

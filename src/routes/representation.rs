@@ -50,6 +50,10 @@ impl Representation {
         }
     }
 
+    pub fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
+
     /// The memory this representation holds, for cache budgets.
     pub fn size(&self) -> usize {
         self.identity.len() + self.gzip.as_ref().map_or(0, |(body, _)| body.len())

@@ -48,13 +48,7 @@ impl Route {
 
     /// Whether a concrete path (a form's action) is an instance of this route.
     fn matches(&self, path: &str) -> bool {
-        let template: Vec<&str> = self.template.split('/').collect();
-        let concrete: Vec<&str> = path.split('/').collect();
-        template.len() == concrete.len()
-            && template
-                .iter()
-                .zip(&concrete)
-                .all(|(t, c)| t == c || (t.starts_with('{') && !c.is_empty()))
+        stackatlas::routes::matches_template(&self.template, path)
     }
 }
 
