@@ -59,6 +59,11 @@ static DECOY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     hash_password("decoy-password-that-matches-nothing").expect("the decoy hashes")
 });
 
+/// The decoy hash checked when an email is unknown.
+pub fn decoy_hash() -> &'static str {
+    DECOY_HASH.as_str()
+}
+
 /// Whether `password` matches `stored`; with no stored hash, spends the same effort and
 /// says no.
 pub fn verify_password(stored: Option<&str>, password: &str) -> bool {
@@ -91,11 +96,12 @@ pub fn token_hash(token: &str) -> String {
 
 /// Compares secrets in time independent of where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    same_secret_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`same_secret`] for bytes.
+pub fn same_secret_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// How cookies are signed and whether they are marked Secure.
@@ -263,11 +269,34 @@ pub async fn load_session(
     let shown = user
         .as_ref()
         .map(|u| (u.user.name.clone(), u.csrf_token.clone()));
+    let signed_in = user.is_some();
+    let varies = !req.path().starts_with("/static/");
     if let Some(user) = user {
         req.extensions_mut().insert(CurrentUser(user));
     }
-    let response = SIGNED_IN.scope(shown, next.call(req)).await?;
+    let mut response = SIGNED_IN.scope(shown, next.call(req)).await?;
+    keep_out_of_shared_caches(response.headers_mut(), signed_in, varies);
     Ok(response.map_into_boxed_body())
+}
+
+/// Anything rendered for a signed-in user (their name, their sign-out token, the editors'
+/// pages) is for their browser alone and is never stored; every answer but the static files
+/// depends on the cookie, which shared caches are told with `Vary`.
+fn keep_out_of_shared_caches(headers: &mut header::HeaderMap, signed_in: bool, varies: bool) {
+    if signed_in {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    let already = headers
+        .get_all(header::VARY)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("cookie") || v.trim() == "*");
+    if varies && !already {
+        headers.append(header::VARY, header::HeaderValue::from_static("Cookie"));
+    }
 }
 
 fn is_public(path: &str) -> bool {
@@ -413,6 +442,32 @@ mod tests {
         assert_eq!(random_token().len(), 64);
         assert_eq!(token_hash("x"), token_hash("x"));
         assert_ne!(token_hash("x"), token_hash("y"));
+    }
+
+    #[test]
+    fn signed_in_answers_are_never_stored_and_every_answer_varies_by_cookie() {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("public"),
+        );
+        headers.insert(
+            header::VARY,
+            header::HeaderValue::from_static("Accept-Encoding"),
+        );
+        keep_out_of_shared_caches(&mut headers, true, true);
+        assert_eq!(
+            headers.get(header::CACHE_CONTROL).unwrap(),
+            "private, no-store"
+        );
+        let vary: Vec<_> = headers.get_all(header::VARY).collect();
+        assert_eq!(vary, ["Accept-Encoding", "Cookie"]);
+        keep_out_of_shared_caches(&mut headers, false, true);
+        assert_eq!(headers.get_all(header::VARY).count(), 2, "said once");
+
+        let mut anonymous = header::HeaderMap::new();
+        keep_out_of_shared_caches(&mut anonymous, false, false);
+        assert!(anonymous.is_empty(), "static files vary by nothing");
     }
 
     #[test]

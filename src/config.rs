@@ -3,6 +3,8 @@
 use std::env;
 use std::net::SocketAddr;
 
+use crate::client::{TrustedProxies, parse_public_url};
+
 /// Everything the application can be configured with. `.env.example` documents each variable.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
@@ -17,6 +19,10 @@ pub struct Config {
     pub read_requires_login: bool,
     /// `STACKATLAS_SECURE_COOKIES`: mark cookies Secure (set it when served over HTTPS).
     pub secure_cookies: bool,
+    /// `STACKATLAS_TRUSTED_PROXIES`: proxies whose forwarding headers are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// `STACKATLAS_PUBLIC_URL`: where links the app writes start (no trailing slash).
+    pub public_url: Option<String>,
     /// `STACKATLAS_ADMIN_EMAIL` and `STACKATLAS_ADMIN_PASSWORD`: the first admin, created when
     /// there is no user at all.
     pub first_admin: Option<(String, String)>,
@@ -34,6 +40,8 @@ impl std::fmt::Debug for Config {
             )
             .field("read_requires_login", &self.read_requires_login)
             .field("secure_cookies", &self.secure_cookies)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("public_url", &self.public_url)
             .field(
                 "first_admin",
                 &self
@@ -124,8 +132,23 @@ impl Config {
                 });
             }
         };
+        let trusted_proxies =
+            TrustedProxies::parse(&lookup("STACKATLAS_TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|message| ConfigError {
+                    variable: "STACKATLAS_TRUSTED_PROXIES",
+                    message,
+                })?;
+        let public_url = set("STACKATLAS_PUBLIC_URL")
+            .map(|url| parse_public_url(&url))
+            .transpose()
+            .map_err(|message| ConfigError {
+                variable: "STACKATLAS_PUBLIC_URL",
+                message,
+            })?;
         Ok(Self {
             database_url,
+            trusted_proxies,
+            public_url,
             addr,
             session_key,
             read_requires_login: flag(
@@ -204,6 +227,35 @@ mod tests {
             err.to_string()
                 .starts_with("STACKATLAS_ADDR: must be an IP address")
         );
+    }
+
+    #[test]
+    fn trusted_proxies_and_the_public_url_are_read_and_bad_ones_named() {
+        let config = Config::from_lookup(|name| match name {
+            "STACKATLAS_TRUSTED_PROXIES" => Some("127.0.0.1, 10.0.0.0/8".into()),
+            "STACKATLAS_PUBLIC_URL" => Some("https://atlas.example.com/".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(config.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://atlas.example.com")
+        );
+        assert!(
+            Config::from_lookup(|_| None)
+                .unwrap()
+                .trusted_proxies
+                .is_empty()
+        );
+        for (variable, value) in [
+            ("STACKATLAS_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("STACKATLAS_PUBLIC_URL", "atlas.example.com"),
+        ] {
+            let err = Config::from_lookup(|name| (name == variable).then(|| value.to_owned()))
+                .unwrap_err();
+            assert_eq!(err.variable, variable);
+        }
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The one error type of request handlers, rendered as a page in the site's layout.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
+
+/// How long a client told [`AppError::Busy`] should wait before asking again.
+pub const RETRY_BUSY_AFTER_SECONDS: u64 = 2;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -19,6 +22,9 @@ pub enum AppError {
     /// Too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// Too busy to answer now; the text says so, and `Retry-After` when to come back.
+    #[error("service busy: {0}")]
+    Busy(&'static str),
     /// A request body over the limit for what it is; the text says what the limit is.
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
@@ -62,6 +68,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)
@@ -83,6 +90,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(message) => ("Not allowed", (*message).to_owned()),
             AppError::TooManyRequests(message) => ("Too many attempts", message.clone()),
             AppError::PayloadTooLarge(message) => ("Too much at once", message.clone()),
+            AppError::Busy(message) => ("Busy", (*message).to_owned()),
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)
@@ -102,10 +110,12 @@ impl ResponseError for AppError {
             title,
             message,
         };
+        let mut response = HttpResponse::build(status);
+        if let AppError::Busy(_) = self {
+            response.insert_header((header::RETRY_AFTER, RETRY_BUSY_AFTER_SECONDS.to_string()));
+        }
         match page.render() {
-            Ok(body) => HttpResponse::build(status)
-                .content_type(ContentType::html())
-                .body(body),
+            Ok(body) => response.content_type(ContentType::html()).body(body),
             Err(err) => {
                 tracing::error!(error = %err, "the error page itself failed to render");
                 HttpResponse::build(status)

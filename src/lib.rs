@@ -1,5 +1,6 @@
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -11,5 +12,7 @@ pub mod radar;
 pub mod recommend;
 pub mod routes;
 pub mod search;
+pub mod sign_in;
 pub mod snapshot;
+pub mod spreadsheet;
 pub mod startup;

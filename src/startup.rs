@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::routes::{
     admin, api, assets, compare, frameworks, health, industries, query, sessions, trends,
 };
+use crate::sign_in::PasswordGate;
 
 /// Security headers sent with every response. The pages use no inline script or style, so the
 /// content security policy can forbid both.
@@ -90,6 +91,11 @@ pub struct Settings {
     pub session_key: Option<String>,
     pub read_requires_login: bool,
     pub secure_cookies: bool,
+    /// Whose forwarding headers are believed, and the public address of links.
+    pub network: crate::client::Network,
+    /// Password checks running at once and admitted (running or waiting); `None` sizes
+    /// them to the machine.
+    pub password_checks: Option<(usize, usize)>,
 }
 
 impl From<&crate::config::Config> for Settings {
@@ -98,6 +104,11 @@ impl From<&crate::config::Config> for Settings {
             session_key: config.session_key.clone(),
             read_requires_login: config.read_requires_login,
             secure_cookies: config.secure_cookies,
+            network: crate::client::Network {
+                trusted: config.trusted_proxies.clone(),
+                public_url: config.public_url.clone(),
+            },
+            password_checks: None,
         }
     }
 }
@@ -129,6 +140,11 @@ impl Application {
         let pool = web::Data::new(pool);
         let knowledge = web::Data::new(crate::snapshot::KnowledgeCache::for_pool(&pool));
         let pages = web::Data::new(crate::page_cache::PageCache::default());
+        let network = web::Data::new(settings.network.clone());
+        let gate = web::Data::new(match settings.password_checks {
+            Some((running, admitted)) => PasswordGate::new(running, admitted),
+            None => PasswordGate::for_this_machine(),
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(auth::load_session))
@@ -139,6 +155,8 @@ impl Application {
                 .app_data(auth_settings.clone())
                 .app_data(knowledge.clone())
                 .app_data(pages.clone())
+                .app_data(network.clone())
+                .app_data(gate.clone())
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {
                     AppError::bad_request("query string", err.to_string()).into()
                 }))

@@ -45,12 +45,15 @@ pub async fn backup(pool: &SqlitePool, target: &Path) -> Result<BackupReport, Ba
         move |source| BackupError::Io { path, source }
     };
     if let Some(folder) = target.parent().filter(|f| !f.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder).map_err(io(folder))?;
+        crate::db::private_folder(folder).map_err(io(folder))?;
     }
     let mut partial = target.as_os_str().to_owned();
     partial.push(format!(".partial-{}", std::process::id()));
     let partial = PathBuf::from(partial);
     let _ = std::fs::remove_file(&partial);
+    // An empty owner-only file for VACUUM INTO to fill: the copy holds everything the live
+    // database does, accounts and sessions included.
+    crate::db::private_file(&partial).map_err(io(&partial))?;
 
     let copied = copy_and_check(pool, &partial).await;
     let report = match copied {

@@ -10,6 +10,8 @@ pub mod recommend;
 pub mod terms;
 pub mod users;
 
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -32,11 +34,13 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     let file = options.get_filename();
-    if let Some(folder) = file.parent()
-        && !folder.as_os_str().is_empty()
-        && file.to_str() != Some(":memory:")
-    {
-        std::fs::create_dir_all(folder).map_err(sqlx::Error::Io)?;
+    if file.to_str() != Some(":memory:") && !file.as_os_str().is_empty() {
+        if let Some(folder) = file.parent().filter(|f| !f.as_os_str().is_empty()) {
+            private_folder(folder).map_err(sqlx::Error::Io)?;
+        }
+        // Created here, owner-only, before SQLite opens it: SQLite gives the WAL and
+        // shared-memory files the database file's permissions.
+        private_file(file).map_err(sqlx::Error::Io)?;
     }
     SqlitePoolOptions::new()
         .max_connections(8)
@@ -45,6 +49,40 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .test_before_acquire(false)
         .connect_with(options)
         .await
+}
+
+/// Creates `folder` and any missing parents as owner-only (0700); an existing folder is
+/// left as it is. The knowledge base, its accounts and its sessions are nobody else's to read.
+pub fn private_folder(folder: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)
+}
+
+/// Creates `file` empty and owner-only (0600) when it does not exist; an existing file is
+/// left as it is, with a warning when others may read it.
+pub fn private_file(file: &Path) -> std::io::Result<()> {
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+    {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            let mode = std::fs::metadata(file)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    file = %file.display(),
+                    mode = format!("{:o}", mode & 0o777),
+                    "the database file may be read by other users; chmod 600 it"
+                );
+            }
+            Ok(())
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Writers in this process take turns here before asking SQLite for the write lock. SQLite

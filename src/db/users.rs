@@ -384,37 +384,63 @@ pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Result<(), s
     Ok(())
 }
 
-/// Failed sign-ins for `key` within the last `window_seconds`.
-pub async fn recent_failures(
+/// Reads the failed sign-ins of the last `window_seconds` under each key and, when `decide`
+/// says the attempt goes ahead, counts it as a failure under every key — all in one write
+/// transaction, so parallel attempts see each other's counts. Returns the decision and the
+/// ids of the rows written ([`forget_attempt`] takes them back). Failures older than a day
+/// are forgotten on the way.
+pub async fn count_attempt<D>(
     pool: &SqlitePool,
-    key: &str,
+    keys: [&str; 3],
     window_seconds: i64,
-) -> Result<i64, sqlx::Error> {
+    decide: impl FnOnce([i64; 3]) -> (D, bool),
+) -> Result<(D, Vec<i64>), sqlx::Error> {
     let cutoff = format!("-{window_seconds} seconds");
-    sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM login_failures
-           WHERE key = ?1 AND at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2)"#,
-        key,
-        cutoff
-    )
-    .fetch_one(pool)
-    .await
-}
-
-/// Records a failed sign-in for each key, forgetting failures older than a day.
-pub async fn record_failure(pool: &SqlitePool, keys: &[&str]) -> Result<(), sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
     sqlx::query!(
         "DELETE FROM login_failures WHERE at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')"
     )
     .execute(&mut *tx)
     .await?;
-    for key in keys {
-        sqlx::query!("INSERT INTO login_failures (key) VALUES (?1)", key)
-            .execute(&mut *tx)
-            .await?;
+    let mut counts = [0; 3];
+    for (count, key) in counts.iter_mut().zip(keys) {
+        *count = sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM login_failures
+               WHERE key = ?1 AND at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2)"#,
+            key,
+            cutoff
+        )
+        .fetch_one(&mut *tx)
+        .await?;
     }
-    tx.commit().await
+    let (decision, counted) = decide(counts);
+    let mut ids = Vec::new();
+    if counted {
+        for key in keys {
+            let id = sqlx::query_scalar!(
+                r#"INSERT INTO login_failures (key) VALUES (?1) RETURNING id AS "id!: i64""#,
+                key
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            ids.push(id);
+        }
+    }
+    tx.commit().await?;
+    Ok((decision, ids))
+}
+
+/// Takes back an attempt counted by [`count_attempt`]: its password was right, or it was
+/// never checked.
+pub async fn forget_attempt(pool: &SqlitePool, ids: &[i64]) -> Result<(), sqlx::Error> {
+    let ids = serde_json::to_string(ids).expect("numbers serialise");
+    sqlx::query!(
+        "DELETE FROM login_failures WHERE id IN (SELECT value FROM json_each(?1))",
+        ids
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 pub async fn clear_failures(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {

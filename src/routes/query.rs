@@ -10,6 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
+use crate::client::Network;
 use crate::db;
 use crate::domain::{RequirementGroup, Score};
 use crate::error::{AppError, Result};
@@ -373,13 +374,11 @@ pub async fn index(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
     pages: web::Data<PageCache>,
+    network: web::Data<Network>,
     request: HttpRequest,
 ) -> Result<HttpResponse> {
     let knowledge = cache.current(&pool).await?;
-    let origin = {
-        let info = request.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    };
+    let origin = network.base_url(&request);
     let today = chrono::Utc::now().format("%-d %B %Y").to_string();
     // Everything the page shows besides the knowledge: the layout names who is signed in
     // (with their sign-out form's token), the summary prints the date and the link.
@@ -486,7 +485,7 @@ pub async fn export_csv(
 }
 
 fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = crate::spreadsheet::Writer::from_writer(Vec::new());
     out.write_record([
         "rank",
         "framework",
@@ -534,7 +533,7 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
             ])?;
         }
     }
-    out.into_inner().map_err(|e| e.into_error().into())
+    out.into_inner()
 }
 
 /// The same answer as `/api/v1/recommendations`, as a download.

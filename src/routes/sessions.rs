@@ -1,7 +1,5 @@
 //! `/login` and `/logout`: signing in and out.
 
-use std::time::Duration;
-
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -13,15 +11,10 @@ use crate::auth::{
     self, AuthSettings, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, random_token, same_secret,
     token_hash,
 };
+use crate::client::Network;
 use crate::db::users;
 use crate::error::{AppError, Result};
-
-/// Failed sign-ins are counted over this window, per account and per client address.
-const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
-/// From this many failures on, each answer is delayed a little more.
-const SLOW_DOWN_AFTER: i64 = 3;
-/// From this many failures on, sign-in is refused until the window has passed.
-const LOCK_OUT_AFTER: i64 = 10;
+use crate::sign_in::{self, Decision, Keys, PasswordGate};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -91,6 +84,8 @@ pub async fn create(
     request: HttpRequest,
     pool: web::Data<SqlitePool>,
     settings: web::Data<AuthSettings>,
+    network: web::Data<Network>,
+    gate: web::Data<PasswordGate>,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse> {
     let expected = settings.cookies.verified(&request, LOGIN_CSRF_COOKIE);
@@ -100,36 +95,35 @@ pub async fn create(
         ));
     }
     let email = form.email.trim().to_lowercase();
-    let address = request
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let keys = [format!("email:{email}"), format!("ip:{address}")];
-    let mut failures = 0;
-    for key in &keys {
-        failures = failures.max(users::recent_failures(&pool, key, FAILURE_WINDOW_SECONDS).await?);
-    }
-    if failures >= LOCK_OUT_AFTER {
-        return Err(AppError::TooManyRequests(
-            "Too many failed sign-ins for this account or from this address. Wait 15 minutes, then try again.".into(),
-        ));
-    }
-    if failures >= SLOW_DOWN_AFTER {
-        let steps = (failures - SLOW_DOWN_AFTER + 1).min(6) as u64;
-        tokio::time::sleep(Duration::from_millis(500 * steps)).await;
+    let keys = Keys::new(&email, network.client_address(&request));
+    // Counted before the password is checked (see `sign_in`), so a burst cannot out-run it.
+    let (decision, attempt) = users::count_attempt(
+        &pool,
+        keys.all(),
+        sign_in::FAILURE_WINDOW_SECONDS,
+        |counts| {
+            let decision = sign_in::decide(counts.into());
+            let checks = decision.checks();
+            (decision, checks)
+        },
+    )
+    .await?;
+    match decision {
+        Decision::Refuse(why) => return Err(AppError::TooManyRequests(why.into())),
+        Decision::Check { delay } => tokio::time::sleep(delay).await,
     }
 
     let stored = users::password_hash(&pool, &email).await?;
-    let password = form.password.clone();
     let hash = stored.as_ref().map(|(_, hash)| hash.clone());
-    // Argon2 is deliberately slow; keep it off the async workers.
-    let matches = web::block(move || auth::verify_password(hash.as_deref(), &password))
-        .await
-        .unwrap_or(false);
+    let Ok(matches) = gate.verify(hash, form.password.clone()).await else {
+        // No password was checked, so nothing was guessed: the attempt does not count.
+        users::forget_attempt(&pool, &attempt).await?;
+        return Err(AppError::Busy(
+            "Many sign-ins are being checked at this moment. Wait a few seconds, then try again.",
+        ));
+    };
     let next = auth::safe_next(form.next.as_deref());
     let Some((user_id, _)) = stored.filter(|_| matches) else {
-        let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-        users::record_failure(&pool, &key_refs).await?;
         // The same words whether the email or the password was wrong.
         let page = LoginPage {
             next,
@@ -140,7 +134,9 @@ pub async fn create(
         return login_form(&settings, StatusCode::UNAUTHORIZED, page);
     };
 
-    users::clear_failures(&pool, &keys[0]).await?;
+    users::forget_attempt(&pool, &attempt).await?;
+    // The account's own mistakes from here are forgiven; others' failures still count.
+    users::clear_failures(&pool, &keys.pair).await?;
     // A new session id at every sign-in; any session the browser had is ended.
     if let Some(old) = settings.cookies.verified(&request, SESSION_COOKIE) {
         users::delete_session(&pool, &token_hash(&old)).await?;
@@ -174,11 +170,16 @@ pub async fn delete(
     user: Option<CurrentUser>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse> {
-    if let Some(user) = user {
-        user.check_csrf(&form.csrf_token)?;
-        if let Some(token) = settings.cookies.verified(&request, SESSION_COOKIE) {
-            users::delete_session(&pool, &token_hash(&token)).await?;
-        }
+    // Only this session's own sign-out form may end it; anything else (a form on another
+    // site, a stale page) leaves the cookie and the session exactly as they were.
+    let Some(user) = user else {
+        return Err(AppError::Forbidden(
+            "You are not signed in, or the page was out of date. Nothing was changed.",
+        ));
+    };
+    user.check_csrf(&form.csrf_token)?;
+    if let Some(token) = settings.cookies.verified(&request, SESSION_COOKIE) {
+        users::delete_session(&pool, &token_hash(&token)).await?;
     }
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/"))

@@ -224,6 +224,49 @@ async fn the_csv_export_has_a_row_per_criterion_and_one_per_exclusion() {
 }
 
 #[tokio::test]
+async fn names_and_notes_that_a_spreadsheet_would_run_are_exported_as_text() {
+    let app = spawn_app().await;
+    // Written straight to the database, as an editor's save or an import could.
+    sqlx::query("UPDATE frameworks SET name = '@SUM(1+1)*cmd' WHERE slug = 'django'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE framework_industries SET note = '=HYPERLINK(\"http://evil.example\",\"x\")'
+         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'django')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let body = app
+        .get("/export.csv?industry=healthcare&lang=python")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let django: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[2] == "django").collect();
+    assert!(!django.is_empty());
+    assert!(django.iter().all(|r| &r[1] == "'@SUM(1+1)*cmd"));
+    let industry_note = django.iter().find(|r| &r[4] == "Industry fit").unwrap();
+    assert_eq!(
+        &industry_note[9],
+        "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    );
+    // No cell of the whole file starts a formula.
+    for row in &rows {
+        for cell in row {
+            assert!(
+                stackatlas::spreadsheet::neutralise(cell) == cell
+                    && !cell.starts_with(['=', '+', '@', '\t', '\r']),
+                "{cell:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn the_json_export_matches_the_api() {
     let app = spawn_app().await;
     let query = "industry=ecommerce&want=scalability&lang=php";
