@@ -2,7 +2,8 @@
 //!
 //! A session is a random token in a signed, HttpOnly, SameSite=Lax cookie; the database
 //! keeps only the token's SHA-256 and the session's CSRF token. Sessions end after
-//! [`IDLE_TIMEOUT_SECONDS`] without a request.
+//! [`IDLE_TIMEOUT_SECONDS`] without a request, and seven days after sign-in whatever the use
+//! (`db::users::SESSION_LIFETIME_SECONDS`).
 
 use std::future::Future;
 use std::pin::Pin;

@@ -22,6 +22,9 @@ pub enum AppError {
     /// Too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// The request's body did not arrive in time; the text says what to do.
+    #[error("request timeout: {0}")]
+    RequestTimeout(String),
     /// Too busy to answer now; the text says so, and `Retry-After` when to come back.
     #[error("service busy: {0}")]
     Busy(&'static str),
@@ -69,6 +72,7 @@ impl ResponseError for AppError {
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)
@@ -91,6 +95,7 @@ impl ResponseError for AppError {
             AppError::TooManyRequests(message) => ("Too many attempts", message.clone()),
             AppError::PayloadTooLarge(message) => ("Too much at once", message.clone()),
             AppError::Busy(message) => ("Busy", (*message).to_owned()),
+            AppError::RequestTimeout(message) => ("Too slow", message.clone()),
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)

@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod page_cache;
 pub mod radar;
 pub mod recommend;
+pub mod request_body;
 pub mod routes;
 pub mod search;
 pub mod sign_in;

@@ -1,6 +1,7 @@
 //! Building and running the web application: every route, middleware and shared state.
 
 use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::error::UrlencodedError;
@@ -11,6 +12,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::auth::{self, AuthSettings, CookieSettings};
 use crate::error::AppError;
+use crate::request_body::{self, FORM_LIMIT_BYTES, form_too_large};
 use crate::routes::{
     admin, api, assets, compare, frameworks, health, industries, query, sessions, trends,
 };
@@ -33,20 +35,6 @@ fn security_headers() -> DefaultHeaders {
             "Permissions-Policy",
             "camera=(), microphone=(), geolocation=()",
         ))
-}
-
-/// The largest form body accepted. The largest valid form, a framework's with a
-/// 20,000-character description and every 500-character note, all in three-byte characters
-/// and percent-encoded, is about 400 KiB; anything over 1 MiB is refused with a 413 before
-/// it is read further.
-pub const FORM_LIMIT_BYTES: usize = 1024 * 1024;
-
-/// The refusal of a form over [`FORM_LIMIT_BYTES`].
-pub fn form_too_large() -> AppError {
-    AppError::PayloadTooLarge(format!(
-        "A form may send at most {} KiB; nothing was saved.",
-        FORM_LIMIT_BYTES / 1024
-    ))
 }
 
 /// Registers every route of the application.
@@ -96,6 +84,9 @@ pub struct Settings {
     /// Password checks running at once and admitted (running or waiting); `None` sizes
     /// them to the machine.
     pub password_checks: Option<(usize, usize)>,
+    /// How long a request body may take to arrive; `None` is
+    /// [`request_body::BODY_READ_SECONDS`].
+    pub body_read_timeout: Option<Duration>,
 }
 
 impl From<&crate::config::Config> for Settings {
@@ -109,6 +100,7 @@ impl From<&crate::config::Config> for Settings {
                 public_url: config.public_url.clone(),
             },
             password_checks: None,
+            body_read_timeout: None,
         }
     }
 }
@@ -141,12 +133,18 @@ impl Application {
         let knowledge = web::Data::new(crate::snapshot::KnowledgeCache::for_pool(&pool));
         let pages = web::Data::new(crate::page_cache::PageCache::default());
         let network = web::Data::new(settings.network.clone());
+        let body_deadline = settings
+            .body_read_timeout
+            .unwrap_or(Duration::from_secs(request_body::BODY_READ_SECONDS));
         let gate = web::Data::new(match settings.password_checks {
             Some((running, admitted)) => PasswordGate::new(running, admitted),
             None => PasswordGate::for_this_machine(),
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(move |req, next| {
+                    request_body::read_deadline(req, next, body_deadline)
+                }))
                 .wrap(actix_web::middleware::from_fn(auth::load_session))
                 .wrap(security_headers())
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
@@ -167,8 +165,14 @@ impl Application {
                         .limit(FORM_LIMIT_BYTES)
                         .error_handler(|err, _| match err {
                             UrlencodedError::Overflow { .. } => form_too_large().into(),
+                            UrlencodedError::Payload(body) => request_body::refusal(&body).into(),
                             other => AppError::bad_request("form", other.to_string()).into(),
                         }),
+                )
+                // A path segment that is not what its route takes (`/users/abc/role`) is an
+                // address that does not exist.
+                .app_data(
+                    web::PathConfig::default().error_handler(|_, _| AppError::not_found().into()),
                 )
                 .configure(routes)
                 .default_service(web::to(|| async {

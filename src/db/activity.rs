@@ -27,13 +27,16 @@ pub async fn due_for_review(
     .await
 }
 
-/// One entry of the audit log, without its before and after documents.
+/// One entry of the audit log, without its before and after documents. People are named by
+/// their account's name: `actor` and, for a change to an account, `account_name`; the email
+/// an account change is keyed by stays in `entity_slug`, for admins' eyes only.
 #[derive(Debug, Clone)]
 pub struct Change {
     pub at: String,
     pub actor: String,
     pub entity: String,
     pub entity_slug: String,
+    pub account_name: Option<String>,
     pub action: String,
 }
 
@@ -41,7 +44,12 @@ pub struct Change {
 pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
     sqlx::query_as!(
         Change,
-        "SELECT at, actor, entity, entity_slug, action FROM audit_log ORDER BY id DESC LIMIT ?1",
+        r#"SELECT at, COALESCE(actors.name, a.actor) AS "actor!: String", entity, entity_slug,
+                  accounts.name AS account_name, action
+           FROM audit_log a
+           LEFT JOIN users actors ON actors.email = a.actor
+           LEFT JOIN users accounts ON a.entity = 'user' AND accounts.email = a.entity_slug
+           ORDER BY a.id DESC LIMIT ?1"#,
         limit
     )
     .fetch_all(pool)
@@ -58,9 +66,14 @@ pub async fn changes(
 ) -> Result<Vec<Change>, sqlx::Error> {
     sqlx::query_as!(
         Change,
-        "SELECT at, actor, entity, entity_slug, action FROM audit_log
-         WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR entity = ?2)
-         ORDER BY id DESC LIMIT ?3 OFFSET ?4",
+        r#"SELECT at, COALESCE(actors.name, a.actor) AS "actor!: String", entity, entity_slug,
+                  accounts.name AS account_name, action
+           FROM audit_log a
+           LEFT JOIN users actors ON actors.email = a.actor
+           LEFT JOIN users accounts ON a.entity = 'user' AND accounts.email = a.entity_slug
+           WHERE (?1 IS NULL OR COALESCE(actors.name, a.actor) = ?1)
+             AND (?2 IS NULL OR a.entity = ?2)
+           ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"#,
         actor,
         entity,
         limit,
@@ -70,9 +83,13 @@ pub async fn changes(
     .await
 }
 
-/// Everyone who has changed something, for the activity filter.
+/// Everyone who has changed something, by name, for the activity filter.
 pub async fn actors(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT DISTINCT actor FROM audit_log ORDER BY actor")
-        .fetch_all(pool)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT DISTINCT COALESCE(users.name, a.actor) AS "actor!: String"
+           FROM audit_log a LEFT JOIN users ON users.email = a.actor
+           ORDER BY 1"#
+    )
+    .fetch_all(pool)
+    .await
 }

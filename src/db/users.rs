@@ -316,14 +316,20 @@ async fn delete_expired_sessions(
     idle_seconds: i64,
 ) -> Result<(), sqlx::Error> {
     let cutoff = format!("-{idle_seconds} seconds");
+    let lifetime = format!("-{SESSION_LIFETIME_SECONDS} seconds");
     sqlx::query!(
-        "DELETE FROM sessions WHERE last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?1)",
-        cutoff
+        "DELETE FROM sessions WHERE last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?1)
+                                 OR created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2)",
+        cutoff,
+        lifetime
     )
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
+
+/// However busy, a session ends this long after sign-in: a stolen cookie is not good forever.
+pub const SESSION_LIFETIME_SECONDS: i64 = 7 * 24 * 60 * 60;
 
 /// A session's last use is written at most this often, so reading pages while signed in
 /// does not turn every request into a write; idle expiry is therefore exact to this margin.
@@ -338,14 +344,17 @@ pub async fn touch_session(
 ) -> Result<Option<SessionUser>, sqlx::Error> {
     let idle = format!("-{idle_seconds} seconds");
     let touch = format!("-{SESSION_TOUCH_SECONDS} seconds");
+    let lifetime = format!("-{SESSION_LIFETIME_SECONDS} seconds");
     let row = sqlx::query!(
         r#"SELECT user_id AS "user_id!", csrf_token AS "csrf_token!",
-                  last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2) AS "expired!: bool",
+                  (last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2)
+                   OR created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?4)) AS "expired!: bool",
                   last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3) AS "stale!: bool"
            FROM sessions WHERE token_hash = ?1"#,
         token_hash,
         idle,
-        touch
+        touch,
+        lifetime
     )
     .fetch_optional(pool)
     .await?;

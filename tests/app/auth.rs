@@ -391,6 +391,31 @@ async fn a_session_unused_for_two_hours_is_over() {
 }
 
 #[tokio::test]
+async fn a_session_in_daily_use_still_ends_seven_days_after_sign_in() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    sqlx::query(
+        "UPDATE sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-6 days', '-23 hours')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let admin = |client: &reqwest::Client| client.get(app.url("/admin")).send();
+    assert_eq!(admin(&editor).await.unwrap().status(), StatusCode::OK);
+    sqlx::query(
+        "UPDATE sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-7 days', '-1 minutes')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    // Used a moment ago, yet over.
+    assert_eq!(
+        admin(&editor).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
 async fn a_sessions_last_use_is_written_at_most_once_a_minute() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;

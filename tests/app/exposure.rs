@@ -172,3 +172,37 @@ async fn with_a_public_url_links_use_it_whatever_the_request_says() {
         );
     }
 }
+
+#[tokio::test]
+async fn editors_see_accounts_in_the_activity_by_name_and_only_admins_see_emails() {
+    let app = spawn_app().await;
+    let admin = app.signed_in_as(Role::Admin).await;
+    let token = app.csrf_token(&admin).await;
+    let created = admin
+        .post(app.url("/admin/users"))
+        .form(&[
+            ("email", "grace@example.com"),
+            ("name", "Grace Hopper"),
+            ("role", "editor"),
+            ("password", "another long password"),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let editor = app.signed_in_as(Role::Editor).await;
+    for path in ["/admin/activity", "/admin"] {
+        let (_, page) = app.page(&editor, path).await;
+        let shown = text_of(&page, "main");
+        assert!(shown.contains("Grace Hopper"), "{path}: {shown}");
+        assert!(!shown.contains('@'), "{path} shows an email: {shown}");
+        let options = crate::helpers::attributes(&page, "option", "value");
+        assert!(options.iter().all(|o| !o.contains('@')), "{options:?}");
+        let (_, page) = app.page(&admin, path).await;
+        assert!(
+            text_of(&page, "main").contains("grace@example.com"),
+            "{path}"
+        );
+    }
+}

@@ -211,3 +211,85 @@ async fn another_method_on_an_api_address_is_405_with_the_allowed_one() {
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn page_numbers_too_large_for_any_list_neither_wrap_nor_fail() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    for list in ["/admin/activity", "/admin/frameworks", "/admin/languages"] {
+        for page in ["9223372036854775807", "18446744073709551615", "0"] {
+            let path = format!("{list}?page={page}");
+            let (status, html) = app.page(&editor, &path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(!crate::helpers::select(&html, "h1").is_empty(), "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_path_segment_of_the_wrong_kind_gets_the_sites_404_page() {
+    let app = spawn_app().await;
+    let admin = app.signed_in_as(Role::Admin).await;
+    let token = app.csrf_token(&admin).await;
+    for path in [
+        "/admin/users/not-a-number/role",
+        "/admin/users/99999999999999999999999/access",
+        "/admin/frameworks/django/history/abc/restore",
+    ] {
+        let response = admin
+            .post(app.url(path))
+            .form(&[("csrf_token", token.as_str()), ("role", "viewer")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        let page = scraper::Html::parse_document(&response.text().await.unwrap());
+        assert_eq!(
+            crate::helpers::text_of(&page, "h1"),
+            "Page not found",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_arrive_in_time_is_refused_with_408() {
+    let app = crate::helpers::spawn_app_with_settings(
+        Some(crate::helpers::seed_document()),
+        stackatlas::startup::Settings {
+            body_read_timeout: Some(std::time::Duration::from_millis(500)),
+            ..Default::default()
+        },
+    )
+    .await;
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    // Promises 100 bytes, sends three, then nothing.
+    stream
+        .write_all(
+            format!(
+                "POST /login HTTP/1.1\r\nHost: {host}\r\nContent-Type: \
+                 application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nema"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut response = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut response),
+    )
+    .await
+    .expect("the server answers instead of waiting for ever")
+    .unwrap();
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 408"), "{response}");
+}

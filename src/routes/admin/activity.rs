@@ -6,10 +6,14 @@ use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
+use crate::auth::CurrentUser;
 use crate::db::activity::{self, Change};
 use crate::error::{AppError, Result};
 
 const PAGE_SIZE: i64 = 50;
+/// Pages beyond this are not offered: 5 million changes back, and `page × PAGE_SIZE` stays
+/// far from overflowing whatever number a link carries.
+const LAST_PAGE: u64 = 100_000;
 
 /// The kinds of entry the audit log records, as the schema's CHECK lists them.
 pub const ENTITIES: [(&str, &str); 8] = [
@@ -27,7 +31,7 @@ pub const ENTITIES: [(&str, &str); 8] = [
 pub struct ActivityQuery {
     pub editor: Option<String>,
     pub entity: Option<String>,
-    pub page: Option<i64>,
+    pub page: Option<u64>,
 }
 
 #[derive(Template)]
@@ -40,6 +44,8 @@ pub struct ActivityPage {
     pub entity: String,
     pub page: i64,
     pub has_next: bool,
+    /// Only admins see the emails of accounts that changed.
+    pub show_emails: bool,
 }
 
 impl ActivityPage {
@@ -59,6 +65,7 @@ impl ActivityPage {
 #[get("/activity")]
 pub async fn index(
     pool: web::Data<SqlitePool>,
+    user: CurrentUser,
     query: web::Query<ActivityQuery>,
 ) -> Result<HttpResponse> {
     let editor = query.editor.as_deref().unwrap_or("").trim().to_owned();
@@ -69,7 +76,7 @@ pub async fn index(
             format!("\"{entity}\" is not a kind of entry"),
         ));
     }
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, LAST_PAGE) as i64;
     let mut changes = activity::changes(
         &pool,
         Some(editor.as_str()).filter(|e| !e.is_empty()),
@@ -88,6 +95,7 @@ pub async fn index(
         entity,
         page,
         has_next,
+        show_emails: user.role().is_admin(),
     };
     crate::routes::html(StatusCode::OK, &page)
 }

@@ -689,8 +689,8 @@ async fn submit(
 /// The form's body as read within the size limit; over it, the site's 413 page.
 fn form_body(body: std::result::Result<web::Bytes, actix_web::Error>) -> Result<web::Bytes> {
     body.map_err(|error| match error.as_error::<PayloadError>() {
-        Some(PayloadError::Overflow) => crate::startup::form_too_large(),
-        _ => AppError::bad_request("form", error.to_string()),
+        Some(payload) => crate::request_body::refusal(payload),
+        None => AppError::bad_request("form", error.to_string()),
     })
 }
 

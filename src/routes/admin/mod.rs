@@ -119,6 +119,8 @@ pub struct HomePage {
     pub due: Vec<DueForReview>,
     pub changes: Vec<Change>,
     pub review_after_months: i64,
+    /// Only admins see the emails of accounts that changed.
+    pub show_emails: bool,
 }
 
 #[get("")]
@@ -129,6 +131,7 @@ pub async fn home(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<Http
         due: due_for_review(&pool, REVIEW_AFTER_MONTHS).await?,
         changes: recent_changes(&pool, 20).await?,
         review_after_months: REVIEW_AFTER_MONTHS,
+        show_emails: user.role().is_admin(),
     };
     super::html(StatusCode::OK, &page)
 }
