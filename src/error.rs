@@ -22,6 +22,9 @@ pub enum AppError {
     /// Too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// The address exists but does not answer this method (named here).
+    #[error("method not allowed: {0}")]
+    MethodNotAllowed(String),
     /// The request's body did not arrive in time; the text says what to do.
     #[error("request timeout: {0}")]
     RequestTimeout(String),
@@ -73,6 +76,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)
@@ -96,6 +100,12 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(message) => ("Too much at once", message.clone()),
             AppError::Busy(message) => ("Busy", (*message).to_owned()),
             AppError::RequestTimeout(message) => ("Too slow", message.clone()),
+            AppError::MethodNotAllowed(method) => (
+                "Not possible here",
+                format!(
+                    "This address does not take {method} requests; the Allow header lists those it takes."
+                ),
+            ),
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)

@@ -184,10 +184,42 @@ mod tests {
             .unwrap();
         let logged = FileState::read(&files);
         assert_ne!(logged, before, "the log appeared");
-        std::fs::write(&files[1], b"frame").unwrap();
-        let rewritten = FileState::read(&files);
-        // Same size; only the inode or time can tell, and within one clock tick neither may:
-        // which is why a state is trusted only once settled.
-        assert!(rewritten == logged || !rewritten.settled(SystemTime::now()));
+        // A rewrite of the same size in place (same inode) is told apart by its time alone.
+        let earlier = SystemTime::now() - 10 * SETTLED;
+        set_modified(&files[1], earlier);
+        let settled = FileState::read(&files);
+        std::fs::write(&files[1], b"FRAME").unwrap();
+        set_modified(&files[1], earlier + Duration::from_secs(1));
+        assert_ne!(
+            FileState::read(&files),
+            settled,
+            "a later write of the same size"
+        );
+    }
+
+    #[test]
+    fn a_write_within_the_same_clock_tick_is_invisible_so_fresh_states_are_not_trusted() {
+        let folder = tempfile::tempdir().unwrap();
+        let files = [folder.path().join("a.db"), folder.path().join("a.db-wal")];
+        let tick = SystemTime::now();
+        std::fs::write(&files[0], b"one").unwrap();
+        set_modified(&files[0], tick);
+        let first = FileState::read(&files);
+        // The same size, in place, stamped with the same (coarse) time: indistinguishable.
+        std::fs::write(&files[0], b"two").unwrap();
+        set_modified(&files[0], tick);
+        let second = FileState::read(&files);
+        assert_eq!(second, first, "the file state cannot see this write");
+        // Which is why such a state is trusted only once it has settled.
+        assert!(!first.settled(tick + SETTLED / 2));
+        assert!(first.settled(tick + SETTLED));
+    }
+
+    fn set_modified(path: &std::path::Path, time: SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(time))
+            .unwrap();
     }
 }

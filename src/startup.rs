@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::error::UrlencodedError;
-use actix_web::middleware::{DefaultHeaders, NormalizePath, TrailingSlash};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{
+    Compress, DefaultHeaders, ErrorHandlers, NormalizePath, TrailingSlash,
+};
 use actix_web::{App, HttpServer, web};
 use sqlx::SqlitePool;
 use tracing_actix_web::TracingLogger;
@@ -13,9 +16,7 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::{self, AuthSettings, CookieSettings};
 use crate::error::AppError;
 use crate::request_body::{self, FORM_LIMIT_BYTES, form_too_large};
-use crate::routes::{
-    admin, api, assets, compare, frameworks, health, industries, query, sessions, trends,
-};
+use crate::routes::{api, representation, table};
 use crate::sign_in::PasswordGate;
 
 /// Security headers sent with every response. The pages use no inline script or style, so the
@@ -37,38 +38,18 @@ fn security_headers() -> DefaultHeaders {
         ))
 }
 
-/// Registers every route of the application.
+/// Registers every route of the application: the table in `routes::table`, the API's JSON
+/// 404, and the editors' pages behind their guard.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(query::index)
-        .service(query::export_csv)
-        .service(query::export_json)
-        .service(compare::show)
-        .service(frameworks::index)
-        .service(frameworks::show)
-        .service(industries::index)
-        .service(industries::show)
-        .service(trends::index)
-        .service(health::healthz)
-        .service(assets::show)
-        .service(api::frameworks)
-        .service(api::framework)
-        .service(api::industries)
-        .service(api::requirements)
-        .service(api::languages)
-        .service(api::trends)
-        .service(api::recommendations)
-        .service(api::openapi_json)
-        .service(web::scope("/api").default_service(web::to(api::not_found)))
-        .service(sessions::new)
-        .service(sessions::create)
-        .service(sessions::delete)
+    table::register_public(cfg);
+    cfg.service(web::scope("/api").default_service(web::to(api::not_found)))
         // Every editors' page sits in this scope, so no route can miss the guard.
         .service(
             web::scope("/admin")
                 .wrap(actix_web::middleware::from_fn(auth::require(
                     auth::minimum_role_for,
                 )))
-                .configure(admin::routes),
+                .configure(table::register_admin),
         );
 }
 
@@ -142,11 +123,21 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(ErrorHandlers::new().handler(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    table::dress_method_not_allowed,
+                ))
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
                     request_body::read_deadline(req, next, body_deadline)
                 }))
                 .wrap(actix_web::middleware::from_fn(auth::load_session))
                 .wrap(security_headers())
+                // Every compressible answer compressed as the client accepts; prepared
+                // answers carry their own bytes (see `routes::representation`).
+                .wrap(Compress::default())
+                .wrap(actix_web::middleware::from_fn(
+                    representation::drop_identity_encoding,
+                ))
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .wrap(TracingLogger::default())
                 .app_data(pool.clone())

@@ -3,7 +3,7 @@
 //! from these handlers and types.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, get, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Serialize;
 use sqlx::SqlitePool;
 use utoipa::{OpenApi, ToSchema};
@@ -89,6 +89,11 @@ impl ResponseError for ApiError {
             AppError::PayloadTooLarge(message) => ErrorDetail {
                 code: "payload_too_large",
                 message: message.clone(),
+                field: None,
+            },
+            AppError::MethodNotAllowed(method) => ErrorDetail {
+                code: "method_not_allowed",
+                message: format!("{method} is not supported here; the API is read-only (GET)"),
                 field: None,
             },
             other => {
@@ -252,10 +257,11 @@ impl RecommendationsBody {
 }
 
 #[utoipa::path(
+    get,
+    path = "/api/v1/frameworks",
     tag = "knowledge",
     responses((status = 200, description = "Every framework, by name", body = [FrameworkItem]))
 )]
-#[get("/api/v1/frameworks")]
 pub async fn frameworks(pool: web::Data<SqlitePool>) -> ApiResult {
     let list = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
     let items: Vec<FrameworkItem> = list
@@ -275,6 +281,8 @@ pub async fn frameworks(pool: web::Data<SqlitePool>) -> ApiResult {
 }
 
 #[utoipa::path(
+    get,
+    path = "/api/v1/frameworks/{slug}",
     tag = "knowledge",
     params(("slug" = String, Path, description = "Framework slug, e.g. `django`")),
     responses(
@@ -282,7 +290,6 @@ pub async fn frameworks(pool: web::Data<SqlitePool>) -> ApiResult {
         (status = 404, description = "No such framework", body = ErrorBody),
     )
 )]
-#[get("/api/v1/frameworks/{slug}")]
 pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> ApiResult {
     let f = db::frameworks::find(&pool, &slug)
         .await?
@@ -346,10 +353,11 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
 }
 
 #[utoipa::path(
+    get,
+    path = "/api/v1/industries",
     tag = "knowledge",
     responses((status = 200, description = "Every industry with its use cases", body = [IndustryItem]))
 )]
-#[get("/api/v1/industries")]
 pub async fn industries(pool: web::Data<SqlitePool>) -> ApiResult {
     let mut items = Vec::new();
     for i in db::catalogue::industries(pool.get_ref()).await? {
@@ -372,10 +380,11 @@ pub async fn industries(pool: web::Data<SqlitePool>) -> ApiResult {
 }
 
 #[utoipa::path(
+    get,
+    path = "/api/v1/requirements",
     tag = "knowledge",
     responses((status = 200, description = "Every requirement a client can ask for", body = [RequirementItem]))
 )]
-#[get("/api/v1/requirements")]
 pub async fn requirements(pool: web::Data<SqlitePool>) -> ApiResult {
     let items: Vec<RequirementItem> = db::catalogue::requirements(pool.get_ref())
         .await?
@@ -391,10 +400,11 @@ pub async fn requirements(pool: web::Data<SqlitePool>) -> ApiResult {
 }
 
 #[utoipa::path(
+    get,
+    path = "/api/v1/languages",
     tag = "knowledge",
     responses((status = 200, description = "Every language", body = [LanguageItem]))
 )]
-#[get("/api/v1/languages")]
 pub async fn languages(pool: web::Data<SqlitePool>) -> ApiResult {
     let items: Vec<LanguageItem> = db::catalogue::languages(pool.get_ref())
         .await?
@@ -409,10 +419,11 @@ pub async fn languages(pool: web::Data<SqlitePool>) -> ApiResult {
 }
 
 #[utoipa::path(
+    get,
+    path = "/api/v1/trends",
     tag = "knowledge",
     responses((status = 200, description = "Every trend with the frameworks that follow it", body = [TrendItem]))
 )]
-#[get("/api/v1/trends")]
 pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
     let attachments = db::catalogue::trend_frameworks(&pool).await?;
     let items: Vec<TrendItem> = db::catalogue::trends(&pool)
@@ -433,6 +444,8 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
 }
 
 #[utoipa::path(
+    get,
+    path = "/api/v1/recommendations",
     tag = "recommendation",
     params(
         ("industry" = Option<String>, Query, description = "Industry slug"),
@@ -446,7 +459,6 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
         (status = 400, description = "A parameter is unknown or malformed; `field` names it", body = ErrorBody),
     )
 )]
-#[get("/api/v1/recommendations")]
 pub async fn recommendations(
     pool: web::Data<SqlitePool>,
     cache: web::Data<crate::snapshot::KnowledgeCache>,
@@ -522,42 +534,12 @@ pub async fn recommendations(
 )]
 pub struct ApiDoc;
 
-#[get("/api/openapi.json")]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 
-/// Every address the API answers (all read-only, `GET`), as path templates.
-const RESOURCES: &[&str] = &[
-    "/api/openapi.json",
-    "/api/v1/frameworks",
-    "/api/v1/frameworks/{slug}",
-    "/api/v1/industries",
-    "/api/v1/languages",
-    "/api/v1/recommendations",
-    "/api/v1/requirements",
-    "/api/v1/trends",
-];
-
-/// Any other request under `/api`, answered in JSON: 405 (with `Allow`) for another method
-/// on an address the API has, 404 for an address it has not.
-pub async fn not_found(request: HttpRequest) -> HttpResponse {
-    if RESOURCES
-        .iter()
-        .any(|template| super::matches_template(template, request.path()))
-    {
-        return HttpResponse::MethodNotAllowed()
-            .insert_header((actix_web::http::header::ALLOW, "GET"))
-            .json(ErrorBody {
-                error: ErrorDetail {
-                    code: "method_not_allowed",
-                    message: format!(
-                        "{} is not supported here; the API is read-only (GET)",
-                        request.method()
-                    ),
-                    field: None,
-                },
-            });
-    }
+/// Any other address under `/api`, answered in JSON. (Another method on an address the API
+/// has is a 405 from the route table, dressed by `table::dress_method_not_allowed`.)
+pub async fn not_found() -> HttpResponse {
     HttpResponse::NotFound().json(ErrorBody::not_found())
 }

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CacheControl, CacheDirective};
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::AppError;
 use crate::routes::representation::Representation;
@@ -57,7 +57,6 @@ static PREPARED: LazyLock<Vec<Representation>> = LazyLock::new(|| {
         .collect()
 });
 
-#[get("/static/{name}")]
 pub async fn show(request: HttpRequest, name: web::Path<String>) -> Result<HttpResponse, AppError> {
     let position = ASSETS
         .iter()

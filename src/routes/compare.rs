@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
@@ -118,7 +118,6 @@ fn selection(query_string: &str, known: &[String]) -> std::result::Result<Vec<St
     Ok(slugs)
 }
 
-#[get("/compare")]
 pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<HttpResponse> {
     let all = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
     let known: Vec<String> = all.iter().map(|f| f.slug.clone()).collect();

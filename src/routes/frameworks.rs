@@ -1,7 +1,7 @@
 //! `/frameworks` (the catalogue, filtered and searched) and `/frameworks/{slug}` (one framework).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -137,7 +137,6 @@ pub struct IndexPage {
     pub filtered: bool,
 }
 
-#[get("/frameworks")]
 pub async fn index(
     pool: web::Data<SqlitePool>,
     query: web::Query<IndexQuery>,
@@ -332,7 +331,6 @@ fn profile(groups: &[StrengthGroup]) -> Profile {
     }
 }
 
-#[get("/frameworks/{slug}")]
 pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Result<HttpResponse> {
     let framework = db::frameworks::find(&pool, &slug)
         .await?

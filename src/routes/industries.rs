@@ -1,7 +1,7 @@
 //! `/industries` and `/industries/{slug}`: which frameworks fit an industry best, and why.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
@@ -16,7 +16,6 @@ pub struct IndexPage {
     pub industries: Vec<Industry>,
 }
 
-#[get("/industries")]
 pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
     let page = IndexPage {
         industries: db::catalogue::industries(pool.get_ref()).await?,
@@ -60,7 +59,6 @@ pub struct ShowPage {
 /// Fits from this score up are presented as the industry's best choices.
 const STRONG_FIT: u8 = 4;
 
-#[get("/industries/{slug}")]
 pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Result<HttpResponse> {
     let industry = db::catalogue::industry(&pool, &slug)
         .await?

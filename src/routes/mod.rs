@@ -10,6 +10,7 @@ pub mod industries;
 pub mod query;
 pub mod representation;
 pub mod sessions;
+pub mod table;
 pub mod trends;
 
 use crate::domain::{Kind, Ring};

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{
     self, CacheControl, CacheDirective, ContentDisposition, DispositionParam, DispositionType,
 };
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
@@ -369,7 +369,6 @@ pub fn revalidate() -> CacheControl {
     CacheControl(vec![CacheDirective::Private, CacheDirective::NoCache])
 }
 
-#[get("/")]
 pub async fn index(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
@@ -470,7 +469,6 @@ fn attachment(filename: &str) -> ContentDisposition {
 
 /// The ranked results as CSV: one row per criterion of each result, then the exclusions,
 /// so a spreadsheet can pivot on any column.
-#[get("/export.csv")]
 pub async fn export_csv(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
@@ -537,7 +535,6 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
 }
 
 /// The same answer as `/api/v1/recommendations`, as a download.
-#[get("/export.json")]
 pub async fn export_json(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,

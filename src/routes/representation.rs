@@ -79,11 +79,30 @@ impl Representation {
         if unchanged {
             return response.finish();
         }
-        if encoded {
-            response.insert_header((header::CONTENT_ENCODING, "gzip"));
-        }
+        // Prepared bytes go out as prepared: gzip, or as they are (too small to be worth it,
+        // or a client without gzip). `identity` tells the `Compress` middleware to leave
+        // them, and [`drop_identity_encoding`] takes that word off again before sending.
+        let encoding = if encoded { "gzip" } else { "identity" };
+        response.insert_header((header::CONTENT_ENCODING, encoding));
         response.content_type(self.content_type).body(body.clone())
     }
+}
+
+/// Removes `Content-Encoding: identity` (which only kept `Compress` away from prepared
+/// answers) so clients see no encoding header on bytes that have none.
+pub async fn drop_identity_encoding(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
+    if headers
+        .get(header::CONTENT_ENCODING)
+        .is_some_and(|v| v == "identity")
+    {
+        headers.remove(header::CONTENT_ENCODING);
+    }
+    Ok(response)
 }
 
 fn gzip(body: &[u8]) -> Vec<u8> {

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -46,7 +46,6 @@ fn login_form(
         .body(page.render()?))
 }
 
-#[get("/login")]
 pub async fn new(
     settings: web::Data<AuthSettings>,
     query: web::Query<NextQuery>,
@@ -79,7 +78,6 @@ fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-#[post("/login")]
 pub async fn create(
     request: HttpRequest,
     pool: web::Data<SqlitePool>,
@@ -162,7 +160,6 @@ pub struct CsrfForm {
     pub csrf_token: String,
 }
 
-#[post("/logout")]
 pub async fn delete(
     request: HttpRequest,
     pool: web::Data<SqlitePool>,

@@ -1,7 +1,7 @@
 //! `/trends`: where the backend world is heading, and where each framework stands on the radar.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
@@ -33,7 +33,6 @@ pub struct TrendsPage {
     pub rings: Vec<RingRow>,
 }
 
-#[get("/trends")]
 pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
     let attachments = db::catalogue::trend_frameworks(&pool).await?;
     let trends = db::catalogue::trends(&pool)

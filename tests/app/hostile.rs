@@ -199,7 +199,7 @@ async fn another_method_on_an_api_address_is_405_with_the_allowed_one() {
             StatusCode::METHOD_NOT_ALLOWED,
             "{method} {path}"
         );
-        assert_eq!(response.headers()["allow"], "GET");
+        assert_eq!(response.headers()["allow"], "GET, HEAD");
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "method_not_allowed");
     }

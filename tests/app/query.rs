@@ -473,6 +473,57 @@ async fn a_client_that_accepts_gzip_gets_the_same_page_compressed() {
 }
 
 #[tokio::test]
+async fn every_compressible_answer_is_compressed_for_a_client_that_accepts_it() {
+    let app = spawn_app().await;
+    for path in [
+        "/frameworks",
+        "/frameworks/django",
+        "/compare?f=django&f=laravel",
+        "/industries",
+        "/industries/healthcare",
+        "/trends",
+        "/export.csv?industry=healthcare",
+        "/export.json?industry=healthcare",
+        "/api/v1/frameworks",
+        "/api/v1/frameworks/django",
+        "/api/v1/industries",
+        "/api/openapi.json",
+        "/static/style.css",
+    ] {
+        let plain = app.get(path).await;
+        assert!(plain.headers().get("content-encoding").is_none(), "{path}");
+        let plain = plain.bytes().await.unwrap();
+        let compressed = app
+            .client
+            .get(app.url(path))
+            .header("Accept-Encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(compressed.headers()["content-encoding"], "gzip", "{path}");
+        let bytes = compressed.bytes().await.unwrap();
+        assert!(bytes.len() < plain.len(), "{path}");
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, plain, "{path}");
+    }
+    // A prepared answer goes out exactly as prepared (gzip or as it is), never re-encoded on
+    // the fly: a client that takes only brotli gets the prepared plain bytes.
+    let prepared = app.get(OFFLINE_QUERY).await.bytes().await.unwrap();
+    let brotli_only = app
+        .client
+        .get(app.url(OFFLINE_QUERY))
+        .header("Accept-Encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert!(brotli_only.headers().get("content-encoding").is_none());
+    assert_eq!(brotli_only.bytes().await.unwrap(), prepared);
+}
+
+#[tokio::test]
 async fn a_signed_in_reader_never_gets_the_page_rendered_for_a_signed_out_one() {
     let app = spawn_app().await;
     let anonymous = app.get_html(OFFLINE_QUERY, StatusCode::OK).await;

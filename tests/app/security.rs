@@ -1,9 +1,7 @@
-//! Walks every route the source declares, so a new route cannot miss its guard: signed-out
+//! Walks every route of the route table, so a new route cannot miss its guard: signed-out
 //! visitors and viewers are turned away from every editors' page, every state-changing form
 //! refuses a request without this session's CSRF token, and every response carries the
 //! security headers.
-
-use std::path::Path;
 
 use reqwest::{Method, StatusCode};
 use scraper::Html;
@@ -52,45 +50,18 @@ impl Route {
     }
 }
 
-/// Every route in `src/routes`; those in `src/routes/admin` live under `/admin`.
+/// Every route of the application's route table (`routes::table`), one per method.
 fn declared_routes() -> Vec<Route> {
-    fn walk(folder: &Path, routes: &mut Vec<Route>) {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, routes);
-                continue;
-            }
-            let source = std::fs::read_to_string(&path).unwrap();
-            let prefix = if path.components().any(|c| c.as_os_str() == "admin") {
-                "/admin"
-            } else {
-                ""
-            };
-            for line in source.lines().map(str::trim) {
-                for (attribute, method) in [("get(\"", Method::GET), ("post(\"", Method::POST)] {
-                    let Some(rest) = line
-                        .strip_prefix("#[")
-                        .map(|l| l.trim_start_matches("actix_web::"))
-                        .and_then(|l| l.strip_prefix(attribute))
-                    else {
-                        continue;
-                    };
-                    let route = rest.split('"').next().unwrap();
-                    routes.push(Route {
-                        method: method.clone(),
-                        template: format!("{prefix}{route}"),
-                    });
-                }
-            }
-        }
-    }
-    let mut routes = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes"),
-        &mut routes,
-    );
-    assert!(routes.len() > 40, "the walk found the routes: {routes:?}");
+    let routes: Vec<Route> = stackatlas::routes::table::all()
+        .into_iter()
+        .flat_map(|(template, methods)| {
+            methods.iter().map(move |method| Route {
+                method: Method::from_bytes(method.as_bytes()).unwrap(),
+                template: template.clone(),
+            })
+        })
+        .collect();
+    assert!(routes.len() > 40, "the table has the routes: {routes:?}");
     routes
 }
 
@@ -301,6 +272,90 @@ async fn every_response_carries_the_security_headers() {
                 "strict-origin-when-cross-origin",
                 "{path}"
             );
+        }
+    }
+}
+
+/// The methods a route's `Allow` header should list: those declared, `HEAD` with `GET`.
+fn allowed(template: &str, routes: &[Route]) -> Vec<String> {
+    let mut methods: Vec<String> = routes
+        .iter()
+        .filter(|r| r.template == template)
+        .flat_map(|r| {
+            if r.method == Method::GET {
+                vec!["GET".to_owned(), "HEAD".to_owned()]
+            } else {
+                vec![r.method.to_string()]
+            }
+        })
+        .collect();
+    methods.sort();
+    methods
+}
+
+#[tokio::test]
+async fn every_address_answers_head_like_get_and_other_methods_with_405_and_allow() {
+    let app = spawn_app().await;
+    let admin = app.signed_in_as(Role::Admin).await;
+    let routes = declared_routes();
+    for route in routes.iter().filter(|r| r.method == Method::GET) {
+        let path = route.sample_path();
+        let client = if route.is_admin() {
+            &admin
+        } else {
+            &app.client
+        };
+        let get = client.get(app.url(&path)).send().await.unwrap();
+        let head = client.head(app.url(&path)).send().await.unwrap();
+        assert_eq!(head.status(), get.status(), "HEAD {path}");
+        assert_eq!(
+            head.headers().get("content-type"),
+            get.headers().get("content-type"),
+            "HEAD {path}"
+        );
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {path} has a body"
+        );
+    }
+    let mut templates: Vec<&Route> = routes.iter().collect();
+    templates.dedup_by(|a, b| a.template == b.template);
+    for route in templates {
+        let path = route.sample_path();
+        let client = if route.is_admin() {
+            &admin
+        } else {
+            &app.client
+        };
+        for method in [Method::PUT, Method::DELETE, Method::PATCH] {
+            let response = client
+                .request(method.clone(), app.url(&path))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            let mut allow: Vec<String> = response.headers()["allow"]
+                .to_str()
+                .unwrap()
+                .split(',')
+                .map(|m| m.trim().to_owned())
+                .collect();
+            allow.sort();
+            assert_eq!(allow, allowed(&route.template, &routes), "{method} {path}");
+            let kind = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let expected = if path.starts_with("/api/") {
+                "application/json"
+            } else {
+                "text/html"
+            };
+            assert!(kind.starts_with(expected), "{method} {path}: {kind}");
         }
     }
 }

@@ -16,14 +16,23 @@ mod support;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let Some(driver) = support::chromedriver() else {
+    let (Some(driver), Some(_)) = (support::chromedriver(), support::chrome_binary()) else {
+        let outcome = if support::required() {
+            "FAILED (CI=true, so nothing may be skipped)"
+        } else {
+            "SKIPPED"
+        };
         println!(
-            "\nbrowser tests SKIPPED: no chromedriver found.\n  \
+            "\nbrowser tests {outcome}: no chromedriver or Chromium found.\n  \
              To run them: apt-get install chromium chromium-driver (or set CHROMEDRIVER and \
              CHROME to their paths), optionally `npm install --prefix target/axe axe-core` for \
              the accessibility audit, then `cargo test --test browser`.\n"
         );
-        return ExitCode::SUCCESS;
+        return if support::required() {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        };
     };
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let failures = runtime.block_on(journeys::run_all(driver));

@@ -25,6 +25,12 @@ fn on_path(name: &str) -> Option<PathBuf> {
 }
 
 /// The chromedriver to use: `CHROMEDRIVER`, or `chromedriver` on the PATH.
+/// Under CI (`CI=true`) nothing may be skipped: a missing browser, driver or axe-core is a
+/// failure, so a broken install cannot pass as a green run.
+pub fn required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+}
+
 pub fn chromedriver() -> Option<PathBuf> {
     std::env::var_os("CHROMEDRIVER")
         .map(PathBuf::from)
@@ -32,7 +38,7 @@ pub fn chromedriver() -> Option<PathBuf> {
         .or_else(|| on_path("chromedriver"))
 }
 
-fn chrome_binary() -> Option<PathBuf> {
+pub fn chrome_binary() -> Option<PathBuf> {
     std::env::var_os("CHROME")
         .map(PathBuf::from)
         .filter(|p| p.is_file())

@@ -1,7 +1,7 @@
 //! `/admin/activity`: every change, filterable by editor and kind of entry.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -62,7 +62,6 @@ impl ActivityPage {
     }
 }
 
-#[get("/activity")]
 pub async fn index(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,

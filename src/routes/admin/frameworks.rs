@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -85,7 +85,6 @@ impl IndexPage {
     }
 }
 
-#[get("/frameworks")]
 pub async fn index(
     pool: web::Data<SqlitePool>,
     query: web::Query<ListQuery>,
@@ -495,7 +494,6 @@ pub struct SavedQuery {
     pub saved: Option<String>,
 }
 
-#[get("/frameworks/{slug}/edit")]
 pub async fn edit(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -522,7 +520,6 @@ pub async fn edit(
     crate::routes::html(StatusCode::OK, &page)
 }
 
-#[get("/frameworks/new")]
 pub async fn new(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpResponse> {
     let vocabulary = editing::vocabulary(&pool).await?;
     let record = FrameworkRecord {
@@ -694,7 +691,6 @@ fn form_body(body: std::result::Result<web::Bytes, actix_web::Error>) -> Result<
     })
 }
 
-#[post("/frameworks/{slug}/edit")]
 pub async fn update(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -704,7 +700,6 @@ pub async fn update(
     submit(&pool, &user, Some(&slug), &form_body(body)?).await
 }
 
-#[post("/frameworks/new")]
 pub async fn create(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -723,7 +718,6 @@ pub struct DeletePage {
     pub csrf_token: String,
 }
 
-#[get("/frameworks/{slug}/delete")]
 pub async fn confirm_delete(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -746,7 +740,6 @@ pub struct VersionForm {
     pub csrf_token: String,
 }
 
-#[post("/frameworks/{slug}/delete")]
 pub async fn delete(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -801,7 +794,6 @@ fn parse_state(json: Option<&str>) -> Option<FrameworkRecord> {
     json.and_then(|j| serde_json::from_str(j).ok())
 }
 
-#[get("/frameworks/{slug}/history")]
 pub async fn history(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -873,7 +865,6 @@ pub struct CsrfOnly {
     pub csrf_token: String,
 }
 
-#[post("/frameworks/{slug}/history/{id}/restore")]
 pub async fn restore(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,

@@ -7,7 +7,7 @@ pub mod terms;
 pub mod users;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
@@ -17,36 +17,6 @@ use crate::error::Result;
 
 /// Entries not reviewed for this long are listed on the admin home.
 pub const REVIEW_AFTER_MONTHS: i64 = 6;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(home)
-        .service(preview)
-        .service(activity::index)
-        .service(frameworks::index)
-        .service(frameworks::new)
-        .service(frameworks::create)
-        .service(frameworks::edit)
-        .service(frameworks::update)
-        .service(frameworks::confirm_delete)
-        .service(frameworks::delete)
-        .service(frameworks::history)
-        .service(frameworks::restore)
-        .service(users::index)
-        .service(users::create)
-        .service(users::update_role)
-        .service(users::update_access)
-        // The vocabulary's routes take the kind from the path, so they come last: the fixed
-        // paths above win.
-        .service(terms::index)
-        .service(terms::new)
-        .service(terms::create)
-        .service(terms::edit)
-        .service(terms::update)
-        .service(terms::confirm_delete)
-        .service(terms::delete)
-        .service(terms::history)
-        .service(terms::restore);
-}
 
 /// One page of an editors' list: the page asked for (kept to those that exist), how many
 /// there are, and that page's rows.
@@ -103,7 +73,6 @@ pub struct PreviewForm {
 
 /// Renders Markdown as the public pages will show it (sanitised), for the editors' live
 /// preview.
-#[actix_web::post("/preview")]
 pub async fn preview(user: CurrentUser, form: web::Form<PreviewForm>) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
     Ok(HttpResponse::Ok()
@@ -123,7 +92,6 @@ pub struct HomePage {
     pub show_emails: bool,
 }
 
-#[get("")]
 pub async fn home(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpResponse> {
     let page = HomePage {
         user_name: user.name().to_owned(),

@@ -2,7 +2,7 @@
 //! the frameworks are described with. One set of handlers serves every kind.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -85,7 +85,6 @@ fn detail(kind: TermKind, term: &Term, vocabulary: &Document) -> String {
     }
 }
 
-#[get("/{kind}")]
 pub async fn index(
     pool: web::Data<SqlitePool>,
     kind: web::Path<String>,
@@ -233,7 +232,6 @@ pub struct SavedQuery {
     pub saved: Option<String>,
 }
 
-#[get("/{kind}/new")]
 pub async fn new(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -248,7 +246,6 @@ pub async fn new(
     crate::routes::html(StatusCode::OK, &page)
 }
 
-#[get("/{kind}/{slug}/edit")]
 pub async fn edit(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -380,7 +377,6 @@ async fn submit(
     }
 }
 
-#[post("/{kind}/new")]
 pub async fn create(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -391,7 +387,6 @@ pub async fn create(
     submit(&pool, &user, kind, None, form.into_inner()).await
 }
 
-#[post("/{kind}/{slug}/edit")]
 pub async fn update(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -453,7 +448,6 @@ async fn delete_page(
     })
 }
 
-#[get("/{kind}/{slug}/delete")]
 pub async fn confirm_delete(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -470,7 +464,6 @@ pub struct VersionForm {
     pub csrf_token: String,
 }
 
-#[post("/{kind}/{slug}/delete")]
 pub async fn delete(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -496,7 +489,6 @@ pub async fn delete(
     }
 }
 
-#[get("/{kind}/{slug}/history")]
 pub async fn history(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -545,7 +537,6 @@ pub struct CsrfOnly {
     pub csrf_token: String,
 }
 
-#[post("/{kind}/{slug}/history/{id}/restore")]
 pub async fn restore(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,

@@ -2,7 +2,7 @@
 //! disable accounts.
 
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -97,7 +97,6 @@ async fn page(
     })
 }
 
-#[get("/users")]
 pub async fn index(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -122,7 +121,6 @@ fn done(action: &str, email: &str) -> HttpResponse {
         .finish()
 }
 
-#[post("/users")]
 pub async fn create(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -200,7 +198,6 @@ async fn target(pool: &SqlitePool, id: i64, me: &CurrentUser) -> Result<User> {
     Ok(target)
 }
 
-#[post("/users/{id}/role")]
 pub async fn update_role(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -221,7 +218,6 @@ pub struct AccessForm {
     pub csrf_token: String,
 }
 
-#[post("/users/{id}/access")]
 pub async fn update_access(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
