@@ -224,18 +224,9 @@ async fn an_admin_invites_someone_who_can_then_sign_in_and_can_be_disabled() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
     let token = app.csrf_token(&admin).await;
-    let created = admin
-        .post(app.url("/admin/users"))
-        .form(&[
-            ("email", "Grace@Example.com"),
-            ("name", "Grace"),
-            ("role", "editor"),
-            ("password", "another long password"),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let created = app
+        .invite(&admin, "Grace@Example.com", "Grace", Role::Editor)
+        .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let location = created.headers()["location"].to_str().unwrap().to_owned();
     let page = html(admin.get(app.url(&location)).send().await.unwrap()).await;

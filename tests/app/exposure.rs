@@ -10,7 +10,9 @@ use stackatlas::client::{Network, TrustedProxies};
 use stackatlas::domain::Role;
 use stackatlas::startup::Settings;
 
-use crate::helpers::{seed_document, spawn_app, spawn_app_with_settings, text_of};
+use crate::helpers::{
+    seed_document, spawn_app, spawn_app_behind_a_proxy, spawn_app_with_settings, text_of,
+};
 
 fn header_values(response: &reqwest::Response, name: &str) -> Vec<String> {
     response
@@ -123,17 +125,7 @@ async fn forwarded_host_and_scheme_are_believed_only_from_a_trusted_proxy() {
         format!("{}/?industry=healthcare&need=security", direct.address)
     );
 
-    let proxied = spawn_app_with_settings(
-        Some(seed_document()),
-        Settings {
-            network: Network {
-                trusted: TrustedProxies::parse("127.0.0.1").unwrap(),
-                public_url: None,
-            },
-            ..Settings::default()
-        },
-    )
-    .await;
+    let proxied = spawn_app_behind_a_proxy().await;
     let link = share_link(
         &proxied,
         &[
@@ -177,19 +169,9 @@ async fn with_a_public_url_links_use_it_whatever_the_request_says() {
 async fn editors_see_accounts_in_the_activity_by_name_and_only_admins_see_emails() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
-    let token = app.csrf_token(&admin).await;
-    let created = admin
-        .post(app.url("/admin/users"))
-        .form(&[
-            ("email", "grace@example.com"),
-            ("name", "Grace Hopper"),
-            ("role", "editor"),
-            ("password", "another long password"),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let created = app
+        .invite(&admin, "grace@example.com", "Grace Hopper", Role::Editor)
+        .await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     let editor = app.signed_in_as(Role::Editor).await;
     for path in ["/admin/activity", "/admin"] {

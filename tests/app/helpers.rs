@@ -63,6 +63,22 @@ pub async fn spawn_app_with_settings(document: Option<Document>, settings: Setti
     }
 }
 
+/// Starts the server with the seeded knowledge base, believing the forwarding headers of
+/// 127.0.0.1, so a test can play clients at many addresses behind one proxy.
+pub async fn spawn_app_behind_a_proxy() -> TestApp {
+    spawn_app_with_settings(
+        Some(seed_document()),
+        Settings {
+            network: stackatlas::client::Network {
+                trusted: stackatlas::client::TrustedProxies::parse("127.0.0.1").unwrap(),
+                public_url: None,
+            },
+            ..Settings::default()
+        },
+    )
+    .await
+}
+
 /// The seed shipped with the application.
 pub fn seed_document() -> Document {
     validate::parse(seed::SEED_JSON).expect("the seed parses")
@@ -82,6 +98,29 @@ impl TestApp {
         db::users::create(&self.pool, email, "Test User", role, &hash, "test")
             .await
             .expect("the account is created");
+    }
+
+    /// An admin (`admin`, signed in) creates an account through the accounts page.
+    pub async fn invite(
+        &self,
+        admin: &reqwest::Client,
+        email: &str,
+        name: &str,
+        role: Role,
+    ) -> reqwest::Response {
+        let token = self.csrf_token(admin).await;
+        admin
+            .post(self.url("/admin/users"))
+            .form(&[
+                ("email", email),
+                ("name", name),
+                ("role", role.as_str()),
+                ("password", "another long password"),
+                ("csrf_token", token.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A client with its own cookie jar, not signed in, that does not follow redirects.

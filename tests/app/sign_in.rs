@@ -4,29 +4,15 @@
 use futures_util::future::join_all;
 use reqwest::StatusCode;
 use scraper::Html;
-use stackatlas::client::{Network, TrustedProxies};
 use stackatlas::domain::Role;
 use stackatlas::startup::Settings;
 
-use crate::helpers::{TEST_PASSWORD, TestApp, csrf_in, seed_document, spawn_app_with_settings};
+use crate::helpers::{
+    TEST_PASSWORD, TestApp, csrf_in, seed_document, spawn_app_behind_a_proxy,
+    spawn_app_with_settings,
+};
 
 const ADMIN: &str = "admin@example.com";
-
-/// A server that believes the forwarding headers of 127.0.0.1, so each test can play
-/// clients at many addresses behind one proxy.
-async fn behind_a_proxy() -> TestApp {
-    spawn_app_with_settings(
-        Some(seed_document()),
-        Settings {
-            network: Network {
-                trusted: TrustedProxies::parse("127.0.0.1").unwrap(),
-                public_url: None,
-            },
-            ..Settings::default()
-        },
-    )
-    .await
-}
 
 /// One sign-in by a new browser: fetch the form, post it, as coming from `client` when given.
 async fn attempt(app: &TestApp, email: &str, password: &str, client: Option<&str>) -> StatusCode {
@@ -82,7 +68,7 @@ async fn thirty_parallel_guesses_at_one_account_get_exactly_ten_checks() {
 
 #[tokio::test]
 async fn a_stranger_guessing_cannot_lock_the_owner_out_of_their_account() {
-    let app = behind_a_proxy().await;
+    let app = spawn_app_behind_a_proxy().await;
     app.create_user(ADMIN, Role::Admin).await;
     let attacker = Some("203.0.113.66");
     for i in 0..12 {
@@ -102,7 +88,7 @@ async fn a_stranger_guessing_cannot_lock_the_owner_out_of_their_account() {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others() {
-    let app = behind_a_proxy().await;
+    let app = spawn_app_behind_a_proxy().await;
     app.create_user("ada@example.com", Role::Editor).await;
     let guesses = (0..ADDRESS_LIMIT_PLUS_FIVE).map(|i| {
         let app = &app;
