@@ -9,7 +9,9 @@ use crate::db::knowledge::{
     append_audit, load_document_in, load_vocabulary_in, upsert_feature, upsert_industry,
     upsert_language, upsert_requirement, upsert_trend, upsert_use_case,
 };
-use crate::knowledge::document::{RequirementRecord, TermRecord, UseCaseRecord};
+use crate::knowledge::document::{
+    Document, FrameworkRecord, RequirementRecord, TermRecord, UseCaseRecord,
+};
 
 /// The vocabulary tables an editor can change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +108,104 @@ impl From<&TermRecord> for Term {
             ..Self::default()
         }
     }
+}
+
+/// One framework's link to an entry, as a delete takes it and the restore of that delete
+/// brings it back: the framework by slug (as the audit log names everything) and, for a
+/// requirement or an industry, the link's score and note. Links to features, use cases and
+/// trends hold nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Link {
+    pub framework: String,
+    /// How strongly the framework meets the requirement, 0–5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength: Option<i64>,
+    /// How well the framework fits the industry, 0–5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fit: Option<i64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+impl Link {
+    /// The link as the history shows it: its score and note, or only that it exists.
+    pub fn summary(&self) -> String {
+        let score = match (self.strength, self.fit) {
+            (Some(strength), _) => format!("strength {strength}"),
+            (None, Some(fit)) => format!("fit {fit}"),
+            (None, None) => "linked".to_owned(),
+        };
+        if self.note.is_empty() {
+            score
+        } else {
+            format!("{score} — {}", self.note)
+        }
+    }
+}
+
+/// An entry as an audit revision records it: its fields, and the framework links that a
+/// delete took with it or that the restore of a delete brought back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct State {
+    #[serde(flatten)]
+    pub term: Term,
+    /// `None` on every other revision, and on deletes recorded before links were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+}
+
+impl From<Term> for State {
+    fn from(term: Term) -> Self {
+        Self { term, links: None }
+    }
+}
+
+impl State {
+    /// The state a revision's JSON records; `None` when there is none or it does not parse.
+    pub fn parse(json: Option<&str>) -> Option<Self> {
+        json.and_then(|j| serde_json::from_str(j).ok())
+    }
+}
+
+/// The link `framework` has to the entry `slug` of `kind`, if any. A language is chosen, not
+/// linked: it has no link table, and cannot be deleted while a framework is written in it.
+fn link_in(kind: TermKind, framework: &FrameworkRecord, slug: &str) -> Option<Link> {
+    let link = |strength, fit, note: &str| Link {
+        framework: framework.slug.clone(),
+        strength,
+        fit,
+        note: note.to_owned(),
+    };
+    let plain = |slugs: &[String]| {
+        slugs
+            .iter()
+            .any(|s| s == slug)
+            .then(|| link(None, None, ""))
+    };
+    match kind {
+        TermKind::Language => None,
+        TermKind::Requirement => framework
+            .requirements
+            .iter()
+            .find(|l| l.requirement == slug)
+            .map(|l| link(Some(l.strength), None, &l.note)),
+        TermKind::Industry => framework
+            .industries
+            .iter()
+            .find(|l| l.industry == slug)
+            .map(|l| link(None, Some(l.fit), &l.note)),
+        TermKind::Feature => plain(&framework.features),
+        TermKind::UseCase => plain(&framework.use_cases),
+        TermKind::Trend => plain(&framework.trends),
+    }
+}
+
+/// Every framework link to the entry `slug` of `kind`, in framework slug order.
+fn links_of(doc: &Document, kind: TermKind, slug: &str) -> Vec<Link> {
+    doc.frameworks
+        .iter()
+        .filter_map(|f| link_in(kind, f, slug))
+        .collect()
 }
 
 /// Every entry of `kind`, by slug.
@@ -225,6 +325,117 @@ macro_rules! on_table {
     };
 }
 
+/// Defines the restore of a link in one link table. The tables differ only by their names
+/// and, for requirements and industries, by the score (`strength`, `fit`) and note a link
+/// holds: those are given as the link's field, the extra columns and their parameters.
+macro_rules! link_statements {
+    ($module:ident, $link_table:literal, $column:literal, $table:literal
+     $(, $score:ident: $columns:literal = $values:literal)?) => {
+        mod $module {
+            use sqlx::SqliteConnection;
+
+            /// `true` when the link was written; see [`super::relink`].
+            pub async fn relink(
+                conn: &mut SqliteConnection,
+                slug: &str,
+                link: &super::Link,
+            ) -> Result<bool, sqlx::Error> {
+                $(
+                    // A requirement's or an industry's link always has its score; without
+                    // one, what is recorded is no link of this table.
+                    let Some($score) = link.$score else {
+                        return Ok(false);
+                    };
+                )?
+                let written = sqlx::query!(
+                    "INSERT INTO " + $link_table + " (framework_id, " + $column $(+ $columns)? + ")
+                     SELECT f.id, x.id" $(+ $values)? + " FROM frameworks f, " + $table + " x
+                     WHERE f.slug = ?1 AND x.slug = ?2
+                     ON CONFLICT DO NOTHING",
+                    link.framework,
+                    slug
+                    $(, $score, link.note)?
+                )
+                .execute(conn)
+                .await?;
+                Ok(written.rows_affected() == 1)
+            }
+        }
+    };
+}
+
+link_statements!(
+    requirement_links,
+    "framework_requirements",
+    "requirement_id",
+    "requirements",
+    strength: ", strength, note" = ", ?3, ?4"
+);
+link_statements!(
+    industry_links,
+    "framework_industries",
+    "industry_id",
+    "industries",
+    fit: ", fit, note" = ", ?3, ?4"
+);
+link_statements!(
+    feature_links,
+    "framework_features",
+    "feature_id",
+    "features"
+);
+link_statements!(
+    use_case_links,
+    "framework_use_cases",
+    "use_case_id",
+    "use_cases"
+);
+link_statements!(trend_links, "framework_trends", "trend_id", "trends");
+
+/// Puts `link` back between the framework it names and the entry `slug` of `kind`, and says
+/// whether it did. It does not when the framework no longer exists under that slug (deleted or
+/// renamed since): the rest still come back. A link that exists again (the entry was created
+/// anew and linked, and then this deletion restored) is left as it is rather than overwritten:
+/// it was made after the one recorded, so it is the editors' latest word.
+async fn relink(
+    conn: &mut SqliteConnection,
+    kind: TermKind,
+    slug: &str,
+    link: &Link,
+) -> Result<bool, sqlx::Error> {
+    match kind {
+        // A language has no link table; its delete records none.
+        TermKind::Language => Ok(false),
+        TermKind::Requirement => requirement_links::relink(conn, slug, link).await,
+        TermKind::Industry => industry_links::relink(conn, slug, link).await,
+        TermKind::Feature => feature_links::relink(conn, slug, link).await,
+        TermKind::UseCase => use_case_links::relink(conn, slug, link).await,
+        TermKind::Trend => trend_links::relink(conn, slug, link).await,
+    }
+}
+
+/// Gives the frameworks of `links`, whose links a delete or a restore just changed, a new
+/// version and `updated_at` by `author`, as an edit would: an editor holding one of their
+/// forms from before then meets a conflict instead of saving the old links over the new.
+async fn touch_frameworks(
+    conn: &mut SqliteConnection,
+    links: &[Link],
+    author: &Author,
+) -> Result<(), sqlx::Error> {
+    let slugs: Vec<&str> = links.iter().map(|l| l.framework.as_str()).collect();
+    let slugs = serde_json::to_string(&slugs).expect("slugs serialise");
+    sqlx::query!(
+        "UPDATE frameworks SET version = version + 1,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = ?2
+         WHERE slug IN (SELECT value FROM json_each(?1))",
+        slugs,
+        author.user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 async fn upsert(conn: &mut SqliteConnection, kind: TermKind, t: &Term) -> Result<(), sqlx::Error> {
     let term = TermRecord {
         slug: t.slug.clone(),
@@ -299,8 +510,8 @@ pub enum Outcome {
     Blocked(String),
 }
 
-fn json(term: &Term) -> String {
-    serde_json::to_string(term).expect("a term serialises")
+fn json(state: &State) -> String {
+    serde_json::to_string(state).expect("a state serialises")
 }
 
 async fn audit(
@@ -309,11 +520,11 @@ async fn audit(
     author: &Author,
     slug: &str,
     action: &str,
-    before: Option<&Term>,
-    after: Option<&Term>,
+    before: Option<State>,
+    after: Option<State>,
 ) -> Result<(), sqlx::Error> {
-    let before = before.map(json);
-    let after = after.map(json);
+    let before = before.as_ref().map(json);
+    let after = after.as_ref().map(json);
     append_audit(
         conn,
         Some(author.user_id),
@@ -364,15 +575,16 @@ pub async fn save(
         author,
         &term.slug,
         action,
-        before.as_ref(),
-        Some(term),
+        before.map(State::from),
+        Some(State::from(term.clone())),
     )
     .await?;
     tx.commit().await?;
     Ok(Outcome::Done)
 }
 
-/// What depends on an entry: frameworks linked to it and, for an industry, its use cases.
+/// What depends on an entry: frameworks linked to it (or, for a language, written in it) and,
+/// for an industry, its use cases.
 #[derive(Debug, Clone, Default)]
 pub struct Dependents {
     pub frameworks: Vec<String>,
@@ -386,16 +598,16 @@ pub async fn dependents(
 ) -> Result<Dependents, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let doc = load_document_in(&mut conn).await?;
+    Ok(dependents_in(&doc, kind, slug))
+}
+
+fn dependents_in(doc: &Document, kind: TermKind, slug: &str) -> Dependents {
     let frameworks = doc
         .frameworks
         .iter()
         .filter(|f| match kind {
             TermKind::Language => f.language == slug,
-            TermKind::Feature => f.features.iter().any(|s| s == slug),
-            TermKind::Industry => f.industries.iter().any(|l| l.industry == slug),
-            TermKind::UseCase => f.use_cases.iter().any(|s| s == slug),
-            TermKind::Requirement => f.requirements.iter().any(|l| l.requirement == slug),
-            TermKind::Trend => f.trends.iter().any(|s| s == slug),
+            _ => link_in(kind, f, slug).is_some(),
         })
         .map(|f| f.name.clone())
         .collect();
@@ -408,10 +620,10 @@ pub async fn dependents(
             .collect(),
         _ => Vec::new(),
     };
-    Ok(Dependents {
+    Dependents {
         frameworks,
         use_cases,
-    })
+    }
 }
 
 /// Why an entry cannot be deleted yet, if it cannot.
@@ -429,6 +641,10 @@ pub fn blocking_reason(kind: TermKind, dependents: &Dependents) -> Option<String
     }
 }
 
+/// Deletes the entry and, by the schema's cascades, its framework links, if it is still at
+/// `expected_version` and nothing blocks it. The revision records the entry with those links
+/// (an empty list for a language, which has none), so that restoring it brings back exactly
+/// what went; the frameworks that lose a link get a new version.
 pub async fn delete(
     pool: &SqlitePool,
     kind: TermKind,
@@ -436,11 +652,13 @@ pub async fn delete(
     expected_version: i64,
     author: &Author,
 ) -> Result<Outcome, sqlx::Error> {
-    let dependents = dependents(pool, kind, slug).await?;
-    if let Some(reason) = blocking_reason(kind, &dependents) {
+    let mut tx = crate::db::begin_write(pool).await?;
+    // Read in the transaction, so that no framework can take up the entry between the check
+    // and the delete, and the links recorded are the ones the cascade removes.
+    let doc = load_document_in(&mut tx).await?;
+    if let Some(reason) = blocking_reason(kind, &dependents_in(&doc, kind, slug)) {
         return Ok(Outcome::Blocked(reason));
     }
-    let mut tx = crate::db::begin_write(pool).await?;
     let current = match load_in(&mut tx, kind, slug).await? {
         None => return Ok(Outcome::Gone),
         Some(current) if current.version != expected_version => {
@@ -448,8 +666,14 @@ pub async fn delete(
         }
         Some(current) => current.term,
     };
+    let links = links_of(&doc, kind, slug);
+    touch_frameworks(&mut tx, &links, author).await?;
     on_table!(kind, remove(&mut *tx, slug))?;
-    audit(&mut tx, kind, author, slug, "delete", Some(&current), None).await?;
+    let before = State {
+        term: current,
+        links: Some(links),
+    };
+    audit(&mut tx, kind, author, slug, "delete", Some(before), None).await?;
     tx.commit().await?;
     Ok(Outcome::Done)
 }
@@ -462,8 +686,12 @@ pub async fn history(
     revisions(pool, kind.audit_name(), slug).await
 }
 
-/// Brings back the entry as it was after a revision (before it, for a deletion), as a new
-/// revision. `false` when the revision does not exist or cannot be applied.
+/// Brings back the entry as it was after a revision (before it, for a deletion), as one new
+/// revision. Restoring a deletion also brings back the framework links it took, with their
+/// strengths, fits and notes (except those `relink` says cannot come back), and gives
+/// their frameworks a new version; the new revision lists the links that came back. Any other
+/// revision restores the entry's fields alone, as do deletions recorded before links were.
+/// `false` when the revision does not exist or cannot be applied.
 pub async fn restore(
     pool: &SqlitePool,
     kind: TermKind,
@@ -481,25 +709,175 @@ pub async fn restore(
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(state) = revision.and_then(|r| r.after.or(r.before)) else {
+    let Some(revision) = revision else {
         return Ok(false);
     };
-    let Ok(term) = serde_json::from_str::<Term>(&state) else {
+    // Only a deletion has no state after it; its state before is what it took.
+    let is_deletion = revision.after.is_none();
+    let Some(state) = State::parse(revision.after.or(revision.before).as_deref()) else {
         return Ok(false);
     };
     let before = load_in(&mut tx, kind, slug).await?.map(|s| s.term);
-    upsert(&mut tx, kind, &term).await?;
-    on_table!(kind, stamp(&mut *tx, &term.slug, author.user_id))?;
+    upsert(&mut tx, kind, &state.term).await?;
+    on_table!(kind, stamp(&mut *tx, &state.term.slug, author.user_id))?;
+    let links = match state.links {
+        Some(taken) if is_deletion => {
+            let mut back = Vec::with_capacity(taken.len());
+            for link in taken {
+                if relink(&mut tx, kind, &state.term.slug, &link).await? {
+                    back.push(link);
+                }
+            }
+            touch_frameworks(&mut tx, &back, author).await?;
+            Some(back)
+        }
+        _ => None,
+    };
+    let after = State {
+        term: state.term,
+        links,
+    };
     audit(
         &mut tx,
         kind,
         author,
         slug,
         "revert",
-        before.as_ref(),
-        Some(&term),
+        before.map(State::from),
+        Some(after),
     )
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn plain(framework: &str) -> Link {
+        Link {
+            framework: framework.to_owned(),
+            strength: None,
+            fit: None,
+            note: String::new(),
+        }
+    }
+
+    fn seed() -> Document {
+        crate::knowledge::validate::parse(crate::knowledge::seed::SEED_JSON)
+            .expect("the seed parses")
+    }
+
+    #[test]
+    fn a_deletion_recorded_before_links_were_kept_reads_as_the_entry_alone() {
+        let state = State::parse(Some(r#"{"slug":"graphql","name":"GraphQL APIs"}"#))
+            .expect("an old revision parses");
+        assert_eq!(state.links, None);
+        assert_eq!(state.term.name, "GraphQL APIs");
+    }
+
+    #[test]
+    fn a_deletions_links_sit_beside_the_entrys_fields_and_read_back_the_same() {
+        let state = State {
+            term: Term {
+                slug: "security".into(),
+                name: "Security".into(),
+                group: "capability".into(),
+                ..Term::default()
+            },
+            links: Some(vec![
+                Link {
+                    strength: Some(4),
+                    note: "Tower middleware.".into(),
+                    ..plain("axum")
+                },
+                plain("gin"),
+            ]),
+        };
+        let written = serde_json::to_value(&state).expect("a state serialises");
+        assert_eq!(written["slug"], "security");
+        assert_eq!(
+            written["links"],
+            json!([
+                {"framework": "axum", "strength": 4, "note": "Tower middleware."},
+                {"framework": "gin"},
+            ])
+        );
+        assert_eq!(
+            State::parse(Some(&written.to_string())),
+            Some(state.clone())
+        );
+        // A reader that knows only the entry's fields still reads them.
+        let term: Term = serde_json::from_value(written).expect("the fields parse alone");
+        assert_eq!(term, state.term);
+    }
+
+    #[test]
+    fn every_kind_but_a_language_finds_a_frameworks_link_with_its_score_and_note() {
+        let doc = seed();
+        let axum = doc.frameworks.iter().find(|f| f.slug == "axum").unwrap();
+        let (strength, fit) = (&axum.requirements[0], &axum.industries[0]);
+        for (kind, slug, link) in [
+            (
+                TermKind::Requirement,
+                &strength.requirement,
+                Link {
+                    strength: Some(strength.strength),
+                    note: strength.note.clone(),
+                    ..plain("axum")
+                },
+            ),
+            (
+                TermKind::Industry,
+                &fit.industry,
+                Link {
+                    fit: Some(fit.fit),
+                    note: fit.note.clone(),
+                    ..plain("axum")
+                },
+            ),
+        ] {
+            assert_eq!(link_in(kind, axum, slug), Some(link));
+        }
+        for (kind, slugs) in [
+            (TermKind::Feature, &axum.features),
+            (TermKind::UseCase, &axum.use_cases),
+            (TermKind::Trend, &axum.trends),
+        ] {
+            assert_eq!(link_in(kind, axum, &slugs[0]), Some(plain("axum")));
+            assert_eq!(link_in(kind, axum, "no-such-entry"), None);
+        }
+        assert_eq!(link_in(TermKind::Language, axum, &axum.language), None);
+    }
+
+    #[test]
+    fn a_languages_dependents_are_the_frameworks_written_in_it_though_it_has_no_links() {
+        let doc = seed();
+        let dependents = dependents_in(&doc, TermKind::Language, "rust");
+        assert!(
+            dependents.frameworks.iter().any(|f| f == "Axum"),
+            "{dependents:?}"
+        );
+        assert!(links_of(&doc, TermKind::Language, "rust").is_empty());
+        assert!(blocking_reason(TermKind::Language, &dependents).is_some());
+    }
+
+    #[test]
+    fn the_history_shows_a_links_score_and_note_or_only_that_it_exists() {
+        let strength = Link {
+            strength: Some(4),
+            note: "Tower middleware.".into(),
+            ..plain("axum")
+        };
+        assert_eq!(strength.summary(), "strength 4 — Tower middleware.");
+        let fit = Link {
+            fit: Some(0),
+            ..plain("axum")
+        };
+        assert_eq!(fit.summary(), "fit 0");
+        assert_eq!(plain("axum").summary(), "linked");
+    }
 }

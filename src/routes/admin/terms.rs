@@ -1,6 +1,8 @@
 //! `/admin/{languages|features|industries|use-cases|requirements|trends}…`: the vocabulary
 //! the frameworks are described with. One set of handlers serves every kind.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -11,7 +13,7 @@ use super::Paged;
 use super::frameworks::{ConflictRow, HistoryPage, RevisionView};
 use crate::auth::CurrentUser;
 use crate::db::editing::Author;
-use crate::db::terms::{self, Dependents, Outcome, Term, TermKind};
+use crate::db::terms::{self, Dependents, Outcome, State, Term, TermKind};
 use crate::domain::RequirementGroup;
 use crate::error::{AppError, Result};
 use crate::knowledge::document::{Document, RequirementRecord, TermRecord, UseCaseRecord};
@@ -417,6 +419,30 @@ fn differences(a: &Term, b: &Term) -> Vec<ConflictRow> {
     .collect()
 }
 
+/// The framework links a revision took or brought back, one row per framework: a delete
+/// shows each link going, the restore of a delete each link that came back.
+fn link_differences(before: &State, after: &State) -> Vec<ConflictRow> {
+    let summaries = |state: &State| -> BTreeMap<String, String> {
+        state
+            .links
+            .iter()
+            .flatten()
+            .map(|l| (l.framework.clone(), l.summary()))
+            .collect()
+    };
+    let (before, after) = (summaries(before), summaries(after));
+    let frameworks: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    frameworks
+        .into_iter()
+        .filter(|f| before.get(*f) != after.get(*f))
+        .map(|f| ConflictRow {
+            field: format!("link: {f}"),
+            theirs: before.get(f).cloned().unwrap_or_default(),
+            yours: after.get(f).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "admin/terms/delete.html")]
 pub struct DeletePage {
@@ -501,19 +527,21 @@ pub async fn history(
         return Err(AppError::not_found());
     }
     let current = terms::load(&pool, kind, &slug).await?;
-    let parse = |json: Option<&str>| -> Term {
-        json.and_then(|j| serde_json::from_str(j).ok())
-            .unwrap_or_default()
-    };
     let mut views: Vec<RevisionView> = revisions
         .iter()
-        .map(|r| RevisionView {
-            id: r.id,
-            at: r.at.clone(),
-            actor: r.actor.clone(),
-            action: r.action.clone(),
-            changes: differences(&parse(r.before.as_deref()), &parse(r.after.as_deref())),
-            restorable: r.after.is_some() || r.before.is_some(),
+        .map(|r| {
+            let before = State::parse(r.before.as_deref()).unwrap_or_default();
+            let after = State::parse(r.after.as_deref()).unwrap_or_default();
+            let mut changes = differences(&before.term, &after.term);
+            changes.extend(link_differences(&before, &after));
+            RevisionView {
+                id: r.id,
+                at: r.at.clone(),
+                actor: r.actor.clone(),
+                action: r.action.clone(),
+                changes,
+                restorable: r.after.is_some() || r.before.is_some(),
+            }
         })
         .collect();
     views.reverse();
