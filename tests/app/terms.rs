@@ -333,6 +333,11 @@ async fn restore_deletion(
     let (_, history) = app.page(editor, &path).await;
     let (action, went) = newest_revision(&history);
     assert_eq!(action, "delete", "{path}");
+    let singular = TermKind::from_path(kind).unwrap().singular();
+    assert!(
+        text_of(&history, ".lead").starts_with(&format!("This {singular} is deleted")),
+        "{path}"
+    );
     let restore = attributes(&history, "#revisions > li:first-child form", "action");
     let entries = audit_entries(app).await;
     let restored = editor

@@ -783,6 +783,8 @@ pub struct RevisionView {
 pub struct HistoryPage {
     /// Where the entry's pages live, `/admin/frameworks` or `/admin/{kind}`.
     pub base: String,
+    /// What the entry is, in words: "framework", "requirement", …
+    pub kind_label: &'static str,
     pub slug: String,
     pub name: String,
     pub exists: bool,
@@ -851,6 +853,7 @@ pub async fn history(
         .unwrap_or_else(|| slug.to_string());
     let page = HistoryPage {
         base: "/admin/frameworks".into(),
+        kind_label: "framework",
         slug: slug.into_inner(),
         name,
         exists: current.is_some(),

@@ -551,6 +551,7 @@ pub async fn history(
         .unwrap_or_else(|| slug.clone());
     let page = HistoryPage {
         base: format!("/admin/{}", kind.path()),
+        kind_label: kind.singular(),
         slug,
         name,
         exists: current.is_some(),
