@@ -22,6 +22,9 @@ pub enum AppError {
     /// Too many attempts; the text says when to try again.
     #[error("too many requests: {0}")]
     TooManyRequests(String),
+    /// The request cannot be carried out in the present state; the text says what to do first.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The address exists but does not answer this method (named here).
     #[error("method not allowed: {0}")]
     MethodNotAllowed(String),
@@ -77,6 +80,7 @@ impl ResponseError for AppError {
             AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)
@@ -100,6 +104,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(message) => ("Too much at once", message.clone()),
             AppError::Busy(message) => ("Busy", (*message).to_owned()),
             AppError::RequestTimeout(message) => ("Too slow", message.clone()),
+            AppError::Conflict(message) => ("Not yet possible", message.clone()),
             AppError::MethodNotAllowed(method) => (
                 "Not possible here",
                 format!(

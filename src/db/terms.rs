@@ -499,14 +499,15 @@ async fn load_in(
     Ok(term.map(|term| StoredTerm { term, version }))
 }
 
-/// What became of a save or delete.
+/// What became of a save, delete or restore.
 #[derive(Debug)]
 pub enum Outcome {
     Done,
     Conflict(Box<StoredTerm>),
     Gone,
     SlugTaken,
-    /// A delete that other entries still depend on; the text says which.
+    /// A delete that other entries still depend on, or a restore of an entry whose own
+    /// parent is gone; the text says which.
     Blocked(String),
 }
 
@@ -698,7 +699,7 @@ pub async fn restore(
     slug: &str,
     revision_id: i64,
     author: &Author,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Outcome, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
     let entity = kind.audit_name();
     let revision = sqlx::query!(
@@ -710,13 +711,26 @@ pub async fn restore(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(revision) = revision else {
-        return Ok(false);
+        return Ok(Outcome::Gone);
     };
     // Only a deletion has no state after it; its state before is what it took.
     let is_deletion = revision.after.is_none();
     let Some(state) = State::parse(revision.after.or(revision.before).as_deref()) else {
-        return Ok(false);
+        return Ok(Outcome::Gone);
     };
+    if kind == TermKind::UseCase {
+        let industry = &state.term.industry;
+        let exists = sqlx::query_scalar!("SELECT id FROM industries WHERE slug = ?1", industry)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !exists {
+            return Ok(Outcome::Blocked(format!(
+                "this use case belonged to the industry “{industry}”, which no longer exists; \
+                 restore or create that industry first"
+            )));
+        }
+    }
     let before = load_in(&mut tx, kind, slug).await?.map(|s| s.term);
     upsert(&mut tx, kind, &state.term).await?;
     on_table!(kind, stamp(&mut *tx, &state.term.slug, author.user_id))?;
@@ -748,7 +762,7 @@ pub async fn restore(
     )
     .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Outcome::Done)
 }
 
 #[cfg(test)]

@@ -442,6 +442,37 @@ restoring_a_deletion_gives_back_every_link! {
 }
 
 #[tokio::test]
+async fn a_use_case_whose_industry_is_gone_is_not_restored_and_the_page_says_why() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    for (kind, slug) in [
+        ("use-cases", "leaderboards"),
+        ("use-cases", "multiplayer-backend"),
+        ("industries", "gaming"),
+    ] {
+        delete_entry(&app, &editor, kind, slug).await;
+    }
+    let (_, history) = app
+        .page(&editor, "/admin/use-cases/leaderboards/history")
+        .await;
+    let restore = attributes(&history, "#revisions > li:first-child form", "action");
+    let entries = audit_entries(&app).await;
+    let refused = editor
+        .post(app.url(&restore[0]))
+        .form(&[("csrf_token", csrf_in(&history))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let page = Html::parse_document(&refused.text().await.unwrap());
+    assert!(
+        text_of(&page, "main").contains("“gaming”"),
+        "names the industry"
+    );
+    assert_eq!(audit_entries(&app).await, entries, "nothing written");
+}
+
+#[tokio::test]
 async fn a_language_takes_no_links_with_it_and_comes_back_alone() {
     let app = spawn_app().await;
     // Every language of the seed is in use, so it cannot be deleted: this one is not.

@@ -575,9 +575,11 @@ pub async fn restore(
     user.check_csrf(&form.csrf_token)?;
     let (kind, slug, id) = path.into_inner();
     let kind = kind_of(&kind)?;
-    if terms::restore(&pool, kind, &slug, id, &author(&user)).await? {
-        Ok(see_other(format!("/admin/{}/{slug}/history", kind.path())))
-    } else {
-        Err(AppError::not_found())
+    match terms::restore(&pool, kind, &slug, id, &author(&user)).await? {
+        Outcome::Done => Ok(see_other(format!("/admin/{}/{slug}/history", kind.path()))),
+        Outcome::Blocked(reason) => Err(AppError::Conflict(format!(
+            "Nothing was restored: {reason}."
+        ))),
+        Outcome::Gone | Outcome::Conflict(_) | Outcome::SlugTaken => Err(AppError::not_found()),
     }
 }
