@@ -1,12 +1,9 @@
 //! The one error type of request handlers, rendered as a page in the site's layout.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentType};
+use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
-
-/// How long a client told [`AppError::Busy`] should wait before asking again.
-pub const RETRY_BUSY_AFTER_SECONDS: u64 = 2;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -31,9 +28,6 @@ pub enum AppError {
     /// The request's body did not arrive in time; the text says what to do.
     #[error("request timeout: {0}")]
     RequestTimeout(String),
-    /// Too busy to answer now; the text says so, and `Retry-After` when to come back.
-    #[error("service busy: {0}")]
-    Busy(&'static str),
     /// A request body over the limit for what it is; the text says what the limit is.
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
@@ -77,7 +71,6 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -102,7 +95,6 @@ impl ResponseError for AppError {
             AppError::Forbidden(message) => ("Not allowed", (*message).to_owned()),
             AppError::TooManyRequests(message) => ("Too many attempts", message.clone()),
             AppError::PayloadTooLarge(message) => ("Too much at once", message.clone()),
-            AppError::Busy(message) => ("Busy", (*message).to_owned()),
             AppError::RequestTimeout(message) => ("Too slow", message.clone()),
             AppError::Conflict(message) => ("Not yet possible", message.clone()),
             AppError::MethodNotAllowed(method) => (
@@ -130,12 +122,10 @@ impl ResponseError for AppError {
             title,
             message,
         };
-        let mut response = HttpResponse::build(status);
-        if let AppError::Busy(_) = self {
-            response.insert_header((header::RETRY_AFTER, RETRY_BUSY_AFTER_SECONDS.to_string()));
-        }
         match page.render() {
-            Ok(body) => response.content_type(ContentType::html()).body(body),
+            Ok(body) => HttpResponse::build(status)
+                .content_type(ContentType::html())
+                .body(body),
             Err(err) => {
                 tracing::error!(error = %err, "the error page itself failed to render");
                 HttpResponse::build(status)

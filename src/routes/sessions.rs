@@ -16,6 +16,9 @@ use crate::db::users;
 use crate::error::{AppError, Result};
 use crate::sign_in::{self, Decision, Keys, PasswordGate};
 
+/// How long a client told that sign-in is busy (503) should wait before trying again.
+const RETRY_BUSY_AFTER_SECONDS: u32 = 2;
+
 #[derive(Template)]
 #[template(path = "login.html")]
 pub struct LoginPage {
@@ -113,23 +116,30 @@ pub async fn create(
 
     let stored = users::password_hash(&pool, &email).await?;
     let hash = stored.as_ref().map(|(_, hash)| hash.clone());
+    let next = auth::safe_next(form.next.as_deref());
+    let form_again = |status, error| {
+        let page = LoginPage {
+            next: next.clone(),
+            email: form.email.trim().to_owned(),
+            csrf_token: random_token(),
+            error: Some(error),
+        };
+        login_form(&settings, status, page)
+    };
     let Ok(matches) = gate.verify(hash, form.password.clone()).await else {
         // No password was checked, so nothing was guessed: the attempt does not count.
         users::forget_attempt(&pool, &attempt).await?;
-        return Err(AppError::Busy(
+        let mut busy = form_again(
+            StatusCode::SERVICE_UNAVAILABLE,
             "Many sign-ins are being checked at this moment. Wait a few seconds, then try again.",
-        ));
+        )?;
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, RETRY_BUSY_AFTER_SECONDS.into());
+        return Ok(busy);
     };
-    let next = auth::safe_next(form.next.as_deref());
     let Some((user_id, _)) = stored.filter(|_| matches) else {
         // The same words whether the email or the password was wrong.
-        let page = LoginPage {
-            next,
-            email: form.email.trim().to_owned(),
-            csrf_token: random_token(),
-            error: Some("The email or password is wrong."),
-        };
-        return login_form(&settings, StatusCode::UNAUTHORIZED, page);
+        return form_again(StatusCode::UNAUTHORIZED, "The email or password is wrong.");
     };
 
     users::forget_attempt(&pool, &attempt).await?;

@@ -8,8 +8,8 @@ use stackatlas::domain::Role;
 use stackatlas::startup::Settings;
 
 use crate::helpers::{
-    TEST_PASSWORD, TestApp, csrf_in, seed_document, spawn_app_behind_a_proxy,
-    spawn_app_with_settings,
+    TEST_PASSWORD, TestApp, csrf_in, seed_document, select, spawn_app_behind_a_proxy,
+    spawn_app_with_settings, text_of,
 };
 
 const ADMIN: &str = "admin@example.com";
@@ -144,11 +144,15 @@ async fn a_burst_beyond_the_queue_is_told_to_come_back_and_costs_no_failures() {
         async move {
             let email = format!("someone{i}@example.com");
             let response = answer(app, &email, "a wrong password", None).await;
-            if response.status() == StatusCode::SERVICE_UNAVAILABLE {
-                // A refusal for being busy says when to come back.
+            let status = response.status();
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                // A refusal for being busy says when to come back, on the form itself.
                 assert_eq!(response.headers()["retry-after"], "2");
+                let page = Html::parse_document(&response.text().await.unwrap());
+                assert!(text_of(&page, "#login-error").contains("Wait a few seconds"));
+                assert_eq!(select(&page, "form input[name=email]").len(), 1);
             }
-            response.status()
+            status
         }
     });
     let statuses = join_all(burst).await;
