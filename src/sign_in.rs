@@ -24,6 +24,8 @@ use argon2::password_hash::PasswordHash;
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::Semaphore;
 
+use crate::domain::Invalid;
+
 /// Failures count for this long.
 pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
 /// Failures of one account from one address before that pair is refused.
@@ -143,6 +145,16 @@ impl PasswordGate {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let running = cores.min(4);
         Self::new(running, running * 16)
+    }
+
+    /// Hashes a new password (see [`crate::auth::hash_password`]) under the same bound as the
+    /// checks, so setting passwords cannot exhaust memory either.
+    pub async fn hash(&self, password: String) -> Result<Result<String, Invalid>, Busy> {
+        let _admitted = self.admitted.try_acquire().map_err(|_| Busy)?;
+        let _running = self.running.acquire().await.map_err(|_| Busy)?;
+        actix_web::web::block(move || crate::auth::hash_password(&password))
+            .await
+            .map_err(|_| Busy)
     }
 
     /// Whether `password` matches `stored`; with no stored hash, spends the same effort on a

@@ -9,8 +9,9 @@ use sqlx::SqlitePool;
 
 use crate::auth::{self, CurrentUser};
 use crate::db::users::{self, CreateError, User};
-use crate::domain::{Email, Role};
+use crate::domain::{Email, Invalid, Role};
 use crate::error::{AppError, Result};
+use crate::sign_in::{Busy, PasswordGate};
 
 fn require_admin(user: &CurrentUser) -> Result<()> {
     if user.role().is_admin() {
@@ -123,6 +124,7 @@ fn done(action: &str, email: &str) -> HttpResponse {
 
 pub async fn create(
     pool: web::Data<SqlitePool>,
+    gate: web::Data<PasswordGate>,
     user: CurrentUser,
     form: web::Form<NewUserForm>,
 ) -> Result<HttpResponse> {
@@ -153,7 +155,13 @@ pub async fn create(
             })
         })
         .ok();
-    let hash = auth::hash_password(&form.password)
+    let hashed = gate.hash(form.password.clone()).await.unwrap_or_else(|Busy| {
+        Err(Invalid(
+            "could not be set: many passwords are being checked at this moment; submit again in a few seconds"
+                .into(),
+        ))
+    });
+    let hash = hashed
         .map_err(|e| {
             errors.push(FieldError {
                 field: "password",
