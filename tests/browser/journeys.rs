@@ -11,7 +11,7 @@ use stackatlas::domain::Role;
 use crate::helpers::{TestApp, spawn_app};
 use crate::support::{
     Driver, audit, axe_source, browser, click, find, path_of, required, screenshots, sign_in,
-    start_driver, text,
+    start_driver, text, wait_for_text,
 };
 
 type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
@@ -120,7 +120,8 @@ async fn salesperson(client: Client, app: TestApp) {
     let first = find(&client, ".ranked h3 a").await;
     let name = first.text().await.unwrap();
     first.click().await.unwrap();
-    assert_eq!(text(&client, "h1").await, name);
+    // Until the framework page has loaded, the heading found may be the query page's.
+    wait_for_text(&client, "h1", |h1| h1 == name).await;
     client.back().await.unwrap();
     click(&client, ".ranked > li:nth-child(1) input[name=f]").await;
     click(&client, ".ranked > li:nth-child(2) input[name=f]").await;
@@ -225,8 +226,8 @@ async fn editor_edits_and_reverts(client: Client, app: TestApp) {
         .await
         .unwrap();
     forms[1].click().await.unwrap();
-    find(&client, "#revisions").await;
-    assert!(text(&client, "#revisions > li").await.starts_with("revert"));
+    // The history page comes back with the restore on top.
+    wait_for_text(&client, "#revisions > li", |t| t.starts_with("revert")).await;
     assert!(excluded(&app).await, "the revert put flask back");
 }
 

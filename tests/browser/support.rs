@@ -171,6 +171,26 @@ pub async fn text(client: &Client, css: &str) -> String {
     find(client, css).await.text().await.expect("text")
 }
 
+/// Waits (10 s at most) until the text of the first `css` element satisfies `wanted`, as a
+/// person watches the page after a click: until the next page has loaded, the element found
+/// may be the old page's, or vanish as the new one arrives, so neither ends the wait.
+pub async fn wait_for_text(client: &Client, css: &str, wanted: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let seen = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.ok(),
+            Err(_) => None,
+        };
+        match seen {
+            Some(text) if wanted(&text) => return text,
+            seen if std::time::Instant::now() > deadline => {
+                panic!("{css} never showed the expected text; last seen: {seen:?}")
+            }
+            _ => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
 pub async fn path_of(client: &Client) -> String {
     let url = client.current_url().await.expect("a URL");
     match url.query() {
