@@ -439,23 +439,21 @@ pub async fn count_attempt<D>(
     Ok((decision, ids))
 }
 
-/// Takes back an attempt counted by [`count_attempt`]: its password was right, or it was
-/// never checked.
-pub async fn forget_attempt(pool: &SqlitePool, ids: &[i64]) -> Result<(), sqlx::Error> {
+/// Takes back an attempt counted by [`count_attempt`] (its password was right, or it was
+/// never checked) and, when given, every failure under `forgiven` as well.
+pub async fn forget_attempt(
+    pool: &SqlitePool,
+    ids: &[i64],
+    forgiven: Option<&str>,
+) -> Result<(), sqlx::Error> {
     let ids = serde_json::to_string(ids).expect("numbers serialise");
     sqlx::query!(
-        "DELETE FROM login_failures WHERE id IN (SELECT value FROM json_each(?1))",
-        ids
+        "DELETE FROM login_failures WHERE id IN (SELECT value FROM json_each(?1)) OR key = ?2",
+        ids,
+        forgiven
     )
     .execute(pool)
     .await?;
-    Ok(())
-}
-
-pub async fn clear_failures(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM login_failures WHERE key = ?1", key)
-        .execute(pool)
-        .await?;
     Ok(())
 }
 

@@ -128,7 +128,7 @@ pub async fn create(
     };
     let Ok(matches) = gate.verify(hash, form.password.clone()).await else {
         // No password was checked, so nothing was guessed: the attempt does not count.
-        users::forget_attempt(&pool, &attempt).await?;
+        users::forget_attempt(&pool, &attempt, None).await?;
         let mut busy = form_again(
             StatusCode::SERVICE_UNAVAILABLE,
             "Many sign-ins are being checked at this moment. Wait a few seconds, then try again.",
@@ -142,9 +142,9 @@ pub async fn create(
         return form_again(StatusCode::UNAUTHORIZED, "The email or password is wrong.");
     };
 
-    users::forget_attempt(&pool, &attempt).await?;
-    // The account's own mistakes from here are forgiven; others' failures still count.
-    users::clear_failures(&pool, &keys.pair).await?;
+    // This attempt, and the account's earlier mistakes from here, are forgiven; others'
+    // failures still count.
+    users::forget_attempt(&pool, &attempt, Some(&keys.pair)).await?;
     // A new session id at every sign-in; any session the browser had is ended.
     if let Some(old) = settings.cookies.verified(&request, SESSION_COOKIE) {
         users::delete_session(&pool, &token_hash(&old)).await?;
