@@ -8,11 +8,14 @@ const MAX_TERMS: usize = 16;
 /// (quotes, `*`, `NEAR`, `AND`, column filters, parentheses) is searched for as text and can
 /// never make the query fail. Returns `None` when the input has no searchable word.
 pub fn fts_query(input: &str) -> Option<String> {
+    // Lower-cased before splitting: lower-casing can add characters that are not letters
+    // (`İ` becomes `i` and a combining dot), which must separate words like any other.
     let terms: Vec<String> = input
+        .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .take(MAX_TERMS)
-        .map(|word| format!("\"{}\"*", word.to_lowercase()))
+        .map(|word| format!("\"{word}\"*"))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
 }
