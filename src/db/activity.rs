@@ -42,18 +42,7 @@ pub struct Change {
 
 /// The newest audit entries.
 pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
-    sqlx::query_as!(
-        Change,
-        r#"SELECT at, COALESCE(actors.name, a.actor) AS "actor!: String", entity, entity_slug,
-                  accounts.name AS account_name, action
-           FROM audit_log a
-           LEFT JOIN users actors ON actors.email = a.actor
-           LEFT JOIN users accounts ON a.entity = 'user' AND accounts.email = a.entity_slug
-           ORDER BY a.id DESC LIMIT ?1"#,
-        limit
-    )
-    .fetch_all(pool)
-    .await
+    changes(pool, None, None, limit, 0).await
 }
 
 /// Audit entries filtered by author and kind of entry, newest first, one page at a time.

@@ -411,30 +411,33 @@ pub async fn count_attempt<D>(
     )
     .execute(&mut *tx)
     .await?;
-    let mut counts = [0; 3];
-    for (count, key) in counts.iter_mut().zip(keys) {
-        *count = sqlx::query_scalar!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM login_failures
-               WHERE key = ?1 AND at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2)"#,
-            key,
-            cutoff
+    let [account, pair, address] = keys;
+    let counts = sqlx::query!(
+        r#"SELECT COALESCE(SUM(key = ?1), 0) AS "account!: i64",
+                  COALESCE(SUM(key = ?2), 0) AS "pair!: i64",
+                  COALESCE(SUM(key = ?3), 0) AS "address!: i64"
+           FROM login_failures
+           WHERE key IN (?1, ?2, ?3) AND at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?4)"#,
+        account,
+        pair,
+        address,
+        cutoff
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (decision, counted) = decide([counts.account, counts.pair, counts.address]);
+    let ids = if counted {
+        sqlx::query_scalar!(
+            r#"INSERT INTO login_failures (key) VALUES (?1), (?2), (?3) RETURNING id AS "id!: i64""#,
+            account,
+            pair,
+            address
         )
-        .fetch_one(&mut *tx)
-        .await?;
-    }
-    let (decision, counted) = decide(counts);
-    let mut ids = Vec::new();
-    if counted {
-        for key in keys {
-            let id = sqlx::query_scalar!(
-                r#"INSERT INTO login_failures (key) VALUES (?1) RETURNING id AS "id!: i64""#,
-                key
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            ids.push(id);
-        }
-    }
+        .fetch_all(&mut *tx)
+        .await?
+    } else {
+        Vec::new()
+    };
     tx.commit().await?;
     Ok((decision, ids))
 }
