@@ -1,5 +1,6 @@
 //! Settings read from the environment (and `.env`, loaded by `main`).
 
+use crate::domain::FieldError;
 use std::env;
 use std::net::SocketAddr;
 
@@ -53,7 +54,7 @@ impl std::fmt::Debug for Config {
     }
 }
 
-fn flag(variable: &'static str, value: Option<String>) -> Result<bool, ConfigError> {
+fn flag(variable: &'static str, value: Option<String>) -> Result<bool, FieldError> {
     match value
         .as_deref()
         .map(str::trim)
@@ -62,8 +63,8 @@ fn flag(variable: &'static str, value: Option<String>) -> Result<bool, ConfigErr
     {
         None | Some("") | Some("false") | Some("0") | Some("no") | Some("off") => Ok(false),
         Some("true") | Some("1") | Some("yes") | Some("on") => Ok(true),
-        Some(other) => Err(ConfigError {
-            variable,
+        Some(other) => Err(FieldError {
+            field: variable.into(),
             message: format!("must be true or false, got \"{other}\""),
         }),
     }
@@ -72,46 +73,37 @@ fn flag(variable: &'static str, value: Option<String>) -> Result<bool, ConfigErr
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/stackatlas.db";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-/// A variable that is set but cannot be used, named so the operator can fix it.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("{variable}: {message}")]
-pub struct ConfigError {
-    pub variable: &'static str,
-    pub message: String,
-}
-
 impl Config {
     /// Reads the configuration from the process environment, with defaults for unset values.
-    pub fn from_env() -> Result<Self, ConfigError> {
+    pub fn from_env() -> Result<Self, FieldError> {
         Self::from_lookup(|name| env::var(name).ok())
     }
 
     /// Same as [`Config::from_env`] with the variables supplied by `lookup` (used by tests).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, FieldError> {
         let database_url = lookup("DATABASE_URL")
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if !database_url.starts_with("sqlite:") {
-            return Err(ConfigError {
-                variable: "DATABASE_URL",
-                message: format!("must be a sqlite: URL, got \"{database_url}\""),
-            });
+            return Err(FieldError::new(
+                "DATABASE_URL",
+                format!("must be a sqlite: URL, got \"{database_url}\""),
+            ));
         }
         let addr_text = lookup("STACKATLAS_ADDR")
             .filter(|v| !v.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_ADDR.to_owned());
-        let addr = parse_addr(&addr_text).map_err(|message| ConfigError {
-            variable: "STACKATLAS_ADDR",
+        let addr = parse_addr(&addr_text).map_err(|message| FieldError {
+            field: "STACKATLAS_ADDR".into(),
             message,
         })?;
         let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let session_key = set("STACKATLAS_SESSION_KEY");
         if session_key.as_ref().is_some_and(|k| k.len() < 32) {
-            return Err(ConfigError {
-                variable: "STACKATLAS_SESSION_KEY",
-                message: "must be at least 32 characters; leave it unset to have one generated"
-                    .into(),
-            });
+            return Err(FieldError::new(
+                "STACKATLAS_SESSION_KEY",
+                "must be at least 32 characters; leave it unset to have one generated",
+            ));
         }
         let first_admin = match (
             set("STACKATLAS_ADMIN_EMAIL"),
@@ -120,29 +112,29 @@ impl Config {
             (Some(email), Some(password)) => Some((email, password)),
             (None, None) => None,
             (Some(_), None) => {
-                return Err(ConfigError {
-                    variable: "STACKATLAS_ADMIN_PASSWORD",
-                    message: "must be set together with STACKATLAS_ADMIN_EMAIL".into(),
-                });
+                return Err(FieldError::new(
+                    "STACKATLAS_ADMIN_PASSWORD",
+                    "must be set together with STACKATLAS_ADMIN_EMAIL",
+                ));
             }
             (None, Some(_)) => {
-                return Err(ConfigError {
-                    variable: "STACKATLAS_ADMIN_EMAIL",
-                    message: "must be set together with STACKATLAS_ADMIN_PASSWORD".into(),
-                });
+                return Err(FieldError::new(
+                    "STACKATLAS_ADMIN_EMAIL",
+                    "must be set together with STACKATLAS_ADMIN_PASSWORD",
+                ));
             }
         };
         let trusted_proxies =
             TrustedProxies::parse(&lookup("STACKATLAS_TRUSTED_PROXIES").unwrap_or_default())
-                .map_err(|message| ConfigError {
-                    variable: "STACKATLAS_TRUSTED_PROXIES",
+                .map_err(|message| FieldError {
+                    field: "STACKATLAS_TRUSTED_PROXIES".into(),
                     message,
                 })?;
         let public_url = set("STACKATLAS_PUBLIC_URL")
             .map(|url| parse_public_url(&url))
             .transpose()
-            .map_err(|message| ConfigError {
-                variable: "STACKATLAS_PUBLIC_URL",
+            .map_err(|message| FieldError {
+                field: "STACKATLAS_PUBLIC_URL".into(),
                 message,
             })?;
         Ok(Self {
@@ -193,7 +185,7 @@ mod tests {
             (name == "STACKATLAS_SECURE_COOKIES").then(|| "maybe".to_owned())
         })
         .unwrap_err();
-        assert_eq!(err.variable, "STACKATLAS_SECURE_COOKIES");
+        assert_eq!(err.field, "STACKATLAS_SECURE_COOKIES");
     }
 
     #[test]
@@ -214,7 +206,7 @@ mod tests {
             (name == "STACKATLAS_SESSION_KEY").then(|| "short".to_owned())
         })
         .unwrap_err();
-        assert_eq!(err.variable, "STACKATLAS_SESSION_KEY");
+        assert_eq!(err.field, "STACKATLAS_SESSION_KEY");
     }
 
     #[test]
@@ -222,7 +214,7 @@ mod tests {
         let err =
             Config::from_lookup(|name| (name == "STACKATLAS_ADDR").then(|| "localhost".to_owned()))
                 .unwrap_err();
-        assert_eq!(err.variable, "STACKATLAS_ADDR");
+        assert_eq!(err.field, "STACKATLAS_ADDR");
         assert!(
             err.to_string()
                 .starts_with("STACKATLAS_ADDR: must be an IP address")
@@ -254,7 +246,7 @@ mod tests {
         ] {
             let err = Config::from_lookup(|name| (name == variable).then(|| value.to_owned()))
                 .unwrap_err();
-            assert_eq!(err.variable, variable);
+            assert_eq!(err.field, variable);
         }
     }
 
@@ -263,6 +255,6 @@ mod tests {
         let err =
             Config::from_lookup(|name| (name == "DATABASE_URL").then(|| "postgres://x".to_owned()))
                 .unwrap_err();
-        assert_eq!(err.variable, "DATABASE_URL");
+        assert_eq!(err.field, "DATABASE_URL");
     }
 }

@@ -5,14 +5,16 @@ use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
+use crate::domain::FieldError;
+
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("page not found")]
     NotFound,
-    #[error("{field}: {message}")]
-    BadRequest { field: String, message: String },
+    #[error("{0}")]
+    BadRequest(FieldError),
     /// Signed in (or not) without the right to do this; the text says what to do.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
@@ -47,10 +49,7 @@ impl AppError {
     }
 
     pub fn bad_request(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::BadRequest {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self::BadRequest(FieldError::new(field, message))
     }
 }
 
@@ -67,7 +66,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -88,7 +87,7 @@ impl ResponseError for AppError {
                 "Page not found",
                 "There is nothing at this address. It may have been renamed or removed.".to_owned(),
             ),
-            AppError::BadRequest { field, message } => (
+            AppError::BadRequest(FieldError { field, message }) => (
                 "Bad request",
                 format!("The value of “{field}” was not understood: {message}."),
             ),

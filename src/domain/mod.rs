@@ -14,3 +14,30 @@ pub use slug::Slug;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct Invalid(pub String);
+
+/// A value that could not be used, named after the field it came from (`ring`,
+/// `frameworks[django].requirements[security].strength`, `STACKATLAS_ADDR`) so the form, the
+/// API, the importer or the operator can point at it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The message for `field` among `errors`, if it has one.
+    pub fn message_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+        errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}

@@ -1,6 +1,7 @@
 //! Importing a knowledge document: validate everything, work out what would change, and apply
 //! it in one transaction (or only report it, for a dry run).
 
+use crate::domain::FieldError;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -8,18 +9,18 @@ use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::document::{Document, FrameworkRecord, RequirementRecord, TermRecord, UseCaseRecord};
-use super::validate::{KnownSlugs, Problem, validate};
+use super::validate::{KnownSlugs, validate};
 use crate::db::knowledge as db;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{}", describe_problems(.0))]
-    Invalid(Vec<Problem>),
+    Invalid(Vec<FieldError>),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }
 
-fn describe_problems(problems: &[Problem]) -> String {
+fn describe_problems(problems: &[FieldError]) -> String {
     let mut text = format!(
         "the document has {} problem{}; nothing was changed:",
         problems.len(),
@@ -337,12 +338,12 @@ mod tests {
     #[test]
     fn problems_are_listed_one_per_line_after_a_count() {
         let err = ImportError::Invalid(vec![
-            Problem {
-                location: "frameworks[x].ring".into(),
+            FieldError {
+                field: "frameworks[x].ring".into(),
                 message: "bad".into(),
             },
-            Problem {
-                location: "languages[y].name".into(),
+            FieldError {
+                field: "languages[y].name".into(),
                 message: "must not be empty".into(),
             },
         ]);

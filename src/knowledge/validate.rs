@@ -1,36 +1,22 @@
 //! Checks a whole knowledge document before anything is written, so an import either applies
 //! completely or not at all, and every problem is reported at once with the record and field.
 
+use crate::domain::FieldError;
 use std::collections::HashSet;
-use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::document::{Document, FORMAT_NAME, FORMAT_VERSION};
 use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
 
-/// One problem in a document: where it is (`frameworks[django].requirements[security].strength`)
-/// and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub location: String,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)
-    }
-}
-
 /// Parses JSON text into a document; a syntax or type error names the path to the bad value.
-pub fn parse(json: &str) -> Result<Document, Problem> {
+pub fn parse(json: &str) -> Result<Document, FieldError> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        Problem {
-            location: if path == "." { "document".into() } else { path },
+        FieldError {
+            field: if path == "." { "document".into() } else { path },
             message: inner.to_string(),
         }
     })
@@ -87,15 +73,12 @@ impl KnownSlugs {
 struct Checker<'a> {
     known: &'a KnownSlugs,
     today: NaiveDate,
-    problems: Vec<Problem>,
+    problems: Vec<FieldError>,
 }
 
 impl Checker<'_> {
-    fn problem(&mut self, location: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem {
-            location: location.into(),
-            message: message.into(),
-        });
+    fn problem(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(FieldError::new(field, message));
     }
 
     fn slug(&mut self, at: &str, slug: &str) {
@@ -117,10 +100,10 @@ impl Checker<'_> {
         }
     }
 
-    fn reference(&mut self, location: String, slug: &str, known: &HashSet<String>, what: &str) {
+    fn reference(&mut self, field: String, slug: &str, known: &HashSet<String>, what: &str) {
         if !known.contains(slug) {
             self.problem(
-                location,
+                field,
                 format!(
                     "refers to {what} \"{slug}\", which is neither in this file nor in the database"
                 ),
@@ -160,7 +143,7 @@ pub fn problems_of_record(
         .into_iter()
         .map(|p| {
             let field = p
-                .location
+                .field
                 .strip_prefix(prefix)
                 .map(|rest| rest.trim_start_matches('.'))
                 .filter(|rest| !rest.is_empty())
@@ -173,7 +156,7 @@ pub fn problems_of_record(
 
 /// Every problem in `doc`, in document order; empty when it can be imported.
 /// `known` must include the slugs of the database the document will be applied to.
-pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Problem> {
+pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<FieldError> {
     let mut c = Checker {
         known,
         today,
@@ -344,14 +327,14 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
         for slug in slugs {
             let location = format!("{at}.{field}[{slug}]");
             if !seen.insert(slug.as_str()) {
-                c.problems.push(Problem {
-                    location: location.clone(),
+                c.problems.push(FieldError {
+                    field: location.clone(),
                     message: "is listed more than once".into(),
                 });
             }
             if !known.contains(slug) {
-                c.problems.push(Problem {
-                    location,
+                c.problems.push(FieldError {
+                    field: location,
                     message: format!(
                         "refers to {what} \"{slug}\", which is neither in this file nor in the database"
                     ),
@@ -496,7 +479,7 @@ mod tests {
             "frameworks":[{"slug":"x","name":"X","language":"go","kind":"micro","ring":"adopt",
             "summary":"s","requirements":[{"requirement":"security","strength":"high"}]}]}"#;
         let problem = parse(json).unwrap_err();
-        assert_eq!(problem.location, "frameworks[0].requirements[0].strength");
+        assert_eq!(problem.field, "frameworks[0].requirements[0].strength");
         assert!(
             problem.message.contains("invalid type"),
             "{}",

@@ -6,19 +6,13 @@
 //! checkboxes alone; such a request is answered with a redirect to the canonical URL.
 
 use super::{Names, Query};
+use crate::domain::FieldError;
 
 /// Longest free text accepted; real searches are a few words.
 pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// Prefix of the form's per-requirement radio groups.
 pub const CHOICE_PREFIX: &str = "r.";
-
-/// A parameter that could not be used, named so the page and the API can point at it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParamError {
-    pub field: String,
-    pub message: String,
-}
 
 /// A parsed, valid query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -87,8 +81,8 @@ impl Params {
     }
 }
 
-fn error(field: &str, message: String) -> ParamError {
-    ParamError {
+fn error(field: &str, message: String) -> FieldError {
+    FieldError {
         field: field.to_owned(),
         message,
     }
@@ -102,7 +96,7 @@ fn push_unique(list: &mut Vec<String>, value: &str) {
 
 /// Parses a raw query string against the knowledge base's slugs. Every problem is reported,
 /// each naming its parameter, so the form can show them all at once.
-pub fn parse(query_string: &str, names: &Names) -> Result<Params, Vec<ParamError>> {
+pub fn parse(query_string: &str, names: &Names) -> Result<Params, Vec<FieldError>> {
     let (params, errors) = parse_all(query_string, names);
     if errors.is_empty() {
         Ok(params)
@@ -117,7 +111,7 @@ pub fn parse_lenient(query_string: &str, names: &Names) -> Params {
     parse_all(query_string, names).0
 }
 
-fn parse_all(query_string: &str, names: &Names) -> (Params, Vec<ParamError>) {
+fn parse_all(query_string: &str, names: &Names) -> (Params, Vec<FieldError>) {
     let mut params = Params::default();
     let mut errors = Vec::new();
     let mut saw_q = false;
@@ -244,7 +238,7 @@ mod tests {
         }
     }
 
-    fn fields(result: Result<Params, Vec<ParamError>>) -> Vec<String> {
+    fn fields(result: Result<Params, Vec<FieldError>>) -> Vec<String> {
         result.unwrap_err().into_iter().map(|e| e.field).collect()
     }
 

@@ -71,7 +71,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let error = match &self.0 {
             AppError::NotFound => ErrorBody::not_found().error,
-            AppError::BadRequest { field, message } => ErrorDetail {
+            AppError::BadRequest(crate::domain::FieldError { field, message }) => ErrorDetail {
                 code: "bad_request",
                 message: format!("{field}: {message}"),
                 field: Some(field.clone()),

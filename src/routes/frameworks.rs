@@ -1,5 +1,6 @@
 //! `/frameworks` (the catalogue, filtered and searched) and `/frameworks/{slug}` (one framework).
 
+use crate::domain::FieldError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -103,12 +104,6 @@ fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// A parameter that could not be used, shown above the form.
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
 pub struct Row {
     pub slug: String,
     pub name: String,
@@ -149,49 +144,43 @@ pub async fn index(
         if languages.iter().any(|l| l.slug == language) {
             filter.language = Some(language.to_owned());
         } else {
-            errors.push(FieldError {
-                field: "language",
-                message: format!("there is no language \"{language}\" in the knowledge base"),
-            });
+            errors.push(FieldError::new(
+                "language",
+                format!("there is no language \"{language}\" in the knowledge base"),
+            ));
         }
     }
     if let Some(kind) = given(&query.kind) {
         match Kind::parse(kind) {
             Ok(kind) => filter.kind = Some(kind.as_str().to_owned()),
-            Err(err) => errors.push(FieldError {
-                field: "kind",
-                message: err.0,
-            }),
+            Err(err) => errors.push(FieldError::new("kind", err.0)),
         }
     }
     if let Some(ring) = given(&query.ring) {
         match Ring::parse(ring) {
             Ok(ring) => filter.ring = Some(ring.as_str().to_owned()),
-            Err(err) => errors.push(FieldError {
-                field: "ring",
-                message: err.0,
-            }),
+            Err(err) => errors.push(FieldError::new("ring", err.0)),
         }
     }
     let q = given(&query.q).unwrap_or_default();
     if q.chars().count() > MAX_QUERY_CHARS {
-        errors.push(FieldError {
-            field: "q",
-            message: format!("search text must be at most {MAX_QUERY_CHARS} characters"),
-        });
+        errors.push(FieldError::new(
+            "q",
+            format!("search text must be at most {MAX_QUERY_CHARS} characters"),
+        ));
     }
     let search = fts_query(q);
     let sort = match given(&query.sort) {
         None if search.is_some() => Sort::Relevance,
         None => Sort::Name,
         Some(value) => Sort::parse(value).unwrap_or_else(|| {
-            errors.push(FieldError {
-                field: "sort",
-                message: format!(
+            errors.push(FieldError::new(
+                "sort",
+                format!(
                     "\"{value}\" is not a sort order; expected one of: {}",
                     Sort::ALL.map(Sort::as_str).join(", ")
                 ),
-            });
+            ));
             Sort::Name
         }),
     };

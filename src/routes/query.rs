@@ -12,10 +12,11 @@ use sqlx::SqlitePool;
 
 use crate::client::Network;
 use crate::db;
+use crate::domain::FieldError;
 use crate::domain::{RequirementGroup, Score};
 use crate::error::{AppError, Result};
 use crate::page_cache::PageCache;
-use crate::recommend::params::{self, ParamError, Params};
+use crate::recommend::params::{self, Params};
 use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
 use crate::routes::representation::Representation;
 use crate::search::fts_query;
@@ -24,7 +25,7 @@ use crate::snapshot::{Knowledge, KnowledgeCache};
 /// What a query string amounts to.
 pub enum Outcome {
     /// Some parameters could not be used; each is named.
-    Invalid(Vec<ParamError>),
+    Invalid(Vec<FieldError>),
     /// Valid, but not in canonical form: answer with a redirect to this query string.
     Redirect(String),
     /// Nothing asked yet.
@@ -178,7 +179,7 @@ pub struct QueryPage {
     pub languages: Vec<SelectOption>,
     pub groups: Vec<ChoiceGroup>,
     pub q: String,
-    pub errors: Vec<ParamError>,
+    pub errors: Vec<FieldError>,
     pub answer: Option<Answered>,
     /// The canonical query string of this result, without `?`.
     pub query_string: String,
@@ -292,7 +293,7 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
 fn page(
     knowledge: &Knowledge,
     params: &Params,
-    errors: Vec<ParamError>,
+    errors: Vec<FieldError>,
     answer: Option<Answered>,
     share_url: String,
     today: String,
@@ -453,7 +454,7 @@ async fn exported(
 }
 
 /// The first bad parameter as a 400 naming it.
-pub fn first_error(errors: Vec<ParamError>) -> AppError {
+pub fn first_error(errors: Vec<FieldError>) -> AppError {
     match errors.into_iter().next() {
         Some(e) => AppError::bad_request(e.field, e.message),
         None => AppError::bad_request("query", "was not understood"),

@@ -145,7 +145,7 @@ async fn a_document_with_problems_changes_nothing_and_reports_every_problem() {
     let ImportError::Invalid(problems) = err else {
         panic!("expected validation problems, got {err}");
     };
-    let locations: Vec<&str> = problems.iter().map(|p| p.location.as_str()).collect();
+    let locations: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(locations.len(), 2, "{locations:?}");
     assert!(
         locations

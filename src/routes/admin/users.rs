@@ -1,6 +1,7 @@
 //! `/admin/users`: admins invite people by creating their account, change roles and
 //! disable accounts.
 
+use crate::domain::FieldError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -19,12 +20,6 @@ fn require_admin(user: &CurrentUser) -> Result<()> {
     } else {
         Err(AppError::Forbidden("Only admins manage accounts."))
     }
-}
-
-/// A message about a bad field of the new-account form.
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,27 +128,14 @@ pub async fn create(
     let form = form.into_inner();
     let mut errors = Vec::new();
     let email = Email::parse(&form.email)
-        .map_err(|e| {
-            errors.push(FieldError {
-                field: "email",
-                message: e.0,
-            })
-        })
+        .map_err(|e| errors.push(FieldError::new("email", e.0)))
         .ok();
     let name = form.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 120 {
-        errors.push(FieldError {
-            field: "name",
-            message: "must be 1 to 120 characters".into(),
-        });
+        errors.push(FieldError::new("name", "must be 1 to 120 characters"));
     }
     let role = Role::parse(&form.role)
-        .map_err(|e| {
-            errors.push(FieldError {
-                field: "role",
-                message: e.0,
-            })
-        })
+        .map_err(|e| errors.push(FieldError::new("role", e.0)))
         .ok();
     let hashed = gate.hash(form.password.clone()).await.unwrap_or_else(|Busy| {
         Err(Invalid(
@@ -162,20 +144,15 @@ pub async fn create(
         ))
     });
     let hash = hashed
-        .map_err(|e| {
-            errors.push(FieldError {
-                field: "password",
-                message: e.0,
-            })
-        })
+        .map_err(|e| errors.push(FieldError::new("password", e.0)))
         .ok();
     if let (Some(email), Some(role), Some(hash), true) = (&email, role, &hash, errors.is_empty()) {
         match users::create(&pool, email.as_str(), &name, role, hash, user.email()).await {
             Ok(_) => return Ok(done("created", email.as_str())),
-            Err(CreateError::EmailTaken) => errors.push(FieldError {
-                field: "email",
-                message: "an account with this email already exists".into(),
-            }),
+            Err(CreateError::EmailTaken) => errors.push(FieldError::new(
+                "email",
+                "an account with this email already exists",
+            )),
             Err(CreateError::Database(e)) => return Err(e.into()),
         }
     }
