@@ -149,8 +149,6 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {
                     AppError::bad_request("query string", err.to_string()).into()
                 }))
-                // Forms read as raw bytes (the framework form) have the same limit.
-                .app_data(web::PayloadConfig::new(FORM_LIMIT_BYTES))
                 .app_data(
                     web::FormConfig::default()
                         .limit(FORM_LIMIT_BYTES)

@@ -17,10 +17,11 @@ pub struct Author {
     pub name: String,
 }
 
-/// A framework as stored, with the version an edit must start from.
+/// An entry as stored (a framework, or a vocabulary term), with the version an edit must
+/// start from.
 #[derive(Debug, Clone)]
-pub struct Stored {
-    pub record: FrameworkRecord,
+pub struct Stored<T> {
+    pub record: T,
     pub version: i64,
 }
 
@@ -40,7 +41,10 @@ async fn record_of(
 }
 
 /// The framework with its links and version, or `None`.
-pub async fn load(pool: &SqlitePool, slug: &str) -> Result<Option<Stored>, sqlx::Error> {
+pub async fn load(
+    pool: &SqlitePool,
+    slug: &str,
+) -> Result<Option<Stored<FrameworkRecord>>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     let Some(version) = version_of(&mut conn, slug).await? else {
         return Ok(None);
@@ -55,17 +59,39 @@ pub async fn vocabulary(pool: &SqlitePool) -> Result<Document, sqlx::Error> {
     crate::db::knowledge::load_vocabulary(pool).await
 }
 
-/// What became of a save.
+/// What became of a save, delete or restore of an entry of type `T`.
 #[derive(Debug)]
-pub enum Saved {
-    /// Written; the new version.
-    Done { version: i64 },
+pub enum Outcome<T> {
+    /// Written.
+    Done,
     /// Someone saved since the editor loaded the form; nothing was written.
-    Conflict { current: Box<Stored> },
-    /// The framework was deleted since the form was loaded.
+    Conflict(Box<Stored<T>>),
+    /// The entry (or the revision to restore) does not exist, or no longer.
     Gone,
-    /// Another framework already has the new slug.
+    /// Another entry of the same kind already has the new slug.
     SlugTaken,
+    /// A delete that other entries still depend on, or a restore of an entry whose own
+    /// parent is gone; the text says which.
+    Blocked(String),
+}
+
+/// What became of a framework's save, delete or restore.
+pub type Saved = Outcome<FrameworkRecord>;
+
+/// Records who wrote the framework last.
+async fn stamp(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    author: &Author,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE frameworks SET updated_by = ?2 WHERE slug = ?1 RETURNING version",
+        slug,
+        author.user_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 fn json(record: &FrameworkRecord) -> String {
@@ -84,12 +110,10 @@ async fn current_at(
     };
     let current = record_of(conn, slug).await?.expect("the row exists");
     if version != expected_version {
-        return Ok(Err(Saved::Conflict {
-            current: Box::new(Stored {
-                record: current,
-                version,
-            }),
-        }));
+        return Ok(Err(Saved::Conflict(Box::new(Stored {
+            record: current,
+            version,
+        }))));
     }
     Ok(Ok(current))
 }
@@ -127,13 +151,7 @@ pub async fn save(
         .await?;
     }
     upsert_framework(&mut tx, record).await?;
-    let version = sqlx::query_scalar!(
-        "UPDATE frameworks SET updated_by = ?2 WHERE slug = ?1 RETURNING version",
-        record.slug,
-        author.user_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    stamp(&mut tx, &record.slug, author).await?;
     let after = json(record);
     let before = before.as_ref().map(json);
     let action = if original.is_some() {
@@ -153,7 +171,7 @@ pub async fn save(
     )
     .await?;
     tx.commit().await?;
-    Ok(Saved::Done { version })
+    Ok(Saved::Done)
 }
 
 /// Deletes the framework and its links if it is still at `expected_version`.
@@ -184,7 +202,7 @@ pub async fn delete(
     )
     .await?;
     tx.commit().await?;
-    Ok(Saved::Done { version: 0 })
+    Ok(Saved::Done)
 }
 
 /// One revision of an entry, from the audit log.
@@ -222,7 +240,7 @@ pub async fn restore(
     slug: &str,
     revision_id: i64,
     author: &Author,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Saved, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
     let revision = sqlx::query!(
         "SELECT before, after FROM audit_log WHERE id = ?1 AND entity = 'framework' AND entity_slug = ?2",
@@ -231,24 +249,15 @@ pub async fn restore(
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(revision) = revision else {
-        return Ok(None);
-    };
-    let Some(state) = revision.after.or(revision.before) else {
-        return Ok(None);
+    let Some(state) = revision.and_then(|r| r.after.or(r.before)) else {
+        return Ok(Saved::Gone);
     };
     let Ok(record) = serde_json::from_str::<FrameworkRecord>(&state) else {
-        return Ok(None);
+        return Ok(Saved::Gone);
     };
     let before = record_of(&mut tx, slug).await?.as_ref().map(json);
     upsert_framework(&mut tx, &record).await?;
-    let version = sqlx::query_scalar!(
-        "UPDATE frameworks SET updated_by = ?2 WHERE slug = ?1 RETURNING version",
-        record.slug,
-        author.user_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    stamp(&mut tx, &record.slug, author).await?;
     append_audit(
         &mut tx,
         Some(author.user_id),
@@ -261,5 +270,5 @@ pub async fn restore(
     )
     .await?;
     tx.commit().await?;
-    Ok(Some(version))
+    Ok(Saved::Done)
 }

@@ -4,7 +4,7 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::editing::{Author, Revision, revisions};
+use crate::db::editing::{Author, Revision, Stored, revisions};
 use crate::db::knowledge::{
     append_audit, load_document_in, load_vocabulary_in, upsert_feature, upsert_industry,
     upsert_language, upsert_requirement, upsert_trend, upsert_use_case,
@@ -34,22 +34,6 @@ impl TermKind {
         TermKind::Trend,
     ];
 
-    /// The kind named by an address segment (`use-cases`).
-    pub fn from_path(segment: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.path() == segment)
-    }
-
-    pub fn path(self) -> &'static str {
-        match self {
-            TermKind::Language => "languages",
-            TermKind::Feature => "features",
-            TermKind::Industry => "industries",
-            TermKind::UseCase => "use-cases",
-            TermKind::Requirement => "requirements",
-            TermKind::Trend => "trends",
-        }
-    }
-
     /// The audit log's name for the kind.
     pub fn audit_name(self) -> &'static str {
         match self {
@@ -59,28 +43,6 @@ impl TermKind {
             TermKind::UseCase => "use_case",
             TermKind::Requirement => "requirement",
             TermKind::Trend => "trend",
-        }
-    }
-
-    pub fn singular(self) -> &'static str {
-        match self {
-            TermKind::Language => "language",
-            TermKind::Feature => "feature",
-            TermKind::Industry => "industry",
-            TermKind::UseCase => "use case",
-            TermKind::Requirement => "requirement",
-            TermKind::Trend => "trend",
-        }
-    }
-
-    pub fn plural_title(self) -> &'static str {
-        match self {
-            TermKind::Language => "Languages",
-            TermKind::Feature => "Features",
-            TermKind::Industry => "Industries",
-            TermKind::UseCase => "Use cases",
-            TermKind::Requirement => "Requirements",
-            TermKind::Trend => "Trends",
         }
     }
 }
@@ -468,18 +430,14 @@ async fn upsert(conn: &mut SqliteConnection, kind: TermKind, t: &Term) -> Result
     }
 }
 
-/// An entry with the version an edit must start from.
-#[derive(Debug, Clone)]
-pub struct StoredTerm {
-    pub term: Term,
-    pub version: i64,
-}
+/// What became of a save, delete or restore of an entry.
+pub type Outcome = crate::db::editing::Outcome<Term>;
 
 pub async fn load(
     pool: &SqlitePool,
     kind: TermKind,
     slug: &str,
-) -> Result<Option<StoredTerm>, sqlx::Error> {
+) -> Result<Option<Stored<Term>>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     load_in(&mut conn, kind, slug).await
 }
@@ -488,7 +446,7 @@ async fn load_in(
     conn: &mut SqliteConnection,
     kind: TermKind,
     slug: &str,
-) -> Result<Option<StoredTerm>, sqlx::Error> {
+) -> Result<Option<Stored<Term>>, sqlx::Error> {
     let Some(version) = on_table!(kind, version(&mut *conn, slug))? else {
         return Ok(None);
     };
@@ -496,19 +454,7 @@ async fn load_in(
         .await?
         .into_iter()
         .find(|t| t.slug == slug);
-    Ok(term.map(|term| StoredTerm { term, version }))
-}
-
-/// What became of a save, delete or restore.
-#[derive(Debug)]
-pub enum Outcome {
-    Done,
-    Conflict(Box<StoredTerm>),
-    Gone,
-    SlugTaken,
-    /// A delete that other entries still depend on, or a restore of an entry whose own
-    /// parent is gone; the text says which.
-    Blocked(String),
+    Ok(term.map(|record| Stored { record, version }))
 }
 
 fn json(state: &State) -> String {
@@ -555,7 +501,7 @@ pub async fn save(
             Some(current) if current.version != expected_version => {
                 return Ok(Outcome::Conflict(Box::new(current)));
             }
-            Some(current) => Some(current.term),
+            Some(current) => Some(current.record),
         },
         None => None,
     };
@@ -665,7 +611,7 @@ pub async fn delete(
         Some(current) if current.version != expected_version => {
             return Ok(Outcome::Conflict(Box::new(current)));
         }
-        Some(current) => current.term,
+        Some(current) => current.record,
     };
     let links = links_of(&doc, kind, slug);
     touch_frameworks(&mut tx, &links, author).await?;
@@ -731,7 +677,7 @@ pub async fn restore(
             )));
         }
     }
-    let before = load_in(&mut tx, kind, slug).await?.map(|s| s.term);
+    let before = load_in(&mut tx, kind, slug).await?.map(|s| s.record);
     upsert(&mut tx, kind, &state.term).await?;
     on_table!(kind, stamp(&mut *tx, &state.term.slug, author.user_id))?;
     let links = match state.links {

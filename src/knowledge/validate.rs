@@ -134,11 +134,7 @@ impl Checker<'_> {
 /// The problems of a document holding one record, keyed relative to the record's location
 /// `prefix` (`frameworks[gin]` → `name`, `requirements[security].note`), as an editing form
 /// names its fields. Problems with the record as a whole are keyed `slug`.
-pub fn problems_of_record(
-    doc: &Document,
-    known: &KnownSlugs,
-    prefix: &str,
-) -> Vec<(String, String)> {
+pub fn problems_of_record(doc: &Document, known: &KnownSlugs, prefix: &str) -> Vec<FieldError> {
     validate(doc, known, chrono::Utc::now().date_naive())
         .into_iter()
         .map(|p| {
@@ -149,7 +145,7 @@ pub fn problems_of_record(
                 .filter(|rest| !rest.is_empty())
                 .unwrap_or("slug")
                 .to_owned();
-            (field, p.message)
+            FieldError::new(field, p.message)
         })
         .collect()
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use stackatlas::db::knowledge::load_document;
 use stackatlas::db::terms::{self, TermKind};
 use stackatlas::domain::Role;
+use stackatlas::routes::admin::terms as admin_terms;
 
 use crate::helpers::{
     TestApp, attributes, csrf_in, edit_form, form_fields, select, selector, set_field, spawn_app,
@@ -333,7 +334,7 @@ async fn restore_deletion(
     let (_, history) = app.page(editor, &path).await;
     let (action, went) = newest_revision(&history);
     assert_eq!(action, "delete", "{path}");
-    let singular = TermKind::from_path(kind).unwrap().singular();
+    let singular = admin_terms::entity(admin_terms::kind_named(kind).unwrap()).singular;
     assert!(
         text_of(&history, ".lead").starts_with(&format!("This {singular} is deleted")),
         "{path}"
@@ -353,7 +354,7 @@ async fn restore_deletion(
         "one revision: {path}"
     );
     let (entity, entry, action, _, after) = newest_audit_entry(app).await;
-    let audit_name = TermKind::from_path(kind).unwrap().audit_name();
+    let audit_name = admin_terms::kind_named(kind).unwrap().audit_name();
     assert_eq!((entity.as_str(), entry.as_str()), (audit_name, slug));
     assert_eq!(action, "revert");
 
@@ -385,7 +386,7 @@ async fn restoring_deletions_gives_back_every_link(entries: &[(&str, &str)], que
     let mut linked = BTreeSet::new();
     let mut links = BTreeMap::new();
     for &(kind, slug) in entries {
-        let kind_of = TermKind::from_path(kind).unwrap();
+        let kind_of = admin_terms::kind_named(kind).unwrap();
         let dependents = terms::dependents(&app.pool, kind_of, slug).await.unwrap();
         assert!(
             !dependents.frameworks.is_empty(),
@@ -492,7 +493,7 @@ async fn a_language_takes_no_links_with_it_and_comes_back_alone() {
     let zig = terms::load(&app.pool, TermKind::Language, "zig")
         .await
         .unwrap();
-    assert_eq!(zig.expect("the language is back").term.name, "Zig");
+    assert_eq!(zig.expect("the language is back").record.name, "Zig");
 }
 
 #[tokio::test]
@@ -538,7 +539,7 @@ async fn a_deletion_recorded_before_links_were_kept_restores_the_entry_alone() {
         .await
         .unwrap();
     assert_eq!(
-        graphql.expect("the trend is back").term.name,
+        graphql.expect("the trend is back").record.name,
         "GraphQL APIs"
     );
     let dependents = terms::dependents(&app.pool, TermKind::Trend, "graphql")

@@ -2,6 +2,7 @@
 //! admins only); pages for admins alone check again here.
 
 pub mod activity;
+pub mod editing;
 pub mod frameworks;
 pub mod terms;
 pub mod users;

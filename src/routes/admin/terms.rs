@@ -1,41 +1,66 @@
 //! `/admin/{languages|features|industries|use-cases|requirements|trends}…`: the vocabulary
-//! the frameworks are described with. One set of handlers serves every kind.
+//! the frameworks are described with. One set of handlers serves every kind, through the
+//! editing flow every entry shares (`super::editing`).
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
 use super::Paged;
-use super::frameworks::{ConflictRow, HistoryPage, RevisionView};
+use super::editing::{
+    self, CsrfForm, DeletePage, Entity, Entry, FieldName, Fields, Frame, HistoryPage, SavedQuery,
+    VersionForm, author,
+};
 use crate::auth::CurrentUser;
-use crate::db::editing::Author;
-use crate::db::terms::{self, Dependents, Outcome, State, Term, TermKind};
-use crate::domain::RequirementGroup;
+use crate::db::terms::{self, State, Term, TermKind};
+use crate::domain::{FieldError, RequirementGroup};
 use crate::error::{AppError, Result};
 use crate::knowledge::document::{Document, RequirementRecord, TermRecord, UseCaseRecord};
 use crate::knowledge::validate::{KnownSlugs, problems_of_record};
 
 const PAGE_SIZE: usize = 20;
 
+/// The address segment of each kind, and how the pages name it.
+const KINDS: [(TermKind, &str, &str, &str); 6] = [
+    (TermKind::Language, "languages", "language", "Languages"),
+    (TermKind::Feature, "features", "feature", "Features"),
+    (TermKind::Industry, "industries", "industry", "Industries"),
+    (TermKind::UseCase, "use-cases", "use case", "Use cases"),
+    (
+        TermKind::Requirement,
+        "requirements",
+        "requirement",
+        "Requirements",
+    ),
+    (TermKind::Trend, "trends", "trend", "Trends"),
+];
+
+/// The kind an address segment names (`use-cases`).
+pub fn kind_named(segment: &str) -> Option<TermKind> {
+    KINDS
+        .iter()
+        .find(|(_, path, ..)| *path == segment)
+        .map(|(kind, ..)| *kind)
+}
+
+/// The kind in the address; any other segment is a page that does not exist.
 fn kind_of(segment: &str) -> Result<TermKind> {
-    TermKind::from_path(segment).ok_or_else(AppError::not_found)
+    kind_named(segment).ok_or_else(AppError::not_found)
 }
 
-fn author(user: &CurrentUser) -> Author {
-    Author {
-        user_id: user.0.user.id,
-        name: user.name().to_owned(),
+/// A kind's pages, as the shared editing pages name them.
+pub fn entity(kind: TermKind) -> Entity {
+    let (_, path, singular, plural_title) = KINDS
+        .into_iter()
+        .find(|(k, ..)| *k == kind)
+        .expect("every kind is listed");
+    Entity {
+        base: format!("/admin/{path}"),
+        singular,
+        plural_title,
     }
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -53,6 +78,7 @@ pub struct ListQuery {
 #[template(path = "admin/terms/index.html")]
 pub struct IndexPage {
     pub kind: TermKind,
+    pub entity: Entity,
     pub q: String,
     pub within: String,
     /// The values `within` can take for this kind, with their labels; empty when it has none.
@@ -67,9 +93,8 @@ pub struct IndexPage {
 
 impl IndexPage {
     fn page_href(&self, page: usize) -> String {
-        let path = format!("/admin/{}", self.kind.path());
         let filters = [("q", self.q.as_str()), ("within", self.within.as_str())];
-        super::list_href(&path, &filters, &self.sort, page)
+        super::list_href(&self.entity.base, &filters, &self.sort, page)
     }
 }
 
@@ -154,6 +179,7 @@ pub async fn index(
     let notice = super::deleted_notice(query.done.as_deref(), query.name.as_deref());
     let page = IndexPage {
         kind,
+        entity: entity(kind),
         q,
         within,
         within_options,
@@ -170,68 +196,52 @@ pub async fn index(
 #[derive(Template)]
 #[template(path = "admin/terms/form.html")]
 pub struct FormPage {
+    pub frame: Frame,
     pub kind: TermKind,
-    pub is_new: bool,
-    pub original: String,
-    pub version: i64,
-    pub csrf_token: String,
     pub term: Term,
+    /// The industries a use case can belong to, as (slug, name).
     pub industries: Vec<(String, String)>,
     pub groups: &'static [RequirementGroup],
-    pub errors: Vec<(String, String)>,
-    pub conflict: Vec<ConflictRow>,
-    pub notice: Option<String>,
 }
 
-impl FormPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+impl editing::FormPage for FormPage {
+    fn frame_mut(&mut self) -> &mut Frame {
+        &mut self.frame
+    }
+}
+
+/// Builds the form pages of one kind; it holds the industries a use case's form offers.
+struct Forms<'a> {
+    kind: TermKind,
+    industries: Vec<(String, String)>,
+    user: &'a CurrentUser,
+}
+
+impl<'a> Forms<'a> {
+    async fn new(pool: &SqlitePool, kind: TermKind, user: &'a CurrentUser) -> Result<Self> {
+        let industries = terms::list(pool, TermKind::Industry)
+            .await?
+            .into_iter()
+            .map(|i| (i.slug, i.name))
+            .collect();
+        Ok(Self {
+            kind,
+            industries,
+            user,
+        })
     }
 
-    fn action(&self) -> String {
-        if self.is_new {
-            format!("/admin/{}/new", self.kind.path())
-        } else {
-            format!("/admin/{}/{}/edit", self.kind.path(), self.original)
+    fn page(&self, term: Term, original: Option<&str>, version: i64) -> FormPage {
+        let mut frame = Frame::new(entity(self.kind), original, version, self.user);
+        frame.name = term.name.clone();
+        FormPage {
+            frame,
+            kind: self.kind,
+            term,
+            industries: self.industries.clone(),
+            groups: RequirementGroup::ALL,
         }
     }
-}
-
-async fn form_page(
-    pool: &SqlitePool,
-    user: &CurrentUser,
-    kind: TermKind,
-    term: Term,
-    original: Option<&str>,
-    version: i64,
-    errors: Vec<(String, String)>,
-) -> Result<FormPage> {
-    let industries = terms::list(pool, TermKind::Industry)
-        .await?
-        .into_iter()
-        .map(|i| (i.slug, i.name))
-        .collect();
-    Ok(FormPage {
-        kind,
-        is_new: original.is_none(),
-        original: original.unwrap_or_default().to_owned(),
-        version,
-        csrf_token: user.csrf_token().to_owned(),
-        term,
-        industries,
-        groups: RequirementGroup::ALL,
-        errors,
-        conflict: Vec::new(),
-        notice: None,
-    })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SavedQuery {
-    pub saved: Option<String>,
 }
 
 pub async fn new(
@@ -244,7 +254,7 @@ pub async fn new(
         group: RequirementGroup::Capability.as_str().into(),
         ..Term::default()
     };
-    let page = form_page(&pool, &user, kind, term, None, 0, Vec::new()).await?;
+    let page = Forms::new(&pool, kind, &user).await?.page(term, None, 0);
     crate::routes::html(StatusCode::OK, &page)
 }
 
@@ -259,17 +269,9 @@ pub async fn edit(
     let stored = terms::load(&pool, kind, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let mut page = form_page(
-        &pool,
-        &user,
-        kind,
-        stored.term,
-        Some(&slug),
-        stored.version,
-        Vec::new(),
-    )
-    .await?;
-    page.notice = query.saved.as_ref().map(|_| "Saved.".to_owned());
+    let forms = Forms::new(&pool, kind, &user).await?;
+    let mut page = forms.page(stored.record, Some(&slug), stored.version);
+    page.frame.notice = query.saved.as_ref().map(|_| "Saved.".to_owned());
     crate::routes::html(StatusCode::OK, &page)
 }
 
@@ -288,32 +290,50 @@ pub struct TermForm {
 }
 
 /// The validator's problems for one entry, keyed by the form's field names.
-fn problems(kind: TermKind, term: &Term, vocabulary: &Document) -> Vec<(String, String)> {
+fn problems(kind: TermKind, term: &Term, vocabulary: &Document) -> Vec<FieldError> {
     let record = TermRecord {
         slug: term.slug.clone(),
         name: term.name.clone(),
         description: term.description.clone(),
     };
     let mut doc = Document::default();
-    match kind {
-        TermKind::Language => doc.languages.push(record),
-        TermKind::Feature => doc.features.push(record),
-        TermKind::Industry => doc.industries.push(record),
-        TermKind::Trend => doc.trends.push(record),
-        TermKind::UseCase => doc.use_cases.push(UseCaseRecord {
-            slug: record.slug,
-            name: record.name,
-            description: record.description,
-            industry: term.industry.clone(),
-        }),
-        TermKind::Requirement => doc.requirements.push(RequirementRecord {
-            slug: record.slug,
-            name: record.name,
-            description: record.description,
-            group: term.group.clone(),
-        }),
-    }
-    let prefix = format!("{}[{}]", kind.path().replace('-', "_"), term.slug);
+    let list = match kind {
+        TermKind::Language => {
+            doc.languages.push(record);
+            "languages"
+        }
+        TermKind::Feature => {
+            doc.features.push(record);
+            "features"
+        }
+        TermKind::Industry => {
+            doc.industries.push(record);
+            "industries"
+        }
+        TermKind::Trend => {
+            doc.trends.push(record);
+            "trends"
+        }
+        TermKind::UseCase => {
+            doc.use_cases.push(UseCaseRecord {
+                slug: record.slug,
+                name: record.name,
+                description: record.description,
+                industry: term.industry.clone(),
+            });
+            "use_cases"
+        }
+        TermKind::Requirement => {
+            doc.requirements.push(RequirementRecord {
+                slug: record.slug,
+                name: record.name,
+                description: record.description,
+                group: term.group.clone(),
+            });
+            "requirements"
+        }
+    };
+    let prefix = format!("{list}[{}]", term.slug);
     problems_of_record(&doc, &KnownSlugs::of(&[vocabulary]), &prefix)
 }
 
@@ -342,41 +362,17 @@ async fn submit(
     };
     let vocabulary = crate::db::knowledge::load_document(pool).await?;
     let errors = problems(kind, &term, &vocabulary);
+    let forms = Forms::new(pool, kind, user).await?;
     if !errors.is_empty() {
-        let page = form_page(pool, user, kind, term, original, form.version, errors).await?;
+        let mut page = forms.page(term, original, form.version);
+        page.frame.errors = errors;
         return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    match terms::save(pool, kind, original, form.version, &term, &author(user)).await? {
-        Outcome::Done => Ok(see_other(format!(
-            "/admin/{}/{}/edit?saved=yes",
-            kind.path(),
-            term.slug
-        ))),
-        Outcome::Conflict(current) => {
-            let conflict = differences(&current.term, &term);
-            let mut page = form_page(
-                pool,
-                user,
-                kind,
-                term,
-                original,
-                current.version,
-                Vec::new(),
-            )
-            .await?;
-            page.conflict = conflict;
-            crate::routes::html(StatusCode::CONFLICT, &page)
-        }
-        Outcome::SlugTaken => {
-            let errors = vec![(
-                "slug".to_owned(),
-                format!("another {} already uses this slug", kind.singular()),
-            )];
-            let page = form_page(pool, user, kind, term, original, form.version, errors).await?;
-            crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Outcome::Gone | Outcome::Blocked(_) => Err(AppError::not_found()),
-    }
+    let outcome = terms::save(pool, kind, original, form.version, &term, &author(user)).await?;
+    let slug = term.slug.clone();
+    editing::answer_save(outcome, &entity(kind), term, &slug, "yes", |term| {
+        forms.page(term, original, form.version)
+    })
 }
 
 pub async fn create(
@@ -400,58 +396,36 @@ pub async fn update(
     submit(&pool, &user, kind, Some(&slug), form.into_inner()).await
 }
 
-/// Field-by-field differences between two versions of an entry.
-fn differences(a: &Term, b: &Term) -> Vec<ConflictRow> {
-    [
-        ("slug", &a.slug, &b.slug),
-        ("name", &a.name, &b.name),
-        ("description", &a.description, &b.description),
-        ("industry", &a.industry, &b.industry),
-        ("group", &a.group, &b.group),
-    ]
-    .into_iter()
-    .filter(|(_, x, y)| x != y)
-    .map(|(field, x, y)| ConflictRow {
-        field: field.to_owned(),
-        theirs: x.clone(),
-        yours: y.clone(),
-    })
-    .collect()
-}
-
-/// The framework links a revision took or brought back, one row per framework: a delete
-/// shows each link going, the restore of a delete each link that came back.
-fn link_differences(before: &State, after: &State) -> Vec<ConflictRow> {
-    let summaries = |state: &State| -> BTreeMap<String, String> {
-        state
-            .links
-            .iter()
-            .flatten()
-            .map(|l| (l.framework.clone(), l.summary()))
-            .collect()
-    };
-    let (before, after) = (summaries(before), summaries(after));
-    let frameworks: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-    frameworks
+impl Entry for Term {
+    /// The fields in the form's order.
+    fn fields(&self) -> Fields {
+        [
+            ("slug", &self.slug),
+            ("name", &self.name),
+            ("description", &self.description),
+            ("industry", &self.industry),
+            ("group", &self.group),
+        ]
         .into_iter()
-        .filter(|f| before.get(*f) != after.get(*f))
-        .map(|f| ConflictRow {
-            field: format!("link: {f}"),
-            theirs: before.get(f).cloned().unwrap_or_default(),
-            yours: after.get(f).cloned().unwrap_or_default(),
-        })
+        .enumerate()
+        .map(|(rank, (name, value))| (FieldName::new(rank as u8, name), value.clone()))
         .collect()
+    }
 }
 
-#[derive(Template)]
-#[template(path = "admin/terms/delete.html")]
-pub struct DeletePage {
-    pub kind: TermKind,
-    pub term: Term,
-    pub version: i64,
-    pub csrf_token: String,
-    pub dependents: Dependents,
-    pub blocked: Option<String>,
+impl Entry for State {
+    /// The entry's fields, then one per framework link a delete took or a restore brought
+    /// back, in framework order.
+    fn fields(&self) -> Fields {
+        let mut fields = self.term.fields();
+        fields.extend(self.links.iter().flatten().map(|l| {
+            (
+                FieldName::new(u8::MAX, format!("link: {}", l.framework)),
+                l.summary(),
+            )
+        }));
+        fields
+    }
 }
 
 async fn delete_page(
@@ -464,13 +438,35 @@ async fn delete_page(
         .await?
         .ok_or_else(AppError::not_found)?;
     let dependents = terms::dependents(pool, kind, slug).await?;
+    let entity = entity(kind);
+    let mut consequences = Vec::new();
+    if !dependents.frameworks.is_empty() {
+        consequences.push(format!(
+            "It is linked to {} framework(s), whose links to it go too: {}.",
+            dependents.frameworks.len(),
+            dependents.frameworks.join(", ")
+        ));
+    }
+    if !dependents.use_cases.is_empty() {
+        consequences.push(format!(
+            "Use cases in it: {}.",
+            dependents.use_cases.join(", ")
+        ));
+    }
+    let lead = if consequences.is_empty() {
+        format!("No framework refers to this {}.", entity.singular)
+    } else {
+        format!("Deleting removes the {} and, with it:", entity.singular)
+    };
     Ok(DeletePage {
-        kind,
         blocked: terms::blocking_reason(kind, &dependents),
-        term: stored.term,
+        entity,
+        lead,
+        consequences,
+        slug: stored.record.slug,
+        name: stored.record.name,
         version: stored.version,
         csrf_token: user.csrf_token().to_owned(),
-        dependents,
     })
 }
 
@@ -484,12 +480,6 @@ pub async fn confirm_delete(
     crate::routes::html(StatusCode::OK, &page)
 }
 
-#[derive(Debug, Deserialize)]
-pub struct VersionForm {
-    pub version: i64,
-    pub csrf_token: String,
-}
-
 pub async fn delete(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -499,20 +489,11 @@ pub async fn delete(
     user.check_csrf(&form.csrf_token)?;
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
-    match terms::delete(&pool, kind, &slug, form.version, &author(&user)).await? {
-        Outcome::Done => {
-            let query = form_urlencoded::Serializer::new(String::new())
-                .append_pair("done", "deleted")
-                .append_pair("name", &slug)
-                .finish();
-            Ok(see_other(format!("/admin/{}?{query}", kind.path())))
-        }
-        Outcome::Conflict(_) | Outcome::Blocked(_) => {
-            let page = delete_page(&pool, &user, kind, &slug).await?;
-            crate::routes::html(StatusCode::CONFLICT, &page)
-        }
-        Outcome::Gone | Outcome::SlugTaken => Err(AppError::not_found()),
-    }
+    let outcome = terms::delete(&pool, kind, &slug, form.version, &author(&user)).await?;
+    editing::answer_delete(outcome, &entity(kind), &slug, async || {
+        delete_page(&pool, &user, kind, &slug).await
+    })
+    .await
 }
 
 pub async fn history(
@@ -523,63 +504,28 @@ pub async fn history(
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
     let revisions = terms::history(&pool, kind, &slug).await?;
-    if revisions.is_empty() {
-        return Err(AppError::not_found());
-    }
     let current = terms::load(&pool, kind, &slug).await?;
-    let mut views: Vec<RevisionView> = revisions
-        .iter()
-        .map(|r| {
-            let before = State::parse(r.before.as_deref()).unwrap_or_default();
-            let after = State::parse(r.after.as_deref()).unwrap_or_default();
-            let mut changes = differences(&before.term, &after.term);
-            changes.extend(link_differences(&before, &after));
-            RevisionView {
-                id: r.id,
-                at: r.at.clone(),
-                actor: r.actor.clone(),
-                action: r.action.clone(),
-                changes,
-                restorable: r.after.is_some() || r.before.is_some(),
-            }
-        })
-        .collect();
-    views.reverse();
-    let name = current
-        .as_ref()
-        .map(|s| s.term.name.clone())
-        .unwrap_or_else(|| slug.clone());
-    let page = HistoryPage {
-        base: format!("/admin/{}", kind.path()),
-        kind_label: kind.singular(),
+    let page = HistoryPage::new(
+        entity(kind),
         slug,
-        name,
-        exists: current.is_some(),
-        revisions: views,
-        csrf_token: user.csrf_token().to_owned(),
-    };
+        current.map(|s| s.record.name),
+        &revisions,
+        State::parse,
+        |state| state.term.name,
+        &user,
+    )?;
     crate::routes::html(StatusCode::OK, &page)
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    pub csrf_token: String,
 }
 
 pub async fn restore(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
     path: web::Path<(String, String, i64)>,
-    form: web::Form<CsrfOnly>,
+    form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
     let (kind, slug, id) = path.into_inner();
     let kind = kind_of(&kind)?;
-    match terms::restore(&pool, kind, &slug, id, &author(&user)).await? {
-        Outcome::Done => Ok(see_other(format!("/admin/{}/{slug}/history", kind.path()))),
-        Outcome::Blocked(reason) => Err(AppError::Conflict(format!(
-            "Nothing was restored: {reason}."
-        ))),
-        Outcome::Gone | Outcome::Conflict(_) | Outcome::SlugTaken => Err(AppError::not_found()),
-    }
+    let outcome = terms::restore(&pool, kind, &slug, id, &author(&user)).await?;
+    editing::answer_restore(outcome, &entity(kind), &slug)
 }

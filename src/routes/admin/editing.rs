@@ -1,0 +1,423 @@
+//! The editing flow every entry of the knowledge base shares, frameworks and vocabulary alike:
+//! the form with its version and CSRF token, field errors, the conflict page when someone
+//! saved first, the delete page naming what goes with the entry, the history with each
+//! revision's changes, restore, and the redirects after each. The entity modules
+//! (`frameworks`, `terms`) supply only what differs: their fields and their database calls.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use actix_web::HttpResponse;
+use actix_web::http::{StatusCode, header};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::CurrentUser;
+use crate::db::editing::{Author, Outcome, Revision, Stored};
+use crate::domain::FieldError;
+use crate::error::{AppError, Result};
+
+/// What kind of entry a page edits, in addresses and in words.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Where the entries' pages live: `/admin/frameworks`, `/admin/use-cases`.
+    pub base: String,
+    /// One entry in words, for sentences: "framework", "use case".
+    pub singular: &'static str,
+    /// The list's title: "Frameworks", "Use cases".
+    pub plural_title: &'static str,
+}
+
+impl Entity {
+    fn entry_href(&self, slug: &str, page: &str) -> String {
+        format!("{}/{slug}/{page}", self.base)
+    }
+
+    /// The edit page's address, saying what was just done (`saved=yes`, `saved=reviewed`).
+    fn saved_href(&self, slug: &str, done: &str) -> String {
+        format!("{}?saved={done}", self.entry_href(slug, "edit"))
+    }
+
+    /// The list's address after a delete: it names the entry deleted.
+    fn deleted_href(&self, slug: &str) -> String {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("done", "deleted")
+            .append_pair("name", slug)
+            .finish();
+        format!("{}?{query}", self.base)
+    }
+}
+
+/// Who is making a change, as the audit log records it.
+pub fn author(user: &CurrentUser) -> Author {
+    Author {
+        user_id: user.0.user.id,
+        name: user.name().to_owned(),
+    }
+}
+
+/// 303 See Other: after a successful POST the browser asks for the next page itself, so a
+/// reload cannot post twice.
+pub fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// A form that only carries the version it acts on: the delete confirmation.
+#[derive(Debug, Deserialize)]
+pub struct VersionForm {
+    pub version: i64,
+    pub csrf_token: String,
+}
+
+/// A form that carries nothing but its token: restore.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    pub csrf_token: String,
+}
+
+/// `?saved=…` on an edit page, set by the redirect after a save.
+#[derive(Debug, Deserialize)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
+}
+
+/// A field's name and its place on the pages: fields sort by `rank` (the form's order),
+/// then by name (links to other entries, which come and go between versions).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FieldName {
+    pub rank: u8,
+    pub name: String,
+}
+
+impl FieldName {
+    pub fn new(rank: u8, name: impl Into<String>) -> Self {
+        Self {
+            rank,
+            name: name.into(),
+        }
+    }
+}
+
+/// An entry as text, field by field, so two versions can be compared.
+pub type Fields = BTreeMap<FieldName, String>;
+
+/// An entry whose versions can be compared.
+pub trait Entry {
+    fn fields(&self) -> Fields;
+}
+
+/// One field that differs between two versions of an entry: in a conflict, what the other
+/// editor saved and what this one submitted; in the history, before and after a revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The fields that differ between two versions, in page order; a field one side lacks
+/// counts as empty there.
+pub fn changes(before: &impl Entry, after: &impl Entry) -> Vec<Change> {
+    let (before, after) = (before.fields(), after.fields());
+    let names: BTreeSet<&FieldName> = before.keys().chain(after.keys()).collect();
+    names
+        .into_iter()
+        .map(|field| Change {
+            field: field.name.clone(),
+            before: before.get(field).cloned().unwrap_or_default(),
+            after: after.get(field).cloned().unwrap_or_default(),
+        })
+        .filter(|c| c.before != c.after)
+        .collect()
+}
+
+/// What every edit form shows around its own fields: where it posts, the version it started
+/// from, the token, the messages, and the conflict when someone saved first.
+pub struct Frame {
+    pub entity: Entity,
+    /// The slug in the address (before any rename); `None` on the new-entry form.
+    pub original: Option<String>,
+    /// The entry's name as stored, for the title; empty on the new-entry form.
+    pub name: String,
+    pub version: i64,
+    pub csrf_token: String,
+    pub errors: Vec<FieldError>,
+    /// The fields another editor changed, when this save came too late.
+    pub conflict: Vec<Change>,
+    /// What was just done ("Saved."), shown at the top.
+    pub notice: Option<String>,
+}
+
+impl Frame {
+    pub fn new(entity: Entity, original: Option<&str>, version: i64, user: &CurrentUser) -> Self {
+        Self {
+            entity,
+            original: original.map(str::to_owned),
+            name: String::new(),
+            version,
+            csrf_token: user.csrf_token().to_owned(),
+            errors: Vec::new(),
+            conflict: Vec::new(),
+            notice: None,
+        }
+    }
+
+    pub fn is_new(&self) -> bool {
+        self.original.is_none()
+    }
+
+    /// Where the form posts.
+    pub fn action(&self) -> String {
+        match &self.original {
+            None => format!("{}/new", self.entity.base),
+            Some(slug) => self.entity.entry_href(slug, "edit"),
+        }
+    }
+
+    /// An address of this entry's pages: `history`, `delete`.
+    pub fn entry_href(&self, page: &str) -> String {
+        self.entity
+            .entry_href(self.original.as_deref().unwrap_or_default(), page)
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        FieldError::message_for(&self.errors, field)
+    }
+
+    /// The heading above the list of field errors.
+    pub fn errors_title(&self) -> String {
+        match self.errors.len() {
+            1 => "1 field needs attention".to_owned(),
+            n => format!("{n} fields need attention"),
+        }
+    }
+}
+
+/// An edit form page: the frame and the entry's own fields, rendered with `status`.
+pub trait FormPage: Template {
+    fn frame_mut(&mut self) -> &mut Frame;
+}
+
+/// Answers a save the database has decided: on success 303 to the edit page saying `done`;
+/// when someone saved first, 409 and the form again with what they changed, the editor's
+/// values kept on top of the new version; a taken slug, 422 naming it; a vanished entry, 404.
+/// `form` builds the page around the submitted entry.
+pub fn answer_save<T: Entry, P: FormPage>(
+    outcome: Outcome<T>,
+    entity: &Entity,
+    submitted: T,
+    slug: &str,
+    done: &str,
+    form: impl FnOnce(T) -> P,
+) -> Result<HttpResponse> {
+    let mut page;
+    let status = match outcome {
+        Outcome::Done => return Ok(see_other(entity.saved_href(slug, done))),
+        Outcome::Conflict(current) => {
+            let Stored {
+                record: theirs,
+                version,
+            } = *current;
+            let conflict = changes(&theirs, &submitted);
+            page = form(submitted);
+            let frame = page.frame_mut();
+            frame.conflict = conflict;
+            frame.version = version;
+            StatusCode::CONFLICT
+        }
+        Outcome::SlugTaken => {
+            page = form(submitted);
+            let frame = page.frame_mut();
+            let message = format!("another {} already uses this slug", entity.singular);
+            frame.errors = vec![FieldError::new("slug", message)];
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Outcome::Gone | Outcome::Blocked(_) => return Err(AppError::not_found()),
+    };
+    super::super::html(status, &page)
+}
+
+/// The confirmation before a delete: what goes with the entry, or why it cannot go yet.
+#[derive(Template)]
+#[template(path = "admin/delete.html")]
+pub struct DeletePage {
+    pub entity: Entity,
+    pub slug: String,
+    pub name: String,
+    pub version: i64,
+    pub csrf_token: String,
+    /// The sentence before the list of what goes.
+    pub lead: String,
+    /// What goes with the entry, one line each.
+    pub consequences: Vec<String>,
+    /// Why the entry cannot be deleted yet, if it cannot.
+    pub blocked: Option<String>,
+}
+
+/// Answers a delete: 303 to the list naming what went; when someone saved since the page was
+/// shown, or something came to depend on the entry, 409 and the confirmation again (built by
+/// `confirm` from the present state); a vanished entry, 404.
+pub async fn answer_delete<T, F>(
+    outcome: Outcome<T>,
+    entity: &Entity,
+    slug: &str,
+    confirm: F,
+) -> Result<HttpResponse>
+where
+    F: AsyncFnOnce() -> Result<DeletePage>,
+{
+    match outcome {
+        Outcome::Done => Ok(see_other(entity.deleted_href(slug))),
+        Outcome::Conflict(_) | Outcome::Blocked(_) => {
+            super::super::html(StatusCode::CONFLICT, &confirm().await?)
+        }
+        Outcome::Gone | Outcome::SlugTaken => Err(AppError::not_found()),
+    }
+}
+
+/// Answers a restore: 303 back to the history, now with the restore on top; a restore that
+/// would break a reference, 409 saying why; an unknown revision, 404.
+pub fn answer_restore<T>(outcome: Outcome<T>, entity: &Entity, slug: &str) -> Result<HttpResponse> {
+    match outcome {
+        Outcome::Done => Ok(see_other(entity.entry_href(slug, "history"))),
+        Outcome::Blocked(reason) => Err(AppError::Conflict(format!(
+            "Nothing was restored: {reason}."
+        ))),
+        Outcome::Gone | Outcome::Conflict(_) | Outcome::SlugTaken => Err(AppError::not_found()),
+    }
+}
+
+/// One revision as the history shows it.
+pub struct RevisionView {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub changes: Vec<Change>,
+    pub restorable: bool,
+}
+
+/// Every revision of one entry, newest first, each with what changed.
+#[derive(Template)]
+#[template(path = "admin/history.html")]
+pub struct HistoryPage {
+    pub entity: Entity,
+    pub slug: String,
+    pub name: String,
+    pub exists: bool,
+    pub revisions: Vec<RevisionView>,
+    pub csrf_token: String,
+}
+
+impl HistoryPage {
+    /// The history of `slug` from its audit revisions (oldest first, as stored), each state
+    /// read by `parse`; `current_name` is the entry's name if it still exists. No revision at
+    /// all is a 404: nothing by that slug was ever saved.
+    pub fn new<T: Entry + Default>(
+        entity: Entity,
+        slug: String,
+        current_name: Option<String>,
+        revisions: &[Revision],
+        parse: impl Fn(Option<&str>) -> Option<T>,
+        name_of: impl Fn(T) -> String,
+        user: &CurrentUser,
+    ) -> Result<Self> {
+        if revisions.is_empty() {
+            return Err(AppError::not_found());
+        }
+        let views = revisions
+            .iter()
+            .rev()
+            .map(|r| RevisionView {
+                id: r.id,
+                at: r.at.clone(),
+                actor: r.actor.clone(),
+                action: r.action.clone(),
+                changes: changes(
+                    &parse(r.before.as_deref()).unwrap_or_default(),
+                    &parse(r.after.as_deref()).unwrap_or_default(),
+                ),
+                restorable: r.after.is_some() || r.before.is_some(),
+            })
+            .collect();
+        // A deleted entry is named as its last revision knew it.
+        let last_known = || {
+            revisions
+                .iter()
+                .rev()
+                .find_map(|r| parse(r.before.as_deref().or(r.after.as_deref())))
+                .map(&name_of)
+        };
+        Ok(Self {
+            entity,
+            name: current_name
+                .clone()
+                .or_else(last_known)
+                .unwrap_or_else(|| slug.clone()),
+            exists: current_name.is_some(),
+            slug,
+            revisions: views,
+            csrf_token: user.csrf_token().to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Pairs(Vec<(u8, &'static str, &'static str)>);
+
+    impl Entry for Pairs {
+        fn fields(&self) -> Fields {
+            self.0
+                .iter()
+                .map(|(rank, f, v)| (FieldName::new(*rank, *f), (*v).to_owned()))
+                .collect()
+        }
+    }
+
+    #[test]
+    fn changes_list_only_differing_fields_in_page_order_with_missing_ones_empty() {
+        let before = Pairs(vec![
+            (0, "slug", "a"),
+            (1, "name", "A"),
+            (2, "link: x", "strength 3"),
+        ]);
+        let after = Pairs(vec![
+            (0, "slug", "a"),
+            (1, "name", "B"),
+            (2, "link: y", "linked"),
+        ]);
+        let fields: Vec<(String, String, String)> = changes(&before, &after)
+            .into_iter()
+            .map(|c| (c.field, c.before, c.after))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("name".into(), "A".into(), "B".into()),
+                ("link: x".into(), "strength 3".into(), String::new()),
+                ("link: y".into(), String::new(), "linked".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_entitys_addresses_hang_off_its_base() {
+        let entity = Entity {
+            base: "/admin/use-cases".into(),
+            singular: "use case",
+            plural_title: "Use cases",
+        };
+        assert_eq!(
+            entity.saved_href("iot", "yes"),
+            "/admin/use-cases/iot/edit?saved=yes"
+        );
+        assert_eq!(
+            entity.deleted_href("a b"),
+            "/admin/use-cases?done=deleted&name=a+b"
+        );
+    }
+}

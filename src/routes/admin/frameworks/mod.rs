@@ -1,0 +1,368 @@
+//! `/admin/frameworks…`: list, create, edit (facts and every link in one save), mark
+//! reviewed, delete with confirmation, history with field-level diffs and restore. The flow
+//! is the one every entry shares (`super::editing`); the form's fields are read in `form`
+//! and laid out in `page`.
+
+mod form;
+mod page;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+use super::Paged;
+use super::editing::{
+    self, CsrfForm, DeletePage, Entity, Frame, HistoryPage, SavedQuery, VersionForm, author,
+};
+use crate::auth::CurrentUser;
+use crate::db::editing::Stored;
+use crate::db::{self, frameworks::Filter};
+use crate::domain::{FieldError, Kind, Ring};
+use crate::error::{AppError, Result};
+use crate::knowledge::document::{Document, FrameworkRecord};
+use crate::markdown::to_safe_html;
+use form::{Submitted, record_from};
+use page::FormPage;
+
+const PAGE_SIZE: usize = 10;
+
+/// Frameworks, as the shared editing pages name them.
+fn entity() -> Entity {
+    Entity {
+        base: "/admin/frameworks".into(),
+        singular: "framework",
+        plural_title: "Frameworks",
+    }
+}
+
+fn today() -> String {
+    chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------- list
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub ring: Option<String>,
+    /// `name` (default) or `reviewed` (longest unreviewed first).
+    pub sort: Option<String>,
+    pub page: Option<usize>,
+    pub done: Option<String>,
+    pub name: Option<String>,
+}
+
+pub struct ListRow {
+    pub slug: String,
+    pub name: String,
+    pub language: String,
+    pub ring: String,
+    pub last_reviewed: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/frameworks/index.html")]
+pub struct IndexPage {
+    pub q: String,
+    pub ring: String,
+    pub sort: String,
+    pub rings: &'static [Ring],
+    pub rows: Vec<ListRow>,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub notice: Option<String>,
+}
+
+impl IndexPage {
+    /// The list's address for another page, keeping the filters.
+    fn page_href(&self, page: usize) -> String {
+        let filters = [("q", self.q.as_str()), ("ring", self.ring.as_str())];
+        super::list_href(&entity().base, &filters, &self.sort, page)
+    }
+}
+
+pub async fn index(
+    pool: web::Data<SqlitePool>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse> {
+    let q = query.q.as_deref().unwrap_or("").trim().to_owned();
+    let ring = query.ring.as_deref().unwrap_or("").trim().to_owned();
+    let mut filter = Filter::default();
+    if !ring.is_empty() {
+        let parsed = Ring::parse(&ring).map_err(|e| AppError::bad_request("ring", e.0))?;
+        filter.ring = Some(parsed.as_str().to_owned());
+    }
+    let mut list = match crate::search::fts_query(&q) {
+        Some(fts) => db::frameworks::search(&pool, &fts, &filter).await?,
+        None => db::frameworks::list(&pool, &filter).await?,
+    };
+    let sort = match query.sort.as_deref() {
+        None | Some("") | Some("name") => "name",
+        Some("reviewed") => {
+            // Never reviewed first, then the oldest review; the stable sort keeps names in order.
+            list.sort_by(|a, b| a.last_reviewed.cmp(&b.last_reviewed));
+            "reviewed"
+        }
+        Some(other) => {
+            return Err(AppError::bad_request(
+                "sort",
+                format!("\"{other}\" is not a sort order; expected name or reviewed"),
+            ));
+        }
+    };
+    if sort == "name" && !q.is_empty() {
+        list.sort_by_key(|f| f.name.to_lowercase());
+    }
+    let Paged {
+        page,
+        pages,
+        total,
+        rows,
+    } = super::paginate(list, query.page, PAGE_SIZE);
+    let rows = rows
+        .into_iter()
+        .map(|f| ListRow {
+            slug: f.slug,
+            name: f.name,
+            language: f.language_name,
+            ring: f.ring,
+            last_reviewed: f.last_reviewed,
+        })
+        .collect();
+    let notice = super::deleted_notice(query.done.as_deref(), query.name.as_deref());
+    let page = IndexPage {
+        q,
+        ring,
+        sort: sort.to_owned(),
+        rings: Ring::ALL,
+        rows,
+        total,
+        page,
+        pages,
+        notice,
+    };
+    crate::routes::html(StatusCode::OK, &page)
+}
+
+// ---------------------------------------------------------------------------------- edit
+
+fn form_page(
+    vocabulary: &Document,
+    record: FrameworkRecord,
+    original: Option<&str>,
+    version: i64,
+    user: &CurrentUser,
+    errors: Vec<FieldError>,
+) -> FormPage {
+    let mut frame = Frame::new(entity(), original, version, user);
+    frame.errors = errors;
+    FormPage::new(frame, vocabulary, record)
+}
+
+pub async fn new(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpResponse> {
+    let vocabulary = db::editing::vocabulary(&pool).await?;
+    let record = FrameworkRecord {
+        kind: Kind::Micro.as_str().into(),
+        ring: Ring::Assess.as_str().into(),
+        ..FrameworkRecord::default()
+    };
+    let page = form_page(&vocabulary, record, None, 0, &user, Vec::new());
+    crate::routes::html(StatusCode::OK, &page)
+}
+
+pub async fn edit(
+    pool: web::Data<SqlitePool>,
+    user: CurrentUser,
+    slug: web::Path<String>,
+    query: web::Query<SavedQuery>,
+) -> Result<HttpResponse> {
+    let stored = db::editing::load(&pool, &slug)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let vocabulary = db::editing::vocabulary(&pool).await?;
+    let mut page = form_page(
+        &vocabulary,
+        stored.record,
+        Some(&slug),
+        stored.version,
+        &user,
+        Vec::new(),
+    );
+    page.frame.notice = match query.saved.as_deref() {
+        Some("reviewed") => Some("Marked as reviewed today and saved.".into()),
+        Some(_) => Some("Saved. The recommendation uses the new figures from now on.".into()),
+        None => None,
+    };
+    crate::routes::html(StatusCode::OK, &page)
+}
+
+/// Saves the form over `original` (or as a new framework). `action` is `save`, `review`
+/// (save and mark reviewed today) or `preview` (show the description rendered, save nothing).
+async fn submit(
+    pool: &SqlitePool,
+    user: &CurrentUser,
+    original: Option<&str>,
+    form: Submitted,
+) -> Result<HttpResponse> {
+    user.check_csrf(form.one("csrf_token"))?;
+    let action = form.one("action");
+    let vocabulary = db::editing::vocabulary(pool).await?;
+    let last_reviewed = if action == "review" {
+        Some(today())
+    } else {
+        match original {
+            Some(slug) => db::editing::load(pool, slug)
+                .await?
+                .and_then(|s| s.record.last_reviewed),
+            None => None,
+        }
+    };
+    let (record, errors) = record_from(&form, &vocabulary, last_reviewed);
+    // A version that is not a number cannot match any stored one: the save is a conflict.
+    let version: i64 = form.one("version").parse().unwrap_or(-1);
+
+    if action == "preview" || !errors.is_empty() {
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let preview = (action == "preview").then(|| to_safe_html(&record.description));
+        let mut page = form_page(&vocabulary, record, original, version, user, errors);
+        page.preview_html = preview;
+        return crate::routes::html(status, &page);
+    }
+
+    let outcome = db::editing::save(pool, original, version, &record, &author(user)).await?;
+    let done = if action == "review" {
+        "reviewed"
+    } else {
+        "yes"
+    };
+    let slug = record.slug.clone();
+    editing::answer_save(outcome, &entity(), record, &slug, done, |record| {
+        form_page(&vocabulary, record, original, version, user, Vec::new())
+    })
+}
+
+pub async fn update(
+    pool: web::Data<SqlitePool>,
+    user: CurrentUser,
+    slug: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse> {
+    submit(&pool, &user, Some(&slug), Submitted(form.into_inner())).await
+}
+
+pub async fn create(
+    pool: web::Data<SqlitePool>,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse> {
+    submit(&pool, &user, None, Submitted(form.into_inner())).await
+}
+
+// ---------------------------------------------------------------------------------- delete
+
+fn delete_page(stored: Stored<FrameworkRecord>, user: &CurrentUser) -> DeletePage {
+    let record = stored.record;
+    DeletePage {
+        entity: entity(),
+        consequences: vec![
+            format!(
+                "{} requirement strengths with their notes",
+                record.requirements.len()
+            ),
+            format!("{} industry fits with their notes", record.industries.len()),
+            format!(
+                "{} features, {} use cases and {} trends it is linked to",
+                record.features.len(),
+                record.use_cases.len(),
+                record.trends.len()
+            ),
+        ],
+        lead: "Deleting removes the framework from the catalogue and from every \
+               recommendation, together with:"
+            .into(),
+        blocked: None,
+        slug: record.slug,
+        name: record.name,
+        version: stored.version,
+        csrf_token: user.csrf_token().to_owned(),
+    }
+}
+
+pub async fn confirm_delete(
+    pool: web::Data<SqlitePool>,
+    user: CurrentUser,
+    slug: web::Path<String>,
+) -> Result<HttpResponse> {
+    let stored = db::editing::load(&pool, &slug)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    crate::routes::html(StatusCode::OK, &delete_page(stored, &user))
+}
+
+pub async fn delete(
+    pool: web::Data<SqlitePool>,
+    user: CurrentUser,
+    slug: web::Path<String>,
+    form: web::Form<VersionForm>,
+) -> Result<HttpResponse> {
+    user.check_csrf(&form.csrf_token)?;
+    let outcome = db::editing::delete(&pool, &slug, form.version, &author(&user)).await?;
+    let current = match &outcome {
+        db::editing::Outcome::Conflict(current) => Some((**current).clone()),
+        _ => None,
+    };
+    editing::answer_delete(outcome, &entity(), &slug, async || {
+        current
+            .map(|stored| delete_page(stored, &user))
+            .ok_or_else(AppError::not_found)
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------- history
+
+/// A revision's framework as its JSON records it; `None` when there is none or it is unreadable.
+fn parse_state(json: Option<&str>) -> Option<FrameworkRecord> {
+    json.and_then(|j| serde_json::from_str(j).ok())
+}
+
+pub async fn history(
+    pool: web::Data<SqlitePool>,
+    user: CurrentUser,
+    slug: web::Path<String>,
+) -> Result<HttpResponse> {
+    let revisions = db::editing::revisions(&pool, db::editing::FRAMEWORK, &slug).await?;
+    let current = db::editing::load(&pool, &slug).await?;
+    let page = HistoryPage::new(
+        entity(),
+        slug.into_inner(),
+        current.map(|s| s.record.name),
+        &revisions,
+        parse_state,
+        |record| record.name,
+        &user,
+    )?;
+    crate::routes::html(StatusCode::OK, &page)
+}
+
+pub async fn restore(
+    pool: web::Data<SqlitePool>,
+    user: CurrentUser,
+    path: web::Path<(String, i64)>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse> {
+    user.check_csrf(&form.csrf_token)?;
+    let (slug, id) = path.into_inner();
+    let outcome = db::editing::restore(&pool, &slug, id, &author(&user)).await?;
+    editing::answer_restore(outcome, &entity(), &slug)
+}
