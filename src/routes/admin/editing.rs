@@ -310,57 +310,64 @@ pub struct HistoryPage {
     pub csrf_token: String,
 }
 
-impl HistoryPage {
-    /// The history of `slug` from its audit revisions (oldest first, as stored), each state
-    /// read by `parse`; `current_name` is the entry's name if it still exists. No revision at
-    /// all is a 404: nothing by that slug was ever saved.
-    pub fn new<T: Entry + Default>(
-        entity: Entity,
-        slug: String,
-        current_name: Option<String>,
-        revisions: &[Revision],
-        parse: impl Fn(Option<&str>) -> Option<T>,
-        name_of: impl Fn(T) -> String,
-        user: &CurrentUser,
-    ) -> Result<Self> {
-        if revisions.is_empty() {
-            return Err(AppError::not_found());
-        }
-        let views = revisions
+/// An entry as the audit log records it, so its history can be shown.
+pub trait Revisioned: Entry + Default + serde::de::DeserializeOwned {
+    fn name(self) -> String;
+}
+
+/// A revision's state as its JSON records it; `None` when there is none or it is unreadable.
+fn state_in<T: Revisioned>(json: Option<&str>) -> Option<T> {
+    json.and_then(|j| serde_json::from_str(j).ok())
+}
+
+/// The history page of `slug` from its audit revisions (oldest first, as stored);
+/// `current_name` is the entry's name if it still exists. No revision at all is a 404:
+/// nothing by that slug was ever saved.
+pub fn show_history<T: Revisioned>(
+    entity: Entity,
+    slug: String,
+    current_name: Option<String>,
+    revisions: &[Revision],
+    user: &CurrentUser,
+) -> Result<HttpResponse> {
+    if revisions.is_empty() {
+        return Err(AppError::not_found());
+    }
+    let views = revisions
+        .iter()
+        .rev()
+        .map(|r| RevisionView {
+            id: r.id,
+            at: r.at.clone(),
+            actor: r.actor.clone(),
+            action: r.action.clone(),
+            changes: changes(
+                &state_in::<T>(r.before.as_deref()).unwrap_or_default(),
+                &state_in::<T>(r.after.as_deref()).unwrap_or_default(),
+            ),
+            restorable: r.after.is_some() || r.before.is_some(),
+        })
+        .collect();
+    // A deleted entry is named as its last revision knew it.
+    let last_known = || {
+        revisions
             .iter()
             .rev()
-            .map(|r| RevisionView {
-                id: r.id,
-                at: r.at.clone(),
-                actor: r.actor.clone(),
-                action: r.action.clone(),
-                changes: changes(
-                    &parse(r.before.as_deref()).unwrap_or_default(),
-                    &parse(r.after.as_deref()).unwrap_or_default(),
-                ),
-                restorable: r.after.is_some() || r.before.is_some(),
-            })
-            .collect();
-        // A deleted entry is named as its last revision knew it.
-        let last_known = || {
-            revisions
-                .iter()
-                .rev()
-                .find_map(|r| parse(r.before.as_deref().or(r.after.as_deref())))
-                .map(&name_of)
-        };
-        Ok(Self {
-            entity,
-            name: current_name
-                .clone()
-                .or_else(last_known)
-                .unwrap_or_else(|| slug.clone()),
-            exists: current_name.is_some(),
-            slug,
-            revisions: views,
-            csrf_token: user.csrf_token().to_owned(),
-        })
-    }
+            .find_map(|r| state_in::<T>(r.before.as_deref().or(r.after.as_deref())))
+            .map(T::name)
+    };
+    let page = HistoryPage {
+        entity,
+        name: current_name
+            .clone()
+            .or_else(last_known)
+            .unwrap_or_else(|| slug.clone()),
+        exists: current_name.is_some(),
+        slug,
+        revisions: views,
+        csrf_token: user.csrf_token().to_owned(),
+    };
+    super::super::html(StatusCode::OK, &page)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use crate::domain::FieldError;
 use crate::knowledge::document::{Document, FitRecord, FrameworkRecord, StrengthRecord};
 use crate::knowledge::validate::{KnownSlugs, problems_of_record};
-use crate::routes::admin::editing::{Entry, FieldName, Fields};
+use crate::routes::admin::editing::{Entry, FieldName, Fields, Revisioned};
 
 /// The submitted fields in order. The form repeats names (one `feature` per ticked box), which
 /// a struct cannot hold, so actix reads the body into pairs within its form limit.
@@ -216,6 +216,12 @@ impl Entry for FrameworkRecord {
             .into_iter()
             .map(|(name, value)| (FieldName::new(0, name), value))
             .collect()
+    }
+}
+
+impl Revisioned for FrameworkRecord {
+    fn name(self) -> String {
+        self.name
     }
 }
 

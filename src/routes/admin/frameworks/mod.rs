@@ -9,16 +9,14 @@ mod page;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 use sqlx::SqlitePool;
 
-use super::Paged;
-use super::editing::{
-    self, CsrfForm, DeletePage, Entity, Frame, HistoryPage, SavedQuery, VersionForm, author,
-};
+use super::editing::{self, CsrfForm, DeletePage, Entity, Frame, SavedQuery, VersionForm, author};
+use super::listing::{self, ListQuery, Listing, SortOrder};
 use crate::auth::CurrentUser;
+use crate::db;
 use crate::db::editing::Stored;
-use crate::db::{self, frameworks::Filter};
+use crate::db::frameworks::Filter;
 use crate::domain::{FieldError, Kind, Ring};
 use crate::error::{AppError, Result};
 use crate::knowledge::document::{Document, FrameworkRecord};
@@ -46,17 +44,6 @@ fn today() -> String {
 
 // ---------------------------------------------------------------------------------- list
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ListQuery {
-    pub q: Option<String>,
-    pub ring: Option<String>,
-    /// `name` (default) or `reviewed` (longest unreviewed first).
-    pub sort: Option<String>,
-    pub page: Option<usize>,
-    pub done: Option<String>,
-    pub name: Option<String>,
-}
-
 pub struct ListRow {
     pub slug: String,
     pub name: String,
@@ -68,64 +55,52 @@ pub struct ListRow {
 #[derive(Template)]
 #[template(path = "admin/frameworks/index.html")]
 pub struct IndexPage {
-    pub q: String,
-    pub ring: String,
-    pub sort: String,
-    pub rings: &'static [Ring],
-    pub rows: Vec<ListRow>,
-    pub total: usize,
-    pub page: usize,
-    pub pages: usize,
-    pub notice: Option<String>,
+    pub listing: Listing<ListRow>,
 }
 
-impl IndexPage {
-    /// The list's address for another page, keeping the filters.
-    fn page_href(&self, page: usize) -> String {
-        let filters = [("q", self.q.as_str()), ("ring", self.ring.as_str())];
-        super::list_href(&entity().base, &filters, &self.sort, page)
-    }
-}
+const SORT_ORDERS: &[SortOrder] = &[
+    SortOrder {
+        value: "name",
+        label: "Name",
+    },
+    SortOrder {
+        value: "reviewed",
+        label: "Longest unreviewed first",
+    },
+];
 
 pub async fn index(
     pool: web::Data<SqlitePool>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse> {
-    let q = query.q.as_deref().unwrap_or("").trim().to_owned();
-    let ring = query.ring.as_deref().unwrap_or("").trim().to_owned();
-    let mut filter = Filter::default();
-    if !ring.is_empty() {
-        let parsed = Ring::parse(&ring).map_err(|e| AppError::bad_request("ring", e.0))?;
-        filter.ring = Some(parsed.as_str().to_owned());
-    }
+    let sort = query.sort_order(SORT_ORDERS)?;
+    let rings = Ring::ALL
+        .iter()
+        .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
+        .collect();
+    let ring = listing::Filter::parse(
+        "ring",
+        "Radar ring",
+        "Any ring",
+        rings,
+        query.ring.as_deref(),
+    )?;
+    let filter = Filter {
+        ring: (!ring.chosen.is_empty()).then(|| ring.chosen.clone()),
+        ..Filter::default()
+    };
+    let q = query.search();
     let mut list = match crate::search::fts_query(&q) {
         Some(fts) => db::frameworks::search(&pool, &fts, &filter).await?,
         None => db::frameworks::list(&pool, &filter).await?,
     };
-    let sort = match query.sort.as_deref() {
-        None | Some("") | Some("name") => "name",
-        Some("reviewed") => {
-            // Never reviewed first, then the oldest review; the stable sort keeps names in order.
-            list.sort_by(|a, b| a.last_reviewed.cmp(&b.last_reviewed));
-            "reviewed"
-        }
-        Some(other) => {
-            return Err(AppError::bad_request(
-                "sort",
-                format!("\"{other}\" is not a sort order; expected name or reviewed"),
-            ));
-        }
-    };
-    if sort == "name" && !q.is_empty() {
+    if sort.value == "reviewed" {
+        // Never reviewed first, then the oldest review; the stable sort keeps names in order.
+        list.sort_by(|a, b| a.last_reviewed.cmp(&b.last_reviewed));
+    } else if !q.is_empty() {
         list.sort_by_key(|f| f.name.to_lowercase());
     }
-    let Paged {
-        page,
-        pages,
-        total,
-        rows,
-    } = super::paginate(list, query.page, PAGE_SIZE);
-    let rows = rows
+    let rows = list
         .into_iter()
         .map(|f| ListRow {
             slug: f.slug,
@@ -135,19 +110,15 @@ pub async fn index(
             last_reviewed: f.last_reviewed,
         })
         .collect();
-    let notice = super::deleted_notice(query.done.as_deref(), query.name.as_deref());
-    let page = IndexPage {
-        q,
-        ring,
-        sort: sort.to_owned(),
-        rings: Ring::ALL,
+    let listing = Listing::new(
+        entity(),
+        &query,
+        Some(ring),
+        (sort, SORT_ORDERS),
         rows,
-        total,
-        page,
-        pages,
-        notice,
-    };
-    crate::routes::html(StatusCode::OK, &page)
+        PAGE_SIZE,
+    );
+    crate::routes::html(StatusCode::OK, &IndexPage { listing })
 }
 
 // ---------------------------------------------------------------------------------- edit
@@ -331,11 +302,6 @@ pub async fn delete(
 
 // ---------------------------------------------------------------------------------- history
 
-/// A revision's framework as its JSON records it; `None` when there is none or it is unreadable.
-fn parse_state(json: Option<&str>) -> Option<FrameworkRecord> {
-    json.and_then(|j| serde_json::from_str(j).ok())
-}
-
 pub async fn history(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
@@ -343,16 +309,8 @@ pub async fn history(
 ) -> Result<HttpResponse> {
     let revisions = db::editing::revisions(&pool, db::editing::FRAMEWORK, &slug).await?;
     let current = db::editing::load(&pool, &slug).await?;
-    let page = HistoryPage::new(
-        entity(),
-        slug.into_inner(),
-        current.map(|s| s.record.name),
-        &revisions,
-        parse_state,
-        |record| record.name,
-        &user,
-    )?;
-    crate::routes::html(StatusCode::OK, &page)
+    let name = current.map(|s| s.record.name);
+    editing::show_history::<FrameworkRecord>(entity(), slug.into_inner(), name, &revisions, &user)
 }
 
 pub async fn restore(

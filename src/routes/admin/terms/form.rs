@@ -1,0 +1,187 @@
+//! The vocabulary form: one shape for every kind, with an industry for use cases and a
+//! group for requirements; and how two versions of an entry compare.
+
+use askama::Template;
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+use super::entity;
+use crate::auth::CurrentUser;
+use crate::db::terms::{self, State, Term, TermKind};
+use crate::domain::{FieldError, RequirementGroup};
+use crate::error::Result;
+use crate::knowledge::document::{Document, RequirementRecord, TermRecord, UseCaseRecord};
+use crate::knowledge::validate::{KnownSlugs, problems_of_record};
+use crate::routes::admin::editing::{self, Entry, FieldName, Fields, Frame, Revisioned};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TermForm {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub industry: String,
+    #[serde(default)]
+    pub group: String,
+    pub version: i64,
+    pub csrf_token: String,
+}
+
+impl TermForm {
+    /// The entry the form describes, trimmed, keeping only the fields its kind has.
+    pub fn into_term(self, kind: TermKind) -> Term {
+        Term {
+            slug: self.slug.trim().to_owned(),
+            name: self.name.trim().to_owned(),
+            description: self.description.replace("\r\n", "\n").trim().to_owned(),
+            industry: if kind == TermKind::UseCase {
+                self.industry
+            } else {
+                String::new()
+            },
+            group: if kind == TermKind::Requirement {
+                self.group
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
+/// The validator's problems for one entry, keyed by the form's field names.
+pub fn problems(kind: TermKind, term: &Term, vocabulary: &Document) -> Vec<FieldError> {
+    let record = TermRecord {
+        slug: term.slug.clone(),
+        name: term.name.clone(),
+        description: term.description.clone(),
+    };
+    let mut doc = Document::default();
+    let list = match kind {
+        TermKind::Language => {
+            doc.languages.push(record);
+            "languages"
+        }
+        TermKind::Feature => {
+            doc.features.push(record);
+            "features"
+        }
+        TermKind::Industry => {
+            doc.industries.push(record);
+            "industries"
+        }
+        TermKind::Trend => {
+            doc.trends.push(record);
+            "trends"
+        }
+        TermKind::UseCase => {
+            doc.use_cases.push(UseCaseRecord {
+                slug: record.slug,
+                name: record.name,
+                description: record.description,
+                industry: term.industry.clone(),
+            });
+            "use_cases"
+        }
+        TermKind::Requirement => {
+            doc.requirements.push(RequirementRecord {
+                slug: record.slug,
+                name: record.name,
+                description: record.description,
+                group: term.group.clone(),
+            });
+            "requirements"
+        }
+    };
+    let prefix = format!("{list}[{}]", term.slug);
+    problems_of_record(&doc, &KnownSlugs::of(&[vocabulary]), &prefix)
+}
+
+#[derive(Template)]
+#[template(path = "admin/terms/form.html")]
+pub struct FormPage {
+    pub frame: Frame,
+    pub kind: TermKind,
+    pub term: Term,
+    /// The industries a use case can belong to, as (slug, name).
+    pub industries: Vec<(String, String)>,
+    pub groups: &'static [RequirementGroup],
+}
+
+impl editing::FormPage for FormPage {
+    fn frame_mut(&mut self) -> &mut Frame {
+        &mut self.frame
+    }
+}
+
+/// Builds the form pages of one kind; it holds the industries a use case's form offers.
+pub struct Forms<'a> {
+    kind: TermKind,
+    industries: Vec<(String, String)>,
+    user: &'a CurrentUser,
+}
+
+impl<'a> Forms<'a> {
+    pub async fn new(pool: &SqlitePool, kind: TermKind, user: &'a CurrentUser) -> Result<Self> {
+        let industries = terms::list(pool, TermKind::Industry)
+            .await?
+            .into_iter()
+            .map(|i| (i.slug, i.name))
+            .collect();
+        Ok(Self {
+            kind,
+            industries,
+            user,
+        })
+    }
+
+    pub fn page(&self, term: Term, original: Option<&str>, version: i64) -> FormPage {
+        let mut frame = Frame::new(entity(self.kind), original, version, self.user);
+        frame.name = term.name.clone();
+        FormPage {
+            frame,
+            kind: self.kind,
+            term,
+            industries: self.industries.clone(),
+            groups: RequirementGroup::ALL,
+        }
+    }
+}
+
+impl Entry for Term {
+    /// The fields in the form's order.
+    fn fields(&self) -> Fields {
+        [
+            ("slug", &self.slug),
+            ("name", &self.name),
+            ("description", &self.description),
+            ("industry", &self.industry),
+            ("group", &self.group),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (name, value))| (FieldName::new(rank as u8, name), value.clone()))
+        .collect()
+    }
+}
+
+impl Entry for State {
+    /// The entry's fields, then one per framework link a delete took or a restore brought
+    /// back, in framework order.
+    fn fields(&self) -> Fields {
+        let mut fields = self.term.fields();
+        fields.extend(self.links.iter().flatten().map(|l| {
+            (
+                FieldName::new(u8::MAX, format!("link: {}", l.framework)),
+                l.summary(),
+            )
+        }));
+        fields
+    }
+}
+
+impl Revisioned for State {
+    fn name(self) -> String {
+        self.term.name
+    }
+}
