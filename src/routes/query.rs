@@ -12,6 +12,7 @@ use sqlx::SqlitePool;
 
 use crate::client::Network;
 use crate::db;
+use crate::db::recommend::Knowledge;
 use crate::domain::FieldError;
 use crate::domain::{RequirementGroup, Score};
 use crate::error::{AppError, Result};
@@ -20,7 +21,7 @@ use crate::recommend::params::{self, Params};
 use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
 use crate::routes::representation::Representation;
 use crate::search::fts_query;
-use crate::snapshot::{Knowledge, KnowledgeCache};
+use crate::snapshot::KnowledgeCache;
 
 /// What a query string amounts to.
 pub enum Outcome {
