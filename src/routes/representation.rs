@@ -8,7 +8,7 @@ use std::io::Write;
 use actix_web::HttpRequest;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, CacheControl, ETag, EntityTag};
+use actix_web::http::header::{self, CacheControl, CacheDirective, ETag, EntityTag};
 use actix_web::web::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -86,6 +86,13 @@ impl Representation {
         response.insert_header((header::CONTENT_ENCODING, encoding));
         response.content_type(self.content_type).body(body.clone())
     }
+}
+
+/// The cache policy of answers that change with the knowledge: browsers may keep one but must
+/// ask again before using it; the entity tag makes asking cheap (a bodiless 304 while the
+/// knowledge is unchanged).
+pub fn revalidate() -> CacheControl {
+    CacheControl(vec![CacheDirective::Private, CacheDirective::NoCache])
 }
 
 /// Removes `Content-Encoding: identity` (which only kept `Compress` away from prepared
