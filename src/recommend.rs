@@ -9,9 +9,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
 use crate::domain::{Ring, Score};
 
 /// A must-have is met when the framework is at least "strong" (4 of 5) at it: merely
@@ -97,8 +94,7 @@ impl Names {
 }
 
 /// What a criterion measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CriterionKind {
     Industry,
     MustHave,
@@ -123,7 +119,7 @@ impl CriterionKind {
 
 /// One line of a result's breakdown: what was measured, the 0–5 rating, its weight, the
 /// points it contributed to the 0–100 score, and the evidence behind it.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
     pub kind: CriterionKind,
     /// The requirement, industry or language slug measured; empty for search and maturity.
@@ -137,7 +133,7 @@ pub struct Criterion {
 }
 
 /// A framework that passed every must-have, with its score and why.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
     pub rank: usize,
     pub slug: String,
@@ -147,15 +143,12 @@ pub struct Ranked {
     pub criteria: Vec<Criterion>,
     /// Use cases in the chosen industry (all of them when no industry was chosen).
     pub use_cases: Vec<String>,
-    #[serde(skip)]
     raw: u32,
-    #[serde(skip)]
     ring: Ring,
 }
 
 /// Why a framework was left out.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[serde(tag = "reason", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Exclusion {
     /// A must-have below the minimum.
     MustHave {
@@ -185,7 +178,7 @@ impl Exclusion {
 }
 
 /// A framework left out, with every reason.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Excluded {
     pub slug: String,
     pub name: String,
@@ -193,7 +186,7 @@ pub struct Excluded {
 }
 
 /// The top two are within [`CLOSE_CALL_MARGIN`] points of each other.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloseCall {
     pub first: String,
     pub second: String,
@@ -201,18 +194,15 @@ pub struct CloseCall {
 }
 
 /// The ranked, explained answer to a query.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Recommendation {
     pub results: Vec<Ranked>,
     pub excluded: Vec<Excluded>,
     pub close_call: Option<CloseCall>,
     /// How many passed and how many were left out, explained or not (see [`Limits`]).
-    #[serde(skip)]
     pub total_results: usize,
-    #[serde(skip)]
     pub total_excluded: usize,
     /// Each must-have's label with how many frameworks it left out, in the query's order.
-    #[serde(skip)]
     pub need_exclusions: Vec<(String, usize)>,
 }
 

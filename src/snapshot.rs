@@ -17,20 +17,7 @@ use std::time::{Duration, SystemTime};
 use sqlx::SqlitePool;
 
 use crate::db;
-use crate::db::catalogue::{Industry, LanguageOption, Requirement};
-use crate::recommend::{Catalogue, Names};
-
-/// The knowledge as of one version of the change counter.
-#[derive(Debug)]
-pub struct Knowledge {
-    pub version: i64,
-    pub catalogue: Catalogue,
-    pub names: Names,
-    /// What the query form offers, in the order it offers them.
-    pub industries: Vec<Industry>,
-    pub languages: Vec<LanguageOption>,
-    pub requirements: Vec<Requirement>,
-}
+use crate::db::recommend::Knowledge;
 
 /// How long after its last write a file state is trusted to show every later write. Longer
 /// than any file-time granularity on Linux file systems (and the one-second kind elsewhere).
@@ -71,7 +58,7 @@ struct Checked {
     version: i64,
 }
 
-/// The current [`Knowledge`], shared by all workers.
+/// The current [`Knowledge`], as the database layer loaded it, shared by all workers.
 #[derive(Debug, Default)]
 pub struct KnowledgeCache {
     current: RwLock<Option<Arc<Knowledge>>>,

@@ -5,10 +5,22 @@ use std::collections::HashMap;
 
 use sqlx::SqlitePool;
 
-use crate::db::catalogue;
+use crate::db::catalogue::{self, Industry, LanguageOption, Requirement};
 use crate::domain::{Ring, Score};
 use crate::recommend::{Candidate, Catalogue, Evidence, Names, UseCaseRef};
-use crate::snapshot::Knowledge;
+
+/// Everything the ranking and the query form read, as of one version of the change counter:
+/// [`load`] reads it all in one transaction, so `version` always names this very content.
+#[derive(Debug)]
+pub struct Knowledge {
+    pub version: i64,
+    pub catalogue: Catalogue,
+    pub names: Names,
+    /// What the query form offers, in the order it offers them.
+    pub industries: Vec<Industry>,
+    pub languages: Vec<LanguageOption>,
+    pub requirements: Vec<Requirement>,
+}
 
 /// The knowledge base's change counter (see migration 0003): equal counters, equal content.
 pub async fn knowledge_version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {

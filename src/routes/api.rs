@@ -11,12 +11,12 @@ use utoipa::{OpenApi, ToSchema};
 use crate::db;
 use crate::error::AppError;
 use crate::page_cache::PageCache;
-use crate::recommend::params::Params;
-use crate::recommend::{
-    CloseCall, Criterion, CriterionKind, Excluded, Exclusion, Limits, Ranked, Recommendation,
+use crate::recommend::Limits;
+use crate::routes::recommendation::{
+    CloseCall, Criterion, CriterionKind, Excluded, Exclusion, Outcome, QueryEcho, Ranked,
+    RecommendationsBody, answer, first_error, rank,
 };
-use crate::routes::query::{Outcome, answer, first_error, rank, revalidate};
-use crate::routes::representation::Representation;
+use crate::routes::representation::{Representation, revalidate};
 
 /// An API failure, answered as `{"error": {"code", "message", "field"}}`.
 #[derive(Debug)]
@@ -215,45 +215,6 @@ pub struct TrendItem {
     pub description: String,
     /// Slugs of the frameworks that follow it.
     pub frameworks: Vec<String>,
-}
-
-/// The query as understood, in canonical form.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QueryEcho {
-    pub industry: Option<String>,
-    pub need: Vec<String>,
-    pub want: Vec<String>,
-    pub lang: Vec<String>,
-    pub q: String,
-    /// The page that shows this result: `/?{link}`.
-    pub link: String,
-}
-
-/// A ranked, explained recommendation; see docs/scoring.md for the formula.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RecommendationsBody {
-    pub query: QueryEcho,
-    pub results: Vec<Ranked>,
-    pub excluded: Vec<Excluded>,
-    pub close_call: Option<CloseCall>,
-}
-
-impl RecommendationsBody {
-    pub fn new(params: &Params, recommendation: Recommendation) -> Self {
-        Self {
-            query: QueryEcho {
-                industry: params.industry.clone(),
-                need: params.need.clone(),
-                want: params.want.clone(),
-                lang: params.lang.clone(),
-                q: params.q.clone(),
-                link: format!("/?{}", params.to_query_string()),
-            },
-            results: recommendation.results,
-            excluded: recommendation.excluded,
-            close_call: recommendation.close_call,
-        }
-    }
 }
 
 #[utoipa::path(

@@ -8,6 +8,7 @@ pub mod frameworks;
 pub mod health;
 pub mod industries;
 pub mod query;
+pub mod recommendation;
 pub mod representation;
 pub mod sessions;
 pub mod table;

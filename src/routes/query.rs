@@ -3,85 +3,22 @@
 //! `/export.csv` and `/export.json` hand the same result on.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{
-    self, CacheControl, CacheDirective, ContentDisposition, DispositionParam, DispositionType,
-};
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
 use crate::client::Network;
-use crate::db;
+use crate::db::recommend::Knowledge;
 use crate::domain::FieldError;
 use crate::domain::{RequirementGroup, Score};
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
 use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
-use crate::routes::representation::Representation;
-use crate::search::fts_query;
-use crate::snapshot::{Knowledge, KnowledgeCache};
-
-/// What a query string amounts to.
-pub enum Outcome {
-    /// Some parameters could not be used; each is named.
-    Invalid(Vec<FieldError>),
-    /// Valid, but not in canonical form: answer with a redirect to this query string.
-    Redirect(String),
-    /// Nothing asked yet.
-    Empty,
-    Answer(Params, Box<Recommendation>),
-}
-
-/// Parses a query string and, when it is valid and canonical, ranks the knowledge base for
-/// it, explaining as many results as `limits` asks. The page, its exports and the JSON API
-/// all answer through here, so they agree.
-pub async fn answer(
-    pool: &SqlitePool,
-    query_string: &str,
-    knowledge: &Knowledge,
-    limits: Limits,
-) -> Result<Outcome> {
-    let params = match params::parse(query_string, &knowledge.names) {
-        Ok(params) => params,
-        Err(errors) => return Ok(Outcome::Invalid(errors)),
-    };
-    if params.needs_redirect {
-        return Ok(Outcome::Redirect(params.to_query_string()));
-    }
-    if params.is_empty() {
-        return Ok(Outcome::Empty);
-    }
-    let recommendation = rank(pool, &params, knowledge, limits).await?;
-    Ok(Outcome::Answer(params, Box::new(recommendation)))
-}
-
-/// Ranks every framework for valid parameters, on the in-memory knowledge; only the free-text
-/// search asks SQLite (its full-text index).
-pub async fn rank(
-    pool: &SqlitePool,
-    params: &Params,
-    knowledge: &Knowledge,
-    limits: Limits,
-) -> Result<Recommendation> {
-    let mut query = params.to_query();
-    let catalogue = &knowledge.catalogue;
-    // Text with no searchable word ("?!") searches for nothing rather than excluding all.
-    let search = match fts_query(&params.q) {
-        Some(fts) => catalogue.search_ranks(&db::recommend::search_ranks(pool, &fts).await?),
-        None => {
-            query.searching = false;
-            Vec::new()
-        }
-    };
-    Ok(recommend::rank(
-        &query,
-        catalogue,
-        &search,
-        &knowledge.names,
-        limits,
-    ))
-}
+use crate::routes::recommendation::{Outcome, RecommendationsBody, answer, first_error, rank};
+use crate::routes::representation::{Representation, revalidate};
+use crate::snapshot::KnowledgeCache;
 
 /// The page shows the best 25 results in full: more than a person compares, and it keeps the
 /// page small (and its cost flat) however large the knowledge base grows. Likewise the first
@@ -364,12 +301,6 @@ fn with_query(path: &str, query_string: &str) -> String {
     }
 }
 
-/// Browsers may keep an answer but must ask again before using it; the entity tag makes
-/// asking cheap (a bodiless 304 while the knowledge is unchanged).
-pub fn revalidate() -> CacheControl {
-    CacheControl(vec![CacheDirective::Private, CacheDirective::NoCache])
-}
-
 pub async fn index(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
@@ -450,14 +381,6 @@ async fn exported(
             Ok((params, recommendation))
         }
         Outcome::Invalid(errors) => Err(first_error(errors)),
-    }
-}
-
-/// The first bad parameter as a 400 naming it.
-pub fn first_error(errors: Vec<FieldError>) -> AppError {
-    match errors.into_iter().next() {
-        Some(e) => AppError::bad_request(e.field, e.message),
-        None => AppError::bad_request("query", "was not understood"),
     }
 }
 
@@ -542,7 +465,7 @@ pub async fn export_json(
     request: HttpRequest,
 ) -> Result<HttpResponse> {
     let (params, recommendation) = exported(&pool, &cache, &request).await?;
-    let body = crate::routes::api::RecommendationsBody::new(&params, recommendation);
+    let body = RecommendationsBody::new(&params, recommendation);
     Ok(HttpResponse::Ok()
         .insert_header(attachment("stackatlas-recommendation.json"))
         .json(body))

@@ -8,7 +8,10 @@ use std::io::Write;
 use actix_web::HttpRequest;
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, CacheControl, ETag, EntityTag};
+use actix_web::http::header::{
+    self, AcceptEncoding, CacheControl, CacheDirective, ETag, Encoding, EntityTag, Header,
+    IfNoneMatch, Preference, Quality,
+};
 use actix_web::web::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -88,6 +91,13 @@ impl Representation {
     }
 }
 
+/// The cache policy of answers that change with the knowledge: browsers may keep one but must
+/// ask again before using it; the entity tag makes asking cheap (a bodiless 304 while the
+/// knowledge is unchanged).
+pub fn revalidate() -> CacheControl {
+    CacheControl(vec![CacheDirective::Private, CacheDirective::NoCache])
+}
+
 /// Removes `Content-Encoding: identity` (which only kept `Compress` away from prepared
 /// answers) so clients see no encoding header on bytes that have none.
 pub async fn drop_identity_encoding(
@@ -116,36 +126,28 @@ fn gzip(body: &[u8]) -> Vec<u8> {
         .unwrap_or_default()
 }
 
-/// Whether `Accept-Encoding` allows gzip (a `q=0` refuses it).
+/// Whether `Accept-Encoding` allows gzip: named or `*`, with any quality but `q=0`. (A
+/// header that does not parse allows nothing, so the body goes out as it is.)
 fn accepts_gzip(request: &HttpRequest) -> bool {
-    request
-        .headers()
-        .get_all(header::ACCEPT_ENCODING)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';').map(str::trim);
-            let name = parts.next().unwrap_or_default();
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
+    let Ok(AcceptEncoding(codings)) = AcceptEncoding::parse(request) else {
+        return false;
+    };
+    codings.iter().any(|coding| {
+        let gzip_or_any = match &coding.item {
+            Preference::Any => true,
+            Preference::Specific(encoding) => *encoding == Encoding::gzip(),
+        };
+        gzip_or_any && coding.quality > Quality::ZERO
+    })
 }
 
-/// Whether `If-None-Match` names this tag (weakly, as RFC 9110 asks for GET) or is `*`.
+/// Whether `If-None-Match` is `*` or names this tag (weakly, as RFC 9110 asks for GET).
 pub fn is_current(request: &HttpRequest, tag: &EntityTag) -> bool {
-    request
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|candidate| {
-            candidate == "*" || candidate.parse::<EntityTag>().is_ok_and(|t| t.weak_eq(tag))
-        })
+    match IfNoneMatch::parse(request) {
+        Ok(IfNoneMatch::Any) => true,
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(tag)),
+        Err(_) => false,
+    }
 }
 
 #[cfg(test)]
@@ -165,7 +167,11 @@ mod tests {
             ("br;q=1.0, gzip;q=0.5", true),
             ("GZIP", true),
             ("*", true),
+            ("gzip;q=0.001", true),
+            ("identity;q=0, *;q=0.5", true),
             ("gzip;q=0", false),
+            ("gzip; q=0.000", false),
+            ("*;q=0", false),
             ("deflate, br", false),
             ("", false),
         ] {
@@ -177,6 +183,25 @@ mod tests {
     }
 
     #[test]
+    fn gzip_accepted_on_any_of_several_accept_encoding_lines_is_accepted() {
+        let request = TestRequest::default()
+            .append_header((header::ACCEPT_ENCODING, "br"))
+            .append_header((header::ACCEPT_ENCODING, "gzip;q=0.8"))
+            .to_http_request();
+        assert!(accepts_gzip(&request));
+        assert!(!accepts_gzip(&TestRequest::default().to_http_request()));
+    }
+
+    #[test]
+    fn a_star_accepts_gzip_even_beside_a_refused_gzip() {
+        // As before typed headers: the star is read as consent, whatever else is refused.
+        let request = TestRequest::default()
+            .insert_header((header::ACCEPT_ENCODING, "gzip;q=0, *;q=0.5"))
+            .to_http_request();
+        assert!(accepts_gzip(&request));
+    }
+
+    #[test]
     fn a_matching_tag_in_any_form_means_the_copy_is_current() {
         let tag = EntityTag::new_strong("abc".into());
         for (header_value, expected) in [
@@ -184,14 +209,39 @@ mod tests {
             ("W/\"abc\"", true),
             ("\"x\", \"abc\"", true),
             ("*", true),
+            (" * ", true),
             ("\"abd\"", false),
+            ("W/\"abd\"", false),
             ("abc", false),
+            ("", false),
         ] {
             let request = TestRequest::default()
                 .insert_header((header::IF_NONE_MATCH, header_value))
                 .to_http_request();
             assert_eq!(is_current(&request, &tag), expected, "{header_value}");
         }
+        assert!(!is_current(&TestRequest::default().to_http_request(), &tag));
+    }
+
+    #[test]
+    fn a_tag_on_any_of_several_if_none_match_lines_is_found() {
+        let tag = EntityTag::new_strong("abc".into());
+        let request = TestRequest::default()
+            .append_header((header::IF_NONE_MATCH, "\"x\""))
+            .append_header((header::IF_NONE_MATCH, "W/\"abc\""))
+            .to_http_request();
+        assert!(is_current(&request, &tag));
+    }
+
+    #[test]
+    fn a_star_mixed_with_tags_is_no_star_so_the_body_is_sent() {
+        // `*` stands alone (RFC 9110: "*" / 1#entity-tag); in a list it is not a tag and is
+        // passed over, and answering in full is always safe.
+        let tag = EntityTag::new_strong("abc".into());
+        let request = TestRequest::default()
+            .insert_header((header::IF_NONE_MATCH, "\"x\", *"))
+            .to_http_request();
+        assert!(!is_current(&request, &tag));
     }
 
     #[test]
