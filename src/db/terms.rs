@@ -89,22 +89,6 @@ pub struct Link {
     pub note: String,
 }
 
-impl Link {
-    /// The link as the history shows it: its score and note, or only that it exists.
-    pub fn summary(&self) -> String {
-        let score = match (self.strength, self.fit) {
-            (Some(strength), _) => format!("strength {strength}"),
-            (None, Some(fit)) => format!("fit {fit}"),
-            (None, None) => "linked".to_owned(),
-        };
-        if self.note.is_empty() {
-            score
-        } else {
-            format!("{score} — {}", self.note)
-        }
-    }
-}
-
 /// An entry as an audit revision records it: its fields, and the framework links that a
 /// delete took with it or that the restore of a delete brought back.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -823,21 +807,5 @@ mod tests {
         );
         assert!(links_of(&doc, TermKind::Language, "rust").is_empty());
         assert!(blocking_reason(TermKind::Language, &dependents).is_some());
-    }
-
-    #[test]
-    fn the_history_shows_a_links_score_and_note_or_only_that_it_exists() {
-        let strength = Link {
-            strength: Some(4),
-            note: "Tower middleware.".into(),
-            ..plain("axum")
-        };
-        assert_eq!(strength.summary(), "strength 4 — Tower middleware.");
-        let fit = Link {
-            fit: Some(0),
-            ..plain("axum")
-        };
-        assert_eq!(fit.summary(), "fit 0");
-        assert_eq!(plain("axum").summary(), "linked");
     }
 }

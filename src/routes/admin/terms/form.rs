@@ -7,7 +7,7 @@ use sqlx::SqlitePool;
 
 use super::entity;
 use crate::auth::CurrentUser;
-use crate::db::terms::{self, State, Term, TermKind};
+use crate::db::terms::{self, Link, State, Term, TermKind};
 use crate::domain::{FieldError, RequirementGroup};
 use crate::error::Result;
 use crate::knowledge::document::{Document, RequirementRecord, TermRecord, UseCaseRecord};
@@ -173,7 +173,7 @@ impl Entry for State {
         fields.extend(self.links.iter().flatten().map(|l| {
             (
                 FieldName::new(u8::MAX, format!("link: {}", l.framework)),
-                l.summary(),
+                link_summary(l),
             )
         }));
         fields
@@ -183,5 +183,49 @@ impl Entry for State {
 impl Revisioned for State {
     fn name(self) -> String {
         self.term.name
+    }
+}
+
+/// A framework's link as the history shows it: its score and note, or only that it exists.
+fn link_summary(link: &Link) -> String {
+    let score = match (link.strength, link.fit) {
+        (Some(strength), _) => format!("strength {strength}"),
+        (None, Some(fit)) => format!("fit {fit}"),
+        (None, None) => "linked".to_owned(),
+    };
+    if link.note.is_empty() {
+        score
+    } else {
+        format!("{score} — {}", link.note)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(framework: &str) -> Link {
+        Link {
+            framework: framework.into(),
+            strength: None,
+            fit: None,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_history_shows_a_links_score_and_note_or_only_that_it_exists() {
+        let strength = Link {
+            strength: Some(4),
+            note: "Tower middleware.".into(),
+            ..plain("axum")
+        };
+        assert_eq!(link_summary(&strength), "strength 4 — Tower middleware.");
+        let fit = Link {
+            fit: Some(0),
+            ..plain("axum")
+        };
+        assert_eq!(link_summary(&fit), "fit 0");
+        assert_eq!(link_summary(&plain("axum")), "linked");
     }
 }
