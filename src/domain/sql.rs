@@ -140,10 +140,16 @@ mod tests {
             matches!(result, Err(sqlx::Error::ColumnDecode { .. }))
         };
         assert!(refused(read::<Ring, _>(&pool, "maybe").await.map(drop)));
-        assert!(refused(read::<Kind, _>(&pool, "Full-Stack").await.map(drop)));
-        assert!(refused(read::<RequirementGroup, _>(&pool, "").await.map(drop)));
+        assert!(refused(
+            read::<Kind, _>(&pool, "Full-Stack").await.map(drop)
+        ));
+        assert!(refused(
+            read::<RequirementGroup, _>(&pool, "").await.map(drop)
+        ));
         assert!(refused(read::<Role, _>(&pool, "root").await.map(drop)));
-        assert!(refused(read::<Slug, _>(&pool, "Not A Slug").await.map(drop)));
+        assert!(refused(
+            read::<Slug, _>(&pool, "Not A Slug").await.map(drop)
+        ));
         assert!(refused(read::<Email, _>(&pool, "nobody").await.map(drop)));
         assert!(refused(read::<Score, _>(&pool, 6_i64).await.map(drop)));
         assert!(refused(read::<Score, _>(&pool, -1_i64).await.map(drop)));
