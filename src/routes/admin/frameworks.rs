@@ -94,7 +94,7 @@ pub async fn index(
     let mut filter = Filter::default();
     if !ring.is_empty() {
         let parsed = Ring::parse(&ring).map_err(|e| AppError::bad_request("ring", e.0))?;
-        filter.ring = Some(parsed.as_str().to_owned());
+        filter.ring = Some(parsed);
     }
     let mut list = match crate::search::fts_query(&q) {
         Some(fts) => db::frameworks::search(&pool, &fts, &filter).await?,
@@ -126,10 +126,10 @@ pub async fn index(
     let rows = rows
         .into_iter()
         .map(|f| ListRow {
-            slug: f.slug,
+            slug: f.slug.to_string(),
             name: f.name,
             language: f.language_name,
-            ring: f.ring,
+            ring: f.ring.to_string(),
             last_reviewed: f.last_reviewed,
         })
         .collect();
