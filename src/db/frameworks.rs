@@ -96,6 +96,7 @@ pub struct Framework {
     pub version: i64,
 }
 
+/// The framework with this slug, if there is one.
 pub async fn find(pool: &SqlitePool, slug: &str) -> Result<Option<Framework>, sqlx::Error> {
     sqlx::query_as!(
         Framework,
@@ -203,6 +204,7 @@ macro_rules! linked {
 linked!(features, "framework_features", "feature_id", "features");
 linked!(trends, "framework_trends", "trend_id", "trends");
 
+/// A use case a framework suits, with the industry it belongs to.
 #[derive(Debug, Clone)]
 pub struct UseCase {
     pub slug: Slug,
@@ -212,6 +214,7 @@ pub struct UseCase {
     pub industry_name: String,
 }
 
+/// The framework's use cases, by industry then name.
 pub async fn use_cases(pool: &SqlitePool, slug: &str) -> Result<Vec<UseCase>, sqlx::Error> {
     sqlx::query_as!(
         UseCase,

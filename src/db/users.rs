@@ -20,6 +20,7 @@ pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
         .await
 }
 
+/// Every account, by name.
 pub async fn list(pool: &SqlitePool) -> Result<Vec<User>, sqlx::Error> {
     sqlx::query_as!(
         User,
@@ -30,6 +31,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<User>, sqlx::Error> {
     .await
 }
 
+/// The account with this id, enabled or not.
 pub async fn find(pool: &SqlitePool, id: i64) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as!(
         User,
