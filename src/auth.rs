@@ -168,7 +168,7 @@ impl CurrentUser {
     }
 
     pub fn email(&self) -> &str {
-        &self.0.user.email
+        self.0.user.email.as_str()
     }
 
     pub fn csrf_token(&self) -> &str {

@@ -2,10 +2,12 @@
 
 use sqlx::SqlitePool;
 
+use crate::domain::Slug;
+
 /// A framework whose facts were last reviewed before the cutoff (or never).
 #[derive(Debug, Clone)]
 pub struct DueForReview {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub last_reviewed: Option<String>,
 }
@@ -18,9 +20,9 @@ pub async fn due_for_review(
     let cutoff = format!("-{months} months");
     sqlx::query_as!(
         DueForReview,
-        "SELECT slug, name, last_reviewed FROM frameworks
+        r#"SELECT slug AS "slug: Slug", name, last_reviewed FROM frameworks
          WHERE last_reviewed IS NULL OR last_reviewed < date('now', ?1)
-         ORDER BY last_reviewed IS NOT NULL, last_reviewed, name",
+         ORDER BY last_reviewed IS NOT NULL, last_reviewed, name"#,
         cutoff
     )
     .fetch_all(pool)

@@ -2,6 +2,8 @@
 
 use sqlx::SqlitePool;
 
+use crate::domain::{Ring, Score, Slug};
+
 /// A language with how many frameworks use it (for filters).
 #[derive(Debug, Clone)]
 pub struct LanguageOption {
@@ -60,11 +62,11 @@ pub async fn industry(pool: &SqlitePool, slug: &str) -> Result<Option<Industry>,
 /// One framework's fit for an industry.
 #[derive(Debug, Clone)]
 pub struct IndustryFit {
-    pub framework_slug: String,
+    pub framework_slug: Slug,
     pub framework_name: String,
     pub language_name: String,
-    pub ring: String,
-    pub fit: i64,
+    pub ring: Ring,
+    pub fit: Score,
     pub note: String,
 }
 
@@ -72,14 +74,14 @@ pub struct IndustryFit {
 pub async fn industry_fits(pool: &SqlitePool, slug: &str) -> Result<Vec<IndustryFit>, sqlx::Error> {
     sqlx::query_as!(
         IndustryFit,
-        "SELECT f.slug AS framework_slug, f.name AS framework_name, l.name AS language_name,
-                f.ring, fi.fit, fi.note
-         FROM framework_industries fi
-         JOIN industries i ON i.id = fi.industry_id
-         JOIN frameworks f ON f.id = fi.framework_id
-         JOIN languages l ON l.id = f.language_id
-         WHERE i.slug = ?1
-         ORDER BY fi.fit DESC, f.name COLLATE NOCASE",
+        r#"SELECT f.slug AS "framework_slug: Slug", f.name AS framework_name,
+                  l.name AS language_name, f.ring AS "ring: Ring", fi.fit AS "fit: Score", fi.note
+           FROM framework_industries fi
+           JOIN industries i ON i.id = fi.industry_id
+           JOIN frameworks f ON f.id = fi.framework_id
+           JOIN languages l ON l.id = f.language_id
+           WHERE i.slug = ?1
+           ORDER BY fi.fit DESC, f.name COLLATE NOCASE"#,
         slug
     )
     .fetch_all(pool)

@@ -2,15 +2,17 @@
 
 use sqlx::SqlitePool;
 
+use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
+
 /// A framework as listed in the catalogue.
 #[derive(Debug, Clone)]
 pub struct FrameworkSummary {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
-    pub language_slug: String,
+    pub language_slug: Slug,
     pub language_name: String,
-    pub kind: String,
-    pub ring: String,
+    pub kind: Kind,
+    pub ring: Ring,
     pub summary: String,
     pub first_release: Option<i64>,
     pub last_reviewed: Option<String>,
@@ -20,8 +22,8 @@ pub struct FrameworkSummary {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub language: Option<String>,
-    pub kind: Option<String>,
-    pub ring: Option<String>,
+    pub kind: Option<Kind>,
+    pub ring: Option<Ring>,
 }
 
 /// Frameworks matching `filter`, by name.
@@ -31,11 +33,12 @@ pub async fn list(
 ) -> Result<Vec<FrameworkSummary>, sqlx::Error> {
     sqlx::query_as!(
         FrameworkSummary,
-        "SELECT f.slug, f.name, l.slug AS language_slug, l.name AS language_name, f.kind, f.ring,
-                f.summary, f.first_release, f.last_reviewed
-         FROM frameworks f JOIN languages l ON l.id = f.language_id
-         WHERE (?1 IS NULL OR l.slug = ?1) AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.ring = ?3)
-         ORDER BY f.name COLLATE NOCASE",
+        r#"SELECT f.slug AS "slug: Slug", f.name, l.slug AS "language_slug: Slug",
+                  l.name AS language_name, f.kind AS "kind: Kind", f.ring AS "ring: Ring",
+                  f.summary, f.first_release, f.last_reviewed
+           FROM frameworks f JOIN languages l ON l.id = f.language_id
+           WHERE (?1 IS NULL OR l.slug = ?1) AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.ring = ?3)
+           ORDER BY f.name COLLATE NOCASE"#,
         filter.language,
         filter.kind,
         filter.ring
@@ -52,17 +55,18 @@ pub async fn search(
     fts_query: &str,
     filter: &Filter,
 ) -> Result<Vec<FrameworkSummary>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT f.slug AS "slug!", f.name AS "name!", l.slug AS "language_slug!",
-                  l.name AS "language_name!", f.kind AS "kind!", f.ring AS "ring!",
-                  f.summary AS "summary!", f.first_release, f.last_reviewed,
-                  bm25(frameworks_fts, 10.0, 4.0, 1.0, 3.0, 3.0) AS "rank!: f64"
+    // The FTS join makes every column look nullable to sqlx, hence the `!`s.
+    sqlx::query_as!(
+        FrameworkSummary,
+        r#"SELECT f.slug AS "slug!: Slug", f.name AS "name!", l.slug AS "language_slug!: Slug",
+                  l.name AS "language_name!", f.kind AS "kind!: Kind", f.ring AS "ring!: Ring",
+                  f.summary AS "summary!", f.first_release, f.last_reviewed
            FROM frameworks_fts
            JOIN frameworks f ON f.id = frameworks_fts.rowid
            JOIN languages l ON l.id = f.language_id
            WHERE frameworks_fts MATCH ?1
              AND (?2 IS NULL OR l.slug = ?2) AND (?3 IS NULL OR f.kind = ?3) AND (?4 IS NULL OR f.ring = ?4)
-           ORDER BY 10, f.name -- column 10 is the bm25 rank: lower is better
+           ORDER BY bm25(frameworks_fts, 10.0, 4.0, 1.0, 3.0, 3.0), f.name -- lower is better
            "#,
         fts_query,
         filter.language,
@@ -70,32 +74,18 @@ pub async fn search(
         filter.ring
     )
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| FrameworkSummary {
-            slug: r.slug,
-            name: r.name,
-            language_slug: r.language_slug,
-            language_name: r.language_name,
-            kind: r.kind,
-            ring: r.ring,
-            summary: r.summary,
-            first_release: r.first_release,
-            last_reviewed: r.last_reviewed,
-        })
-        .collect())
+    .await
 }
 
 /// Every fact stored on one framework row.
 #[derive(Debug, Clone)]
 pub struct Framework {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
-    pub language_slug: String,
+    pub language_slug: Slug,
     pub language_name: String,
-    pub kind: String,
-    pub ring: String,
+    pub kind: Kind,
+    pub ring: Ring,
     pub summary: String,
     pub description: String,
     pub website: String,
@@ -106,14 +96,16 @@ pub struct Framework {
     pub version: i64,
 }
 
+/// The framework with this slug, if there is one.
 pub async fn find(pool: &SqlitePool, slug: &str) -> Result<Option<Framework>, sqlx::Error> {
     sqlx::query_as!(
         Framework,
-        "SELECT f.slug, f.name, l.slug AS language_slug, l.name AS language_name, f.kind, f.ring,
-                f.summary, f.description, f.website, f.license, f.first_release, f.last_reviewed,
-                f.updated_at, f.version
-         FROM frameworks f JOIN languages l ON l.id = f.language_id
-         WHERE f.slug = ?1",
+        r#"SELECT f.slug AS "slug: Slug", f.name, l.slug AS "language_slug: Slug",
+                  l.name AS language_name, f.kind AS "kind: Kind", f.ring AS "ring: Ring",
+                  f.summary, f.description, f.website, f.license, f.first_release, f.last_reviewed,
+                  f.updated_at, f.version
+           FROM frameworks f JOIN languages l ON l.id = f.language_id
+           WHERE f.slug = ?1"#,
         slug
     )
     .fetch_optional(pool)
@@ -123,11 +115,11 @@ pub async fn find(pool: &SqlitePool, slug: &str) -> Result<Option<Framework>, sq
 /// How strongly a framework meets one requirement.
 #[derive(Debug, Clone)]
 pub struct Strength {
-    pub requirement_slug: String,
+    pub requirement_slug: Slug,
     pub requirement_name: String,
-    pub requirement_group: String,
+    pub requirement_group: RequirementGroup,
     pub requirement_description: String,
-    pub strength: i64,
+    pub strength: Score,
     pub note: String,
 }
 
@@ -135,16 +127,16 @@ pub struct Strength {
 pub async fn strengths(pool: &SqlitePool, slug: &str) -> Result<Vec<Strength>, sqlx::Error> {
     sqlx::query_as!(
         Strength,
-        "SELECT r.slug AS requirement_slug, r.name AS requirement_name,
-                r.req_group AS requirement_group, r.description AS requirement_description,
-                fr.strength, fr.note
-         FROM framework_requirements fr
-         JOIN frameworks f ON f.id = fr.framework_id
-         JOIN requirements r ON r.id = fr.requirement_id
-         WHERE f.slug = ?1
-         ORDER BY CASE r.req_group WHEN 'capability' THEN 1 WHEN 'delivery' THEN 2
-                  WHEN 'architecture' THEN 3 WHEN 'data' THEN 4 WHEN 'team' THEN 5 ELSE 6 END,
-                  r.name",
+        r#"SELECT r.slug AS "requirement_slug: Slug", r.name AS requirement_name,
+                  r.req_group AS "requirement_group: RequirementGroup",
+                  r.description AS requirement_description, fr.strength AS "strength: Score", fr.note
+           FROM framework_requirements fr
+           JOIN frameworks f ON f.id = fr.framework_id
+           JOIN requirements r ON r.id = fr.requirement_id
+           WHERE f.slug = ?1
+           ORDER BY CASE r.req_group WHEN 'capability' THEN 1 WHEN 'delivery' THEN 2
+                    WHEN 'architecture' THEN 3 WHEN 'data' THEN 4 WHEN 'team' THEN 5 ELSE 6 END,
+                    r.name"#,
         slug
     )
     .fetch_all(pool)
@@ -154,9 +146,9 @@ pub async fn strengths(pool: &SqlitePool, slug: &str) -> Result<Vec<Strength>, s
 /// How well a framework fits one industry.
 #[derive(Debug, Clone)]
 pub struct Fit {
-    pub industry_slug: String,
+    pub industry_slug: Slug,
     pub industry_name: String,
-    pub fit: i64,
+    pub fit: Score,
     pub note: String,
 }
 
@@ -164,12 +156,13 @@ pub struct Fit {
 pub async fn fits(pool: &SqlitePool, slug: &str) -> Result<Vec<Fit>, sqlx::Error> {
     sqlx::query_as!(
         Fit,
-        "SELECT i.slug AS industry_slug, i.name AS industry_name, fi.fit, fi.note
-         FROM framework_industries fi
-         JOIN frameworks f ON f.id = fi.framework_id
-         JOIN industries i ON i.id = fi.industry_id
-         WHERE f.slug = ?1
-         ORDER BY fi.fit DESC, i.name",
+        r#"SELECT i.slug AS "industry_slug: Slug", i.name AS industry_name, fi.fit AS "fit: Score",
+                  fi.note
+           FROM framework_industries fi
+           JOIN frameworks f ON f.id = fi.framework_id
+           JOIN industries i ON i.id = fi.industry_id
+           WHERE f.slug = ?1
+           ORDER BY fi.fit DESC, i.name"#,
         slug
     )
     .fetch_all(pool)
@@ -179,7 +172,7 @@ pub async fn fits(pool: &SqlitePool, slug: &str) -> Result<Vec<Fit>, sqlx::Error
 /// A named thing linked to a framework (feature, trend), or a use case with its industry.
 #[derive(Debug, Clone)]
 pub struct Linked {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub description: String,
 }
@@ -190,7 +183,7 @@ macro_rules! linked {
         pub async fn $function(pool: &SqlitePool, slug: &str) -> Result<Vec<Linked>, sqlx::Error> {
             sqlx::query_as!(
                 Linked,
-                "SELECT x.slug, x.name, x.description FROM "
+                r#"SELECT x.slug AS "slug: Slug", x.name, x.description FROM "#
                     + $link_table
                     + " l
                  JOIN frameworks f ON f.id = l.framework_id
@@ -211,24 +204,27 @@ macro_rules! linked {
 linked!(features, "framework_features", "feature_id", "features");
 linked!(trends, "framework_trends", "trend_id", "trends");
 
+/// A use case a framework suits, with the industry it belongs to.
 #[derive(Debug, Clone)]
 pub struct UseCase {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub description: String,
-    pub industry_slug: String,
+    pub industry_slug: Slug,
     pub industry_name: String,
 }
 
+/// The framework's use cases, by industry then name.
 pub async fn use_cases(pool: &SqlitePool, slug: &str) -> Result<Vec<UseCase>, sqlx::Error> {
     sqlx::query_as!(
         UseCase,
-        "SELECT u.slug, u.name, u.description, i.slug AS industry_slug, i.name AS industry_name
-         FROM framework_use_cases fu
-         JOIN frameworks f ON f.id = fu.framework_id
-         JOIN use_cases u ON u.id = fu.use_case_id
-         JOIN industries i ON i.id = u.industry_id
-         WHERE f.slug = ?1 ORDER BY i.name, u.name",
+        r#"SELECT u.slug AS "slug: Slug", u.name, u.description,
+                  i.slug AS "industry_slug: Slug", i.name AS industry_name
+           FROM framework_use_cases fu
+           JOIN frameworks f ON f.id = fu.framework_id
+           JOIN use_cases u ON u.id = fu.use_case_id
+           JOIN industries i ON i.id = u.industry_id
+           WHERE f.slug = ?1 ORDER BY i.name, u.name"#,
         slug
     )
     .fetch_all(pool)

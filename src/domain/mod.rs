@@ -4,6 +4,7 @@ mod email;
 mod enums;
 mod score;
 mod slug;
+mod sql;
 
 pub use email::Email;
 pub use enums::{Kind, RequirementGroup, Ring, Role};

@@ -228,11 +228,11 @@ pub async fn frameworks(pool: web::Data<SqlitePool>) -> ApiResult {
     let items: Vec<FrameworkItem> = list
         .into_iter()
         .map(|f| FrameworkItem {
-            slug: f.slug,
+            slug: f.slug.to_string(),
             name: f.name,
-            language: f.language_slug,
-            kind: f.kind,
-            ring: f.ring,
+            language: f.language_slug.to_string(),
+            kind: f.kind.to_string(),
+            ring: f.ring.to_string(),
             summary: f.summary,
             first_release: f.first_release,
             last_reviewed: f.last_reviewed,
@@ -258,7 +258,7 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
     let named = |list: Vec<db::frameworks::Linked>| {
         list.into_iter()
             .map(|l| Named {
-                slug: l.slug,
+                slug: l.slug.to_string(),
                 name: l.name,
             })
             .collect()
@@ -268,10 +268,10 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
             .await?
             .into_iter()
             .map(|s| StrengthItem {
-                requirement: s.requirement_slug,
+                requirement: s.requirement_slug.to_string(),
                 name: s.requirement_name,
-                group: s.requirement_group,
-                strength: s.strength,
+                group: s.requirement_group.to_string(),
+                strength: s.strength.value().into(),
                 note: s.note,
             })
             .collect(),
@@ -279,9 +279,9 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
             .await?
             .into_iter()
             .map(|i| FitItem {
-                industry: i.industry_slug,
+                industry: i.industry_slug.to_string(),
                 name: i.industry_name,
-                fit: i.fit,
+                fit: i.fit.value().into(),
                 note: i.note,
             })
             .collect(),
@@ -290,17 +290,17 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
             .await?
             .into_iter()
             .map(|u| UseCaseItem {
-                slug: u.slug,
+                slug: u.slug.to_string(),
                 name: u.name,
-                industry: u.industry_slug,
+                industry: u.industry_slug.to_string(),
             })
             .collect(),
         trends: named(db::frameworks::trends(&pool, &slug).await?),
-        slug: f.slug,
+        slug: f.slug.to_string(),
         name: f.name,
-        language: f.language_slug,
-        kind: f.kind,
-        ring: f.ring,
+        language: f.language_slug.to_string(),
+        kind: f.kind.to_string(),
+        ring: f.ring.to_string(),
         summary: f.summary,
         description: f.description,
         website: f.website,

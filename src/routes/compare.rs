@@ -8,9 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
-use super::{kind_label, ring_label};
 use crate::db;
-use crate::domain::{RequirementGroup, Score};
+use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
 use crate::error::Result;
 
 pub const MIN_FRAMEWORKS: usize = 2;
@@ -56,12 +55,11 @@ pub struct Section {
 }
 
 pub struct Column {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub language: String,
-    pub kind: &'static str,
-    pub ring: String,
-    pub ring_label: &'static str,
+    pub kind: Kind,
+    pub ring: Ring,
     pub license: String,
     pub first_release: Option<i64>,
     pub summary: String,
@@ -69,7 +67,7 @@ pub struct Column {
 }
 
 pub struct Choice {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub checked: bool,
 }
@@ -120,7 +118,7 @@ fn selection(query_string: &str, known: &[String]) -> std::result::Result<Vec<St
 
 pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<HttpResponse> {
     let all = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
-    let known: Vec<String> = all.iter().map(|f| f.slug.clone()).collect();
+    let known: Vec<String> = all.iter().map(|f| f.slug.to_string()).collect();
     let asked = !request.query_string().is_empty();
     let chosen = selection(request.query_string(), &known);
     let checked: Vec<String> = match &chosen {
@@ -135,7 +133,7 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
         .map(|f| Choice {
             slug: f.slug.clone(),
             name: f.name.clone(),
-            checked: checked.contains(&f.slug),
+            checked: checked.iter().any(|c| c == f.slug.as_str()),
         })
         .collect();
 
@@ -168,11 +166,10 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
             return Err(crate::error::AppError::not_found());
         };
         columns.push(Column {
-            kind: kind_label(&f.kind),
-            ring_label: ring_label(&f.ring),
             slug: f.slug,
             name: f.name,
             language: f.language_name,
+            kind: f.kind,
             ring: f.ring,
             license: f.license,
             first_release: f.first_release,
@@ -184,11 +181,11 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
     }
 
     let requirements = db::catalogue::requirements(pool.get_ref()).await?;
-    let strength_of: Vec<HashMap<&str, (&i64, &str)>> = strengths
+    let strength_of: Vec<HashMap<&str, (Score, &str)>> = strengths
         .iter()
         .map(|list| {
             list.iter()
-                .map(|s| (s.requirement_slug.as_str(), (&s.strength, s.note.as_str())))
+                .map(|s| (s.requirement_slug.as_str(), (s.strength, s.note.as_str())))
                 .collect()
         })
         .collect();
@@ -213,11 +210,11 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
         }
     }
     let industries = db::catalogue::industries(pool.get_ref()).await?;
-    let fit_of: Vec<HashMap<&str, (&i64, &str)>> = fits
+    let fit_of: Vec<HashMap<&str, (Score, &str)>> = fits
         .iter()
         .map(|list| {
             list.iter()
-                .map(|f| (f.industry_slug.as_str(), (&f.fit, f.note.as_str())))
+                .map(|f| (f.industry_slug.as_str(), (f.fit, f.note.as_str())))
                 .collect()
         })
         .collect();
@@ -248,9 +245,9 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
     super::html(StatusCode::OK, &page)
 }
 
-fn cell(found: Option<(&i64, &str)>) -> Cell {
+fn cell(found: Option<(Score, &str)>) -> Cell {
     Cell {
-        score: found.map(|(score, _)| Score::clamped(*score)),
+        score: found.map(|(score, _)| score),
         note: found.map(|(_, note)| note.to_owned()).unwrap_or_default(),
         best: false,
     }
@@ -300,16 +297,7 @@ mod tests {
 
     #[test]
     fn a_row_differs_when_any_figure_differs_and_marks_the_best() {
-        let c = |v: i64| {
-            cell(Some((&v, "n")))
-                .score
-                .map(|s| Cell {
-                    score: Some(s),
-                    note: String::new(),
-                    best: false,
-                })
-                .unwrap()
-        };
+        let c = |v: i64| cell(Some((Score::new(v).unwrap(), "n")));
         let row = Row::new("s".into(), "S".into(), vec![c(3), c(5), c(5)]);
         assert!(row.differs);
         assert_eq!(

@@ -7,9 +7,8 @@ use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
-use super::{kind_label, ring_label};
 use crate::db::{self, catalogue::LanguageOption, frameworks::FrameworkSummary};
-use crate::domain::{Kind, RequirementGroup, Ring, Score};
+use crate::domain::{Kind, Ring, Score, Slug};
 use crate::error::{AppError, Result};
 use crate::markdown::to_safe_html;
 use crate::search::fts_query;
@@ -92,10 +91,7 @@ fn sort_frameworks(frameworks: &mut [FrameworkSummary], sort: Sort) {
                 .cmp(&b.first_release.unwrap_or(i64::MAX))
                 .then_with(|| by_name(a, b))
         }),
-        Sort::Ring => frameworks.sort_by(|a, b| {
-            let ring = |f: &FrameworkSummary| Ring::parse(&f.ring).ok();
-            ring(a).cmp(&ring(b)).then_with(|| by_name(a, b))
-        }),
+        Sort::Ring => frameworks.sort_by(|a, b| a.ring.cmp(&b.ring).then_with(|| by_name(a, b))),
     }
 }
 
@@ -105,12 +101,11 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 pub struct Row {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub language: String,
-    pub kind: &'static str,
-    pub ring: String,
-    pub ring_label: &'static str,
+    pub kind: Kind,
+    pub ring: Ring,
     pub summary: String,
     pub first_release: Option<i64>,
 }
@@ -152,13 +147,13 @@ pub async fn index(
     }
     if let Some(kind) = given(&query.kind) {
         match Kind::parse(kind) {
-            Ok(kind) => filter.kind = Some(kind.as_str().to_owned()),
+            Ok(kind) => filter.kind = Some(kind),
             Err(err) => errors.push(FieldError::new("kind", err.0)),
         }
     }
     if let Some(ring) = given(&query.ring) {
         match Ring::parse(ring) {
-            Ok(ring) => filter.ring = Some(ring.as_str().to_owned()),
+            Ok(ring) => filter.ring = Some(ring),
             Err(err) => errors.push(FieldError::new("ring", err.0)),
         }
     }
@@ -225,11 +220,10 @@ pub async fn index(
         rows: frameworks
             .into_iter()
             .map(|f| Row {
-                kind: kind_label(&f.kind),
-                ring_label: ring_label(&f.ring),
                 slug: f.slug,
                 name: f.name,
                 language: f.language_name,
+                kind: f.kind,
                 ring: f.ring,
                 summary: f.summary,
                 first_release: f.first_release,
@@ -240,7 +234,7 @@ pub async fn index(
 }
 
 pub struct StrengthRow {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub description: String,
     pub score: Score,
@@ -253,7 +247,7 @@ pub struct StrengthGroup {
 }
 
 pub struct FitRow {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub score: Score,
     pub note: String,
@@ -264,9 +258,6 @@ pub struct FitRow {
 pub struct ShowPage {
     pub framework: db::frameworks::Framework,
     pub profile: Profile,
-    pub kind: &'static str,
-    pub ring_label: &'static str,
-    pub ring_advice: &'static str,
     pub description_html: String,
     pub strength_groups: Vec<StrengthGroup>,
     pub fits: Vec<FitRow>,
@@ -327,14 +318,12 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
     let strengths = db::frameworks::strengths(&pool, &slug).await?;
     let mut strength_groups: Vec<StrengthGroup> = Vec::new();
     for s in strengths {
-        let label = RequirementGroup::parse(&s.requirement_group)
-            .map(RequirementGroup::label)
-            .unwrap_or("Other");
+        let label = s.requirement_group.label();
         let row = StrengthRow {
             slug: s.requirement_slug,
             name: s.requirement_name,
             description: s.requirement_description,
-            score: Score::clamped(s.strength),
+            score: s.strength,
             note: s.note,
         };
         match strength_groups.last_mut() {
@@ -351,16 +340,12 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
         .map(|f| FitRow {
             slug: f.industry_slug,
             name: f.industry_name,
-            score: Score::clamped(f.fit),
+            score: f.fit,
             note: f.note,
         })
         .collect();
-    let ring = Ring::parse(&framework.ring).ok();
     let page = ShowPage {
         profile: profile(&strength_groups),
-        kind: kind_label(&framework.kind),
-        ring_label: ring_label(&framework.ring),
-        ring_advice: ring.map(Ring::advice).unwrap_or_default(),
         description_html: to_safe_html(&framework.description),
         strength_groups,
         fits,
@@ -378,12 +363,12 @@ mod tests {
 
     fn summary(name: &str, year: Option<i64>, ring: &str) -> FrameworkSummary {
         FrameworkSummary {
-            slug: name.to_lowercase(),
+            slug: Slug::parse(&name.to_lowercase()).unwrap(),
             name: name.into(),
-            language_slug: String::new(),
+            language_slug: Slug::parse("python").unwrap(),
             language_name: String::new(),
-            kind: "micro".into(),
-            ring: ring.into(),
+            kind: Kind::Micro,
+            ring: Ring::parse(ring).unwrap(),
             summary: String::new(),
             first_release: year,
             last_reviewed: None,

@@ -5,9 +5,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
-use super::ring_label;
 use crate::db::{self, catalogue::Industry};
-use crate::domain::Score;
+use crate::domain::{Ring, Score, Slug};
 use crate::error::{AppError, Result};
 
 #[derive(Template)]
@@ -24,11 +23,10 @@ pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
 }
 
 pub struct FitRow {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub language: String,
-    pub ring: String,
-    pub ring_label: &'static str,
+    pub ring: Ring,
     pub score: Score,
     pub note: String,
 }
@@ -67,12 +65,11 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
         .await?
         .into_iter()
         .map(|f| FitRow {
-            ring_label: ring_label(&f.ring),
             slug: f.framework_slug,
             name: f.framework_name,
             language: f.language_name,
             ring: f.ring,
-            score: Score::clamped(f.fit),
+            score: f.fit,
             note: f.note,
         })
         .partition(|row| row.score.value() >= STRONG_FIT);

@@ -14,18 +14,6 @@ pub mod sessions;
 pub mod table;
 pub mod trends;
 
-use crate::domain::{Kind, Ring};
-
-/// The human label of a stored kind; stored values are valid, the fallback is only defensive.
-pub fn kind_label(kind: &str) -> &'static str {
-    Kind::parse(kind).map(Kind::label).unwrap_or("Other")
-}
-
-/// The human label of a stored radar ring.
-pub fn ring_label(ring: &str) -> &'static str {
-    Ring::parse(ring).map(Ring::label).unwrap_or("Unrated")
-}
-
 /// Whether `path` is an instance of the route `template` (`/frameworks/{slug}`): the same
 /// segments, a `{placeholder}` standing for any non-empty one.
 pub fn matches_template(template: &str, path: &str) -> bool {

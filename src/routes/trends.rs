@@ -62,9 +62,9 @@ pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
                 .map(|kind| {
                     frameworks
                         .iter()
-                        .filter(|f| f.ring == ring.as_str() && f.kind == kind.as_str())
+                        .filter(|f| f.ring == *ring && f.kind == *kind)
                         .map(|f| FrameworkLink {
-                            slug: f.slug.clone(),
+                            slug: f.slug.to_string(),
                             name: f.name.clone(),
                         })
                         .collect()
@@ -74,13 +74,11 @@ pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
         .collect();
     let blips: Vec<Blip> = frameworks
         .iter()
-        .filter_map(|f| {
-            Some(Blip {
-                slug: f.slug.clone(),
-                name: f.name.clone(),
-                ring: Ring::parse(&f.ring).ok()?,
-                kind: Kind::parse(&f.kind).ok()?,
-            })
+        .map(|f| Blip {
+            slug: f.slug.to_string(),
+            name: f.name.clone(),
+            ring: f.ring,
+            kind: f.kind,
         })
         .collect();
     let page = TrendsPage {

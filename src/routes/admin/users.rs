@@ -175,7 +175,7 @@ async fn target(pool: &SqlitePool, id: i64, me: &CurrentUser) -> Result<User> {
     let target = users::find(pool, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    if target.email == me.email() {
+    if target.email.as_str() == me.email() {
         return Err(AppError::Forbidden(
             "You cannot change your own role or access; ask another admin.",
         ));
@@ -193,8 +193,8 @@ pub async fn update_role(
     user.check_csrf(&form.csrf_token)?;
     let target = target(&pool, *id, &user).await?;
     let role = Role::parse(&form.role).map_err(|e| AppError::bad_request("role", e.0))?;
-    users::set_role(&pool, &target.email, role, user.email()).await?;
-    Ok(done("role", &target.email))
+    users::set_role(&pool, target.email.as_str(), role, user.email()).await?;
+    Ok(done("role", target.email.as_str()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,9 +212,9 @@ pub async fn update_access(
     require_admin(&user)?;
     user.check_csrf(&form.csrf_token)?;
     let target = target(&pool, *id, &user).await?;
-    users::set_disabled(&pool, &target.email, form.disabled, user.email()).await?;
+    users::set_disabled(&pool, target.email.as_str(), form.disabled, user.email()).await?;
     Ok(done(
         if form.disabled { "disabled" } else { "enabled" },
-        &target.email,
+        target.email.as_str(),
     ))
 }

@@ -17,7 +17,7 @@ use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::editing::Stored;
 use crate::db::frameworks::Filter;
-use crate::domain::{FieldError, Kind, Ring};
+use crate::domain::{FieldError, Kind, Ring, Slug};
 use crate::error::{AppError, Result};
 use crate::knowledge::document::{Document, FrameworkRecord};
 use crate::markdown::to_safe_html;
@@ -45,10 +45,10 @@ fn today() -> String {
 // ---------------------------------------------------------------------------------- list
 
 pub struct ListRow {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub language: String,
-    pub ring: String,
+    pub ring: Ring,
     pub last_reviewed: Option<String>,
 }
 
@@ -86,7 +86,8 @@ pub async fn index(
         query.ring.as_deref(),
     )?;
     let filter = Filter {
-        ring: (!ring.chosen.is_empty()).then(|| ring.chosen.clone()),
+        // The filter took only values from the list above, so a chosen one parses.
+        ring: Ring::parse(&ring.chosen).ok(),
         ..Filter::default()
     };
     let q = query.search();
