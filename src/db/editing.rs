@@ -94,8 +94,29 @@ async fn stamp(
     Ok(())
 }
 
-fn json(record: &FrameworkRecord) -> String {
-    serde_json::to_string(record).expect("a record serialises")
+/// Appends the audit revision of an editor's change to the entry `slug` of `entity`: its
+/// state before and after, as JSON (`None` before a create, after a delete).
+pub async fn record_revision<T: serde::Serialize>(
+    conn: &mut SqliteConnection,
+    author: &Author,
+    (entity, slug): (&str, &str),
+    action: &str,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), sqlx::Error> {
+    let json = |state: &T| serde_json::to_string(state).expect("a state serialises");
+    let (before, after) = (before.map(json), after.map(json));
+    append_audit(
+        conn,
+        Some(author.user_id),
+        &author.name,
+        entity,
+        slug,
+        action,
+        before.as_deref(),
+        after.as_deref(),
+    )
+    .await
 }
 
 /// The framework as stored, when it is still at `expected_version`; otherwise what the
@@ -152,22 +173,19 @@ pub async fn save(
     }
     upsert_framework(&mut tx, record).await?;
     stamp(&mut tx, &record.slug, author).await?;
-    let after = json(record);
-    let before = before.as_ref().map(json);
     let action = if original.is_some() {
         "update"
     } else {
         "create"
     };
-    append_audit(
+    let entry = (FRAMEWORK, record.slug.as_str());
+    record_revision(
         &mut tx,
-        Some(author.user_id),
-        &author.name,
-        FRAMEWORK,
-        &record.slug,
+        author,
+        entry,
         action,
-        before.as_deref(),
-        Some(&after),
+        before.as_ref(),
+        Some(record),
     )
     .await?;
     tx.commit().await?;
@@ -189,15 +207,12 @@ pub async fn delete(
     sqlx::query!("DELETE FROM frameworks WHERE slug = ?1", slug)
         .execute(&mut *tx)
         .await?;
-    let before = json(&current);
-    append_audit(
+    record_revision(
         &mut tx,
-        Some(author.user_id),
-        &author.name,
-        FRAMEWORK,
-        slug,
+        author,
+        (FRAMEWORK, slug),
         "delete",
-        Some(&before),
+        Some(&current),
         None,
     )
     .await?;
@@ -255,18 +270,17 @@ pub async fn restore(
     let Ok(record) = serde_json::from_str::<FrameworkRecord>(&state) else {
         return Ok(Saved::Gone);
     };
-    let before = record_of(&mut tx, slug).await?.as_ref().map(json);
+    let before = record_of(&mut tx, slug).await?;
     upsert_framework(&mut tx, &record).await?;
     stamp(&mut tx, &record.slug, author).await?;
-    append_audit(
+    let entry = (FRAMEWORK, slug);
+    record_revision(
         &mut tx,
-        Some(author.user_id),
-        &author.name,
-        FRAMEWORK,
-        slug,
+        author,
+        entry,
         "revert",
-        before.as_deref(),
-        Some(&json(&record)),
+        before.as_ref(),
+        Some(&record),
     )
     .await?;
     tx.commit().await?;

@@ -4,10 +4,10 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::editing::{Author, Revision, Stored, revisions};
+use crate::db::editing::{Author, Revision, Stored, record_revision, revisions};
 use crate::db::knowledge::{
-    append_audit, load_document_in, load_vocabulary_in, upsert_feature, upsert_industry,
-    upsert_language, upsert_requirement, upsert_trend, upsert_use_case,
+    load_document_in, load_vocabulary_in, upsert_feature, upsert_industry, upsert_language,
+    upsert_requirement, upsert_trend, upsert_use_case,
 };
 use crate::knowledge::document::{
     Document, FrameworkRecord, RequirementRecord, TermRecord, UseCaseRecord,
@@ -441,10 +441,7 @@ async fn load_in(
     Ok(term.map(|record| Stored { record, version }))
 }
 
-fn json(state: &State) -> String {
-    serde_json::to_string(state).expect("a state serialises")
-}
-
+/// Appends the audit revision of a change to the entry `slug` of `kind`.
 async fn audit(
     conn: &mut SqliteConnection,
     kind: TermKind,
@@ -454,19 +451,8 @@ async fn audit(
     before: Option<State>,
     after: Option<State>,
 ) -> Result<(), sqlx::Error> {
-    let before = before.as_ref().map(json);
-    let after = after.as_ref().map(json);
-    append_audit(
-        conn,
-        Some(author.user_id),
-        &author.name,
-        kind.audit_name(),
-        slug,
-        action,
-        before.as_deref(),
-        after.as_deref(),
-    )
-    .await
+    let entry = (kind.audit_name(), slug);
+    record_revision(conn, author, entry, action, before.as_ref(), after.as_ref()).await
 }
 
 /// Saves `term` over `original` (or creates it), provided it is still at `expected_version`.

@@ -140,6 +140,77 @@ async fn end_sessions(conn: &mut sqlx::SqliteConnection, user_id: i64) -> Result
     Ok(())
 }
 
+/// One change an admin (or the command line) makes to an account.
+enum AccountChange<'a> {
+    Role(Role),
+    /// Disabling ends the account's sessions at once.
+    Disabled(bool),
+    /// A new password hash; the account's sessions end.
+    Password(&'a str),
+}
+
+/// Applies `change` to the account `email` with its audit revision, in one transaction;
+/// `false` when there is no such account.
+async fn change_account(
+    pool: &SqlitePool,
+    email: &str,
+    change: AccountChange<'_>,
+    actor: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let Some(id) = id_by_email(&mut tx, email).await? else {
+        return Ok(false);
+    };
+    let (before, after, ends_sessions) = match change {
+        AccountChange::Role(role) => {
+            let before = sqlx::query_scalar!("SELECT role FROM users WHERE id = ?1", id)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query!("UPDATE users SET role = ?2 WHERE id = ?1", id, role)
+                .execute(&mut *tx)
+                .await?;
+            let after = serde_json::json!({ "role": role.as_str() });
+            (Some(serde_json::json!({ "role": before })), after, false)
+        }
+        AccountChange::Disabled(disabled) => {
+            sqlx::query!("UPDATE users SET disabled = ?2 WHERE id = ?1", id, disabled)
+                .execute(&mut *tx)
+                .await?;
+            let after = serde_json::json!({ "disabled": disabled });
+            (
+                Some(serde_json::json!({ "disabled": !disabled })),
+                after,
+                disabled,
+            )
+        }
+        AccountChange::Password(hash) => {
+            sqlx::query!(
+                "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+                id,
+                hash
+            )
+            .execute(&mut *tx)
+            .await?;
+            // The audit records that the password changed, never the hash.
+            (None, serde_json::json!({ "password": "changed" }), true)
+        }
+    };
+    sqlx::query!(
+        "UPDATE users SET version = version + 1,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if ends_sessions {
+        end_sessions(&mut tx, id).await?;
+    }
+    audit(&mut tx, actor, email, "update", before, Some(after)).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Changes an account's role; `false` when there is no such account.
 pub async fn set_role(
     pool: &SqlitePool,
@@ -147,34 +218,7 @@ pub async fn set_role(
     role: Role,
     actor: &str,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let role_text = role.as_str();
-    let before = sqlx::query_scalar!("SELECT role FROM users WHERE email = ?1", email)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(before) = before else {
-        return Ok(false);
-    };
-    sqlx::query!(
-        "UPDATE users SET role = ?2, version = version + 1,
-                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE email = ?1",
-        email,
-        role_text
-    )
-    .execute(&mut *tx)
-    .await?;
-    audit(
-        &mut tx,
-        actor,
-        email,
-        "update",
-        Some(serde_json::json!({ "role": before })),
-        Some(serde_json::json!({ "role": role_text })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    change_account(pool, email, AccountChange::Role(role), actor).await
 }
 
 /// Disables (or re-enables) an account; disabling ends its sessions at once.
@@ -184,34 +228,7 @@ pub async fn set_disabled(
     disabled: bool,
     actor: &str,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let Some(id) = id_by_email(&mut tx, email).await? else {
-        return Ok(false);
-    };
-    let flag = i64::from(disabled);
-    sqlx::query!(
-        "UPDATE users SET disabled = ?2, version = version + 1,
-                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ?1",
-        id,
-        flag
-    )
-    .execute(&mut *tx)
-    .await?;
-    if disabled {
-        end_sessions(&mut tx, id).await?;
-    }
-    audit(
-        &mut tx,
-        actor,
-        email,
-        "update",
-        Some(serde_json::json!({ "disabled": !disabled })),
-        Some(serde_json::json!({ "disabled": disabled })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    change_account(pool, email, AccountChange::Disabled(disabled), actor).await
 }
 
 /// Replaces an account's password and ends its sessions.
@@ -221,32 +238,7 @@ pub async fn set_password(
     password_hash: &str,
     actor: &str,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let Some(id) = id_by_email(&mut tx, email).await? else {
-        return Ok(false);
-    };
-    sqlx::query!(
-        "UPDATE users SET password_hash = ?2, version = version + 1,
-                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-         WHERE id = ?1",
-        id,
-        password_hash
-    )
-    .execute(&mut *tx)
-    .await?;
-    end_sessions(&mut tx, id).await?;
-    // The audit records that the password changed, never the hash.
-    audit(
-        &mut tx,
-        actor,
-        email,
-        "update",
-        None,
-        Some(serde_json::json!({ "password": "changed" })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    change_account(pool, email, AccountChange::Password(password_hash), actor).await
 }
 
 /// A live session with its user.

@@ -54,6 +54,9 @@ macro_rules! string_enum {
     };
 }
 
+// The declarations below share a shape on purpose: each is one table of values, labels and
+// the words of its error, and the macro above writes the code they have in common.
+
 string_enum!(
     /// A framework's place on the technology radar, from "use it" to "avoid for new work".
     Ring, "radar ring" {

@@ -16,27 +16,22 @@ struct Asset {
     body: &'static [u8],
 }
 
+/// An asset from `static/` by file name, with its content type.
+macro_rules! asset {
+    ($name:literal, $content_type:literal) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            body: include_bytes!(concat!("../../static/", $name)),
+        }
+    };
+}
+
 const ASSETS: &[Asset] = &[
-    Asset {
-        name: "style.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_bytes!("../../static/style.css"),
-    },
-    Asset {
-        name: "print.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_bytes!("../../static/print.css"),
-    },
-    Asset {
-        name: "app.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../../static/app.js"),
-    },
-    Asset {
-        name: "favicon.svg",
-        content_type: "image/svg+xml",
-        body: include_bytes!("../../static/favicon.svg"),
-    },
+    asset!("style.css", "text/css; charset=utf-8"),
+    asset!("print.css", "text/css; charset=utf-8"),
+    asset!("app.js", "text/javascript; charset=utf-8"),
+    asset!("favicon.svg", "image/svg+xml"),
 ];
 
 /// A fingerprint of every asset, appended to asset URLs (`?v=…`) so a new release is fetched

@@ -54,6 +54,18 @@ pub struct SortOrder {
     pub label: &'static str,
 }
 
+/// By name (the default) or by slug: the vocabulary lists' orders.
+pub const BY_NAME_OR_SLUG: &[SortOrder] = &[
+    SortOrder {
+        value: "name",
+        label: "Name",
+    },
+    SortOrder {
+        value: "slug",
+        label: "Slug",
+    },
+];
+
 /// The list's one filter: its parameter, its label, the choices (value, label) and the one
 /// chosen (empty for all).
 pub struct Filter {
@@ -177,16 +189,7 @@ impl<T> Listing<T> {
 mod tests {
     use super::*;
 
-    const ORDERS: &[SortOrder] = &[
-        SortOrder {
-            value: "name",
-            label: "Name",
-        },
-        SortOrder {
-            value: "slug",
-            label: "Slug",
-        },
-    ];
+    const ORDERS: &[SortOrder] = BY_NAME_OR_SLUG;
 
     fn entity() -> Entity {
         Entity {

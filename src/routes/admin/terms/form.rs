@@ -57,42 +57,29 @@ pub fn problems(kind: TermKind, term: &Term, vocabulary: &Document) -> Vec<Field
         description: term.description.clone(),
     };
     let mut doc = Document::default();
-    let list = match kind {
-        TermKind::Language => {
-            doc.languages.push(record);
-            "languages"
-        }
-        TermKind::Feature => {
-            doc.features.push(record);
-            "features"
-        }
-        TermKind::Industry => {
-            doc.industries.push(record);
-            "industries"
-        }
-        TermKind::Trend => {
-            doc.trends.push(record);
-            "trends"
-        }
-        TermKind::UseCase => {
-            doc.use_cases.push(UseCaseRecord {
-                slug: record.slug,
-                name: record.name,
-                description: record.description,
-                industry: term.industry.clone(),
-            });
-            "use_cases"
-        }
-        TermKind::Requirement => {
-            doc.requirements.push(RequirementRecord {
-                slug: record.slug,
-                name: record.name,
-                description: record.description,
-                group: term.group.clone(),
-            });
-            "requirements"
-        }
-    };
+    match kind {
+        TermKind::Language => doc.languages.push(record),
+        TermKind::Feature => doc.features.push(record),
+        TermKind::Industry => doc.industries.push(record),
+        TermKind::Trend => doc.trends.push(record),
+        TermKind::UseCase => doc.use_cases.push(UseCaseRecord {
+            slug: record.slug,
+            name: record.name,
+            description: record.description,
+            industry: term.industry.clone(),
+        }),
+        TermKind::Requirement => doc.requirements.push(RequirementRecord {
+            slug: record.slug,
+            name: record.name,
+            description: record.description,
+            group: term.group.clone(),
+        }),
+    }
+    // The document's list for the kind is named like its address, with `_` for `-`.
+    let list = entity(kind)
+        .base
+        .trim_start_matches("/admin/")
+        .replace('-', "_");
     let prefix = format!("{list}[{}]", term.slug);
     problems_of_record(&doc, &KnownSlugs::of(&[vocabulary]), &prefix)
 }

@@ -10,7 +10,7 @@ use sqlx::SqlitePool;
 mod form;
 
 use super::editing::{self, CsrfForm, DeletePage, Entity, SavedQuery, VersionForm, author};
-use super::listing::{Filter, ListQuery, Listing, SortOrder};
+use super::listing::{BY_NAME_OR_SLUG, Filter, ListQuery, Listing};
 use crate::auth::CurrentUser;
 use crate::db::terms::{self, State, Term, TermKind};
 use crate::domain::RequirementGroup;
@@ -69,17 +69,6 @@ pub struct IndexPage {
     pub listing: Listing<(Term, String)>,
 }
 
-const SORT_ORDERS: &[SortOrder] = &[
-    SortOrder {
-        value: "name",
-        label: "Name",
-    },
-    SortOrder {
-        value: "slug",
-        label: "Slug",
-    },
-];
-
 /// What the list shows beside a name: the industry of a use case, the group of a requirement.
 fn detail(kind: TermKind, term: &Term, vocabulary: &Document) -> String {
     match kind {
@@ -123,7 +112,7 @@ pub async fn index(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse> {
     let kind = kind_of(&kind)?;
-    let sort = query.sort_order(SORT_ORDERS)?;
+    let sort = query.sort_order(BY_NAME_OR_SLUG)?;
     let vocabulary = crate::db::knowledge::load_vocabulary(&pool).await?;
     let filter = within(kind, &vocabulary, query.within.as_deref())?;
     let chosen = filter.as_ref().map_or("", |f| f.chosen.as_str());
@@ -153,7 +142,7 @@ pub async fn index(
         entity(kind),
         &query,
         filter,
-        (sort, SORT_ORDERS),
+        (sort, BY_NAME_OR_SLUG),
         rows,
         PAGE_SIZE,
     );
