@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::auth;
 use crate::config::{Config, parse_addr};
+use crate::db::users::AccountChange;
 use crate::domain::{Email, Role};
 use crate::knowledge::{import, seed, validate};
 use crate::{db, startup};
@@ -111,6 +112,19 @@ fn parse_email(text: &str) -> CliResult<Email> {
     Email::parse(text).map_err(|e| format!("--email: {e}").into())
 }
 
+/// Applies `change` to the account `email` (checked first), or says there is none.
+async fn change_account(
+    pool: &sqlx::SqlitePool,
+    email: &str,
+    change: db::users::AccountChange<'_>,
+) -> CliResult<Email> {
+    let email = parse_email(email)?;
+    if !db::users::change_account(pool, email.as_str(), change, CLI_ACTOR).await? {
+        return Err(format!("{email}: no such account").into());
+    }
+    Ok(email)
+}
+
 async fn user_command(pool: &sqlx::SqlitePool, command: UserCommand) -> CliResult {
     match command {
         UserCommand::Add {
@@ -135,26 +149,17 @@ async fn user_command(pool: &sqlx::SqlitePool, command: UserCommand) -> CliResul
             }
         }
         UserCommand::SetRole { email, role } => {
-            let email = parse_email(&email)?;
-            if !db::users::set_role(pool, email.as_str(), role, CLI_ACTOR).await? {
-                return Err(format!("{email}: no such account").into());
-            }
+            let email = change_account(pool, &email, AccountChange::Role(role)).await?;
             println!("{email} is now {role}");
         }
         UserCommand::Disable { email } => {
-            let email = parse_email(&email)?;
-            if !db::users::set_disabled(pool, email.as_str(), true, CLI_ACTOR).await? {
-                return Err(format!("{email}: no such account").into());
-            }
+            let email = change_account(pool, &email, AccountChange::Disabled(true)).await?;
             println!("{email} is disabled and signed out");
         }
         UserCommand::ResetPassword { email, .. } => {
-            let email = parse_email(&email)?;
             let hash =
                 auth::hash_password(&read_password()?).map_err(|e| format!("password: {e}"))?;
-            if !db::users::set_password(pool, email.as_str(), &hash, CLI_ACTOR).await? {
-                return Err(format!("{email}: no such account").into());
-            }
+            let email = change_account(pool, &email, AccountChange::Password(&hash)).await?;
             println!("{email} has a new password and is signed out everywhere");
         }
     }

@@ -141,7 +141,8 @@ async fn end_sessions(conn: &mut sqlx::SqliteConnection, user_id: i64) -> Result
 }
 
 /// One change an admin (or the command line) makes to an account.
-enum AccountChange<'a> {
+#[derive(Debug, Clone, Copy)]
+pub enum AccountChange<'a> {
     Role(Role),
     /// Disabling ends the account's sessions at once.
     Disabled(bool),
@@ -151,7 +152,7 @@ enum AccountChange<'a> {
 
 /// Applies `change` to the account `email` with its audit revision, in one transaction;
 /// `false` when there is no such account.
-async fn change_account(
+pub async fn change_account(
     pool: &SqlitePool,
     email: &str,
     change: AccountChange<'_>,
@@ -209,36 +210,6 @@ async fn change_account(
     audit(&mut tx, actor, email, "update", before, Some(after)).await?;
     tx.commit().await?;
     Ok(true)
-}
-
-/// Changes an account's role; `false` when there is no such account.
-pub async fn set_role(
-    pool: &SqlitePool,
-    email: &str,
-    role: Role,
-    actor: &str,
-) -> Result<bool, sqlx::Error> {
-    change_account(pool, email, AccountChange::Role(role), actor).await
-}
-
-/// Disables (or re-enables) an account; disabling ends its sessions at once.
-pub async fn set_disabled(
-    pool: &SqlitePool,
-    email: &str,
-    disabled: bool,
-    actor: &str,
-) -> Result<bool, sqlx::Error> {
-    change_account(pool, email, AccountChange::Disabled(disabled), actor).await
-}
-
-/// Replaces an account's password and ends its sessions.
-pub async fn set_password(
-    pool: &SqlitePool,
-    email: &str,
-    password_hash: &str,
-    actor: &str,
-) -> Result<bool, sqlx::Error> {
-    change_account(pool, email, AccountChange::Password(password_hash), actor).await
 }
 
 /// A live session with its user.

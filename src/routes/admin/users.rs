@@ -1,7 +1,6 @@
 //! `/admin/users`: admins invite people by creating their account, change roles and
 //! disable accounts.
 
-use crate::domain::FieldError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -9,8 +8,8 @@ use serde::Deserialize;
 use sqlx::SqlitePool;
 
 use crate::auth::{self, CurrentUser};
-use crate::db::users::{self, CreateError, User};
-use crate::domain::{Email, Invalid, Role};
+use crate::db::users::{self, AccountChange, CreateError, User};
+use crate::domain::{Email, FieldError, Invalid, Role};
 use crate::error::{AppError, Result};
 use crate::sign_in::{Busy, PasswordGate};
 
@@ -171,7 +170,18 @@ pub struct RoleForm {
     pub csrf_token: String,
 }
 
-async fn target(pool: &SqlitePool, id: i64, me: &CurrentUser) -> Result<User> {
+/// An admin's change to someone else's account (never their own), then back to the list
+/// saying what was `done`.
+async fn change_other_account(
+    pool: &SqlitePool,
+    me: &CurrentUser,
+    id: i64,
+    csrf_token: &str,
+    change: AccountChange<'_>,
+    done: &str,
+) -> Result<HttpResponse> {
+    require_admin(me)?;
+    me.check_csrf(csrf_token)?;
     let target = users::find(pool, id)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -180,7 +190,9 @@ async fn target(pool: &SqlitePool, id: i64, me: &CurrentUser) -> Result<User> {
             "You cannot change your own role or access; ask another admin.",
         ));
     }
-    Ok(target)
+    let email = target.email.as_str();
+    users::change_account(pool, email, change, me.email()).await?;
+    Ok(self::done(done, email))
 }
 
 pub async fn update_role(
@@ -189,12 +201,9 @@ pub async fn update_role(
     id: web::Path<i64>,
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse> {
-    require_admin(&user)?;
-    user.check_csrf(&form.csrf_token)?;
-    let target = target(&pool, *id, &user).await?;
     let role = Role::parse(&form.role).map_err(|e| AppError::bad_request("role", e.0))?;
-    users::set_role(&pool, target.email.as_str(), role, user.email()).await?;
-    Ok(done("role", target.email.as_str()))
+    let change = AccountChange::Role(role);
+    change_other_account(&pool, &user, *id, &form.csrf_token, change, "role").await
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,12 +218,7 @@ pub async fn update_access(
     id: web::Path<i64>,
     form: web::Form<AccessForm>,
 ) -> Result<HttpResponse> {
-    require_admin(&user)?;
-    user.check_csrf(&form.csrf_token)?;
-    let target = target(&pool, *id, &user).await?;
-    users::set_disabled(&pool, target.email.as_str(), form.disabled, user.email()).await?;
-    Ok(done(
-        if form.disabled { "disabled" } else { "enabled" },
-        target.email.as_str(),
-    ))
+    let change = AccountChange::Disabled(form.disabled);
+    let done = if form.disabled { "disabled" } else { "enabled" };
+    change_other_account(&pool, &user, *id, &form.csrf_token, change, done).await
 }
