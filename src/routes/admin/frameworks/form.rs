@@ -49,49 +49,61 @@ fn number(errors: &mut Vec<FieldError>, key: String, text: &str, what: &str) -> 
     }
 }
 
-/// How the form names one kind of rated link, and how errors name it.
-struct RatedLink {
+/// How the form names one kind of rated link, how errors name it, and the record it makes.
+struct RatedLink<T> {
     /// The form's field prefix: `req.{slug}.strength`, `req.{slug}.note`.
     form_prefix: &'static str,
     /// The record's list and rating, for error keys: `requirements[{slug}].strength`.
     list: &'static str,
     rating: &'static str,
+    /// The link from (slug, rating, note).
+    link: fn(String, i64, String) -> T,
 }
 
-impl RatedLink {
-    const REQUIREMENT: RatedLink = RatedLink {
-        form_prefix: "req",
-        list: "requirements",
-        rating: "strength",
-    };
-    const INDUSTRY: RatedLink = RatedLink {
-        form_prefix: "ind",
-        list: "industries",
-        rating: "fit",
-    };
-}
+// The two kinds of rated link read alike on purpose: each is a row of names for the same reader.
+const REQUIREMENT: RatedLink<StrengthRecord> = RatedLink {
+    form_prefix: "req",
+    list: "requirements",
+    rating: "strength",
+    link: |requirement, strength, note| StrengthRecord {
+        requirement,
+        strength,
+        note,
+    },
+};
 
-/// Each slug's 0–5 rating and note from the form, as (slug, rating, note); a missing or
-/// malformed rating becomes an error named after the record's field.
-fn rated_links<'a>(
+const INDUSTRY: RatedLink<FitRecord> = RatedLink {
+    form_prefix: "ind",
+    list: "industries",
+    rating: "fit",
+    link: |industry, fit, note| FitRecord {
+        industry,
+        fit,
+        note,
+    },
+};
+
+/// Each slug's 0–5 rating and note from the form as a link; a missing or malformed rating
+/// becomes an error named after the record's field.
+fn rated_links<'a, T>(
     form: &Submitted,
     errors: &mut Vec<FieldError>,
     slugs: impl Iterator<Item = &'a str>,
-    link: RatedLink,
-) -> Vec<(String, i64, String)> {
+    kind: RatedLink<T>,
+) -> Vec<T> {
     let mut links = Vec::new();
     for slug in slugs {
-        let key = format!("{}[{slug}].{}", link.list, link.rating);
-        let value = form.one(&format!("{}.{slug}.{}", link.form_prefix, link.rating));
+        let key = format!("{}[{slug}].{}", kind.list, kind.rating);
+        let value = form.one(&format!("{}.{slug}.{}", kind.form_prefix, kind.rating));
         match number(errors, key.clone(), value, "a whole number from 0 to 5") {
             Some(rating) => {
-                let note = form.one(&format!("{}.{slug}.note", link.form_prefix));
-                links.push((slug.to_owned(), rating, note.trim().to_owned()));
+                let note = form.one(&format!("{}.{slug}.note", kind.form_prefix));
+                links.push((kind.link)(slug.to_owned(), rating, note.trim().to_owned()));
             }
             None if value.trim().is_empty() => {
                 errors.push(FieldError::new(
                     key,
-                    format!("choose a {} from 0 to 5", link.rating),
+                    format!("choose a {} from 0 to 5", kind.rating),
                 ));
             }
             None => {}
@@ -115,32 +127,10 @@ pub fn record_from(
         form.one("first_release"),
         "a year such as 2014",
     );
-    let requirements = rated_links(
-        form,
-        &mut errors,
-        vocabulary.requirements.iter().map(|r| r.slug.as_str()),
-        RatedLink::REQUIREMENT,
-    )
-    .into_iter()
-    .map(|(requirement, strength, note)| StrengthRecord {
-        requirement,
-        strength,
-        note,
-    })
-    .collect();
-    let industries = rated_links(
-        form,
-        &mut errors,
-        vocabulary.industries.iter().map(|i| i.slug.as_str()),
-        RatedLink::INDUSTRY,
-    )
-    .into_iter()
-    .map(|(industry, fit, note)| FitRecord {
-        industry,
-        fit,
-        note,
-    })
-    .collect();
+    let requirement_slugs = vocabulary.requirements.iter().map(|r| r.slug.as_str());
+    let requirements = rated_links(form, &mut errors, requirement_slugs, REQUIREMENT);
+    let industry_slugs = vocabulary.industries.iter().map(|i| i.slug.as_str());
+    let industries = rated_links(form, &mut errors, industry_slugs, INDUSTRY);
     let record = FrameworkRecord {
         slug: form.one("slug").trim().to_owned(),
         name: form.one("name").trim().to_owned(),

@@ -21,6 +21,23 @@ pub struct ScoreRow {
 }
 
 impl ScoreRow {
+    /// The row of the entry (slug, name), with the framework's (rating, note) if linked.
+    fn new(
+        (slug, name): (&str, &str),
+        group: &'static str,
+        rating: Option<(i64, &str)>,
+        error: Option<String>,
+    ) -> Self {
+        Self {
+            slug: slug.to_owned(),
+            name: name.to_owned(),
+            group,
+            value: rating.and_then(|(value, _)| Score::new(value).ok()),
+            note: rating.map_or(String::new(), |(_, note)| note.to_owned()),
+            error,
+        }
+    }
+
     /// Whether `score` is the row's rating, so its radio button is checked.
     pub fn is(&self, score: &Score) -> bool {
         self.value == Some(*score)
@@ -97,14 +114,9 @@ impl FormPage {
             .iter()
             .map(|r| {
                 let link = record.requirements.iter().find(|l| l.requirement == r.slug);
-                ScoreRow {
-                    slug: r.slug.clone(),
-                    name: r.name.clone(),
-                    group: group_label(&r.group),
-                    value: link.and_then(|l| Score::new(l.strength).ok()),
-                    note: link.map(|l| l.note.clone()).unwrap_or_default(),
-                    error: link_error(errors, "requirements", &r.slug, "strength"),
-                }
+                let error = link_error(errors, "requirements", &r.slug, "strength");
+                let rating = link.map(|l| (l.strength, l.note.as_str()));
+                ScoreRow::new((&r.slug, &r.name), group_label(&r.group), rating, error)
             })
             .collect();
         let fits = vocabulary
@@ -112,14 +124,13 @@ impl FormPage {
             .iter()
             .map(|i| {
                 let link = record.industries.iter().find(|l| l.industry == i.slug);
-                ScoreRow {
-                    slug: i.slug.clone(),
-                    name: i.name.clone(),
-                    group: "",
-                    value: link.and_then(|l| Score::new(l.fit).ok()),
-                    note: link.map(|l| l.note.clone()).unwrap_or_default(),
-                    error: link_error(errors, "industries", &i.slug, "fit"),
-                }
+                let error = link_error(errors, "industries", &i.slug, "fit");
+                ScoreRow::new(
+                    (&i.slug, &i.name),
+                    "",
+                    link.map(|l| (l.fit, l.note.as_str())),
+                    error,
+                )
             })
             .collect();
         let industry_name = |slug: &str| {
