@@ -71,8 +71,19 @@ pub enum Outcome<T> {
     /// Another entry of the same kind already has the new slug.
     SlugTaken,
     /// A delete that other entries still depend on, or a restore of an entry whose own
-    /// parent is gone; the text says which.
-    Blocked(String),
+    /// parent is gone.
+    Blocked(Blocker),
+}
+
+/// What keeps an entry from being deleted or restored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocker {
+    /// This many frameworks are written in the language.
+    FrameworksWrittenIn(usize),
+    /// This many use cases belong to the industry.
+    UseCasesIn(usize),
+    /// The use case belonged to this industry, which no longer exists.
+    IndustryGone(String),
 }
 
 /// What became of a framework's save, delete or restore.

@@ -4,7 +4,7 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::editing::{Author, Revision, Stored, record_revision, revisions};
+use crate::db::editing::{Author, Blocker, Revision, Stored, record_revision, revisions};
 use crate::db::knowledge::{
     load_document_in, load_vocabulary_in, upsert_feature, upsert_industry, upsert_language,
     upsert_requirement, upsert_trend, upsert_use_case,
@@ -544,16 +544,14 @@ fn dependents_in(doc: &Document, kind: TermKind, slug: &str) -> Dependents {
 }
 
 /// Why an entry cannot be deleted yet, if it cannot.
-pub fn blocking_reason(kind: TermKind, dependents: &Dependents) -> Option<String> {
+pub fn blocking_reason(kind: TermKind, dependents: &Dependents) -> Option<Blocker> {
     match kind {
-        TermKind::Language if !dependents.frameworks.is_empty() => Some(format!(
-            "{} framework(s) are written in this language; change their language first",
-            dependents.frameworks.len()
-        )),
-        TermKind::Industry if !dependents.use_cases.is_empty() => Some(format!(
-            "{} use case(s) belong to this industry; move or delete them first",
-            dependents.use_cases.len()
-        )),
+        TermKind::Language if !dependents.frameworks.is_empty() => {
+            Some(Blocker::FrameworksWrittenIn(dependents.frameworks.len()))
+        }
+        TermKind::Industry if !dependents.use_cases.is_empty() => {
+            Some(Blocker::UseCasesIn(dependents.use_cases.len()))
+        }
         _ => None,
     }
 }
@@ -641,10 +639,7 @@ pub async fn restore(
             .await?
             .is_some();
         if !exists {
-            return Ok(Outcome::Blocked(format!(
-                "this use case belonged to the industry “{industry}”, which no longer exists; \
-                 restore or create that industry first"
-            )));
+            return Ok(Outcome::Blocked(Blocker::IndustryGone(industry.clone())));
         }
     }
     let before = load_in(&mut tx, kind, slug).await?.map(|s| s.record);

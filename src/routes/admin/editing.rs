@@ -12,7 +12,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::db::editing::{Author, Outcome, Revision, Stored};
+use crate::db::editing::{Author, Blocker, Outcome, Revision, Stored};
 use crate::domain::FieldError;
 use crate::error::{AppError, Result};
 
@@ -276,13 +276,30 @@ where
     }
 }
 
+/// What keeps an entry from going or coming back, and what to do first, in words.
+pub fn why_blocked(blocker: &Blocker) -> String {
+    match blocker {
+        Blocker::FrameworksWrittenIn(count) => format!(
+            "{count} framework(s) are written in this language; change their language first"
+        ),
+        Blocker::UseCasesIn(count) => {
+            format!("{count} use case(s) belong to this industry; move or delete them first")
+        }
+        Blocker::IndustryGone(industry) => format!(
+            "this use case belonged to the industry “{industry}”, which no longer exists; \
+             restore or create that industry first"
+        ),
+    }
+}
+
 /// Answers a restore: 303 back to the history, now with the restore on top; a restore that
 /// would break a reference, 409 saying why; an unknown revision, 404.
 pub fn answer_restore<T>(outcome: Outcome<T>, entity: &Entity, slug: &str) -> Result<HttpResponse> {
     match outcome {
         Outcome::Done => Ok(see_other(entity.entry_href(slug, "history"))),
-        Outcome::Blocked(reason) => Err(AppError::Conflict(format!(
-            "Nothing was restored: {reason}."
+        Outcome::Blocked(blocker) => Err(AppError::Conflict(format!(
+            "Nothing was restored: {}.",
+            why_blocked(&blocker)
         ))),
         Outcome::Gone | Outcome::Conflict(_) | Outcome::SlugTaken => Err(AppError::not_found()),
     }

@@ -257,7 +257,7 @@ async fn delete_page(
         format!("Deleting removes the {} and, with it:", entity.singular)
     };
     Ok(DeletePage {
-        blocked: terms::blocking_reason(kind, &dependents),
+        blocked: terms::blocking_reason(kind, &dependents).map(|b| editing::why_blocked(&b)),
         entity,
         lead,
         consequences,
