@@ -24,14 +24,14 @@ pub struct Cell {
 }
 
 pub struct Row {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub cells: Vec<Cell>,
     pub differs: bool,
 }
 
 impl Row {
-    fn new(slug: String, name: String, mut cells: Vec<Cell>) -> Self {
+    fn new(slug: Slug, name: String, mut cells: Vec<Cell>) -> Self {
         let scores: Vec<Option<Score>> = cells.iter().map(|c| c.score).collect();
         let differs = scores.windows(2).any(|w| w[0] != w[1]);
         if differs {
@@ -193,7 +193,7 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
     for group in RequirementGroup::ALL {
         let rows: Vec<Row> = requirements
             .iter()
-            .filter(|r| r.req_group == group.as_str())
+            .filter(|r| r.req_group == *group)
             .map(|r| {
                 let cells = strength_of
                     .iter()
@@ -298,13 +298,17 @@ mod tests {
     #[test]
     fn a_row_differs_when_any_figure_differs_and_marks_the_best() {
         let c = |v: i64| cell(Some((Score::new(v).unwrap(), "n")));
-        let row = Row::new("s".into(), "S".into(), vec![c(3), c(5), c(5)]);
+        let row = Row::new(
+            Slug::parse("s").unwrap(),
+            "S".into(),
+            vec![c(3), c(5), c(5)],
+        );
         assert!(row.differs);
         assert_eq!(
             row.cells.iter().map(|c| c.best).collect::<Vec<_>>(),
             [false, true, true]
         );
-        let same = Row::new("s".into(), "S".into(), vec![c(4), c(4)]);
+        let same = Row::new(Slug::parse("s").unwrap(), "S".into(), vec![c(4), c(4)]);
         assert!(!same.differs);
         assert!(same.cells.iter().all(|c| !c.best));
     }

@@ -136,7 +136,7 @@ pub async fn index(
     let mut filter = db::frameworks::Filter::default();
 
     if let Some(language) = given(&query.language) {
-        if languages.iter().any(|l| l.slug == language) {
+        if languages.iter().any(|l| l.slug.as_str() == language) {
             filter.language = Some(language.to_owned());
         } else {
             errors.push(FieldError::new(

@@ -5,7 +5,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
-use crate::db::{self, catalogue::Industry};
+use crate::db::{
+    self,
+    catalogue::{Attachment, Industry},
+};
 use crate::domain::{Ring, Score, Slug};
 use crate::error::{AppError, Result};
 
@@ -32,12 +35,24 @@ pub struct FitRow {
 }
 
 pub struct FrameworkLink {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
 }
 
+impl FrameworkLink {
+    /// Links to the frameworks attached to `owner` (a use case, a trend), in the list's order.
+    pub fn attached_to(attachments: &[Attachment], owner: &Slug) -> Vec<Self> {
+        db::catalogue::attached_to(attachments, owner)
+            .map(|a| Self {
+                slug: a.framework_slug.clone(),
+                name: a.framework_name.clone(),
+            })
+            .collect()
+    }
+}
+
 pub struct UseCaseRow {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub description: String,
     pub frameworks: Vec<FrameworkLink>,
@@ -78,14 +93,7 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
         .await?
         .into_iter()
         .map(|u| UseCaseRow {
-            frameworks: attachments
-                .iter()
-                .filter(|a| a.owner_slug == u.slug)
-                .map(|a| FrameworkLink {
-                    slug: a.framework_slug.clone(),
-                    name: a.framework_name.clone(),
-                })
-                .collect(),
+            frameworks: FrameworkLink::attached_to(&attachments, &u.slug),
             slug: u.slug,
             name: u.name,
             description: u.description,

@@ -7,12 +7,12 @@ use sqlx::SqlitePool;
 
 use super::industries::FrameworkLink;
 use crate::db;
-use crate::domain::{Kind, Ring};
+use crate::domain::{Kind, Ring, Slug};
 use crate::error::Result;
 use crate::radar::{Blip, Radar, layout};
 
 pub struct TrendCard {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub description: String,
     pub frameworks: Vec<FrameworkLink>,
@@ -39,14 +39,7 @@ pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
         .await?
         .into_iter()
         .map(|t| TrendCard {
-            frameworks: attachments
-                .iter()
-                .filter(|a| a.owner_slug == t.slug)
-                .map(|a| FrameworkLink {
-                    slug: a.framework_slug.clone(),
-                    name: a.framework_name.clone(),
-                })
-                .collect(),
+            frameworks: FrameworkLink::attached_to(&attachments, &t.slug),
             slug: t.slug,
             name: t.name,
             description: t.description,
@@ -64,7 +57,7 @@ pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
                         .iter()
                         .filter(|f| f.ring == *ring && f.kind == *kind)
                         .map(|f| FrameworkLink {
-                            slug: f.slug.to_string(),
+                            slug: f.slug.clone(),
                             name: f.name.clone(),
                         })
                         .collect()
