@@ -63,7 +63,7 @@ impl From<&Criterion> for CriterionView {
         Self {
             heading: c.kind.label(),
             label: c.label.clone(),
-            rating: Score::clamped(i64::from(c.rating)),
+            rating: c.rating,
             points: c.points,
             max_points: c.max_points,
             note: c.note.clone(),
@@ -73,7 +73,7 @@ impl From<&Criterion> for CriterionView {
 
 pub struct ResultView {
     pub rank: usize,
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub score: f64,
     /// The score in 5-point steps (0–20), for the width class of its bar.
@@ -83,7 +83,7 @@ pub struct ResultView {
 }
 
 pub struct ExcludedView {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub reasons: Vec<(String, String)>,
 }
@@ -425,7 +425,7 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
             out.write_record([
                 r.rank.to_string(),
                 r.name.clone(),
-                r.slug.clone(),
+                r.slug.to_string(),
                 format!("{:.1}", r.score),
                 c.kind.label().to_owned(),
                 c.label.clone(),
@@ -441,7 +441,7 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
             out.write_record([
                 "excluded".to_owned(),
                 e.name.clone(),
-                e.slug.clone(),
+                e.slug.to_string(),
                 String::new(),
                 "Excluded".to_owned(),
                 reason.describe(),

@@ -155,7 +155,7 @@ impl From<recommend::Ranked> for Ranked {
     fn from(r: recommend::Ranked) -> Self {
         Self {
             rank: r.rank,
-            slug: r.slug,
+            slug: r.slug.to_string(),
             name: r.name,
             score: r.score,
             criteria: r.criteria.into_iter().map(Criterion::from).collect(),
@@ -185,7 +185,7 @@ impl From<recommend::Criterion> for Criterion {
             kind: c.kind.into(),
             subject: c.subject,
             label: c.label,
-            rating: c.rating,
+            rating: c.rating.value(),
             weight: c.weight,
             points: c.points,
             max_points: c.max_points,
@@ -230,7 +230,7 @@ pub struct Excluded {
 impl From<recommend::Excluded> for Excluded {
     fn from(e: recommend::Excluded) -> Self {
         Self {
-            slug: e.slug,
+            slug: e.slug.to_string(),
             name: e.name,
             reasons: e.reasons.into_iter().map(Exclusion::from).collect(),
         }
@@ -302,21 +302,22 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::domain::{Ring, Score};
+    use crate::domain::{Ring, Score, Slug};
     use crate::recommend::{Candidate, Catalogue, Evidence, Names};
 
     fn candidate(slug: &str, security: i64) -> Candidate {
         let evidence = |score| Evidence {
-            score: Score::clamped(score),
+            score: Score::new(score).unwrap(),
             note: format!("{slug} rates {score}"),
         };
+        let parse = |text| Slug::parse(text).unwrap();
         Candidate {
-            slug: slug.to_owned(),
+            slug: parse(slug),
             name: slug.to_uppercase(),
-            language: "python".to_owned(),
+            language: parse("python"),
             ring: Ring::Adopt,
-            strengths: HashMap::from([("security".to_owned(), evidence(security))]),
-            fits: HashMap::from([("healthcare".to_owned(), evidence(4))]),
+            strengths: HashMap::from([(parse("security"), evidence(security))]),
+            fits: HashMap::from([(parse("healthcare"), evidence(4))]),
             use_cases: Vec::new(),
             search_rank: None,
         }
