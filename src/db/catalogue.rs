@@ -88,19 +88,17 @@ pub async fn industry_fits(pool: &SqlitePool, slug: &str) -> Result<Vec<Industry
     .await
 }
 
+/// A use case, a trend or a feature: a named thing with a description, read alike.
 #[derive(Debug, Clone)]
-pub struct UseCase {
+pub struct Term {
     pub slug: Slug,
     pub name: String,
     pub description: String,
 }
 
-pub async fn industry_use_cases(
-    pool: &SqlitePool,
-    slug: &str,
-) -> Result<Vec<UseCase>, sqlx::Error> {
+pub async fn industry_use_cases(pool: &SqlitePool, slug: &str) -> Result<Vec<Term>, sqlx::Error> {
     sqlx::query_as!(
-        UseCase,
+        Term,
         r#"SELECT u.slug AS "slug: Slug", u.name, u.description
          FROM use_cases u JOIN industries i ON i.id = u.industry_id
          WHERE i.slug = ?1 ORDER BY u.name"#,
@@ -147,16 +145,9 @@ pub async fn industry_use_case_frameworks(
     .await
 }
 
-#[derive(Debug, Clone)]
-pub struct Trend {
-    pub slug: Slug,
-    pub name: String,
-    pub description: String,
-}
-
-pub async fn trends(pool: &SqlitePool) -> Result<Vec<Trend>, sqlx::Error> {
+pub async fn trends(pool: &SqlitePool) -> Result<Vec<Term>, sqlx::Error> {
     sqlx::query_as!(
-        Trend,
+        Term,
         r#"SELECT slug AS "slug: Slug", name, description FROM trends ORDER BY name"#
     )
     .fetch_all(pool)

@@ -111,6 +111,9 @@ impl ResponseError for ApiError {
 
 type ApiResult = Result<HttpResponse, ApiError>;
 
+// The API's own types. Their fields repeat the database rows' on purpose (see the conversions
+// below), and their doc lines are the OpenAPI document's descriptions.
+
 /// A framework in lists.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FrameworkItem {
@@ -217,10 +220,10 @@ pub struct TrendItem {
     pub frameworks: Vec<String>,
 }
 
-// The items above are the API's own types; the conversions below are the one place where the
-// database rows' parsed values (`Slug`, `Ring`, `Score`, …) become the API's strings and
-// numbers. Their fields repeat the rows' on purpose: the API (and the OpenAPI document, which
-// names these types) changes only when these change, never when a row is renamed or reshaped.
+// The one place where the rows' parsed values (`Slug`, `Ring`, `Score`, …) become the API's
+// strings and numbers: the API (and the OpenAPI document) changes only when these change,
+// never when a row is renamed or reshaped. They look alike because each is a field-by-field
+// copy, one per item; what differs is which typed value becomes which string or number.
 
 impl From<db::frameworks::FrameworkSummary> for FrameworkItem {
     fn from(f: db::frameworks::FrameworkSummary) -> Self {
@@ -260,20 +263,11 @@ impl From<db::frameworks::Fit> for FitItem {
     }
 }
 
-impl From<db::frameworks::Linked> for Named {
-    fn from(l: db::frameworks::Linked) -> Self {
+impl From<db::catalogue::Term> for Named {
+    fn from(t: db::catalogue::Term) -> Self {
         Self {
-            slug: l.slug.to_string(),
-            name: l.name,
-        }
-    }
-}
-
-impl From<db::catalogue::UseCase> for Named {
-    fn from(u: db::catalogue::UseCase) -> Self {
-        Self {
-            slug: u.slug.to_string(),
-            name: u.name,
+            slug: t.slug.to_string(),
+            name: t.name,
         }
     }
 }
@@ -318,6 +312,11 @@ fn items<Row, Item: From<Row>>(rows: Vec<Row>) -> Vec<Item> {
 fn list<Row, Item: From<Row> + Serialize>(rows: Vec<Row>) -> ApiResult {
     Ok(HttpResponse::Ok().json(items::<Row, Item>(rows)))
 }
+
+// The handlers below look alike on purpose: each carries its own `#[utoipa::path]`, which is
+// where the OpenAPI document's path, description and response type come from, and its body
+// is a line or two over `list` and `items`. A macro writing them would hide the document's
+// source for a saving of a few lines.
 
 #[utoipa::path(
     get,

@@ -7,7 +7,7 @@ use sqlx::SqlitePool;
 
 use crate::db::{
     self,
-    catalogue::{Attachment, Industry},
+    catalogue::{Attachment, Industry, Term},
 };
 use crate::domain::{Ring, Score, Slug};
 use crate::error::{AppError, Result};
@@ -51,11 +51,27 @@ impl FrameworkLink {
     }
 }
 
-pub struct UseCaseRow {
+/// A use case or a trend, with links to its frameworks.
+pub struct TermCard {
     pub slug: Slug,
     pub name: String,
     pub description: String,
     pub frameworks: Vec<FrameworkLink>,
+}
+
+impl TermCard {
+    /// A card for each term, with the frameworks `attachments` attach to it.
+    pub fn list(terms: Vec<Term>, attachments: &[Attachment]) -> Vec<Self> {
+        terms
+            .into_iter()
+            .map(|t| Self {
+                frameworks: FrameworkLink::attached_to(attachments, &t.slug),
+                slug: t.slug,
+                name: t.name,
+                description: t.description,
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]
@@ -66,7 +82,7 @@ pub struct ShowPage {
     pub best: Vec<FitRow>,
     /// Fit 0–3, still shown so the reader sees the whole picture.
     pub others: Vec<FitRow>,
-    pub use_cases: Vec<UseCaseRow>,
+    pub use_cases: Vec<TermCard>,
 }
 
 /// Fits from this score up are presented as the industry's best choices.
@@ -89,16 +105,10 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
         })
         .partition(|row| row.score.value() >= STRONG_FIT);
     let attachments = db::catalogue::industry_use_case_frameworks(&pool, &slug).await?;
-    let use_cases = db::catalogue::industry_use_cases(&pool, &slug)
-        .await?
-        .into_iter()
-        .map(|u| UseCaseRow {
-            frameworks: FrameworkLink::attached_to(&attachments, &u.slug),
-            slug: u.slug,
-            name: u.name,
-            description: u.description,
-        })
-        .collect();
+    let use_cases = TermCard::list(
+        db::catalogue::industry_use_cases(&pool, &slug).await?,
+        &attachments,
+    );
     let page = ShowPage {
         industry,
         best,

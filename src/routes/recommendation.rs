@@ -88,7 +88,9 @@ pub fn first_error(errors: Vec<FieldError>) -> AppError {
 }
 
 // The JSON body. Its doc comments are the OpenAPI document's descriptions, and its type names
-// the document's schema names: both are part of the API.
+// the document's schema names: both are part of the API. `Ranked`, `Criterion`, `Excluded`,
+// `Exclusion` and `CloseCall` repeat the engine's fields (and doc lines) on purpose: they are
+// the API's copy, so that the engine can change while the API keeps its contract.
 
 /// The query as understood, in canonical form.
 #[derive(Debug, Serialize, ToSchema)]
