@@ -62,14 +62,16 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     )
     .fetch_all(&mut *tx)
     .await?;
-    let strengths = sqlx::query!(
+    let strengths = sqlx::query_as!(
+        Rated,
         r#"SELECT fr.framework_id AS "framework_id!", r.slug AS "slug: Slug",
                   fr.strength AS "score: Score", fr.note
          FROM framework_requirements fr JOIN requirements r ON r.id = fr.requirement_id"#
     )
     .fetch_all(&mut *tx)
     .await?;
-    let fits = sqlx::query!(
+    let fits = sqlx::query_as!(
+        Rated,
         r#"SELECT fi.framework_id AS "framework_id!", i.slug AS "slug: Slug",
                   fi.fit AS "score: Score", fi.note
          FROM framework_industries fi JOIN industries i ON i.id = fi.industry_id"#
@@ -105,24 +107,8 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
             },
         );
     }
-    for s in strengths {
-        if let Some(c) = by_id.get_mut(&s.framework_id) {
-            let evidence = Evidence {
-                score: s.score,
-                note: s.note,
-            };
-            c.strengths.insert(s.slug, evidence);
-        }
-    }
-    for f in fits {
-        if let Some(c) = by_id.get_mut(&f.framework_id) {
-            let evidence = Evidence {
-                score: f.score,
-                note: f.note,
-            };
-            c.fits.insert(f.slug, evidence);
-        }
-    }
+    file_ratings(&mut by_id, strengths, |c| &mut c.strengths);
+    file_ratings(&mut by_id, fits, |c| &mut c.fits);
     for u in use_cases {
         if let Some(c) = by_id.get_mut(&u.framework_id) {
             c.use_cases.push(UseCaseRef {
@@ -136,6 +122,31 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
         .into_iter()
         .filter_map(|id| by_id.remove(&id))
         .collect())
+}
+
+/// A framework's rating of a requirement (strength) or an industry (fit), as read.
+struct Rated {
+    framework_id: i64,
+    slug: Slug,
+    score: Score,
+    note: String,
+}
+
+/// Files each rating under its framework, in the map `ratings` picks.
+fn file_ratings(
+    by_id: &mut HashMap<i64, Candidate>,
+    rows: Vec<Rated>,
+    ratings: fn(&mut Candidate) -> &mut HashMap<Slug, Evidence>,
+) {
+    for r in rows {
+        if let Some(c) = by_id.get_mut(&r.framework_id) {
+            let evidence = Evidence {
+                score: r.score,
+                note: r.note,
+            };
+            ratings(c).insert(r.slug, evidence);
+        }
+    }
 }
 
 /// Framework slug → bm25 rank for an FTS5 query built by [`crate::search::fts_query`].
