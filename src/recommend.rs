@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::domain::{Ring, Score};
+use crate::domain::{Ring, Score, Slug};
 
 /// A must-have is met when the framework is at least "strong" (4 of 5) at it: merely
 /// adequate support is what a nice-to-have is for.
@@ -58,22 +58,23 @@ pub struct Evidence {
 /// A use case a framework is linked to, with the industry it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UseCaseRef {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
-    pub industry: String,
+    pub industry: Slug,
 }
 
 /// One framework as the engine sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
-    pub language: String,
+    /// The language's slug.
+    pub language: Slug,
     pub ring: Ring,
     /// Requirement slug → strength and note.
-    pub strengths: HashMap<String, Evidence>,
+    pub strengths: HashMap<Slug, Evidence>,
     /// Industry slug → fit and note.
-    pub fits: HashMap<String, Evidence>,
+    pub fits: HashMap<Slug, Evidence>,
     pub use_cases: Vec<UseCaseRef>,
     /// SQLite's bm25 for the search (lower is better); `None` when it does not match.
     pub search_rank: Option<f64>,
@@ -125,7 +126,7 @@ pub struct Criterion {
     /// The requirement, industry or language slug measured; empty for search and maturity.
     pub subject: String,
     pub label: String,
-    pub rating: u8,
+    pub rating: Score,
     pub weight: u32,
     pub points: f64,
     pub max_points: f64,
@@ -136,7 +137,7 @@ pub struct Criterion {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranked {
     pub rank: usize,
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     /// 0–100, rounded to one decimal.
     pub score: f64,
@@ -180,7 +181,7 @@ impl Exclusion {
 /// A framework left out, with every reason.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Excluded {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub reasons: Vec<Exclusion>,
 }
@@ -222,18 +223,18 @@ impl Recommendation {
 }
 
 /// The rating of a radar ring as a maturity criterion.
-fn maturity(ring: Ring) -> u8 {
+fn maturity(ring: Ring) -> Score {
     match ring {
-        Ring::Adopt => 5,
-        Ring::Trial => 4,
-        Ring::Assess => 2,
-        Ring::Hold => 0,
+        Ring::Adopt => Score::of(5),
+        Ring::Trial => Score::of(4),
+        Ring::Assess => Score::of(2),
+        Ring::Hold => Score::of(0),
     }
 }
 
-fn language_rating<'a>(framework_language: &str, team: &'a [String]) -> (u8, Option<&'a str>) {
+fn language_rating<'a>(framework_language: &str, team: &'a [String]) -> (Score, Option<&'a str>) {
     if let Some(known) = team.iter().find(|l| *l == framework_language) {
-        return (5, Some(known.as_str()));
+        return (Score::of(5), Some(known.as_str()));
     }
     let related = team.iter().find(|l| {
         RELATED_LANGUAGES.iter().any(|(a, b)| {
@@ -242,26 +243,26 @@ fn language_rating<'a>(framework_language: &str, team: &'a [String]) -> (u8, Opt
         })
     });
     match related {
-        Some(known) => (3, Some(known.as_str())),
-        None => (0, None),
+        Some(known) => (Score::of(3), Some(known.as_str())),
+        None => (Score::of(0), None),
     }
 }
 
 /// Search relevance as 1–5: the best match gets 5, others in proportion to their bm25
 /// (bm25 is negative, more negative is better), never below 1 because they do match.
-fn search_rating(rank: f64, best: f64) -> u8 {
+fn search_rating(rank: f64, best: f64) -> Score {
     if best >= 0.0 || rank >= 0.0 {
-        return 5;
+        return Score::of(5);
     }
     let share = (rank / best).clamp(0.0, 1.0);
-    ((share * 5.0).round() as u8).clamp(1, 5)
+    Score::of(((share * 5.0).round() as u8).clamp(1, 5))
 }
 
 const NO_EVIDENCE: &str = "No evidence recorded yet.";
 
-fn evidence<'a>(map: &'a HashMap<String, Evidence>, slug: &str) -> (u8, &'a str) {
+fn evidence<'a>(map: &'a HashMap<Slug, Evidence>, slug: &str) -> (Score, &'a str) {
     map.get(slug)
-        .map_or((0, NO_EVIDENCE), |e| (e.score.value(), e.note.as_str()))
+        .map_or((Score::of(0), NO_EVIDENCE), |e| (e.score, e.note.as_str()))
 }
 
 /// Removes repeats and lets a must-have win over the same nice-to-have, keeping the order.
@@ -291,21 +292,21 @@ fn normalise(query: &Query) -> (Vec<&str>, Vec<&str>, Vec<String>) {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     candidates: Vec<Candidate>,
-    requirement_columns: HashMap<String, usize>,
-    industry_columns: HashMap<String, usize>,
+    requirement_columns: HashMap<Slug, usize>,
+    industry_columns: HashMap<Slug, usize>,
     /// Row-major, one row per candidate: 0 where nothing is recorded.
     strengths: Vec<u8>,
     fits: Vec<u8>,
-    languages: Vec<String>,
+    languages: Vec<Slug>,
     language_of: Vec<usize>,
     /// Each candidate's position when sorted by name (then slug).
     name_order: Vec<usize>,
-    positions: HashMap<String, usize>,
+    positions: HashMap<Slug, usize>,
 }
 
 impl Catalogue {
     pub fn new(candidates: Vec<Candidate>) -> Self {
-        fn columns<'a>(keys: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+        fn columns<'a>(keys: impl Iterator<Item = &'a Slug>) -> HashMap<Slug, usize> {
             let mut columns = HashMap::new();
             for key in keys {
                 let next = columns.len();
@@ -315,8 +316,8 @@ impl Catalogue {
         }
         fn table(
             candidates: &[Candidate],
-            columns: &HashMap<String, usize>,
-            ratings: impl Fn(&Candidate) -> &HashMap<String, Evidence>,
+            columns: &HashMap<Slug, usize>,
+            ratings: impl Fn(&Candidate) -> &HashMap<Slug, Evidence>,
         ) -> Vec<u8> {
             let mut table = vec![0; candidates.len() * columns.len()];
             for (row, candidate) in candidates.iter().enumerate() {
@@ -330,7 +331,7 @@ impl Catalogue {
         let industry_columns = columns(candidates.iter().flat_map(|c| c.fits.keys()));
         let strengths = table(&candidates, &requirement_columns, |c| &c.strengths);
         let fits = table(&candidates, &industry_columns, |c| &c.fits);
-        let mut languages: Vec<String> = candidates.iter().map(|c| c.language.clone()).collect();
+        let mut languages: Vec<Slug> = candidates.iter().map(|c| c.language.clone()).collect();
         languages.sort();
         languages.dedup();
         let language_of = candidates
@@ -375,7 +376,7 @@ impl Catalogue {
     }
 
     /// Search ranks by slug, laid out by candidate position for [`rank`].
-    pub fn search_ranks(&self, ranks: &HashMap<String, f64>) -> Vec<Option<f64>> {
+    pub fn search_ranks(&self, ranks: &HashMap<Slug, f64>) -> Vec<Option<f64>> {
         let mut laid_out = vec![None; self.candidates.len()];
         for (slug, rank) in ranks {
             if let Some(&position) = self.positions.get(slug) {
@@ -420,7 +421,7 @@ struct Plan<'a> {
     need_columns: Vec<Option<usize>>,
     want_columns: Vec<Option<usize>>,
     /// The language criterion's rating for each of the catalogue's languages.
-    language_ratings: Vec<u8>,
+    language_ratings: Vec<Score>,
     search: &'a [Option<f64>],
     best_search: f64,
     max_raw: u32,
@@ -453,12 +454,12 @@ impl Plan<'_> {
         }
         if !self.lang.is_empty() {
             let rating = self.language_ratings[catalogue.language_of[row]];
-            raw += u32::from(rating) * weight::LANGUAGE;
+            raw += u32::from(rating.value()) * weight::LANGUAGE;
         }
         if let Some(rank) = search.filter(|_| self.query.searching) {
-            raw += u32::from(search_rating(rank, self.best_search)) * weight::SEARCH;
+            raw += u32::from(search_rating(rank, self.best_search).value()) * weight::SEARCH;
         }
-        raw += u32::from(maturity(catalogue.candidates[row].ring)) * weight::MATURITY;
+        raw += u32::from(maturity(catalogue.candidates[row].ring).value()) * weight::MATURITY;
         Some(raw)
     }
 }
@@ -487,13 +488,13 @@ pub fn rank(
         industry_column: query
             .industry
             .as_ref()
-            .and_then(|i| catalogue.industry_columns.get(i).copied()),
+            .and_then(|i| catalogue.industry_columns.get(i.as_str()).copied()),
         need_columns: need.iter().map(requirement_column).collect(),
         want_columns: want.iter().map(requirement_column).collect(),
         language_ratings: catalogue
             .languages
             .iter()
-            .map(|l| language_rating(l, &lang).0)
+            .map(|l| language_rating(l.as_str(), &lang).0)
             .collect(),
         best_search: search
             .iter()
@@ -593,14 +594,14 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
     let query = plan.query;
     let max_raw = plan.max_raw;
     let mut criteria = Vec::new();
-    let mut add = |kind, subject: &str, label: String, rating: u8, weight: u32, note: &str| {
+    let mut add = |kind, subject: &str, label: String, rating: Score, weight: u32, note: &str| {
         criteria.push(Criterion {
             kind,
             subject: subject.to_owned(),
             label,
             rating,
             weight,
-            points: points(u32::from(rating) * weight, max_raw),
+            points: points(u32::from(rating.value()) * weight, max_raw),
             max_points: points(5 * weight, max_raw),
             note: note.to_owned(),
         });
@@ -628,10 +629,10 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
         }
     }
     if !plan.lang.is_empty() {
-        let (rating, known) = language_rating(&candidate.language, &plan.lang);
-        let written_in = Names::of(&names.languages, &candidate.language);
+        let (rating, known) = language_rating(candidate.language.as_str(), &plan.lang);
+        let written_in = Names::of(&names.languages, candidate.language.as_str());
         let note = match known {
-            Some(l) if l == candidate.language => {
+            Some(l) if candidate.language == l => {
                 format!("Written in {written_in}, which the team knows.")
             }
             Some(l) => format!(
@@ -642,7 +643,7 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
         };
         add(
             CriterionKind::Language,
-            &candidate.language,
+            candidate.language.as_str(),
             written_in.to_owned(),
             rating,
             weight::LANGUAGE,
@@ -651,7 +652,7 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
     }
     if let Some(rank) = plan.search_rank(row).filter(|_| query.searching) {
         let rating = search_rating(rank, plan.best_search);
-        let note = if rating == 5 {
+        let note = if rating.value() == Score::MAX {
             "Best match for the search."
         } else {
             "Matches the search, less closely than the best."
@@ -677,12 +678,17 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
 
     let raw = criteria
         .iter()
-        .map(|c| u32::from(c.rating) * c.weight)
+        .map(|c| u32::from(c.rating.value()) * c.weight)
         .sum::<u32>();
     let use_cases = candidate
         .use_cases
         .iter()
-        .filter(|u| query.industry.as_ref().is_none_or(|i| *i == u.industry))
+        .filter(|u| {
+            query
+                .industry
+                .as_ref()
+                .is_none_or(|i| u.industry == i.as_str())
+        })
         .map(|u| u.name.clone())
         .collect();
     Ranked {
@@ -706,11 +712,11 @@ fn explain_exclusion(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Nam
     }
     for slug in &plan.need {
         let (strength, note) = evidence(&candidate.strengths, slug);
-        if strength < MUST_HAVE_MINIMUM {
+        if strength.value() < MUST_HAVE_MINIMUM {
             reasons.push(Exclusion::MustHave {
                 requirement: (*slug).to_owned(),
                 label: Names::of(&names.requirements, slug).to_owned(),
-                strength,
+                strength: strength.value(),
                 minimum: MUST_HAVE_MINIMUM,
                 note: note.to_owned(),
             });

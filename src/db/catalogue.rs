@@ -2,12 +2,12 @@
 
 use sqlx::SqlitePool;
 
-use crate::domain::{Ring, Score, Slug};
+use crate::domain::{RequirementGroup, Ring, Score, Slug};
 
 /// A language with how many frameworks use it (for filters).
 #[derive(Debug, Clone)]
 pub struct LanguageOption {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub frameworks: i64,
 }
@@ -17,7 +17,7 @@ pub async fn languages(
 ) -> Result<Vec<LanguageOption>, sqlx::Error> {
     sqlx::query_as!(
         LanguageOption,
-        r#"SELECT l.slug, l.name, COUNT(f.id) AS "frameworks!: i64"
+        r#"SELECT l.slug AS "slug: Slug", l.name, COUNT(f.id) AS "frameworks!: i64"
          FROM languages l LEFT JOIN frameworks f ON f.language_id = l.id
          GROUP BY l.id ORDER BY l.name"#
     )
@@ -27,7 +27,7 @@ pub async fn languages(
 
 #[derive(Debug, Clone)]
 pub struct Industry {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub description: String,
     /// Frameworks rated 4 or 5 for this industry.
@@ -37,7 +37,7 @@ pub struct Industry {
 pub async fn industries(db: impl sqlx::SqliteExecutor<'_>) -> Result<Vec<Industry>, sqlx::Error> {
     sqlx::query_as!(
         Industry,
-        r#"SELECT i.slug, i.name, i.description,
+        r#"SELECT i.slug AS "slug: Slug", i.name, i.description,
                   (SELECT COUNT(*) FROM framework_industries fi WHERE fi.industry_id = i.id AND fi.fit >= 4)
                       AS "strong_fits!: i64"
          FROM industries i ORDER BY i.name"#
@@ -49,7 +49,7 @@ pub async fn industries(db: impl sqlx::SqliteExecutor<'_>) -> Result<Vec<Industr
 pub async fn industry(pool: &SqlitePool, slug: &str) -> Result<Option<Industry>, sqlx::Error> {
     sqlx::query_as!(
         Industry,
-        r#"SELECT i.slug, i.name, i.description,
+        r#"SELECT i.slug AS "slug: Slug", i.name, i.description,
                   (SELECT COUNT(*) FROM framework_industries fi WHERE fi.industry_id = i.id AND fi.fit >= 4)
                       AS "strong_fits!: i64"
          FROM industries i WHERE i.slug = ?1"#,
@@ -88,22 +88,20 @@ pub async fn industry_fits(pool: &SqlitePool, slug: &str) -> Result<Vec<Industry
     .await
 }
 
+/// A use case, a trend or a feature: a named thing with a description, read alike.
 #[derive(Debug, Clone)]
-pub struct UseCase {
-    pub slug: String,
+pub struct Term {
+    pub slug: Slug,
     pub name: String,
     pub description: String,
 }
 
-pub async fn industry_use_cases(
-    pool: &SqlitePool,
-    slug: &str,
-) -> Result<Vec<UseCase>, sqlx::Error> {
+pub async fn industry_use_cases(pool: &SqlitePool, slug: &str) -> Result<Vec<Term>, sqlx::Error> {
     sqlx::query_as!(
-        UseCase,
-        "SELECT u.slug, u.name, u.description
+        Term,
+        r#"SELECT u.slug AS "slug: Slug", u.name, u.description
          FROM use_cases u JOIN industries i ON i.id = u.industry_id
-         WHERE i.slug = ?1 ORDER BY u.name",
+         WHERE i.slug = ?1 ORDER BY u.name"#,
         slug
     )
     .fetch_all(pool)
@@ -113,9 +111,17 @@ pub async fn industry_use_cases(
 /// A framework attached to something (a use case, a trend), for lists of links.
 #[derive(Debug, Clone)]
 pub struct Attachment {
-    pub owner_slug: String,
-    pub framework_slug: String,
+    pub owner_slug: Slug,
+    pub framework_slug: Slug,
     pub framework_name: String,
+}
+
+/// The frameworks attached to `owner`, from a list read for many owners, in the list's order.
+pub fn attached_to<'a>(
+    attachments: &'a [Attachment],
+    owner: &'a Slug,
+) -> impl Iterator<Item = &'a Attachment> {
+    attachments.iter().filter(move |a| a.owner_slug == *owner)
 }
 
 /// Which frameworks suit each use case of the industry.
@@ -125,30 +131,24 @@ pub async fn industry_use_case_frameworks(
 ) -> Result<Vec<Attachment>, sqlx::Error> {
     sqlx::query_as!(
         Attachment,
-        "SELECT u.slug AS owner_slug, f.slug AS framework_slug, f.name AS framework_name
+        r#"SELECT u.slug AS "owner_slug: Slug", f.slug AS "framework_slug: Slug",
+                  f.name AS framework_name
          FROM framework_use_cases fu
          JOIN use_cases u ON u.id = fu.use_case_id
          JOIN industries i ON i.id = u.industry_id
          JOIN frameworks f ON f.id = fu.framework_id
          WHERE i.slug = ?1
-         ORDER BY f.name COLLATE NOCASE",
+         ORDER BY f.name COLLATE NOCASE"#,
         slug
     )
     .fetch_all(pool)
     .await
 }
 
-#[derive(Debug, Clone)]
-pub struct Trend {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-}
-
-pub async fn trends(pool: &SqlitePool) -> Result<Vec<Trend>, sqlx::Error> {
+pub async fn trends(pool: &SqlitePool) -> Result<Vec<Term>, sqlx::Error> {
     sqlx::query_as!(
-        Trend,
-        "SELECT slug, name, description FROM trends ORDER BY name"
+        Term,
+        r#"SELECT slug AS "slug: Slug", name, description FROM trends ORDER BY name"#
     )
     .fetch_all(pool)
     .await
@@ -158,11 +158,12 @@ pub async fn trends(pool: &SqlitePool) -> Result<Vec<Trend>, sqlx::Error> {
 pub async fn trend_frameworks(pool: &SqlitePool) -> Result<Vec<Attachment>, sqlx::Error> {
     sqlx::query_as!(
         Attachment,
-        "SELECT t.slug AS owner_slug, f.slug AS framework_slug, f.name AS framework_name
+        r#"SELECT t.slug AS "owner_slug: Slug", f.slug AS "framework_slug: Slug",
+                  f.name AS framework_name
          FROM framework_trends ft
          JOIN trends t ON t.id = ft.trend_id
          JOIN frameworks f ON f.id = ft.framework_id
-         ORDER BY f.name COLLATE NOCASE"
+         ORDER BY f.name COLLATE NOCASE"#
     )
     .fetch_all(pool)
     .await
@@ -171,10 +172,10 @@ pub async fn trend_frameworks(pool: &SqlitePool) -> Result<Vec<Attachment>, sqlx
 /// A requirement as offered on the query form.
 #[derive(Debug, Clone)]
 pub struct Requirement {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub description: String,
-    pub req_group: String,
+    pub req_group: RequirementGroup,
 }
 
 /// Every requirement, by name; callers group them.
@@ -183,7 +184,8 @@ pub async fn requirements(
 ) -> Result<Vec<Requirement>, sqlx::Error> {
     sqlx::query_as!(
         Requirement,
-        "SELECT slug, name, description, req_group FROM requirements ORDER BY name COLLATE NOCASE"
+        r#"SELECT slug AS "slug: Slug", name, description, req_group AS "req_group: RequirementGroup"
+           FROM requirements ORDER BY name COLLATE NOCASE"#
     )
     .fetch_all(db)
     .await

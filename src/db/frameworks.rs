@@ -2,6 +2,7 @@
 
 use sqlx::SqlitePool;
 
+use crate::db::catalogue::Term;
 use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
 
 /// A framework as listed in the catalogue.
@@ -78,6 +79,8 @@ pub async fn search(
 }
 
 /// Every fact stored on one framework row.
+// It repeats `FrameworkSummary`'s fields rather than holding one: `query_as!` fills flat
+// structs only, and the list pages should not read the long description.
 #[derive(Debug, Clone)]
 pub struct Framework {
     pub slug: Slug,
@@ -169,20 +172,14 @@ pub async fn fits(pool: &SqlitePool, slug: &str) -> Result<Vec<Fit>, sqlx::Error
     .await
 }
 
-/// A named thing linked to a framework (feature, trend), or a use case with its industry.
-#[derive(Debug, Clone)]
-pub struct Linked {
-    pub slug: Slug,
-    pub name: String,
-    pub description: String,
-}
-
 /// Defines the query for one set-like link of a framework (features, trends), by name.
+// The join is the one `db::knowledge`'s `load_set_links!` writes too: sqlx's checked macros
+// take only literal text, so the two cannot share a piece of it.
 macro_rules! linked {
     ($function:ident, $link_table:literal, $target_column:literal, $target_table:literal) => {
-        pub async fn $function(pool: &SqlitePool, slug: &str) -> Result<Vec<Linked>, sqlx::Error> {
+        pub async fn $function(pool: &SqlitePool, slug: &str) -> Result<Vec<Term>, sqlx::Error> {
             sqlx::query_as!(
-                Linked,
+                Term,
                 r#"SELECT x.slug AS "slug: Slug", x.name, x.description FROM "#
                     + $link_table
                     + " l

@@ -12,6 +12,8 @@ use crate::knowledge::document::{
 
 /// Appends to each framework record the slugs of one set-like link table (features, use
 /// cases, trends), which differ only in their table and column names.
+// The join is the one `db::frameworks`'s `linked!` writes too: sqlx's checked macros take only
+// literal text, so the two cannot share a piece of it.
 macro_rules! load_set_links {
     ($conn:ident, $frameworks:ident, $range:ident, $link_table:literal, $target_column:literal, $target_table:literal, $field:ident) => {
         for r in sqlx::query!(
@@ -39,10 +41,10 @@ macro_rules! load_set_links {
     };
 }
 
-/// Replaces a framework's links in one set-like link table with links to `slugs`.
-macro_rules! replace_set_links {
-    ($conn:ident, $framework_id:ident, $slugs:expr, $link_table:literal, $target_column:literal, $target_table:literal) => {
-        let slugs = serde_json::to_string($slugs).expect("slugs serialise");
+/// Deletes a framework's links in one link table to the targets whose slugs the JSON array
+/// `$json` does not hold; `$slug` is how a slug is read from an element `j.value`.
+macro_rules! delete_links_not_in {
+    ($conn:ident, $framework_id:ident, $json:ident, $link_table:literal, $target_column:literal, $target_table:literal, $slug:literal) => {
         sqlx::query!(
             "DELETE FROM "
                 + $link_table
@@ -50,12 +52,30 @@ macro_rules! replace_set_links {
                 + $target_column
                 + " NOT IN (SELECT x.id FROM json_each(?2) j JOIN "
                 + $target_table
-                + " x ON x.slug = j.value)",
+                + " x ON x.slug = "
+                + $slug
+                + ")",
             $framework_id,
-            slugs
+            $json
         )
         .execute(&mut *$conn)
         .await?;
+    };
+}
+
+/// Replaces a framework's links in one set-like link table with links to `slugs`.
+macro_rules! replace_set_links {
+    ($conn:ident, $framework_id:ident, $slugs:expr, $link_table:literal, $target_column:literal, $target_table:literal) => {
+        let slugs = serde_json::to_string($slugs).expect("slugs serialise");
+        delete_links_not_in!(
+            $conn,
+            $framework_id,
+            slugs,
+            $link_table,
+            $target_column,
+            $target_table,
+            "j.value"
+        );
         sqlx::query!(
             "INSERT INTO "
                 + $link_table
@@ -68,6 +88,60 @@ macro_rules! replace_set_links {
              WHERE true ON CONFLICT DO NOTHING",
             $framework_id,
             slugs
+        )
+        .execute(&mut *$conn)
+        .await?;
+    };
+}
+
+/// Replaces one table of rated links of a framework (strengths, fits) with the records given:
+/// one statement deletes the links no longer given, one adds the new and updates the changed.
+/// The tables differ only in their table, column and field names; `$slug` reads the target's
+/// slug from a record `j.value`.
+macro_rules! replace_rated_links {
+    ($conn:ident, $framework_id:ident, $records:expr, $link_table:literal, $target_column:literal, $target_table:literal, $slug:literal, $rating:literal) => {
+        let records = serde_json::to_string($records).expect("links serialise");
+        delete_links_not_in!(
+            $conn,
+            $framework_id,
+            records,
+            $link_table,
+            $target_column,
+            $target_table,
+            $slug
+        );
+        sqlx::query!(
+            "INSERT INTO "
+                + $link_table
+                + " (framework_id, "
+                + $target_column
+                + ", "
+                + $rating
+                + ", note)
+             SELECT ?1, x.id, j.value ->> '"
+                + $rating
+                + "', j.value ->> 'note'
+             FROM json_each(?2) j JOIN "
+                + $target_table
+                + " x ON x.slug = "
+                + $slug
+                + "
+             WHERE true
+             ON CONFLICT (framework_id, "
+                + $target_column
+                + ") DO UPDATE
+             SET "
+                + $rating
+                + " = excluded."
+                + $rating
+                + ", note = excluded.note
+             WHERE "
+                + $rating
+                + " IS NOT excluded."
+                + $rating
+                + " OR note IS NOT excluded.note",
+            $framework_id,
+            records
         )
         .execute(&mut *$conn)
         .await?;
@@ -400,52 +474,26 @@ pub async fn upsert_framework(
     // Each table's links are written as one statement reading a JSON array, and only where
     // they differ: an unchanged link fires no trigger (search index, change counter), so a
     // save costs a few statements whatever the framework's size.
-    let strengths = serde_json::to_string(&r.requirements).expect("links serialise");
-    sqlx::query!(
-        "DELETE FROM framework_requirements
-         WHERE framework_id = ?1 AND requirement_id NOT IN
-             (SELECT r.id FROM json_each(?2) j JOIN requirements r ON r.slug = j.value ->> 'requirement')",
+    replace_rated_links!(
+        conn,
         id,
-        strengths
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO framework_requirements (framework_id, requirement_id, strength, note)
-         SELECT ?1, r.id, j.value ->> 'strength', j.value ->> 'note'
-         FROM json_each(?2) j JOIN requirements r ON r.slug = j.value ->> 'requirement'
-         WHERE true
-         ON CONFLICT (framework_id, requirement_id) DO UPDATE
-         SET strength = excluded.strength, note = excluded.note
-         WHERE strength IS NOT excluded.strength OR note IS NOT excluded.note",
+        &r.requirements,
+        "framework_requirements",
+        "requirement_id",
+        "requirements",
+        "j.value ->> 'requirement'",
+        "strength"
+    );
+    replace_rated_links!(
+        conn,
         id,
-        strengths
-    )
-    .execute(&mut *conn)
-    .await?;
-    let fits = serde_json::to_string(&r.industries).expect("links serialise");
-    sqlx::query!(
-        "DELETE FROM framework_industries
-         WHERE framework_id = ?1 AND industry_id NOT IN
-             (SELECT i.id FROM json_each(?2) j JOIN industries i ON i.slug = j.value ->> 'industry')",
-        id,
-        fits
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO framework_industries (framework_id, industry_id, fit, note)
-         SELECT ?1, i.id, j.value ->> 'fit', j.value ->> 'note'
-         FROM json_each(?2) j JOIN industries i ON i.slug = j.value ->> 'industry'
-         WHERE true
-         ON CONFLICT (framework_id, industry_id) DO UPDATE
-         SET fit = excluded.fit, note = excluded.note
-         WHERE fit IS NOT excluded.fit OR note IS NOT excluded.note",
-        id,
-        fits
-    )
-    .execute(&mut *conn)
-    .await?;
+        &r.industries,
+        "framework_industries",
+        "industry_id",
+        "industries",
+        "j.value ->> 'industry'",
+        "fit"
+    );
     replace_set_links!(
         conn,
         id,

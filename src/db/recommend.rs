@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sqlx::SqlitePool;
 
 use crate::db::catalogue::{self, Industry, LanguageOption, Requirement};
-use crate::domain::{Ring, Score};
+use crate::domain::{Ring, Score, Slug};
 use crate::recommend::{Candidate, Catalogue, Evidence, Names, UseCaseRef};
 
 /// Everything the ranking and the query form read, as of one version of the change counter:
@@ -55,26 +55,32 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
 /// see [`search_ranks`].
 async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>, sqlx::Error> {
     let frameworks = sqlx::query!(
-        "SELECT f.id, f.slug, f.name, l.slug AS language, f.ring
+        r#"SELECT f.id, f.slug AS "slug: Slug", f.name, l.slug AS "language: Slug",
+                  f.ring AS "ring: Ring"
          FROM frameworks f JOIN languages l ON l.id = f.language_id
-         ORDER BY f.id"
+         ORDER BY f.id"#
     )
     .fetch_all(&mut *tx)
     .await?;
-    let strengths = sqlx::query!(
-        r#"SELECT fr.framework_id AS "framework_id!", r.slug, fr.strength, fr.note
+    let strengths = sqlx::query_as!(
+        Rated,
+        r#"SELECT fr.framework_id AS "framework_id!", r.slug AS "slug: Slug",
+                  fr.strength AS "score: Score", fr.note
          FROM framework_requirements fr JOIN requirements r ON r.id = fr.requirement_id"#
     )
     .fetch_all(&mut *tx)
     .await?;
-    let fits = sqlx::query!(
-        r#"SELECT fi.framework_id AS "framework_id!", i.slug, fi.fit, fi.note
+    let fits = sqlx::query_as!(
+        Rated,
+        r#"SELECT fi.framework_id AS "framework_id!", i.slug AS "slug: Slug",
+                  fi.fit AS "score: Score", fi.note
          FROM framework_industries fi JOIN industries i ON i.id = fi.industry_id"#
     )
     .fetch_all(&mut *tx)
     .await?;
     let use_cases = sqlx::query!(
-        r#"SELECT fu.framework_id AS "framework_id!", u.slug, u.name, i.slug AS industry
+        r#"SELECT fu.framework_id AS "framework_id!", u.slug AS "slug: Slug", u.name,
+                  i.slug AS "industry: Slug"
          FROM framework_use_cases fu
          JOIN use_cases u ON u.id = fu.use_case_id
          JOIN industries i ON i.id = u.industry_id
@@ -93,8 +99,7 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
                 slug: f.slug,
                 name: f.name,
                 language: f.language,
-                // The schema's CHECK keeps ring to the four values.
-                ring: Ring::parse(&f.ring).unwrap_or(Ring::Hold),
+                ring: f.ring,
                 strengths: HashMap::new(),
                 fits: HashMap::new(),
                 use_cases: Vec::new(),
@@ -102,20 +107,8 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
             },
         );
     }
-    let evidence = |score: i64, note: String| Evidence {
-        score: Score::clamped(score),
-        note,
-    };
-    for s in strengths {
-        if let Some(c) = by_id.get_mut(&s.framework_id) {
-            c.strengths.insert(s.slug, evidence(s.strength, s.note));
-        }
-    }
-    for f in fits {
-        if let Some(c) = by_id.get_mut(&f.framework_id) {
-            c.fits.insert(f.slug, evidence(f.fit, f.note));
-        }
-    }
+    file_ratings(&mut by_id, strengths, |c| &mut c.strengths);
+    file_ratings(&mut by_id, fits, |c| &mut c.fits);
     for u in use_cases {
         if let Some(c) = by_id.get_mut(&u.framework_id) {
             c.use_cases.push(UseCaseRef {
@@ -131,13 +124,38 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
         .collect())
 }
 
+/// A framework's rating of a requirement (strength) or an industry (fit), as read.
+struct Rated {
+    framework_id: i64,
+    slug: Slug,
+    score: Score,
+    note: String,
+}
+
+/// Files each rating under its framework, in the map `ratings` picks.
+fn file_ratings(
+    by_id: &mut HashMap<i64, Candidate>,
+    rows: Vec<Rated>,
+    ratings: fn(&mut Candidate) -> &mut HashMap<Slug, Evidence>,
+) {
+    for r in rows {
+        if let Some(c) = by_id.get_mut(&r.framework_id) {
+            let evidence = Evidence {
+                score: r.score,
+                note: r.note,
+            };
+            ratings(c).insert(r.slug, evidence);
+        }
+    }
+}
+
 /// Framework slug → bm25 rank for an FTS5 query built by [`crate::search::fts_query`].
 pub async fn search_ranks(
     pool: &SqlitePool,
     fts_query: &str,
-) -> Result<HashMap<String, f64>, sqlx::Error> {
+) -> Result<HashMap<Slug, f64>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT f.slug AS "slug!", bm25(frameworks_fts, 10.0, 4.0, 1.0, 3.0, 3.0) AS "rank!: f64"
+        r#"SELECT f.slug AS "slug!: Slug", bm25(frameworks_fts, 10.0, 4.0, 1.0, 3.0, 3.0) AS "rank!: f64"
            FROM frameworks_fts JOIN frameworks f ON f.id = frameworks_fts.rowid
            WHERE frameworks_fts MATCH ?1"#,
         fts_query

@@ -18,10 +18,17 @@ impl Score {
             .ok_or_else(|| Invalid(format!("must be a whole number from 0 to 5, got {value}")))
     }
 
-    /// A score from a stored row, which the schema already keeps within 0–5; out-of-range
-    /// values (impossible through the CHECK constraint) are pulled to the nearest end.
-    pub fn clamped(value: i64) -> Self {
-        Self(value.clamp(0, i64::from(Self::MAX)) as u8)
+    /// A score the code computes itself (the ranking's maturity, language and search
+    /// ratings), within 0–5 by construction: a larger value is a bug in the caller, refused at
+    /// compile time in a constant and by a panic otherwise.
+    pub const fn of(value: u8) -> Self {
+        assert!(value <= Self::MAX, "a score is a whole number from 0 to 5");
+        Self(value)
+    }
+
+    /// Every score from 0 to 5, in order: the scale a form offers.
+    pub fn scale() -> impl Iterator<Item = Self> {
+        (0..=Self::MAX).map(Self)
     }
 
     pub fn value(self) -> u8 {
@@ -72,10 +79,22 @@ mod tests {
     }
 
     #[test]
-    fn stored_values_are_clamped_into_range() {
-        assert_eq!(Score::clamped(-3).value(), 0);
-        assert_eq!(Score::clamped(4).value(), 4);
-        assert_eq!(Score::clamped(99).value(), 5);
+    fn the_scale_runs_from_zero_to_five() {
+        let scale: Vec<u8> = Score::scale().map(Score::value).collect();
+        assert_eq!(scale, [0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_computed_score_within_range_is_kept() {
+        const FOUR: Score = Score::of(4);
+        assert_eq!(FOUR.value(), 4);
+        assert_eq!(Score::of(0), Score::new(0).unwrap());
+    }
+
+    #[test]
+    #[should_panic(expected = "0 to 5")]
+    fn a_computed_score_above_five_is_a_bug() {
+        let _ = Score::of(std::hint::black_box(6));
     }
 
     #[test]

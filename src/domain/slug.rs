@@ -1,3 +1,4 @@
+use std::borrow::Borrow;
 use std::fmt;
 
 use super::Invalid;
@@ -45,6 +46,26 @@ impl AsRef<str> for Slug {
     }
 }
 
+// A slug hashes and compares exactly as its text (the derives look only at the one `String`),
+// so maps keyed by `Slug` can be looked up with the `&str` of a query parameter.
+impl Borrow<str> for Slug {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Slug {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Slug {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 impl fmt::Display for Slug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -60,6 +81,15 @@ mod tests {
         for ok in ["django", "ruby-on-rails", "dotnet-core", "a", "web3"] {
             assert_eq!(Slug::parse(ok).unwrap().as_str(), ok);
         }
+    }
+
+    #[test]
+    fn a_slug_is_found_in_a_map_by_its_text_and_equals_it() {
+        let slug = Slug::parse("ruby-on-rails").unwrap();
+        let map = std::collections::HashMap::from([(slug.clone(), 1)]);
+        assert_eq!(map.get("ruby-on-rails"), Some(&1));
+        assert_eq!(slug, "ruby-on-rails");
+        assert!(slug != "rails");
     }
 
     #[test]

@@ -79,6 +79,11 @@ pub struct RequirementRecord {
     pub description: String,
 }
 
+/// A framework as an import document or the editor's form gives it: untrusted text, not yet
+/// parsed. It holds strings rather than `Slug`, `Ring` or `Score` on purpose: the whole document
+/// is validated at once (`knowledge::validate`), so that every problem is reported together, each
+/// at a location named by slug (`frameworks[django].ring`), instead of the first bad value
+/// stopping deserialisation with a position in the JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrameworkRecord {

@@ -16,12 +16,16 @@ fn score(v: u8) -> Score {
     Score::new(i64::from(v)).unwrap()
 }
 
-fn evidence_map(keys: &[&str], values: &[u8]) -> HashMap<String, Evidence> {
+fn slug(text: &str) -> Slug {
+    Slug::parse(text).unwrap()
+}
+
+fn evidence_map(keys: &[&str], values: &[u8]) -> HashMap<Slug, Evidence> {
     keys.iter()
         .zip(values)
         .map(|(k, v)| {
             (
-                (*k).to_owned(),
+                slug(k),
                 Evidence {
                     score: score(*v),
                     note: format!("{k} is {v}"),
@@ -39,22 +43,22 @@ fn candidate(
     fits: [u8; 2],
 ) -> Candidate {
     Candidate {
-        slug: slug.to_owned(),
+        slug: self::slug(slug),
         name: slug.to_uppercase(),
-        language: language.to_owned(),
+        language: self::slug(language),
         ring,
         strengths: evidence_map(&REQUIREMENTS, &strengths),
         fits: evidence_map(&INDUSTRIES, &fits),
         use_cases: vec![
             UseCaseRef {
-                slug: format!("{slug}-portal"),
+                slug: self::slug(&format!("{slug}-portal")),
                 name: format!("{slug} portal"),
-                industry: "healthcare".to_owned(),
+                industry: self::slug("healthcare"),
             },
             UseCaseRef {
-                slug: format!("{slug}-wallet"),
+                slug: self::slug(&format!("{slug}-wallet")),
                 name: format!("{slug} wallet"),
-                industry: "fintech".to_owned(),
+                industry: self::slug("fintech"),
             },
         ],
         search_rank: None,
@@ -172,7 +176,7 @@ fn a_team_language_counts_fully_and_a_related_one_partly() {
             .iter()
             .find(|c| c.kind == CriterionKind::Language)
             .unwrap();
-        c.rating
+        c.rating.value()
     };
     assert_eq!(rating("ktor"), 5);
     assert_eq!(rating("spring"), 3);
@@ -220,6 +224,7 @@ fn search_excludes_non_matches_and_rates_the_best_match_highest() {
                 .find(|c| c.kind == CriterionKind::Search)
                 .unwrap()
                 .rating
+                .value()
         })
         .collect();
     assert_eq!(ratings, [5, 1]);

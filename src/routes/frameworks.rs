@@ -136,7 +136,7 @@ pub async fn index(
     let mut filter = db::frameworks::Filter::default();
 
     if let Some(language) = given(&query.language) {
-        if languages.iter().any(|l| l.slug == language) {
+        if languages.iter().any(|l| l.slug.as_str() == language) {
             filter.language = Some(language.to_owned());
         } else {
             errors.push(FieldError::new(
@@ -261,9 +261,9 @@ pub struct ShowPage {
     pub description_html: String,
     pub strength_groups: Vec<StrengthGroup>,
     pub fits: Vec<FitRow>,
-    pub features: Vec<db::frameworks::Linked>,
+    pub features: Vec<db::catalogue::Term>,
     pub use_cases: Vec<db::frameworks::UseCase>,
-    pub trends: Vec<db::frameworks::Linked>,
+    pub trends: Vec<db::catalogue::Term>,
 }
 
 /// One bar of the strength profile chart.

@@ -5,7 +5,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
-use crate::db::{self, catalogue::Industry};
+use crate::db::{
+    self,
+    catalogue::{Attachment, Industry, Term},
+};
 use crate::domain::{Ring, Score, Slug};
 use crate::error::{AppError, Result};
 
@@ -32,15 +35,43 @@ pub struct FitRow {
 }
 
 pub struct FrameworkLink {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
 }
 
-pub struct UseCaseRow {
-    pub slug: String,
+impl FrameworkLink {
+    /// Links to the frameworks attached to `owner` (a use case, a trend), in the list's order.
+    pub fn attached_to(attachments: &[Attachment], owner: &Slug) -> Vec<Self> {
+        db::catalogue::attached_to(attachments, owner)
+            .map(|a| Self {
+                slug: a.framework_slug.clone(),
+                name: a.framework_name.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A use case or a trend, with links to its frameworks.
+pub struct TermCard {
+    pub slug: Slug,
     pub name: String,
     pub description: String,
     pub frameworks: Vec<FrameworkLink>,
+}
+
+impl TermCard {
+    /// A card for each term, with the frameworks `attachments` attach to it.
+    pub fn list(terms: Vec<Term>, attachments: &[Attachment]) -> Vec<Self> {
+        terms
+            .into_iter()
+            .map(|t| Self {
+                frameworks: FrameworkLink::attached_to(attachments, &t.slug),
+                slug: t.slug,
+                name: t.name,
+                description: t.description,
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]
@@ -51,7 +82,7 @@ pub struct ShowPage {
     pub best: Vec<FitRow>,
     /// Fit 0–3, still shown so the reader sees the whole picture.
     pub others: Vec<FitRow>,
-    pub use_cases: Vec<UseCaseRow>,
+    pub use_cases: Vec<TermCard>,
 }
 
 /// Fits from this score up are presented as the industry's best choices.
@@ -74,23 +105,10 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
         })
         .partition(|row| row.score.value() >= STRONG_FIT);
     let attachments = db::catalogue::industry_use_case_frameworks(&pool, &slug).await?;
-    let use_cases = db::catalogue::industry_use_cases(&pool, &slug)
-        .await?
-        .into_iter()
-        .map(|u| UseCaseRow {
-            frameworks: attachments
-                .iter()
-                .filter(|a| a.owner_slug == u.slug)
-                .map(|a| FrameworkLink {
-                    slug: a.framework_slug.clone(),
-                    name: a.framework_name.clone(),
-                })
-                .collect(),
-            slug: u.slug,
-            name: u.name,
-            description: u.description,
-        })
-        .collect();
+    let use_cases = TermCard::list(
+        db::catalogue::industry_use_cases(&pool, &slug).await?,
+        &attachments,
+    );
     let page = ShowPage {
         industry,
         best,

@@ -11,7 +11,7 @@ use sqlx::SqlitePool;
 use crate::client::Network;
 use crate::db::recommend::Knowledge;
 use crate::domain::FieldError;
-use crate::domain::{RequirementGroup, Score};
+use crate::domain::{RequirementGroup, Score, Slug};
 use crate::error::Result;
 use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
@@ -30,7 +30,7 @@ pub const SHOWN: Limits = Limits {
 
 /// One requirement row of the form, with its current choice.
 pub struct ChoiceRow {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub description: String,
     pub choice: &'static str,
@@ -43,7 +43,7 @@ pub struct ChoiceGroup {
 }
 
 pub struct SelectOption {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub selected: bool,
 }
@@ -63,7 +63,7 @@ impl From<&Criterion> for CriterionView {
         Self {
             heading: c.kind.label(),
             label: c.label.clone(),
-            rating: Score::clamped(i64::from(c.rating)),
+            rating: c.rating,
             points: c.points,
             max_points: c.max_points,
             note: c.note.clone(),
@@ -73,7 +73,7 @@ impl From<&Criterion> for CriterionView {
 
 pub struct ResultView {
     pub rank: usize,
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub score: f64,
     /// The score in 5-point steps (0–20), for the width class of its bar.
@@ -83,7 +83,7 @@ pub struct ResultView {
 }
 
 pub struct ExcludedView {
-    pub slug: String,
+    pub slug: Slug,
     pub name: String,
     pub reasons: Vec<(String, String)>,
 }
@@ -249,7 +249,7 @@ fn page(
         .iter()
         .filter(|l| l.frameworks > 0)
         .map(|l| SelectOption {
-            selected: params.lang.contains(&l.slug),
+            selected: params.lang.iter().any(|known| known == l.slug.as_str()),
             slug: l.slug.clone(),
             name: l.name.clone(),
         })
@@ -263,9 +263,9 @@ fn page(
         })
         .collect();
     for r in &knowledge.requirements {
-        if let Some(group) = groups.iter_mut().find(|g| g.key == r.req_group) {
+        if let Some(group) = groups.iter_mut().find(|g| g.key == r.req_group.as_str()) {
             group.rows.push(ChoiceRow {
-                choice: params.choice(&r.slug),
+                choice: params.choice(r.slug.as_str()),
                 slug: r.slug.clone(),
                 name: r.name.clone(),
                 description: r.description.clone(),
@@ -425,7 +425,7 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
             out.write_record([
                 r.rank.to_string(),
                 r.name.clone(),
-                r.slug.clone(),
+                r.slug.to_string(),
                 format!("{:.1}", r.score),
                 c.kind.label().to_owned(),
                 c.label.clone(),
@@ -441,7 +441,7 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
             out.write_record([
                 "excluded".to_owned(),
                 e.name.clone(),
-                e.slug.clone(),
+                e.slug.to_string(),
                 String::new(),
                 "Excluded".to_owned(),
                 reason.describe(),

@@ -88,7 +88,9 @@ pub fn first_error(errors: Vec<FieldError>) -> AppError {
 }
 
 // The JSON body. Its doc comments are the OpenAPI document's descriptions, and its type names
-// the document's schema names: both are part of the API.
+// the document's schema names: both are part of the API. `Ranked`, `Criterion`, `Excluded`,
+// `Exclusion` and `CloseCall` repeat the engine's fields (and doc lines) on purpose: they are
+// the API's copy, so that the engine can change while the API keeps its contract.
 
 /// The query as understood, in canonical form.
 #[derive(Debug, Serialize, ToSchema)]
@@ -155,7 +157,7 @@ impl From<recommend::Ranked> for Ranked {
     fn from(r: recommend::Ranked) -> Self {
         Self {
             rank: r.rank,
-            slug: r.slug,
+            slug: r.slug.to_string(),
             name: r.name,
             score: r.score,
             criteria: r.criteria.into_iter().map(Criterion::from).collect(),
@@ -185,7 +187,7 @@ impl From<recommend::Criterion> for Criterion {
             kind: c.kind.into(),
             subject: c.subject,
             label: c.label,
-            rating: c.rating,
+            rating: c.rating.value(),
             weight: c.weight,
             points: c.points,
             max_points: c.max_points,
@@ -230,7 +232,7 @@ pub struct Excluded {
 impl From<recommend::Excluded> for Excluded {
     fn from(e: recommend::Excluded) -> Self {
         Self {
-            slug: e.slug,
+            slug: e.slug.to_string(),
             name: e.name,
             reasons: e.reasons.into_iter().map(Exclusion::from).collect(),
         }
@@ -302,21 +304,22 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::domain::{Ring, Score};
+    use crate::domain::{Ring, Score, Slug};
     use crate::recommend::{Candidate, Catalogue, Evidence, Names};
 
     fn candidate(slug: &str, security: i64) -> Candidate {
         let evidence = |score| Evidence {
-            score: Score::clamped(score),
+            score: Score::new(score).unwrap(),
             note: format!("{slug} rates {score}"),
         };
+        let parse = |text| Slug::parse(text).unwrap();
         Candidate {
-            slug: slug.to_owned(),
+            slug: parse(slug),
             name: slug.to_uppercase(),
-            language: "python".to_owned(),
+            language: parse("python"),
             ring: Ring::Adopt,
-            strengths: HashMap::from([("security".to_owned(), evidence(security))]),
-            fits: HashMap::from([("healthcare".to_owned(), evidence(4))]),
+            strengths: HashMap::from([(parse("security"), evidence(security))]),
+            fits: HashMap::from([(parse("healthcare"), evidence(4))]),
             use_cases: Vec::new(),
             search_rank: None,
         }

@@ -5,18 +5,11 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
-use super::industries::FrameworkLink;
+use super::industries::{FrameworkLink, TermCard};
 use crate::db;
 use crate::domain::{Kind, Ring};
 use crate::error::Result;
 use crate::radar::{Blip, Radar, layout};
-
-pub struct TrendCard {
-    pub slug: String,
-    pub name: String,
-    pub description: String,
-    pub frameworks: Vec<FrameworkLink>,
-}
 
 /// One ring of the radar: its frameworks, split by kind (the radar's quadrants).
 pub struct RingRow {
@@ -28,30 +21,14 @@ pub struct RingRow {
 #[template(path = "trends.html")]
 pub struct TrendsPage {
     pub radar: Radar,
-    pub trends: Vec<TrendCard>,
+    pub trends: Vec<TermCard>,
     pub kinds: &'static [Kind],
     pub rings: Vec<RingRow>,
 }
 
 pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
     let attachments = db::catalogue::trend_frameworks(&pool).await?;
-    let trends = db::catalogue::trends(&pool)
-        .await?
-        .into_iter()
-        .map(|t| TrendCard {
-            frameworks: attachments
-                .iter()
-                .filter(|a| a.owner_slug == t.slug)
-                .map(|a| FrameworkLink {
-                    slug: a.framework_slug.clone(),
-                    name: a.framework_name.clone(),
-                })
-                .collect(),
-            slug: t.slug,
-            name: t.name,
-            description: t.description,
-        })
-        .collect();
+    let trends = TermCard::list(db::catalogue::trends(&pool).await?, &attachments);
     let frameworks = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
     let rings = Ring::ALL
         .iter()
@@ -64,7 +41,7 @@ pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
                         .iter()
                         .filter(|f| f.ring == *ring && f.kind == *kind)
                         .map(|f| FrameworkLink {
-                            slug: f.slug.to_string(),
+                            slug: f.slug.clone(),
                             name: f.name.clone(),
                         })
                         .collect()

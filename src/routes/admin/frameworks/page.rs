@@ -174,7 +174,7 @@ impl FormPage {
                 .collect(),
             kinds: Kind::ALL,
             rings: Ring::ALL,
-            scores: (0..=i64::from(Score::MAX)).map(Score::clamped).collect(),
+            scores: Score::scale().collect(),
             strengths,
             fits,
             features,
