@@ -62,6 +62,8 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     )
     .fetch_all(&mut *tx)
     .await?;
+    // Strengths and fits are read alike from their own tables: sqlx's checked macros take
+    // literal SQL only, so the two statements cannot share their text.
     let strengths = sqlx::query_as!(
         Rated,
         r#"SELECT fr.framework_id AS "framework_id!", r.slug AS "slug: Slug",
