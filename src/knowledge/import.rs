@@ -234,34 +234,23 @@ pub async fn import(
         return Ok(report);
     }
 
-    for c in changes(&current.languages, &incoming.languages) {
-        db::upsert_language(&mut tx, c.record).await?;
-        audit(&mut tx, actor, "language", &c).await?;
+    // Each list is written with its own upsert, and each change recorded, in document order
+    // (vocabulary before the frameworks that refer to it).
+    macro_rules! apply {
+        ($list:ident, $upsert:path, $entity:literal) => {
+            for c in changes(&current.$list, &incoming.$list) {
+                $upsert(&mut tx, c.record).await?;
+                audit(&mut tx, actor, $entity, &c).await?;
+            }
+        };
     }
-    for c in changes(&current.features, &incoming.features) {
-        db::upsert_feature(&mut tx, c.record).await?;
-        audit(&mut tx, actor, "feature", &c).await?;
-    }
-    for c in changes(&current.industries, &incoming.industries) {
-        db::upsert_industry(&mut tx, c.record).await?;
-        audit(&mut tx, actor, "industry", &c).await?;
-    }
-    for c in changes(&current.use_cases, &incoming.use_cases) {
-        db::upsert_use_case(&mut tx, c.record).await?;
-        audit(&mut tx, actor, "use_case", &c).await?;
-    }
-    for c in changes(&current.requirements, &incoming.requirements) {
-        db::upsert_requirement(&mut tx, c.record).await?;
-        audit(&mut tx, actor, "requirement", &c).await?;
-    }
-    for c in changes(&current.trends, &incoming.trends) {
-        db::upsert_trend(&mut tx, c.record).await?;
-        audit(&mut tx, actor, "trend", &c).await?;
-    }
-    for c in changes(&current.frameworks, &incoming.frameworks) {
-        db::upsert_framework(&mut tx, c.record).await?;
-        audit(&mut tx, actor, "framework", &c).await?;
-    }
+    apply!(languages, db::upsert_language, "language");
+    apply!(features, db::upsert_feature, "feature");
+    apply!(industries, db::upsert_industry, "industry");
+    apply!(use_cases, db::upsert_use_case, "use_case");
+    apply!(requirements, db::upsert_requirement, "requirement");
+    apply!(trends, db::upsert_trend, "trend");
+    apply!(frameworks, db::upsert_framework, "framework");
     tx.commit().await?;
     report.applied = true;
     Ok(report)

@@ -278,40 +278,38 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
         }
     }
 
-    let mut seen = HashSet::new();
-    for link in &f.requirements {
-        let link_at = format!("{at}.requirements[{}]", link.requirement);
-        if !seen.insert(link.requirement.as_str()) {
-            c.problem(link_at.clone(), "is listed more than once");
+    // Requirement strengths and industry fits are checked alike: each link once, to a known
+    // entry, with a 0–5 rating and a note of bounded length.
+    let known = c.known;
+    let strengths = f
+        .requirements
+        .iter()
+        .map(|l| (&l.requirement, l.strength, &l.note));
+    let fits = f.industries.iter().map(|l| (&l.industry, l.fit, &l.note));
+    for ((list, what, rating), known, links) in [
+        (
+            ("requirements", "requirement", "strength"),
+            &known.requirements,
+            strengths.collect::<Vec<_>>(),
+        ),
+        (
+            ("industries", "industry", "fit"),
+            &known.industries,
+            fits.collect(),
+        ),
+    ] {
+        let mut seen = HashSet::new();
+        for (slug, score, note) in links {
+            let link_at = format!("{at}.{list}[{slug}]");
+            if !seen.insert(slug.as_str()) {
+                c.problem(link_at.clone(), "is listed more than once");
+            }
+            c.reference(format!("{link_at}.{what}"), slug, known, what);
+            if let Err(err) = Score::new(score) {
+                c.problem(format!("{link_at}.{rating}"), err.0);
+            }
+            c.text(&link_at, "note", note, false, MAX_NOTE);
         }
-        c.reference(
-            format!("{link_at}.requirement"),
-            &link.requirement,
-            &c.known.requirements,
-            "requirement",
-        );
-        if let Err(err) = Score::new(link.strength) {
-            c.problem(format!("{link_at}.strength"), err.0);
-        }
-        c.text(&link_at, "note", &link.note, false, MAX_NOTE);
-    }
-
-    let mut seen = HashSet::new();
-    for link in &f.industries {
-        let link_at = format!("{at}.industries[{}]", link.industry);
-        if !seen.insert(link.industry.as_str()) {
-            c.problem(link_at.clone(), "is listed more than once");
-        }
-        c.reference(
-            format!("{link_at}.industry"),
-            &link.industry,
-            &c.known.industries,
-            "industry",
-        );
-        if let Err(err) = Score::new(link.fit) {
-            c.problem(format!("{link_at}.fit"), err.0);
-        }
-        c.text(&link_at, "note", &link.note, false, MAX_NOTE);
     }
 
     for (field, slugs, known, what) in [
