@@ -171,7 +171,7 @@ async fn path_tricks_reach_neither_files_nor_the_editors_pages() {
             "{path}: {status}"
         );
         if status == 303 {
-            assert!(body.contains("field: /login?next="), "{path}: {body}");
+            assert!(body.contains("location: /login?next="), "{path}: {body}");
         }
         assert!(
             !body.contains("Editors' desk"),
