@@ -40,6 +40,21 @@ async fn answer(
     request.send().await.unwrap()
 }
 
+/// `n` sign-ins by new browsers, all sent at once; the `i`th signs in as `guess(i)`: email,
+/// password, client. At once also because each answer is slowed by the failures counted
+/// before it: one after another, ten failures would take 13 seconds.
+async fn at_once(
+    app: &TestApp,
+    n: i64,
+    guess: impl Fn(i64) -> (String, String, Option<String>),
+) -> Vec<StatusCode> {
+    join_all((0..n).map(|i| {
+        let (email, password, client) = guess(i);
+        async move { attempt(app, &email, &password, client.as_deref()).await }
+    }))
+    .await
+}
+
 fn count(statuses: &[StatusCode], wanted: StatusCode) -> usize {
     statuses.iter().filter(|s| **s == wanted).count()
 }
@@ -48,11 +63,10 @@ fn count(statuses: &[StatusCode], wanted: StatusCode) -> usize {
 async fn thirty_parallel_guesses_at_one_account_get_exactly_ten_checks() {
     let app = spawn_app_with_settings(Some(seed_document()), Settings::default()).await;
     app.create_user(ADMIN, Role::Admin).await;
-    let guesses = (0..30).map(|i| {
-        let app = &app;
-        async move { attempt(app, ADMIN, &format!("guess number {i}"), None).await }
-    });
-    let statuses = join_all(guesses).await;
+    let statuses = at_once(&app, 30, |i| {
+        (ADMIN.into(), format!("guess number {i}"), None)
+    })
+    .await;
     assert_eq!(
         count(&statuses, StatusCode::UNAUTHORIZED),
         10,
@@ -71,9 +85,16 @@ async fn a_stranger_guessing_cannot_lock_the_owner_out_of_their_account() {
     let app = spawn_app_behind_a_proxy().await;
     app.create_user(ADMIN, Role::Admin).await;
     let attacker = Some("203.0.113.66");
-    for i in 0..12 {
-        attempt(&app, ADMIN, &format!("guess number {i}"), attacker).await;
-    }
+    let statuses = at_once(&app, 12, |i| {
+        let guess = format!("guess number {i}");
+        (ADMIN.into(), guess, attacker.map(str::to_owned))
+    })
+    .await;
+    assert_eq!(
+        count(&statuses, StatusCode::UNAUTHORIZED),
+        10,
+        "{statuses:?}"
+    );
     assert_eq!(
         attempt(&app, ADMIN, "yet another guess", attacker).await,
         StatusCode::TOO_MANY_REQUESTS,
@@ -90,14 +111,15 @@ async fn a_stranger_guessing_cannot_lock_the_owner_out_of_their_account() {
 async fn behind_a_trusted_proxy_one_clients_failures_do_not_lock_out_the_others() {
     let app = spawn_app_behind_a_proxy().await;
     app.create_user("ada@example.com", Role::Editor).await;
-    let guesses = (0..ADDRESS_LIMIT_PLUS_FIVE).map(|i| {
-        let app = &app;
-        async move {
-            let email = format!("someone{i}@example.com");
-            attempt(app, &email, "a wrong password", Some("203.0.113.66")).await
-        }
-    });
-    let statuses = join_all(guesses).await;
+    let statuses = at_once(&app, ADDRESS_LIMIT_PLUS_FIVE, |i| {
+        let email = format!("someone{i}@example.com");
+        (
+            email,
+            "a wrong password".into(),
+            Some("203.0.113.66".into()),
+        )
+    })
+    .await;
     // One address spraying many accounts is stopped at the address limit…
     assert_eq!(
         count(&statuses, StatusCode::TOO_MANY_REQUESTS),
@@ -118,10 +140,20 @@ async fn forwarding_headers_from_an_untrusted_peer_change_nothing() {
     let app = spawn_app_with_settings(Some(seed_document()), Settings::default()).await;
     app.create_user("ada@example.com", Role::Editor).await;
     // A guesser rotating made-up addresses is still one client: the TCP peer.
-    for i in 0..10 {
+    let statuses = at_once(&app, 10, |i| {
         let made_up = format!("192.0.2.{i}");
-        attempt(&app, "ada@example.com", "a wrong password", Some(&made_up)).await;
-    }
+        (
+            "ada@example.com".into(),
+            "a wrong password".into(),
+            Some(made_up),
+        )
+    })
+    .await;
+    assert_eq!(
+        count(&statuses, StatusCode::UNAUTHORIZED),
+        10,
+        "{statuses:?}"
+    );
     assert_eq!(
         attempt(&app, "ada@example.com", TEST_PASSWORD, Some("192.0.2.200")).await,
         StatusCode::TOO_MANY_REQUESTS

@@ -10,13 +10,15 @@ use stackatlas::domain::Role;
 
 use crate::helpers::{TestApp, spawn_app};
 use crate::support::{
-    Driver, audit, axe_source, browser, click, find, path_of, required, screenshots, sign_in,
-    start_driver, text, wait_for_text,
+    Driver, audit, axe_source, browser, click, find, path_of, required, reset, screenshots,
+    sign_in, start_driver, text, wait_for_text,
 };
 
 type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
 
-/// Runs every journey on its own server and browsers; returns how many failed.
+/// Runs every journey on its own server, in two Chromium sessions shared by all journeys
+/// (starting two for every journey took some 40% of this binary's time); returns how many
+/// failed.
 pub async fn run_all(driver_binary: PathBuf) -> usize {
     let driver = start_driver(&driver_binary);
     let journeys: [(&str, Journey); 6] = [
@@ -44,23 +46,31 @@ pub async fn run_all(driver_binary: PathBuf) -> usize {
         }),
     ];
     let mut failures = 0;
+    let mut sessions = (browser(&driver).await, browser(&driver).await);
     for (name, journey) in journeys {
         let app = spawn_app().await;
-        let first = browser(&driver).await;
-        let second = browser(&driver).await;
-        let outcome = std::panic::AssertUnwindSafe(journey(first.clone(), second.clone(), app))
-            .catch_unwind()
-            .await;
-        let _ = first.close().await;
-        let _ = second.close().await;
+        let (first, second) = sessions.clone();
+        let outcome = std::panic::AssertUnwindSafe(async {
+            reset(&first, &app).await;
+            reset(&second, &app).await;
+            journey(first, second, app).await;
+        })
+        .catch_unwind()
+        .await;
         match outcome {
             Ok(()) => println!("browser journey ok: {name}"),
             Err(_) => {
                 println!("browser journey FAILED: {name}");
                 failures += 1;
+                // Whatever state the failure left them in, the next journey gets new sessions.
+                let _ = sessions.0.close().await;
+                let _ = sessions.1.close().await;
+                sessions = (browser(&driver).await, browser(&driver).await);
             }
         }
     }
+    let _ = sessions.0.close().await;
+    let _ = sessions.1.close().await;
     drop::<Driver>(driver);
     failures
 }

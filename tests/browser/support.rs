@@ -85,7 +85,7 @@ pub fn start_driver(binary: &Path) -> Driver {
     }
 }
 
-/// A fresh headless Chromium session at desktop width.
+/// A new headless Chromium session at desktop width.
 pub async fn browser(driver: &Driver) -> Client {
     let mut options = json!({
         "args": [
@@ -108,6 +108,29 @@ pub async fn browser(driver: &Driver) -> Client {
         .connect(&driver.url)
         .await
         .expect("a Chromium session")
+}
+
+/// Makes a session an earlier journey used as good as new for `app`: on one of its pages,
+/// forgets every cookie (cookies ignore the port, so the last server's session cookie would
+/// otherwise reach this one), back at desktop width.
+pub async fn reset(client: &Client, app: &TestApp) {
+    client
+        .goto(&app.url("/healthz"))
+        .await
+        .expect("the health check");
+    client
+        .delete_all_cookies()
+        .await
+        .expect("the cookies are deleted");
+    assert_eq!(
+        client.get_all_cookies().await.expect("the cookies").len(),
+        0,
+        "no cookie is left from the last journey"
+    );
+    client
+        .set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("the window resizes");
 }
 
 /// Saves a screenshot of the current page at desktop and phone widths.
