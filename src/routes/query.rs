@@ -1,9 +1,9 @@
 //! `/`: the query page. A salesperson describes the client's project in a GET form whose
 //! whole state lives in the URL, and gets a ranked, explained recommendation below it.
-//! `/export.csv` and `/export.json` hand the same result on.
+//! `/export.csv` and `/export.json` (in `export`) hand the same result on.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
 use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
-use crate::routes::recommendation::{Outcome, RecommendationsBody, answer, first_error, rank};
+use crate::routes::recommendation::{Outcome, answer};
 use crate::routes::representation::{Representation, revalidate};
 use crate::snapshot::KnowledgeCache;
 
@@ -359,114 +359,4 @@ pub async fn index(
     Ok(pages
         .keep(knowledge.version, key, rendered)
         .respond(&request, revalidate()))
-}
-
-/// The answer for an export: errors become a 400 naming the first bad parameter.
-async fn exported(
-    pool: &SqlitePool,
-    cache: &KnowledgeCache,
-    request: &HttpRequest,
-) -> Result<(Params, Recommendation)> {
-    let knowledge = cache.current(pool).await?;
-    match answer(pool, request.query_string(), &knowledge, Limits::ALL).await? {
-        Outcome::Answer(params, recommendation) => Ok((params, *recommendation)),
-        Outcome::Empty => {
-            let params = Params::default();
-            let recommendation = rank(pool, &params, &knowledge, Limits::ALL).await?;
-            Ok((params, recommendation))
-        }
-        Outcome::Redirect(canonical) => {
-            let params = params::parse(&canonical, &knowledge.names).map_err(first_error)?;
-            let recommendation = rank(pool, &params, &knowledge, Limits::ALL).await?;
-            Ok((params, recommendation))
-        }
-        Outcome::Invalid(errors) => Err(first_error(errors)),
-    }
-}
-
-fn attachment(filename: &str) -> ContentDisposition {
-    ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(filename.to_owned())],
-    }
-}
-
-/// The ranked results as CSV: one row per criterion of each result, then the exclusions,
-/// so a spreadsheet can pivot on any column.
-pub async fn export_csv(
-    pool: web::Data<SqlitePool>,
-    cache: web::Data<KnowledgeCache>,
-    request: HttpRequest,
-) -> Result<HttpResponse> {
-    let (_, recommendation) = exported(&pool, &cache, &request).await?;
-    let body = to_csv(&recommendation)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(attachment("stackatlas-recommendation.csv"))
-        .body(body))
-}
-
-fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::Error> {
-    let mut out = crate::spreadsheet::Writer::from_writer(Vec::new());
-    out.write_record([
-        "rank",
-        "framework",
-        "slug",
-        "score",
-        "criterion",
-        "subject",
-        "rating",
-        "weight",
-        "points",
-        "evidence",
-    ])?;
-    for r in &recommendation.results {
-        for c in &r.criteria {
-            out.write_record([
-                r.rank.to_string(),
-                r.name.clone(),
-                r.slug.to_string(),
-                format!("{:.1}", r.score),
-                c.kind.label().to_owned(),
-                c.label.clone(),
-                c.rating.to_string(),
-                c.weight.to_string(),
-                format!("{:.1}", c.points),
-                c.note.clone(),
-            ])?;
-        }
-    }
-    for e in &recommendation.excluded {
-        for reason in &e.reasons {
-            out.write_record([
-                "excluded".to_owned(),
-                e.name.clone(),
-                e.slug.to_string(),
-                String::new(),
-                "Excluded".to_owned(),
-                reason.describe(),
-                String::new(),
-                String::new(),
-                String::new(),
-                match reason {
-                    recommend::Exclusion::MustHave { note, .. } => note.clone(),
-                    recommend::Exclusion::NoSearchMatch => String::new(),
-                },
-            ])?;
-        }
-    }
-    out.into_inner()
-}
-
-/// The same answer as `/api/v1/recommendations`, as a download.
-pub async fn export_json(
-    pool: web::Data<SqlitePool>,
-    cache: web::Data<KnowledgeCache>,
-    request: HttpRequest,
-) -> Result<HttpResponse> {
-    let (params, recommendation) = exported(&pool, &cache, &request).await?;
-    let body = RecommendationsBody::new(&params, recommendation);
-    Ok(HttpResponse::Ok()
-        .insert_header(attachment("stackatlas-recommendation.json"))
-        .json(body))
 }

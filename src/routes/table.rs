@@ -11,7 +11,9 @@ use actix_web::http::header;
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{ResponseError, web};
 
-use super::{admin, api, assets, compare, frameworks, health, industries, query, sessions, trends};
+use super::{
+    admin, api, assets, compare, export, frameworks, health, industries, query, sessions, trends,
+};
 use crate::error::AppError;
 
 /// One address and the methods declared for it.
@@ -55,8 +57,8 @@ macro_rules! routes {
 
 routes! { PUBLIC, register_public:
     "/" => { GET query::index }
-    "/export.csv" => { GET query::export_csv }
-    "/export.json" => { GET query::export_json }
+    "/export.csv" => { GET export::csv }
+    "/export.json" => { GET export::json }
     "/compare" => { GET compare::show }
     "/frameworks" => { GET frameworks::index }
     "/frameworks/{slug}" => { GET frameworks::show }

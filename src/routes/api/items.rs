@@ -1,0 +1,210 @@
+//! The API's answers: its own item types and the one place database rows become them.
+
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::ApiResult;
+use crate::db;
+
+// The API's own types. Their fields repeat the database rows' on purpose (see the conversions
+// below), and their doc lines are the OpenAPI document's descriptions.
+
+/// A framework in lists.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FrameworkItem {
+    pub slug: String,
+    pub name: String,
+    /// Language slug.
+    pub language: String,
+    /// `full-stack`, `micro`, `runtime` or `baas`.
+    pub kind: String,
+    /// Radar ring: `adopt`, `trial`, `assess` or `hold`.
+    pub ring: String,
+    pub summary: String,
+    pub first_release: Option<i64>,
+    pub last_reviewed: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StrengthItem {
+    pub requirement: String,
+    pub name: String,
+    pub group: String,
+    /// 0–5.
+    pub strength: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FitItem {
+    pub industry: String,
+    pub name: String,
+    /// 0–5.
+    pub fit: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Named {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UseCaseItem {
+    pub slug: String,
+    pub name: String,
+    pub industry: String,
+}
+
+/// Every fact about one framework.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FrameworkDetail {
+    pub slug: String,
+    pub name: String,
+    pub language: String,
+    pub kind: String,
+    pub ring: String,
+    pub summary: String,
+    /// Markdown.
+    pub description: String,
+    pub website: String,
+    pub license: String,
+    pub first_release: Option<i64>,
+    pub last_reviewed: Option<String>,
+    pub updated_at: String,
+    pub version: i64,
+    pub requirements: Vec<StrengthItem>,
+    pub industries: Vec<FitItem>,
+    pub features: Vec<Named>,
+    pub use_cases: Vec<UseCaseItem>,
+    pub trends: Vec<Named>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndustryItem {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub use_cases: Vec<Named>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequirementItem {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// `capability`, `delivery`, `architecture`, `data`, `team` or `cost`.
+    pub group: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LanguageItem {
+    pub slug: String,
+    pub name: String,
+    /// How many frameworks are written in it.
+    pub frameworks: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendItem {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// Slugs of the frameworks that follow it.
+    pub frameworks: Vec<String>,
+}
+
+// The one place where the rows' parsed values (`Slug`, `Ring`, `Score`, …) become the API's
+// strings and numbers: the API (and the OpenAPI document) changes only when these change,
+// never when a row is renamed or reshaped. They look alike because each is a field-by-field
+// copy, one per item; what differs is which typed value becomes which string or number.
+
+impl From<db::frameworks::FrameworkSummary> for FrameworkItem {
+    fn from(f: db::frameworks::FrameworkSummary) -> Self {
+        Self {
+            slug: f.slug.to_string(),
+            name: f.name,
+            language: f.language_slug.to_string(),
+            kind: f.kind.to_string(),
+            ring: f.ring.to_string(),
+            summary: f.summary,
+            first_release: f.first_release,
+            last_reviewed: f.last_reviewed,
+        }
+    }
+}
+
+impl From<db::frameworks::Strength> for StrengthItem {
+    fn from(s: db::frameworks::Strength) -> Self {
+        Self {
+            requirement: s.requirement_slug.to_string(),
+            name: s.requirement_name,
+            group: s.requirement_group.to_string(),
+            strength: s.strength.value().into(),
+            note: s.note,
+        }
+    }
+}
+
+impl From<db::frameworks::Fit> for FitItem {
+    fn from(f: db::frameworks::Fit) -> Self {
+        Self {
+            industry: f.industry_slug.to_string(),
+            name: f.industry_name,
+            fit: f.fit.value().into(),
+            note: f.note,
+        }
+    }
+}
+
+impl From<db::catalogue::Term> for Named {
+    fn from(t: db::catalogue::Term) -> Self {
+        Self {
+            slug: t.slug.to_string(),
+            name: t.name,
+        }
+    }
+}
+
+impl From<db::frameworks::UseCase> for UseCaseItem {
+    fn from(u: db::frameworks::UseCase) -> Self {
+        Self {
+            slug: u.slug.to_string(),
+            name: u.name,
+            industry: u.industry_slug.to_string(),
+        }
+    }
+}
+
+impl From<db::catalogue::Requirement> for RequirementItem {
+    fn from(r: db::catalogue::Requirement) -> Self {
+        Self {
+            slug: r.slug.to_string(),
+            name: r.name,
+            description: r.description,
+            group: r.req_group.to_string(),
+        }
+    }
+}
+
+impl From<db::catalogue::LanguageOption> for LanguageItem {
+    fn from(l: db::catalogue::LanguageOption) -> Self {
+        Self {
+            slug: l.slug.to_string(),
+            name: l.name,
+            frameworks: l.frameworks,
+        }
+    }
+}
+
+/// Each row as its API item, in the rows' order.
+pub fn items<Row, Item: From<Row>>(rows: Vec<Row>) -> Vec<Item> {
+    rows.into_iter().map(Item::from).collect()
+}
+
+/// A list answer: each row as its API item, in the rows' order.
+pub fn list<Row, Item: From<Row> + Serialize>(rows: Vec<Row>) -> ApiResult {
+    Ok(HttpResponse::Ok().json(items::<Row, Item>(rows)))
+}
