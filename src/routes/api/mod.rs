@@ -147,6 +147,7 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
     let f = db::frameworks::find(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
+    // A flat object, as the API's contract has it: the list item's fields again, not nested.
     let detail = FrameworkDetail {
         requirements: items(db::frameworks::strengths(&pool, &slug).await?),
         industries: items(db::frameworks::fits(&pool, &slug).await?),
