@@ -251,13 +251,14 @@ async fn delete_page(
             dependents.use_cases.join(", ")
         ));
     }
-    let lead = if consequences.is_empty() {
-        format!("No framework refers to this {}.", entity.singular)
-    } else {
-        format!("Deleting removes the {} and, with it:", entity.singular)
+    let blocked = terms::blocking_reason(kind, &dependents).map(|b| editing::why_blocked(&b));
+    let lead = match (consequences.is_empty(), blocked.is_some()) {
+        (true, _) => format!("No framework refers to this {}.", entity.singular),
+        (false, true) => format!("What depends on this {}:", entity.singular),
+        (false, false) => format!("Deleting removes the {} and, with it:", entity.singular),
     };
     Ok(DeletePage {
-        blocked: terms::blocking_reason(kind, &dependents).map(|b| editing::why_blocked(&b)),
+        blocked,
         entity,
         lead,
         consequences,
