@@ -6,9 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use sqlx::SqlitePool;
 
 use crate::error::Result;
-use crate::recommend::params::{self, Params};
-use crate::recommend::{self, Limits, Recommendation};
-use crate::routes::recommendation::{Outcome, RecommendationsBody, answer, first_error, rank};
+use crate::recommend::params::Params;
+use crate::recommend::{self, Recommendation};
+use crate::routes::recommendation::{RecommendationsBody, answer_as_asked};
 use crate::snapshot::KnowledgeCache;
 
 /// The answer for an export: errors become a 400 naming the first bad parameter.
@@ -18,20 +18,7 @@ async fn exported(
     request: &HttpRequest,
 ) -> Result<(Params, Recommendation)> {
     let knowledge = cache.current(pool).await?;
-    match answer(pool, request.query_string(), &knowledge, Limits::ALL).await? {
-        Outcome::Answer(params, recommendation) => Ok((params, *recommendation)),
-        Outcome::Empty => {
-            let params = Params::default();
-            let recommendation = rank(pool, &params, &knowledge, Limits::ALL).await?;
-            Ok((params, recommendation))
-        }
-        Outcome::Redirect(canonical) => {
-            let params = params::parse(&canonical, &knowledge.names).map_err(first_error)?;
-            let recommendation = rank(pool, &params, &knowledge, Limits::ALL).await?;
-            Ok((params, recommendation))
-        }
-        Outcome::Invalid(errors) => Err(first_error(errors)),
-    }
+    answer_as_asked(pool, request.query_string(), &knowledge).await
 }
 
 fn attachment(filename: &str) -> ContentDisposition {

@@ -79,8 +79,21 @@ pub async fn rank(
     ))
 }
 
+/// The answer for a program rather than a person (the JSON API, the exports): the query as
+/// it is, canonical or not, and empty meaning "rank everything"; a bad parameter is a 400
+/// naming the first one.
+pub async fn answer_as_asked(
+    pool: &SqlitePool,
+    query_string: &str,
+    knowledge: &Knowledge,
+) -> Result<(Params, recommend::Recommendation)> {
+    let params = params::parse(query_string, &knowledge.names).map_err(first_error)?;
+    let recommendation = rank(pool, &params, knowledge, Limits::ALL).await?;
+    Ok((params, recommendation))
+}
+
 /// The first bad parameter as a 400 naming it.
-pub fn first_error(errors: Vec<FieldError>) -> AppError {
+fn first_error(errors: Vec<FieldError>) -> AppError {
     match errors.into_iter().next() {
         Some(e) => AppError::bad_request(e.field, e.message),
         None => AppError::bad_request("query", "was not understood"),

@@ -235,7 +235,7 @@ pub fn answer_save<T: Entry, P: FormPage>(
         }
         Outcome::Gone | Outcome::Blocked(_) => return Err(AppError::not_found()),
     };
-    super::super::html(status, &page)
+    crate::routes::html(status, &page)
 }
 
 /// The confirmation before a delete: what goes with the entry, or why it cannot go yet.
@@ -256,8 +256,9 @@ pub struct DeletePage {
 }
 
 /// Answers a delete: 303 to the list naming what went; when someone saved since the page was
-/// shown, or something came to depend on the entry, 409 and the confirmation again (built by
-/// `confirm` from the present state); a vanished entry, 404.
+/// shown, or something came to depend on the entry, 409 and the confirmation again, built by
+/// `confirm` from the present state (the entry as the other editor saved it, on a conflict);
+/// a vanished entry, 404.
 pub async fn answer_delete<T, F>(
     outcome: Outcome<T>,
     entity: &Entity,
@@ -265,15 +266,15 @@ pub async fn answer_delete<T, F>(
     confirm: F,
 ) -> Result<HttpResponse>
 where
-    F: AsyncFnOnce() -> Result<DeletePage>,
+    F: AsyncFnOnce(Option<Stored<T>>) -> Result<DeletePage>,
 {
-    match outcome {
-        Outcome::Done => Ok(see_other(entity.deleted_href(slug))),
-        Outcome::Conflict(_) | Outcome::Blocked(_) => {
-            super::super::html(StatusCode::CONFLICT, &confirm().await?)
-        }
-        Outcome::Gone | Outcome::SlugTaken => Err(AppError::not_found()),
-    }
+    let current = match outcome {
+        Outcome::Done => return Ok(see_other(entity.deleted_href(slug))),
+        Outcome::Conflict(current) => Some(*current),
+        Outcome::Blocked(_) => None,
+        Outcome::Gone | Outcome::SlugTaken => return Err(AppError::not_found()),
+    };
+    crate::routes::html(StatusCode::CONFLICT, &confirm(current).await?)
 }
 
 /// What keeps an entry from going or coming back, and what to do first, in words.
@@ -384,7 +385,7 @@ pub fn show_history<T: Revisioned>(
         revisions: views,
         csrf_token: user.csrf_token().to_owned(),
     };
-    super::super::html(StatusCode::OK, &page)
+    crate::routes::html(StatusCode::OK, &page)
 }
 
 #[cfg(test)]

@@ -13,10 +13,9 @@ use utoipa::{OpenApi, ToSchema};
 use crate::db;
 use crate::error::AppError;
 use crate::page_cache::PageCache;
-use crate::recommend::Limits;
 use crate::routes::recommendation::{
-    CloseCall, Criterion, CriterionKind, Excluded, Exclusion, Outcome, QueryEcho, Ranked,
-    RecommendationsBody, answer, first_error, rank,
+    CloseCall, Criterion, CriterionKind, Excluded, Exclusion, QueryEcho, Ranked,
+    RecommendationsBody, answer_as_asked,
 };
 use crate::routes::representation::{Representation, revalidate};
 use items::{
@@ -261,21 +260,10 @@ pub async fn recommendations(
     if let Some(answer) = pages.get(knowledge.version, &key) {
         return Ok(answer.respond(&request, revalidate()));
     }
+    // The API does not redirect: the radio-group form is the page's business, and empty
+    // values simply mean "not given".
     let (params, recommendation) =
-        match answer(&pool, request.query_string(), &knowledge, Limits::ALL).await? {
-            Outcome::Answer(params, recommendation) => (params, *recommendation),
-            Outcome::Invalid(errors) => return Err(first_error(errors).into()),
-            // The API does not redirect: the radio-group form is the page's business, and empty
-            // values simply mean "not given".
-            Outcome::Redirect(_) | Outcome::Empty => {
-                let params = crate::recommend::params::parse_lenient(
-                    request.query_string(),
-                    &knowledge.names,
-                );
-                let recommendation = rank(&pool, &params, &knowledge, Limits::ALL).await?;
-                (params, recommendation)
-            }
-        };
+        answer_as_asked(&pool, request.query_string(), &knowledge).await?;
     let body = serde_json::to_vec(&RecommendationsBody::new(&params, recommendation))
         .map_err(AppError::from)?;
     let answer = Representation::new(StatusCode::OK, "application/json", body);

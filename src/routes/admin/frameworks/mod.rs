@@ -289,11 +289,8 @@ pub async fn delete(
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
     let outcome = db::editing::delete(&pool, &slug, form.version, &author(&user)).await?;
-    let current = match &outcome {
-        db::editing::Outcome::Conflict(current) => Some((**current).clone()),
-        _ => None,
-    };
-    editing::answer_delete(outcome, &entity(), &slug, async || {
+    // A framework's delete is only ever refused by a conflict, which brings the current state.
+    editing::answer_delete(outcome, &entity(), &slug, async |current| {
         current
             .map(|stored| delete_page(stored, &user))
             .ok_or_else(AppError::not_found)

@@ -101,7 +101,8 @@ impl editing::FormPage for FormPage {
     }
 }
 
-/// Builds the form pages of one kind; it holds the industries a use case's form offers.
+/// Builds the form pages of one kind; it holds the industries a use case's form offers
+/// (none for other kinds, whose forms do not ask).
 pub struct Forms<'a> {
     kind: TermKind,
     industries: Vec<(String, String)>,
@@ -109,17 +110,35 @@ pub struct Forms<'a> {
 }
 
 impl<'a> Forms<'a> {
-    pub async fn new(pool: &SqlitePool, kind: TermKind, user: &'a CurrentUser) -> Result<Self> {
-        let industries = terms::list(pool, TermKind::Industry)
-            .await?
-            .into_iter()
-            .map(|i| (i.slug, i.name))
-            .collect();
+    /// The forms of `kind`, reading the industries when a use case's form needs them.
+    pub async fn load(pool: &SqlitePool, kind: TermKind, user: &'a CurrentUser) -> Result<Self> {
+        let industries = if kind == TermKind::UseCase {
+            terms::list(pool, TermKind::Industry)
+                .await?
+                .into_iter()
+                .map(|i| (i.slug, i.name))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Self {
             kind,
             industries,
             user,
         })
+    }
+
+    /// The forms of `kind`, with the industries of a vocabulary already read.
+    pub fn of(vocabulary: &Document, kind: TermKind, user: &'a CurrentUser) -> Self {
+        let industries = (vocabulary.industries.iter())
+            .filter(|_| kind == TermKind::UseCase)
+            .map(|i| (i.slug.clone(), i.name.clone()))
+            .collect();
+        Self {
+            kind,
+            industries,
+            user,
+        }
     }
 
     pub fn page(&self, term: Term, original: Option<&str>, version: i64) -> FormPage {

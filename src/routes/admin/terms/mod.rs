@@ -159,7 +159,7 @@ pub async fn new(
         group: RequirementGroup::Capability.as_str().into(),
         ..Term::default()
     };
-    let page = Forms::new(&pool, kind, &user).await?.page(term, None, 0);
+    let page = Forms::load(&pool, kind, &user).await?.page(term, None, 0);
     crate::routes::html(StatusCode::OK, &page)
 }
 
@@ -174,7 +174,7 @@ pub async fn edit(
     let stored = terms::load(&pool, kind, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let forms = Forms::new(&pool, kind, &user).await?;
+    let forms = Forms::load(&pool, kind, &user).await?;
     let mut page = forms.page(stored.record, Some(&slug), stored.version);
     page.frame.notice = query.saved.as_ref().map(|_| "Saved.".to_owned());
     crate::routes::html(StatusCode::OK, &page)
@@ -192,7 +192,7 @@ async fn submit(
     let term = form.into_term(kind);
     let vocabulary = crate::db::knowledge::load_document(pool).await?;
     let errors = problems(kind, &term, &vocabulary);
-    let forms = Forms::new(pool, kind, user).await?;
+    let forms = Forms::of(&vocabulary, kind, user);
     if !errors.is_empty() {
         let mut page = forms.page(term, original, version);
         page.frame.errors = errors;
@@ -289,7 +289,8 @@ pub async fn delete(
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
     let outcome = terms::delete(&pool, kind, &slug, form.version, &author(&user)).await?;
-    editing::answer_delete(outcome, &entity(kind), &slug, async || {
+    // Read again whatever refused it: the dependents matter as much as the entry.
+    editing::answer_delete(outcome, &entity(kind), &slug, async |_| {
         delete_page(&pool, &user, kind, &slug).await
     })
     .await
