@@ -150,6 +150,11 @@ async fn current_at(
     Ok(Ok(current))
 }
 
+/// Today as a review date, `YYYY-MM-DD` in UTC like every stored time.
+fn today() -> String {
+    chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string()
+}
+
 /// Saves `record` over the framework `original` (or creates it when `original` is `None`),
 /// provided it is still at `expected_version`.
 pub async fn save(
@@ -182,7 +187,10 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
     }
-    upsert_framework(&mut tx, record).await?;
+    let mut record = record.clone();
+    record.date_changed_ratings(before.as_ref(), &today());
+    let record = &record;
+    upsert_framework(&mut tx, record, Some(author.user_id)).await?;
     stamp(&mut tx, &record.slug, author).await?;
     let action = if original.is_some() {
         "update"
@@ -278,11 +286,13 @@ pub async fn restore(
     let Some(state) = revision.and_then(|r| r.after.or(r.before)) else {
         return Ok(Saved::Gone);
     };
-    let Ok(record) = serde_json::from_str::<FrameworkRecord>(&state) else {
+    let Ok(mut record) = serde_json::from_str::<FrameworkRecord>(&state) else {
         return Ok(Saved::Gone);
     };
+    record.upgrade();
     let before = record_of(&mut tx, slug).await?;
-    upsert_framework(&mut tx, &record).await?;
+    record.date_changed_ratings(before.as_ref(), &today());
+    upsert_framework(&mut tx, &record, Some(author.user_id)).await?;
     stamp(&mut tx, &record.slug, author).await?;
     let entry = (FRAMEWORK, slug);
     record_revision(

@@ -227,3 +227,40 @@ pub async fn use_cases(pool: &SqlitePool, slug: &str) -> Result<Vec<UseCase>, sq
     .fetch_all(pool)
     .await
 }
+
+/// When one of a framework's ratings last changed, and by whom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingReview {
+    /// `requirement` or `industry`.
+    pub subject: String,
+    pub slug: String,
+    pub reviewed: Option<String>,
+    /// The editor's name; `None` for the seed, imports and accounts since removed.
+    pub reviewer: Option<String>,
+}
+
+/// The review date and reviewer of each of the framework's rated links.
+pub async fn rating_reviews(
+    pool: &SqlitePool,
+    slug: &str,
+) -> Result<Vec<RatingReview>, sqlx::Error> {
+    sqlx::query_as!(
+        RatingReview,
+        r#"SELECT 'requirement' AS "subject!: String", r.slug, fr.reviewed, u.name AS reviewer
+           FROM framework_requirements fr
+           JOIN frameworks f ON f.id = fr.framework_id
+           JOIN requirements r ON r.id = fr.requirement_id
+           LEFT JOIN users u ON u.id = fr.reviewed_by
+           WHERE f.slug = ?1
+           UNION ALL
+           SELECT 'industry', i.slug, fi.reviewed, u.name
+           FROM framework_industries fi
+           JOIN frameworks f ON f.id = fi.framework_id
+           JOIN industries i ON i.id = fi.industry_id
+           LEFT JOIN users u ON u.id = fi.reviewed_by
+           WHERE f.slug = ?1"#,
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}

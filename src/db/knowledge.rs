@@ -6,9 +6,20 @@ use std::collections::BTreeMap;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::knowledge::document::{
-    Document, FitRecord, FrameworkRecord, RequirementRecord, StrengthRecord, TermRecord,
-    UseCaseRecord,
+    Document, FitRecord, FrameworkRecord, IndustryRecord, RequirementRecord,
+    SourceRecord, StrengthRecord, TermRecord, UseCaseRecord,
 };
+
+/// A JSON array of texts as stored in a column (rubrics, the URLs a rating cites). The
+/// columns' CHECK constraints keep them arrays; anything else reads as empty rather than
+/// failing a whole page over one value.
+fn texts(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+fn json_texts(texts: &[String]) -> String {
+    serde_json::to_string(texts).expect("texts serialise")
+}
 
 /// Appends to each framework record the slugs of one set-like link table (features, use
 /// cases, trends), which differ only in their table and column names.
@@ -99,7 +110,7 @@ macro_rules! replace_set_links {
 /// The tables differ only in their table, column and field names; `$slug` reads the target's
 /// slug from a record `j.value`.
 macro_rules! replace_rated_links {
-    ($conn:ident, $framework_id:ident, $records:expr, $link_table:literal, $target_column:literal, $target_table:literal, $slug:literal, $rating:literal) => {
+    ($conn:ident, $framework_id:ident, $reviewer:ident, $records:expr, $link_table:literal, $target_column:literal, $target_table:literal, $slug:literal, $rating:literal) => {
         let records = serde_json::to_string($records).expect("links serialise");
         delete_links_not_in!(
             $conn,
@@ -110,6 +121,7 @@ macro_rules! replace_rated_links {
             $target_table,
             $slug
         );
+        // A rating that changes records who changed it (`?3`, NULL for imports).
         sqlx::query!(
             "INSERT INTO "
                 + $link_table
@@ -117,10 +129,11 @@ macro_rules! replace_rated_links {
                 + $target_column
                 + ", "
                 + $rating
-                + ", note)
+                + ", note, sources, reviewed, reviewed_by)
              SELECT ?1, x.id, j.value ->> '"
                 + $rating
-                + "', j.value ->> 'note'
+                + "', j.value ->> 'note', coalesce(j.value -> 'sources', '[]'),
+                    j.value ->> 'reviewed', ?3
              FROM json_each(?2) j JOIN "
                 + $target_table
                 + " x ON x.slug = "
@@ -134,14 +147,17 @@ macro_rules! replace_rated_links {
                 + $rating
                 + " = excluded."
                 + $rating
-                + ", note = excluded.note
+                + ", note = excluded.note, sources = excluded.sources,
+                 reviewed = excluded.reviewed, reviewed_by = excluded.reviewed_by
              WHERE "
                 + $rating
                 + " IS NOT excluded."
                 + $rating
-                + " OR note IS NOT excluded.note",
+                + " OR note IS NOT excluded.note OR sources IS NOT excluded.sources
+                OR reviewed IS NOT excluded.reviewed",
             $framework_id,
-            records
+            records,
+            $reviewer
         )
         .execute(&mut *$conn)
         .await?;
@@ -209,12 +225,17 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
     )
     .fetch_all(&mut *conn)
     .await?;
-    let industries = sqlx::query_as!(
-        TermRecord,
-        "SELECT slug, name, description FROM industries ORDER BY slug"
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let industries = sqlx::query!("SELECT slug, name, description, rubric FROM industries ORDER BY slug")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| IndustryRecord {
+            slug: r.slug,
+            name: r.name,
+            description: r.description,
+            rubric: texts(&r.rubric),
+        })
+        .collect();
     let trends = sqlx::query_as!(
         TermRecord,
         "SELECT slug, name, description FROM trends ORDER BY slug"
@@ -229,12 +250,20 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
     )
     .fetch_all(&mut *conn)
     .await?;
-    let requirements = sqlx::query_as!(
-        RequirementRecord,
-        r#"SELECT slug, name, req_group AS "group", description FROM requirements ORDER BY slug"#
+    let requirements = sqlx::query!(
+        "SELECT slug, name, req_group, description, rubric FROM requirements ORDER BY slug"
     )
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| RequirementRecord {
+        slug: r.slug,
+        name: r.name,
+        group: r.req_group,
+        description: r.description,
+        rubric: texts(&r.rubric),
+    })
+    .collect();
 
     Ok(Document {
         languages,
@@ -277,18 +306,15 @@ async fn frameworks_in(
                 summary: r.summary,
                 description: r.description,
                 last_reviewed: r.last_reviewed,
-                requirements: Vec::new(),
-                industries: Vec::new(),
-                features: Vec::new(),
-                use_cases: Vec::new(),
-                trends: Vec::new(),
+                ..FrameworkRecord::default()
             };
             (r.slug, record)
         })
         .collect();
 
     for r in sqlx::query!(
-        "SELECT f.slug AS framework, r.slug AS requirement, fr.strength, fr.note
+        "SELECT f.slug AS framework, r.slug AS requirement, fr.strength, fr.note, fr.sources,
+                fr.reviewed
          FROM framework_requirements fr
          JOIN frameworks f ON f.id = fr.framework_id
          JOIN requirements r ON r.id = fr.requirement_id
@@ -305,11 +331,13 @@ async fn frameworks_in(
                 requirement: r.requirement,
                 strength: r.strength,
                 note: r.note,
+                sources: texts(&r.sources),
+                reviewed: r.reviewed,
             });
         }
     }
     for r in sqlx::query!(
-        "SELECT f.slug AS framework, i.slug AS industry, fi.fit, fi.note
+        "SELECT f.slug AS framework, i.slug AS industry, fi.fit, fi.note, fi.sources, fi.reviewed
          FROM framework_industries fi
          JOIN frameworks f ON f.id = fi.framework_id
          JOIN industries i ON i.id = fi.industry_id
@@ -326,9 +354,39 @@ async fn frameworks_in(
                 industry: r.industry,
                 fit: r.fit,
                 note: r.note,
+                sources: texts(&r.sources),
+                reviewed: r.reviewed,
             });
         }
     }
+    for r in sqlx::query!(
+        "SELECT f.slug AS framework, s.url, s.title, s.checked
+         FROM framework_sources s JOIN frameworks f ON f.id = s.framework_id
+         WHERE f.slug BETWEEN ?1 AND ?2
+         ORDER BY f.slug, s.position",
+        range.0,
+        range.1
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        if let Some(f) = frameworks.get_mut(&r.framework) {
+            f.sources.push(SourceRecord {
+                url: r.url,
+                title: r.title,
+                checked: r.checked,
+            });
+        }
+    }
+    load_set_links!(
+        conn,
+        frameworks,
+        range,
+        "framework_languages",
+        "language_id",
+        "languages",
+        languages
+    );
     load_set_links!(
         conn,
         frameworks,
@@ -399,8 +457,27 @@ macro_rules! upsert_term {
 
 upsert_term!(upsert_language, "languages");
 upsert_term!(upsert_feature, "features");
-upsert_term!(upsert_industry, "industries");
 upsert_term!(upsert_trend, "trends");
+
+pub async fn upsert_industry(
+    conn: &mut SqliteConnection,
+    r: &IndustryRecord,
+) -> Result<(), sqlx::Error> {
+    let rubric = json_texts(&r.rubric);
+    sqlx::query!(
+        "INSERT INTO industries (slug, name, description, rubric) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+             rubric = excluded.rubric,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
+        r.slug,
+        r.name,
+        r.description,
+        rubric
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 pub async fn upsert_use_case(
     conn: &mut SqliteConnection,
@@ -426,25 +503,29 @@ pub async fn upsert_requirement(
     conn: &mut SqliteConnection,
     r: &RequirementRecord,
 ) -> Result<(), sqlx::Error> {
+    let rubric = json_texts(&r.rubric);
     sqlx::query!(
-        "INSERT INTO requirements (slug, name, description, req_group) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO requirements (slug, name, description, req_group, rubric) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-             req_group = excluded.req_group,
+             req_group = excluded.req_group, rubric = excluded.rubric,
              version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
         r.slug,
         r.name,
         r.description,
-        r.group
+        r.group,
+        rubric
     )
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Writes a framework's own fields and replaces all of its links with those in `r`.
+/// Writes a framework's own fields and replaces all of its links with those in `r`; the
+/// ratings that change are recorded as changed by `reviewer` (`None` for imports and the seed).
 pub async fn upsert_framework(
     conn: &mut SqliteConnection,
     r: &FrameworkRecord,
+    reviewer: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let id = sqlx::query_scalar!(
         r#"INSERT INTO frameworks (slug, name, language_id, kind, license, first_release, website,
@@ -477,6 +558,7 @@ pub async fn upsert_framework(
     replace_rated_links!(
         conn,
         id,
+        reviewer,
         &r.requirements,
         "framework_requirements",
         "requirement_id",
@@ -487,6 +569,7 @@ pub async fn upsert_framework(
     replace_rated_links!(
         conn,
         id,
+        reviewer,
         &r.industries,
         "framework_industries",
         "industry_id",
@@ -494,6 +577,39 @@ pub async fn upsert_framework(
         "j.value ->> 'industry'",
         "fit"
     );
+    replace_set_links!(
+        conn,
+        id,
+        &r.languages,
+        "framework_languages",
+        "language_id",
+        "languages"
+    );
+    // Sources are few and have no triggers beyond the change counter: rewritten whole, in
+    // the order given.
+    let sources = serde_json::to_string(&r.sources).expect("sources serialise");
+    sqlx::query!(
+        "DELETE FROM framework_sources WHERE framework_id = ?1 AND url NOT IN
+             (SELECT j.value ->> 'url' FROM json_each(?2) j)",
+        id,
+        sources
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO framework_sources (framework_id, position, url, title, checked)
+         SELECT ?1, j.key, j.value ->> 'url', j.value ->> 'title', j.value ->> 'checked'
+         FROM json_each(?2) j
+         WHERE true
+         ON CONFLICT (framework_id, url) DO UPDATE
+         SET position = excluded.position, title = excluded.title, checked = excluded.checked
+         WHERE position IS NOT excluded.position OR title IS NOT excluded.title
+            OR checked IS NOT excluded.checked",
+        id,
+        sources
+    )
+    .execute(&mut *conn)
+    .await?;
     replace_set_links!(
         conn,
         id,

@@ -10,7 +10,8 @@ use crate::db::knowledge::{
     upsert_requirement, upsert_trend, upsert_use_case,
 };
 use crate::knowledge::document::{
-    Document, FrameworkRecord, RequirementRecord, TermRecord, UseCaseRecord,
+    Document, FrameworkRecord, IndustryRecord, RequirementRecord, Rubric, TermRecord,
+    UseCaseRecord,
 };
 
 /// The vocabulary tables an editor can change.
@@ -59,6 +60,9 @@ pub struct Term {
     pub industry: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub group: String,
+    /// What each rating 0–5 means, for requirements and industries; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rubric: Rubric,
 }
 
 impl From<&TermRecord> for Term {
@@ -87,6 +91,12 @@ pub struct Link {
     pub fit: Option<i64>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// The addresses the rating cites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// When the rating last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<String>,
 }
 
 /// An entry as an audit revision records it: its fields, and the framework links that a
@@ -114,19 +124,21 @@ impl State {
 }
 
 /// The link `framework` has to the entry `slug` of `kind`, if any. A language is chosen, not
-/// linked: it has no link table, and cannot be deleted while a framework is written in it.
+/// linked: it cannot be deleted while a framework is written in it or a team writes it there.
 fn link_in(kind: TermKind, framework: &FrameworkRecord, slug: &str) -> Option<Link> {
-    let link = |strength, fit, note: &str| Link {
+    let link = |strength, fit, note: &str, sources: &[String], reviewed: &Option<String>| Link {
         framework: framework.slug.clone(),
         strength,
         fit,
         note: note.to_owned(),
+        sources: sources.to_vec(),
+        reviewed: reviewed.clone(),
     };
     let plain = |slugs: &[String]| {
         slugs
             .iter()
             .any(|s| s == slug)
-            .then(|| link(None, None, ""))
+            .then(|| link(None, None, "", &[], &None))
     };
     match kind {
         TermKind::Language => None,
@@ -134,12 +146,12 @@ fn link_in(kind: TermKind, framework: &FrameworkRecord, slug: &str) -> Option<Li
             .requirements
             .iter()
             .find(|l| l.requirement == slug)
-            .map(|l| link(Some(l.strength), None, &l.note)),
+            .map(|l| link(Some(l.strength), None, &l.note, &l.sources, &l.reviewed)),
         TermKind::Industry => framework
             .industries
             .iter()
             .find(|l| l.industry == slug)
-            .map(|l| link(None, Some(l.fit), &l.note)),
+            .map(|l| link(None, Some(l.fit), &l.note, &l.sources, &l.reviewed)),
         TermKind::Feature => plain(&framework.features),
         TermKind::UseCase => plain(&framework.use_cases),
         TermKind::Trend => plain(&framework.trends),
@@ -166,7 +178,17 @@ async fn list_in(conn: &mut SqliteConnection, kind: TermKind) -> Result<Vec<Term
     Ok(match kind {
         TermKind::Language => terms(&doc.languages),
         TermKind::Feature => terms(&doc.features),
-        TermKind::Industry => terms(&doc.industries),
+        TermKind::Industry => doc
+            .industries
+            .iter()
+            .map(|i| Term {
+                slug: i.slug.clone(),
+                name: i.name.clone(),
+                description: i.description.clone(),
+                rubric: i.rubric.clone(),
+                ..Term::default()
+            })
+            .collect(),
         TermKind::Trend => terms(&doc.trends),
         TermKind::UseCase => doc
             .use_cases
@@ -176,7 +198,7 @@ async fn list_in(conn: &mut SqliteConnection, kind: TermKind) -> Result<Vec<Term
                 name: u.name.clone(),
                 description: u.description.clone(),
                 industry: u.industry.clone(),
-                group: String::new(),
+                ..Term::default()
             })
             .collect(),
         TermKind::Requirement => doc
@@ -186,8 +208,9 @@ async fn list_in(conn: &mut SqliteConnection, kind: TermKind) -> Result<Vec<Term
                 slug: r.slug.clone(),
                 name: r.name.clone(),
                 description: r.description.clone(),
-                industry: String::new(),
                 group: r.group.clone(),
+                rubric: r.rubric.clone(),
+                ..Term::default()
             })
             .collect(),
     })
@@ -271,6 +294,11 @@ macro_rules! on_table {
     };
 }
 
+/// The addresses a rating cites, as the column stores them.
+fn json_urls(urls: &[String]) -> String {
+    serde_json::to_string(urls).expect("addresses serialise")
+}
+
 /// Defines the restore of a link in one link table. The tables differ only by their names
 /// and, for requirements and industries, by the score (`strength`, `fit`) and note a link
 /// holds: those are given as the link's field, the extra columns and their parameters.
@@ -300,7 +328,7 @@ macro_rules! link_statements {
                      ON CONFLICT DO NOTHING",
                     link.framework,
                     slug
-                    $(, $score, link.note)?
+                    $(, $score, link.note, super::json_urls(&link.sources), link.reviewed)?
                 )
                 .execute(conn)
                 .await?;
@@ -315,14 +343,14 @@ link_statements!(
     "framework_requirements",
     "requirement_id",
     "requirements",
-    strength: ", strength, note" = ", ?3, ?4"
+    strength: ", strength, note, sources, reviewed" = ", ?3, ?4, ?5, ?6"
 );
 link_statements!(
     industry_links,
     "framework_industries",
     "industry_id",
     "industries",
-    fit: ", fit, note" = ", ?3, ?4"
+    fit: ", fit, note, sources, reviewed" = ", ?3, ?4, ?5, ?6"
 );
 link_statements!(
     feature_links,
@@ -391,7 +419,15 @@ async fn upsert(conn: &mut SqliteConnection, kind: TermKind, t: &Term) -> Result
     match kind {
         TermKind::Language => upsert_language(conn, &term).await,
         TermKind::Feature => upsert_feature(conn, &term).await,
-        TermKind::Industry => upsert_industry(conn, &term).await,
+        TermKind::Industry => {
+            let record = IndustryRecord {
+                slug: term.slug,
+                name: term.name,
+                description: term.description,
+                rubric: t.rubric.clone(),
+            };
+            upsert_industry(conn, &record).await
+        }
         TermKind::Trend => upsert_trend(conn, &term).await,
         TermKind::UseCase => {
             let record = UseCaseRecord {
@@ -408,6 +444,7 @@ async fn upsert(conn: &mut SqliteConnection, kind: TermKind, t: &Term) -> Result
                 name: t.name.clone(),
                 description: t.description.clone(),
                 group: t.group.clone(),
+                rubric: t.rubric.clone(),
             };
             upsert_requirement(conn, &record).await
         }
@@ -523,7 +560,7 @@ fn dependents_in(doc: &Document, kind: TermKind, slug: &str) -> Dependents {
         .frameworks
         .iter()
         .filter(|f| match kind {
-            TermKind::Language => f.language == slug,
+            TermKind::Language => f.language == slug || f.languages.iter().any(|l| l == slug),
             _ => link_in(kind, f, slug).is_some(),
         })
         .map(|f| f.name.clone())

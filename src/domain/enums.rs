@@ -81,6 +81,8 @@ string_enum!(
     /// The heading a requirement is listed under on the query form.
     RequirementGroup, "requirement group" {
         Capability = "capability", "What the app must do";
+        Platform = "platform", "Client platforms";
+        Compliance = "compliance", "Compliance";
         Delivery = "delivery", "How it is delivered";
         Architecture = "architecture", "Architecture";
         Data = "data", "Data";

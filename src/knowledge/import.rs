@@ -8,7 +8,9 @@ use std::fmt;
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::document::{Document, FrameworkRecord, RequirementRecord, TermRecord, UseCaseRecord};
+use super::document::{
+    Document, FrameworkRecord, IndustryRecord, RequirementRecord, TermRecord, UseCaseRecord,
+};
 use super::validate::{KnownSlugs, validate};
 use crate::db::knowledge as db;
 
@@ -49,6 +51,7 @@ macro_rules! keyed {
 }
 keyed!(
     TermRecord,
+    IndustryRecord,
     UseCaseRecord,
     RequirementRecord,
     FrameworkRecord
@@ -250,10 +253,18 @@ pub async fn import(
     apply!(use_cases, db::upsert_use_case, "use_case");
     apply!(requirements, db::upsert_requirement, "requirement");
     apply!(trends, db::upsert_trend, "trend");
-    apply!(frameworks, db::upsert_framework, "framework");
+    apply!(frameworks, upsert_imported_framework, "framework");
     tx.commit().await?;
     report.applied = true;
     Ok(report)
+}
+
+/// An import is nobody's edit: its ratings keep the review dates the document gives them.
+async fn upsert_imported_framework(
+    conn: &mut SqliteConnection,
+    record: &crate::knowledge::document::FrameworkRecord,
+) -> Result<(), sqlx::Error> {
+    db::upsert_framework(conn, record, None).await
 }
 
 async fn audit<T: Keyed>(

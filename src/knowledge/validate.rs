@@ -6,20 +6,28 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::document::{Document, FORMAT_NAME, FORMAT_VERSION};
+use super::document::{
+    Document, FORMAT_NAME, FORMAT_VERSION, OLDEST_FORMAT_VERSION, Rubric, SourceRecord,
+};
 use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
 
 /// Parses JSON text into a document; a syntax or type error names the path to the bad value.
+/// A document of an older format version that is still read comes back upgraded to the
+/// current one; a version outside the range is left for [`validate`] to report.
 pub fn parse(json: &str) -> Result<Document, FieldError> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    let mut doc: Document = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
         FieldError {
             field: if path == "." { "document".into() } else { path },
             message: inner.to_string(),
         }
-    })
+    })?;
+    if (OLDEST_FORMAT_VERSION..FORMAT_VERSION).contains(&doc.format_version) {
+        doc.upgrade();
+    }
+    Ok(doc)
 }
 
 pub const MAX_NAME: usize = 120;
@@ -29,6 +37,32 @@ pub const MAX_SUMMARY: usize = 300;
 pub const MAX_NOTE: usize = 500;
 pub const MAX_LICENSE: usize = 100;
 pub const MAX_WEBSITE: usize = 500;
+pub const MAX_SOURCE_TITLE: usize = 200;
+/// A rubric level says what one rating means in a sentence or two.
+pub const MAX_RUBRIC_LEVEL: usize = 400;
+/// Enough for every document a careful entry rests on, few enough to read on one page.
+pub const MAX_SOURCES: usize = 30;
+/// A rating cites a handful of documents at most.
+pub const MAX_RATING_SOURCES: usize = 10;
+
+/// Why an address is not one a source may have, or `None` when it may: an absolute http or
+/// https URL with a host, as a reader's browser must be able to open it.
+pub fn web_address_problem(address: &str) -> Option<String> {
+    if address.chars().count() > MAX_WEBSITE {
+        return Some(format!("must be at most {MAX_WEBSITE} characters"));
+    }
+    match url::Url::parse(address) {
+        Ok(parsed)
+            if matches!(parsed.scheme(), "http" | "https")
+                && parsed.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            None
+        }
+        _ => Some(format!(
+            "must be an http:// or https:// address, got \"{address}\""
+        )),
+    }
+}
 
 /// Slugs a document may refer to: those it defines plus those already in the database.
 #[derive(Debug, Default)]
@@ -124,6 +158,81 @@ impl Checker<'_> {
         }
     }
 
+    /// A `YYYY-MM-DD` date that is not after today.
+    fn past_date(&mut self, field: String, date: &str) {
+        match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+            Ok(day) if day > self.today => self.problem(field, format!("{date} is in the future")),
+            Ok(day) if day.format("%Y-%m-%d").to_string() == date => {}
+            _ => self.problem(
+                field,
+                format!("must be a date written YYYY-MM-DD, got \"{date}\""),
+            ),
+        }
+    }
+
+    fn web_address(&mut self, field: String, address: &str) {
+        if let Some(message) = web_address_problem(address) {
+            self.problem(field, message);
+        }
+    }
+
+    /// Six non-empty levels (what 0, 1, … 5 mean) or none at all.
+    fn rubric(&mut self, at: &str, rubric: &Rubric) {
+        if !rubric.is_empty() && rubric.len() != 6 {
+            self.problem(
+                format!("{at}.rubric"),
+                format!(
+                    "must say what each rating from 0 to 5 means (6 texts), got {}",
+                    rubric.len()
+                ),
+            );
+            return;
+        }
+        for (level, text) in rubric.iter().enumerate() {
+            self.text(at, &format!("rubric[{level}]"), text, true, MAX_RUBRIC_LEVEL);
+        }
+    }
+
+    /// A framework's sources: each a web address once, with a title and the day checked.
+    fn sources(&mut self, at: &str, sources: &[SourceRecord]) {
+        if sources.len() > MAX_SOURCES {
+            self.problem(
+                format!("{at}.sources"),
+                format!("must list at most {MAX_SOURCES} sources, got {}", sources.len()),
+            );
+        }
+        let mut seen = HashSet::new();
+        for source in sources {
+            let source_at = format!("{at}.sources[{}]", source.url);
+            if !seen.insert(source.url.as_str()) {
+                self.problem(source_at.clone(), "is listed more than once");
+            }
+            self.web_address(format!("{source_at}.url"), &source.url);
+            self.text(&source_at, "title", &source.title, true, MAX_SOURCE_TITLE);
+            self.past_date(format!("{source_at}.checked"), &source.checked);
+        }
+    }
+
+    /// The addresses one rating cites.
+    fn cited(&mut self, at: &str, addresses: &[String]) {
+        if addresses.len() > MAX_RATING_SOURCES {
+            self.problem(
+                format!("{at}.sources"),
+                format!(
+                    "must cite at most {MAX_RATING_SOURCES} sources, got {}",
+                    addresses.len()
+                ),
+            );
+        }
+        let mut seen = HashSet::new();
+        for address in addresses {
+            if !seen.insert(address.as_str()) {
+                self.problem(format!("{at}.sources"), format!("cites {address} twice"));
+            }
+            self.web_address(format!("{at}.sources"), address);
+        }
+    }
+
     fn term(&mut self, at: &str, slug: &str, name: &str, description: &str) {
         self.slug(at, slug);
         self.text(at, "name", name, true, MAX_NAME);
@@ -168,7 +277,8 @@ pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Fie
         c.problem(
             "format_version",
             format!(
-                "this version of stackatlas reads format version {FORMAT_VERSION}, got {}",
+                "this version of stackatlas reads format versions {OLDEST_FORMAT_VERSION} to \
+                 {FORMAT_VERSION}, got {}",
                 doc.format_version
             ),
         );
@@ -177,7 +287,6 @@ pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Fie
     for (list, records) in [
         ("languages", &doc.languages),
         ("features", &doc.features),
-        ("industries", &doc.industries),
         ("trends", &doc.trends),
     ] {
         c.unique(list, records.iter().map(|r| r.slug.as_str()));
@@ -189,6 +298,13 @@ pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Fie
                 &r.description,
             );
         }
+    }
+
+    c.unique("industries", doc.industries.iter().map(|r| r.slug.as_str()));
+    for r in &doc.industries {
+        let at = format!("industries[{}]", r.slug);
+        c.term(&at, &r.slug, &r.name, &r.description);
+        c.rubric(&at, &r.rubric);
     }
 
     c.unique("use_cases", doc.use_cases.iter().map(|r| r.slug.as_str()));
@@ -213,6 +329,7 @@ pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Fie
         if let Err(err) = RequirementGroup::parse(&r.group) {
             c.problem(format!("{at}.group"), err.0);
         }
+        c.rubric(&at, &r.rubric);
     }
 
     c.unique("frameworks", doc.frameworks.iter().map(|r| r.slug.as_str()));
@@ -242,18 +359,29 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
         &c.known.languages,
         "language",
     );
+    if f.languages.is_empty() {
+        c.problem(
+            format!("{at}.languages"),
+            "must name at least one language a team writes when building on it",
+        );
+    }
+    let mut seen = HashSet::new();
+    for language in &f.languages {
+        let location = format!("{at}.languages[{language}]");
+        if !seen.insert(language.as_str()) {
+            c.problem(location.clone(), "is listed more than once");
+        }
+        c.reference(location, language, &c.known.languages, "language");
+    }
+    c.sources(&at, &f.sources);
     if let Err(err) = Kind::parse(&f.kind) {
         c.problem(format!("{at}.kind"), err.0);
     }
     if let Err(err) = Ring::parse(&f.ring) {
         c.problem(format!("{at}.ring"), err.0);
     }
-    let web_address = |w: &str| w.starts_with("https://") || w.starts_with("http://");
-    if !f.website.is_empty() && !web_address(&f.website) {
-        c.problem(
-            format!("{at}.website"),
-            "must be an http:// or https:// address",
-        );
+    if !f.website.is_empty() {
+        c.web_address(format!("{at}.website"), &f.website);
     }
     let latest_year = i64::from(c.today.year()) + 1;
     if let Some(year) = f.first_release
@@ -265,27 +393,26 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
         );
     }
     if let Some(date) = &f.last_reviewed {
-        match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-            Ok(day) if day > c.today => c.problem(
-                format!("{at}.last_reviewed"),
-                format!("{date} is in the future"),
-            ),
-            Ok(_) => {}
-            Err(_) => c.problem(
-                format!("{at}.last_reviewed"),
-                format!("must be a date written YYYY-MM-DD, got \"{date}\""),
-            ),
-        }
+        c.past_date(format!("{at}.last_reviewed"), date);
     }
 
     // Requirement strengths and industry fits are checked alike: each link once, to a known
-    // entry, with a 0–5 rating and a note of bounded length.
+    // entry, with a 0–5 rating, a note of bounded length, web addresses cited and a past
+    // review date.
     let known = c.known;
-    let strengths = f
-        .requirements
+    let strengths = f.requirements.iter().map(|l| {
+        (
+            &l.requirement,
+            l.strength,
+            &l.note,
+            &l.sources,
+            &l.reviewed,
+        )
+    });
+    let fits = f
+        .industries
         .iter()
-        .map(|l| (&l.requirement, l.strength, &l.note));
-    let fits = f.industries.iter().map(|l| (&l.industry, l.fit, &l.note));
+        .map(|l| (&l.industry, l.fit, &l.note, &l.sources, &l.reviewed));
     for ((list, what, rating), known, links) in [
         (
             ("requirements", "requirement", "strength"),
@@ -299,7 +426,7 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
         ),
     ] {
         let mut seen = HashSet::new();
-        for (slug, score, note) in links {
+        for (slug, score, note, cited, reviewed) in links {
             let link_at = format!("{at}.{list}[{slug}]");
             if !seen.insert(slug.as_str()) {
                 c.problem(link_at.clone(), "is listed more than once");
@@ -309,6 +436,10 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
                 c.problem(format!("{link_at}.{rating}"), err.0);
             }
             c.text(&link_at, "note", note, false, MAX_NOTE);
+            c.cited(&link_at, cited);
+            if let Some(date) = reviewed {
+                c.past_date(format!("{link_at}.reviewed"), date);
+            }
         }
     }
 

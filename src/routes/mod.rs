@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod compare;
+pub mod dates;
 pub mod export;
 pub mod frameworks;
 pub mod health;

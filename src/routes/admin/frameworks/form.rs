@@ -4,8 +4,10 @@
 //! whose problems are named like the form's fields.
 
 use crate::domain::FieldError;
-use crate::knowledge::document::{Document, FitRecord, FrameworkRecord, StrengthRecord};
-use crate::knowledge::validate::{KnownSlugs, problems_of_record};
+use crate::knowledge::document::{
+    Document, FitRecord, FrameworkRecord, SourceRecord, StrengthRecord,
+};
+use crate::knowledge::validate::{KnownSlugs, MAX_SOURCES, problems_of_record};
 use crate::routes::admin::editing::{Entry, FieldName, Fields, Revisioned};
 
 /// The submitted fields in order. The form repeats names (one `feature` per ticked box), which
@@ -56,8 +58,8 @@ struct RatedLink<T> {
     /// The record's list and rating, for error keys: `requirements[{slug}].strength`.
     list: &'static str,
     rating: &'static str,
-    /// The link from (slug, rating, note).
-    link: fn(String, i64, String) -> T,
+    /// The link from (slug, rating, note, the addresses it cites).
+    link: fn(String, i64, String, Vec<String>) -> T,
 }
 
 // The two kinds of rated link read alike on purpose: each is a row of names for the same reader.
@@ -65,10 +67,12 @@ const REQUIREMENT: RatedLink<StrengthRecord> = RatedLink {
     form_prefix: "req",
     list: "requirements",
     rating: "strength",
-    link: |requirement, strength, note| StrengthRecord {
+    link: |requirement, strength, note, sources| StrengthRecord {
         requirement,
         strength,
         note,
+        sources,
+        reviewed: None,
     },
 };
 
@@ -76,10 +80,12 @@ const INDUSTRY: RatedLink<FitRecord> = RatedLink {
     form_prefix: "ind",
     list: "industries",
     rating: "fit",
-    link: |industry, fit, note| FitRecord {
+    link: |industry, fit, note, sources| FitRecord {
         industry,
         fit,
         note,
+        sources,
+        reviewed: None,
     },
 };
 
@@ -98,7 +104,14 @@ fn rated_links<'a, T>(
         match number(errors, key.clone(), value, "a whole number from 0 to 5") {
             Some(rating) => {
                 let note = form.one(&format!("{}.{slug}.note", kind.form_prefix));
-                links.push((kind.link)(slug.to_owned(), rating, note.trim().to_owned()));
+                let cited = form.one(&format!("{}.{slug}.sources", kind.form_prefix));
+                let cited = cited.split_whitespace().map(str::to_owned).collect();
+                links.push((kind.link)(
+                    slug.to_owned(),
+                    rating,
+                    note.trim().to_owned(),
+                    cited,
+                ));
             }
             None if value.trim().is_empty() => {
                 errors.push(FieldError::new(
@@ -110,6 +123,22 @@ fn rated_links<'a, T>(
         }
     }
     links
+}
+
+/// The form's source rows `source.{i}.url`, `.title` and `.checked`, in order; a row whose
+/// address and title are both blank is an unused one.
+fn sources(form: &Submitted) -> Vec<SourceRecord> {
+    (0..MAX_SOURCES)
+        .map(|i| {
+            let field = |name: &str| form.one(&format!("source.{i}.{name}")).trim().to_owned();
+            SourceRecord {
+                url: field("url"),
+                title: field("title"),
+                checked: field("checked"),
+            }
+        })
+        .filter(|s| !(s.url.is_empty() && s.title.is_empty()))
+        .collect()
 }
 
 /// Reads a framework from the form (in the export's canonical order, so saving an unchanged
@@ -147,6 +176,8 @@ pub fn record_from(
             .trim()
             .to_owned(),
         last_reviewed,
+        languages: form.all("languages"),
+        sources: sources(form),
         requirements,
         industries,
         features: form.all("feature"),
@@ -186,6 +217,15 @@ impl Entry for FrameworkRecord {
             ("summary".into(), self.summary.clone()),
             ("description".into(), self.description.clone()),
             ("last reviewed".into(), optional(self.last_reviewed.clone())),
+            ("languages a team writes".into(), self.languages.join(", ")),
+            (
+                "sources".into(),
+                self.sources
+                    .iter()
+                    .map(|s| format!("{} ({}, checked {})", s.title, s.url, s.checked))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
             ("features".into(), self.features.join(", ")),
             ("use cases".into(), self.use_cases.join(", ")),
             ("trends".into(), self.trends.join(", ")),
@@ -193,19 +233,28 @@ impl Entry for FrameworkRecord {
         fields.extend(self.requirements.iter().map(|r| {
             (
                 format!("requirement {}", r.requirement),
-                format!("{} — {}", r.strength, r.note),
+                rating_summary(r.strength, &r.note, &r.sources),
             )
         }));
         fields.extend(self.industries.iter().map(|i| {
             (
                 format!("industry {}", i.industry),
-                format!("{} — {}", i.fit, i.note),
+                rating_summary(i.fit, &i.note, &i.sources),
             )
         }));
         fields
             .into_iter()
             .map(|(name, value)| (FieldName::new(0, name), value))
             .collect()
+    }
+}
+
+/// A rating as the history and the conflict table show it: number, note, the sources cited.
+fn rating_summary(rating: i64, note: &str, sources: &[String]) -> String {
+    if sources.is_empty() {
+        format!("{rating} — {note}")
+    } else {
+        format!("{rating} — {note} [{}]", sources.join(" "))
     }
 }
 

@@ -16,7 +16,7 @@ use super::listing::{self, ListQuery, Listing, SortOrder};
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::editing::Stored;
-use crate::db::frameworks::Filter;
+use crate::db::frameworks::{Filter, RatingReview};
 use crate::domain::{FieldError, Kind, Ring, Slug};
 use crate::error::{AppError, Result};
 use crate::knowledge::document::{Document, FrameworkRecord};
@@ -124,8 +124,29 @@ pub async fn index(
 
 // ---------------------------------------------------------------------------------- edit
 
+/// What the form shows besides the record: the vocabulary it is rated against and who last
+/// changed each stored rating.
+struct FormContext {
+    vocabulary: Document,
+    reviews: Vec<RatingReview>,
+}
+
+impl FormContext {
+    async fn load(pool: &SqlitePool, original: Option<&str>) -> Result<Self> {
+        let vocabulary = db::editing::vocabulary(pool).await?;
+        let reviews = match original {
+            Some(slug) => db::frameworks::rating_reviews(pool, slug).await?,
+            None => Vec::new(),
+        };
+        Ok(Self {
+            vocabulary,
+            reviews,
+        })
+    }
+}
+
 fn form_page(
-    vocabulary: &Document,
+    context: &FormContext,
     record: FrameworkRecord,
     original: Option<&str>,
     version: i64,
@@ -134,17 +155,17 @@ fn form_page(
 ) -> FormPage {
     let mut frame = Frame::new(entity(), original, version, user);
     frame.errors = errors;
-    FormPage::new(frame, vocabulary, record)
+    FormPage::new(frame, &context.vocabulary, record, &context.reviews)
 }
 
 pub async fn new(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpResponse> {
-    let vocabulary = db::editing::vocabulary(&pool).await?;
+    let context = FormContext::load(&pool, None).await?;
     let record = FrameworkRecord {
         kind: Kind::Micro.as_str().into(),
         ring: Ring::Assess.as_str().into(),
         ..FrameworkRecord::default()
     };
-    let page = form_page(&vocabulary, record, None, 0, &user, Vec::new());
+    let page = form_page(&context, record, None, 0, &user, Vec::new());
     crate::routes::html(StatusCode::OK, &page)
 }
 
@@ -157,9 +178,9 @@ pub async fn edit(
     let stored = db::editing::load(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let vocabulary = db::editing::vocabulary(&pool).await?;
+    let context = FormContext::load(&pool, Some(&slug)).await?;
     let mut page = form_page(
-        &vocabulary,
+        &context,
         stored.record,
         Some(&slug),
         stored.version,
@@ -184,7 +205,8 @@ async fn submit(
 ) -> Result<HttpResponse> {
     user.check_csrf(form.one("csrf_token"))?;
     let action = form.one("action");
-    let vocabulary = db::editing::vocabulary(pool).await?;
+    let context = FormContext::load(pool, original).await?;
+    let vocabulary = &context.vocabulary;
     let last_reviewed = if action == "review" {
         Some(today())
     } else {
@@ -195,7 +217,7 @@ async fn submit(
             None => None,
         }
     };
-    let (record, errors) = record_from(&form, &vocabulary, last_reviewed);
+    let (record, errors) = record_from(&form, vocabulary, last_reviewed);
     // A version that is not a number cannot match any stored one: the save is a conflict.
     let version: i64 = form.one("version").parse().unwrap_or(-1);
 
@@ -206,7 +228,7 @@ async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY
         };
         let preview = (action == "preview").then(|| to_safe_html(&record.description));
-        let mut page = form_page(&vocabulary, record, original, version, user, errors);
+        let mut page = form_page(&context, record, original, version, user, errors);
         page.preview_html = preview;
         return crate::routes::html(status, &page);
     }
@@ -219,7 +241,7 @@ async fn submit(
     };
     let slug = record.slug.clone();
     editing::answer_save(outcome, &entity(), record, &slug, done, |record| {
-        form_page(&vocabulary, record, original, version, user, Vec::new())
+        form_page(&context, record, original, version, user, Vec::new())
     })
 }
 

@@ -3,9 +3,15 @@
 
 use askama::Template;
 
+use crate::db::frameworks::RatingReview;
 use crate::domain::{FieldError, Kind, RequirementGroup, Ring, Score};
-use crate::knowledge::document::{Document, FrameworkRecord};
+use crate::knowledge::document::{Document, FrameworkRecord, SourceRecord};
+use crate::knowledge::validate::MAX_SOURCES;
 use crate::routes::admin::editing::{self, Frame};
+use crate::routes::dates::readable_date;
+
+/// Empty source rows offered below the filled ones, for new sources.
+const BLANK_SOURCE_ROWS: usize = 3;
 
 /// One requirement or industry on the form: its rating, its note, and the message if either
 /// is wrong.
@@ -17,31 +23,67 @@ pub struct ScoreRow {
     /// The rating as submitted or stored, when it is one of the scale's.
     pub value: Option<Score>,
     pub note: String,
+    /// The addresses the rating cites, one per line as the field shows them.
+    pub sources: String,
     pub error: Option<String>,
+    /// What each rating means for this requirement or industry; empty when not written.
+    pub rubric: Vec<String>,
+    /// "Changed 30 Nov 2026 by Ana", or empty when nothing is known.
+    pub reviewed: String,
 }
 
+/// One rated link as the form shows it: the link's (rating, note, sources) if linked.
+type Rating<'a> = Option<(i64, &'a str, &'a [String])>;
+
 impl ScoreRow {
-    /// The row of the entry (slug, name), with the framework's (rating, note) if linked.
+    /// The row of the entry (slug, name, rubric), with the framework's rating if linked.
     fn new(
-        (slug, name): (&str, &str),
+        (slug, name, rubric): (&str, &str, &[String]),
         group: &'static str,
-        rating: Option<(i64, &str)>,
+        rating: Rating<'_>,
         error: Option<String>,
     ) -> Self {
         Self {
             slug: slug.to_owned(),
             name: name.to_owned(),
             group,
-            value: rating.and_then(|(value, _)| Score::new(value).ok()),
-            note: rating.map_or(String::new(), |(_, note)| note.to_owned()),
+            value: rating.and_then(|(value, _, _)| Score::new(value).ok()),
+            note: rating.map_or(String::new(), |(_, note, _)| note.to_owned()),
+            sources: rating.map_or(String::new(), |(_, _, sources)| sources.join("\n")),
             error,
+            rubric: rubric.to_vec(),
+            reviewed: String::new(),
         }
+    }
+
+    /// What rating `score` means, or empty.
+    pub fn meaning(&self, score: &Score) -> &str {
+        self.rubric
+            .get(usize::from(score.value()))
+            .map_or("", String::as_str)
+    }
+
+    fn describe_review(&mut self, review: Option<&RatingReview>) {
+        let Some(review) = review else { return };
+        let when = review.reviewed.as_deref().map(readable_date);
+        self.reviewed = match (when, review.reviewer.as_deref()) {
+            (Some(when), Some(who)) => format!("Changed {when} by {who}"),
+            (Some(when), None) => format!("Changed {when}"),
+            (None, _) => String::new(),
+        };
     }
 
     /// Whether `score` is the row's rating, so its radio button is checked.
     pub fn is(&self, score: &Score) -> bool {
         self.value == Some(*score)
     }
+}
+
+/// One row of the sources table, numbered as the form names it.
+pub struct SourceRow {
+    pub index: usize,
+    pub source: SourceRecord,
+    pub error: Option<String>,
 }
 
 /// One checkbox: a feature, use case or trend the framework may be linked to.
@@ -61,6 +103,9 @@ pub struct FormPage {
     /// The year as text, empty when unknown.
     pub first_release: String,
     pub languages: Vec<(String, String)>,
+    /// Every language, ticked where a team writes it when building on the framework.
+    pub team_languages: Vec<Choice>,
+    pub sources: Vec<SourceRow>,
     pub kinds: &'static [Kind],
     pub rings: &'static [Ring],
     /// The scale each rating is chosen from.
@@ -87,6 +132,24 @@ fn link_error(errors: &[FieldError], list: &str, slug: &str, rating: &str) -> Op
         .map(str::to_owned)
 }
 
+fn review_of<'a>(reviews: &'a [RatingReview], subject: &str, slug: &str) -> Option<&'a RatingReview> {
+    reviews
+        .iter()
+        .find(|r| r.subject == subject && r.slug == slug)
+}
+
+/// The first message about the source with this address (the validator keys sources by it).
+fn source_error(errors: &[FieldError], url: &str) -> Option<String> {
+    if url.is_empty() {
+        return None;
+    }
+    let at = format!("sources[{url}]");
+    errors
+        .iter()
+        .find(|e| e.field == at || e.field.starts_with(&format!("{at}.")))
+        .map(|e| e.message.clone())
+}
+
 /// Checkboxes for every (slug, name, detail) offered, ticked where `chosen` has the slug.
 fn choices<'a>(
     offered: impl Iterator<Item = (&'a String, &'a String, String)>,
@@ -104,8 +167,13 @@ fn choices<'a>(
 
 impl FormPage {
     /// The form showing `record` against the `vocabulary`, in `frame` (whose errors mark the
-    /// fields they name).
-    pub fn new(mut frame: Frame, vocabulary: &Document, record: FrameworkRecord) -> Self {
+    /// fields they name), each rating with when and by whom it last changed (`reviews`).
+    pub fn new(
+        mut frame: Frame,
+        vocabulary: &Document,
+        record: FrameworkRecord,
+        reviews: &[RatingReview],
+    ) -> Self {
         let errors = &frame.errors;
         let group_label =
             |g: &str| RequirementGroup::parse(g).map_or("Other", RequirementGroup::label);
@@ -115,8 +183,11 @@ impl FormPage {
             .map(|r| {
                 let link = record.requirements.iter().find(|l| l.requirement == r.slug);
                 let error = link_error(errors, "requirements", &r.slug, "strength");
-                let rating = link.map(|l| (l.strength, l.note.as_str()));
-                ScoreRow::new((&r.slug, &r.name), group_label(&r.group), rating, error)
+                let rating = link.map(|l| (l.strength, l.note.as_str(), &l.sources[..]));
+                let entry = (&r.slug[..], &r.name[..], &r.rubric[..]);
+                let mut row = ScoreRow::new(entry, group_label(&r.group), rating, error);
+                row.describe_review(review_of(reviews, "requirement", &r.slug));
+                row
             })
             .collect();
         let fits = vocabulary
@@ -125,12 +196,11 @@ impl FormPage {
             .map(|i| {
                 let link = record.industries.iter().find(|l| l.industry == i.slug);
                 let error = link_error(errors, "industries", &i.slug, "fit");
-                ScoreRow::new(
-                    (&i.slug, &i.name),
-                    "",
-                    link.map(|l| (l.fit, l.note.as_str())),
-                    error,
-                )
+                let rating = link.map(|l| (l.fit, l.note.as_str(), &l.sources[..]));
+                let entry = (&i.slug[..], &i.name[..], &i.rubric[..]);
+                let mut row = ScoreRow::new(entry, "", rating, error);
+                row.describe_review(review_of(reviews, "industry", &i.slug));
+                row
             })
             .collect();
         let industry_name = |slug: &str| {
@@ -161,6 +231,26 @@ impl FormPage {
                 .map(|t| (&t.slug, &t.name, String::new())),
             &record.trends,
         );
+        let team_languages = choices(
+            vocabulary
+                .languages
+                .iter()
+                .map(|l| (&l.slug, &l.name, String::new())),
+            &record.languages,
+        );
+        let blank_rows = BLANK_SOURCE_ROWS.min(MAX_SOURCES.saturating_sub(record.sources.len()));
+        let sources = record
+            .sources
+            .iter()
+            .cloned()
+            .chain(std::iter::repeat_n(SourceRecord::default(), blank_rows))
+            .enumerate()
+            .map(|(index, source)| SourceRow {
+                index,
+                error: source_error(&frame.errors, &source.url),
+                source,
+            })
+            .collect();
         frame.name = record.name.clone();
         Self {
             frame,
@@ -172,6 +262,8 @@ impl FormPage {
                 .iter()
                 .map(|l| (l.slug.clone(), l.name.clone()))
                 .collect(),
+            team_languages,
+            sources,
             kinds: Kind::ALL,
             rings: Ring::ALL,
             scores: Score::scale().collect(),

@@ -10,7 +10,9 @@ use crate::auth::CurrentUser;
 use crate::db::terms::{self, Link, State, Term, TermKind};
 use crate::domain::{FieldError, RequirementGroup};
 use crate::error::Result;
-use crate::knowledge::document::{Document, RequirementRecord, TermRecord, UseCaseRecord};
+use crate::knowledge::document::{
+    Document, IndustryRecord, RequirementRecord, TermRecord, UseCaseRecord,
+};
 use crate::knowledge::validate::{KnownSlugs, problems_of_record};
 use crate::routes::admin::editing::{self, Entry, FieldName, Fields, Frame, Revisioned};
 
@@ -24,14 +26,49 @@ pub struct TermForm {
     pub industry: String,
     #[serde(default)]
     pub group: String,
+    /// What each rating means, for requirements and industries: `rubric_0` … `rubric_5`.
+    #[serde(default)]
+    pub rubric_0: String,
+    #[serde(default)]
+    pub rubric_1: String,
+    #[serde(default)]
+    pub rubric_2: String,
+    #[serde(default)]
+    pub rubric_3: String,
+    #[serde(default)]
+    pub rubric_4: String,
+    #[serde(default)]
+    pub rubric_5: String,
     pub version: i64,
     pub csrf_token: String,
+}
+
+/// Whether entries of `kind` are rated 0–5 by frameworks, and so have a rubric.
+pub fn is_rated(kind: TermKind) -> bool {
+    matches!(kind, TermKind::Requirement | TermKind::Industry)
 }
 
 impl TermForm {
     /// The entry the form describes, trimmed, keeping only the fields its kind has.
     pub fn into_term(self, kind: TermKind) -> Term {
+        let levels = [
+            &self.rubric_0,
+            &self.rubric_1,
+            &self.rubric_2,
+            &self.rubric_3,
+            &self.rubric_4,
+            &self.rubric_5,
+        ]
+        .map(|level| level.replace("\r\n", "\n").trim().to_owned());
+        // A rubric left wholly blank is none; a partly written one goes to the validator,
+        // which names the levels still empty.
+        let rubric = if is_rated(kind) && levels.iter().any(|l| !l.is_empty()) {
+            levels.to_vec()
+        } else {
+            Vec::new()
+        };
         Term {
+            rubric,
             slug: self.slug.trim().to_owned(),
             name: self.name.trim().to_owned(),
             description: self.description.replace("\r\n", "\n").trim().to_owned(),
@@ -60,7 +97,12 @@ pub fn problems(kind: TermKind, term: &Term, vocabulary: &Document) -> Vec<Field
     match kind {
         TermKind::Language => doc.languages.push(record),
         TermKind::Feature => doc.features.push(record),
-        TermKind::Industry => doc.industries.push(record),
+        TermKind::Industry => doc.industries.push(IndustryRecord {
+            slug: record.slug,
+            name: record.name,
+            description: record.description,
+            rubric: term.rubric.clone(),
+        }),
         TermKind::Trend => doc.trends.push(record),
         TermKind::UseCase => doc.use_cases.push(UseCaseRecord {
             slug: record.slug,
@@ -73,6 +115,7 @@ pub fn problems(kind: TermKind, term: &Term, vocabulary: &Document) -> Vec<Field
             name: record.name,
             description: record.description,
             group: term.group.clone(),
+            rubric: term.rubric.clone(),
         }),
     }
     // The document's list for the kind is named like its address, with `_` for `-`.
@@ -93,6 +136,15 @@ pub struct FormPage {
     /// The industries a use case can belong to, as (slug, name).
     pub industries: Vec<(String, String)>,
     pub groups: &'static [RequirementGroup],
+    /// Whether the entry is rated by frameworks, and so has a rubric.
+    pub rated: bool,
+}
+
+impl FormPage {
+    /// The rubric's text for rating `level`, or empty.
+    pub fn rubric_level(&self, level: usize) -> &str {
+        self.term.rubric.get(level).map_or("", String::as_str)
+    }
 }
 
 impl editing::FormPage for FormPage {
@@ -150,6 +202,7 @@ impl<'a> Forms<'a> {
             term,
             industries: self.industries.clone(),
             groups: RequirementGroup::ALL,
+            rated: is_rated(self.kind),
         }
     }
 }
@@ -157,16 +210,18 @@ impl<'a> Forms<'a> {
 impl Entry for Term {
     /// The fields in the form's order.
     fn fields(&self) -> Fields {
+        let level = |score: usize| self.rubric.get(score).cloned().unwrap_or_default();
         [
-            ("slug", &self.slug),
-            ("name", &self.name),
-            ("description", &self.description),
-            ("industry", &self.industry),
-            ("group", &self.group),
+            ("slug".to_owned(), self.slug.clone()),
+            ("name".to_owned(), self.name.clone()),
+            ("description".to_owned(), self.description.clone()),
+            ("industry".to_owned(), self.industry.clone()),
+            ("group".to_owned(), self.group.clone()),
         ]
         .into_iter()
+        .chain((0..6).map(|score| (format!("rubric {score}"), level(score))))
         .enumerate()
-        .map(|(rank, (name, value))| (FieldName::new(rank as u8, name), value.clone()))
+        .map(|(rank, (name, value))| (FieldName::new(rank as u8, name), value))
         .collect()
     }
 }
