@@ -48,11 +48,12 @@ pub struct Query {
     pub searching: bool,
 }
 
-/// A rating with the note that justifies it.
+/// A rating with the note that justifies it and the addresses it cites.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
     pub score: Score,
     pub note: String,
+    pub sources: Vec<String>,
 }
 
 /// A use case a framework is linked to, with the industry it belongs to.
@@ -68,8 +69,8 @@ pub struct UseCaseRef {
 pub struct Candidate {
     pub slug: Slug,
     pub name: String,
-    /// The language's slug.
-    pub language: Slug,
+    /// Every language a team writes when building on it (slugs), matched against the team's.
+    pub languages: Vec<Slug>,
     pub ring: Ring,
     /// Requirement slug → strength and note.
     pub strengths: HashMap<Slug, Evidence>,
@@ -131,6 +132,8 @@ pub struct Criterion {
     pub points: f64,
     pub max_points: f64,
     pub note: String,
+    /// The addresses the evidence cites; empty for criteria that are not ratings.
+    pub sources: Vec<String>,
 }
 
 /// A framework that passed every must-have, with its score and why.
@@ -158,6 +161,8 @@ pub enum Exclusion {
         strength: u8,
         minimum: u8,
         note: String,
+        /// The addresses the strength cites.
+        sources: Vec<String>,
     },
     /// The free-text search does not match it.
     NoSearchMatch,
@@ -232,20 +237,30 @@ fn maturity(ring: Ring) -> Score {
     }
 }
 
-fn language_rating<'a>(framework_language: &str, team: &'a [String]) -> (Score, Option<&'a str>) {
-    if let Some(known) = team.iter().find(|l| *l == framework_language) {
-        return (Score::of(5), Some(known.as_str()));
+/// The team-language rating of a framework a team builds on with `languages`: 5 when the
+/// team knows one of them, 3 when it knows a close relative of one, else 0; with the
+/// (framework language, team language) pair that earned it.
+fn language_rating<'a, 'f>(
+    languages: &'f [Slug],
+    team: &'a [String],
+) -> (Score, Option<(&'f Slug, &'a str)>) {
+    for language in languages {
+        if let Some(known) = team.iter().find(|l| *l == language.as_str()) {
+            return (Score::of(5), Some((language, known.as_str())));
+        }
     }
-    let related = team.iter().find(|l| {
-        RELATED_LANGUAGES.iter().any(|(a, b)| {
-            (*a == framework_language && *b == l.as_str())
-                || (*b == framework_language && *a == l.as_str())
-        })
-    });
-    match related {
-        Some(known) => (Score::of(3), Some(known.as_str())),
-        None => (Score::of(0), None),
+    for language in languages {
+        let related = team.iter().find(|l| {
+            RELATED_LANGUAGES.iter().any(|(a, b)| {
+                (*a == language.as_str() && *b == l.as_str())
+                    || (*b == language.as_str() && *a == l.as_str())
+            })
+        });
+        if let Some(known) = related {
+            return (Score::of(3), Some((language, known.as_str())));
+        }
     }
+    (Score::of(0), None)
 }
 
 /// Search relevance as 1–5: the best match gets 5, others in proportion to their bm25
@@ -260,9 +275,10 @@ fn search_rating(rank: f64, best: f64) -> Score {
 
 const NO_EVIDENCE: &str = "No evidence recorded yet.";
 
-fn evidence<'a>(map: &'a HashMap<Slug, Evidence>, slug: &str) -> (Score, &'a str) {
-    map.get(slug)
-        .map_or((Score::of(0), NO_EVIDENCE), |e| (e.score, e.note.as_str()))
+fn evidence<'a>(map: &'a HashMap<Slug, Evidence>, slug: &str) -> (Score, &'a str, &'a [String]) {
+    map.get(slug).map_or((Score::of(0), NO_EVIDENCE, &[]), |e| {
+        (e.score, e.note.as_str(), &e.sources[..])
+    })
 }
 
 /// Removes repeats and lets a must-have win over the same nice-to-have, keeping the order.
@@ -287,7 +303,7 @@ fn normalise(query: &Query) -> (Vec<&str>, Vec<&str>, Vec<String>) {
 }
 
 /// The candidates, indexed once so that ranking a query is a scan over small integers: a
-/// strength and a fit table by position, each framework's language as a number and its place
+/// strength and a fit table by position, each framework's set of languages as a number and its place
 /// in name order. Only the results a reader sees are then explained in words.
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
@@ -297,7 +313,8 @@ pub struct Catalogue {
     /// Row-major, one row per candidate: 0 where nothing is recorded.
     strengths: Vec<u8>,
     fits: Vec<u8>,
-    languages: Vec<Slug>,
+    /// The distinct sets of languages teams write on the candidates, each sorted.
+    language_sets: Vec<Vec<Slug>>,
     language_of: Vec<usize>,
     /// Each candidate's position when sorted by name (then slug).
     name_order: Vec<usize>,
@@ -331,12 +348,17 @@ impl Catalogue {
         let industry_columns = columns(candidates.iter().flat_map(|c| c.fits.keys()));
         let strengths = table(&candidates, &requirement_columns, |c| &c.strengths);
         let fits = table(&candidates, &industry_columns, |c| &c.fits);
-        let mut languages: Vec<Slug> = candidates.iter().map(|c| c.language.clone()).collect();
-        languages.sort();
-        languages.dedup();
+        let sorted_set = |c: &Candidate| {
+            let mut set = c.languages.clone();
+            set.sort();
+            set
+        };
+        let mut language_sets: Vec<Vec<Slug>> = candidates.iter().map(sorted_set).collect();
+        language_sets.sort();
+        language_sets.dedup();
         let language_of = candidates
             .iter()
-            .map(|c| languages.binary_search(&c.language).unwrap_or(0))
+            .map(|c| language_sets.binary_search(&sorted_set(c)).unwrap_or(0))
             .collect();
         let keys: Vec<String> = candidates.iter().map(|c| c.name.to_lowercase()).collect();
         let mut by_name: Vec<usize> = (0..candidates.len()).collect();
@@ -360,7 +382,7 @@ impl Catalogue {
             industry_columns,
             strengths,
             fits,
-            languages,
+            language_sets,
             language_of,
             name_order,
             positions,
@@ -420,7 +442,7 @@ struct Plan<'a> {
     industry_column: Option<usize>,
     need_columns: Vec<Option<usize>>,
     want_columns: Vec<Option<usize>>,
-    /// The language criterion's rating for each of the catalogue's languages.
+    /// The language criterion's rating for each of the catalogue's sets of languages.
     language_ratings: Vec<Score>,
     search: &'a [Option<f64>],
     best_search: f64,
@@ -492,9 +514,9 @@ pub fn rank(
         need_columns: need.iter().map(requirement_column).collect(),
         want_columns: want.iter().map(requirement_column).collect(),
         language_ratings: catalogue
-            .languages
+            .language_sets
             .iter()
-            .map(|l| language_rating(l.as_str(), &lang).0)
+            .map(|set| language_rating(set, &lang).0)
             .collect(),
         best_search: search
             .iter()
@@ -594,7 +616,12 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
     let query = plan.query;
     let max_raw = plan.max_raw;
     let mut criteria = Vec::new();
-    let mut add = |kind, subject: &str, label: String, rating: Score, weight: u32, note: &str| {
+    let mut add = |kind,
+                   subject: &str,
+                   label: String,
+                   rating: Score,
+                   weight: u32,
+                   (note, sources): (&str, &[String])| {
         criteria.push(Criterion {
             kind,
             subject: subject.to_owned(),
@@ -604,10 +631,11 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
             points: points(u32::from(rating.value()) * weight, max_raw),
             max_points: points(5 * weight, max_raw),
             note: note.to_owned(),
+            sources: sources.to_vec(),
         });
     };
     if let Some(industry) = &query.industry {
-        let (fit, note) = evidence(&candidate.fits, industry);
+        let (fit, note, sources) = evidence(&candidate.fits, industry);
         let label = Names::of(&names.industries, industry).to_owned();
         add(
             CriterionKind::Industry,
@@ -615,7 +643,7 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
             label,
             fit,
             weight::INDUSTRY,
-            note,
+            (note, sources),
         );
     }
     for (slugs, kind, w) in [
@@ -623,31 +651,50 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
         (&plan.want, CriterionKind::NiceToHave, weight::WANT),
     ] {
         for slug in slugs {
-            let (strength, note) = evidence(&candidate.strengths, slug);
+            let (strength, note, sources) = evidence(&candidate.strengths, slug);
             let label = Names::of(&names.requirements, slug).to_owned();
-            add(kind, slug, label, strength, w, note);
+            add(kind, slug, label, strength, w, (note, sources));
         }
     }
     if !plan.lang.is_empty() {
-        let (rating, known) = language_rating(candidate.language.as_str(), &plan.lang);
-        let written_in = Names::of(&names.languages, candidate.language.as_str());
-        let note = match known {
-            Some(l) if candidate.language == l => {
-                format!("Written in {written_in}, which the team knows.")
-            }
-            Some(l) => format!(
-                "Written in {written_in}; the team's {} carries over well.",
-                Names::of(&names.languages, l)
+        let (rating, matched) = language_rating(&candidate.languages, &plan.lang);
+        let name = |slug: &str| Names::of(&names.languages, slug).to_owned();
+        let (subject, label, note) = match matched {
+            Some((language, known)) if language.as_str() == known => (
+                language.as_str(),
+                name(known),
+                format!("Teams write {} with it, which the team knows.", name(known)),
             ),
-            None => format!("Written in {written_in}, which the team does not list."),
+            Some((language, known)) => (
+                language.as_str(),
+                name(language.as_str()),
+                format!(
+                    "Teams write {} with it; the team's {} carries over well.",
+                    name(language.as_str()),
+                    name(known)
+                ),
+            ),
+            None => {
+                let written = candidate
+                    .languages
+                    .iter()
+                    .map(|l| name(l.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (
+                    candidate.languages.first().map_or("", Slug::as_str),
+                    written.clone(),
+                    format!("Teams write {written} with it; the team lists none of these."),
+                )
+            }
         };
         add(
             CriterionKind::Language,
-            candidate.language.as_str(),
-            written_in.to_owned(),
+            subject,
+            label,
             rating,
             weight::LANGUAGE,
-            &note,
+            (&note, &[]),
         );
     }
     if let Some(rank) = plan.search_rank(row).filter(|_| query.searching) {
@@ -663,7 +710,7 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
             "Search match".to_owned(),
             rating,
             weight::SEARCH,
-            note,
+            (note, &[]),
         );
     }
     let ring = candidate.ring;
@@ -673,7 +720,7 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
         format!("Radar: {}", ring.label()),
         maturity(ring),
         weight::MATURITY,
-        ring.advice(),
+        (ring.advice(), &[]),
     );
 
     let raw = criteria
@@ -711,7 +758,7 @@ fn explain_exclusion(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Nam
         reasons.push(Exclusion::NoSearchMatch);
     }
     for slug in &plan.need {
-        let (strength, note) = evidence(&candidate.strengths, slug);
+        let (strength, note, sources) = evidence(&candidate.strengths, slug);
         if strength.value() < MUST_HAVE_MINIMUM {
             reasons.push(Exclusion::MustHave {
                 requirement: (*slug).to_owned(),
@@ -719,6 +766,7 @@ fn explain_exclusion(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Nam
                 strength: strength.value(),
                 minimum: MUST_HAVE_MINIMUM,
                 note: note.to_owned(),
+                sources: sources.to_vec(),
             });
         }
     }

@@ -2,7 +2,7 @@
 
 use sqlx::SqlitePool;
 
-use crate::domain::{RequirementGroup, Ring, Score, Slug};
+use crate::domain::{RequirementGroup, Ring, Score, Slug, TextList};
 
 /// A language with how many frameworks use it (for filters).
 #[derive(Debug, Clone)]
@@ -32,6 +32,8 @@ pub struct Industry {
     pub description: String,
     /// Frameworks rated 4 or 5 for this industry.
     pub strong_fits: i64,
+    /// What each fit 0–5 means; empty when not written.
+    pub rubric: TextList,
 }
 
 pub async fn industries(db: impl sqlx::SqliteExecutor<'_>) -> Result<Vec<Industry>, sqlx::Error> {
@@ -39,7 +41,8 @@ pub async fn industries(db: impl sqlx::SqliteExecutor<'_>) -> Result<Vec<Industr
         Industry,
         r#"SELECT i.slug AS "slug: Slug", i.name, i.description,
                   (SELECT COUNT(*) FROM framework_industries fi WHERE fi.industry_id = i.id AND fi.fit >= 4)
-                      AS "strong_fits!: i64"
+                      AS "strong_fits!: i64",
+                  i.rubric AS "rubric: TextList"
          FROM industries i ORDER BY i.name"#
     )
     .fetch_all(db)
@@ -51,7 +54,8 @@ pub async fn industry(pool: &SqlitePool, slug: &str) -> Result<Option<Industry>,
         Industry,
         r#"SELECT i.slug AS "slug: Slug", i.name, i.description,
                   (SELECT COUNT(*) FROM framework_industries fi WHERE fi.industry_id = i.id AND fi.fit >= 4)
-                      AS "strong_fits!: i64"
+                      AS "strong_fits!: i64",
+                  i.rubric AS "rubric: TextList"
          FROM industries i WHERE i.slug = ?1"#,
         slug
     )
@@ -176,6 +180,8 @@ pub struct Requirement {
     pub name: String,
     pub description: String,
     pub req_group: RequirementGroup,
+    /// What each strength 0–5 means; empty when not written.
+    pub rubric: TextList,
 }
 
 /// Every requirement, by name; callers group them.
@@ -184,9 +190,30 @@ pub async fn requirements(
 ) -> Result<Vec<Requirement>, sqlx::Error> {
     sqlx::query_as!(
         Requirement,
-        r#"SELECT slug AS "slug: Slug", name, description, req_group AS "req_group: RequirementGroup"
+        r#"SELECT slug AS "slug: Slug", name, description, req_group AS "req_group: RequirementGroup",
+                  rubric AS "rubric: TextList"
            FROM requirements ORDER BY name COLLATE NOCASE"#
     )
     .fetch_all(db)
     .await
+}
+
+/// How many frameworks meet each requirement as a must-have (strength 4 or 5), by slug.
+pub async fn must_have_passes(pool: &SqlitePool) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT r.slug,
+                  (SELECT COUNT(*) FROM framework_requirements fr
+                   WHERE fr.requirement_id = r.id AND fr.strength >= 4) AS "passes!: i64"
+           FROM requirements r"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.slug, r.passes)).collect())
+}
+
+/// How many frameworks there are.
+pub async fn framework_count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT COUNT(*) AS "count!: i64" FROM frameworks"#)
+        .fetch_one(pool)
+        .await
 }

@@ -3,7 +3,7 @@
 use sqlx::SqlitePool;
 
 use crate::db::catalogue::Term;
-use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
+use crate::domain::{TextList, Kind, RequirementGroup, Ring, Score, Slug};
 
 /// A framework as listed in the catalogue.
 #[derive(Debug, Clone)]
@@ -124,6 +124,10 @@ pub struct Strength {
     pub requirement_description: String,
     pub strength: Score,
     pub note: String,
+    pub sources: TextList,
+    /// When the rating last changed, and who changed it (none for the seed and imports).
+    pub reviewed: Option<String>,
+    pub reviewer: Option<String>,
 }
 
 /// The framework's strengths, in the query form's order: by group, then requirement name.
@@ -132,13 +136,16 @@ pub async fn strengths(pool: &SqlitePool, slug: &str) -> Result<Vec<Strength>, s
         Strength,
         r#"SELECT r.slug AS "requirement_slug: Slug", r.name AS requirement_name,
                   r.req_group AS "requirement_group: RequirementGroup",
-                  r.description AS requirement_description, fr.strength AS "strength: Score", fr.note
+                  r.description AS requirement_description, fr.strength AS "strength: Score", fr.note,
+                  fr.sources AS "sources: TextList", fr.reviewed, u.name AS reviewer
            FROM framework_requirements fr
            JOIN frameworks f ON f.id = fr.framework_id
            JOIN requirements r ON r.id = fr.requirement_id
+           LEFT JOIN users u ON u.id = fr.reviewed_by
            WHERE f.slug = ?1
-           ORDER BY CASE r.req_group WHEN 'capability' THEN 1 WHEN 'delivery' THEN 2
-                    WHEN 'architecture' THEN 3 WHEN 'data' THEN 4 WHEN 'team' THEN 5 ELSE 6 END,
+           ORDER BY CASE r.req_group WHEN 'capability' THEN 1 WHEN 'platform' THEN 2
+                    WHEN 'compliance' THEN 3 WHEN 'delivery' THEN 4 WHEN 'architecture' THEN 5
+                    WHEN 'data' THEN 6 WHEN 'team' THEN 7 ELSE 8 END,
                     r.name"#,
         slug
     )
@@ -153,6 +160,9 @@ pub struct Fit {
     pub industry_name: String,
     pub fit: Score,
     pub note: String,
+    pub sources: TextList,
+    pub reviewed: Option<String>,
+    pub reviewer: Option<String>,
 }
 
 /// The framework's industry fits, best first.
@@ -160,10 +170,11 @@ pub async fn fits(pool: &SqlitePool, slug: &str) -> Result<Vec<Fit>, sqlx::Error
     sqlx::query_as!(
         Fit,
         r#"SELECT i.slug AS "industry_slug: Slug", i.name AS industry_name, fi.fit AS "fit: Score",
-                  fi.note
+                  fi.note, fi.sources AS "sources: TextList", fi.reviewed, u.name AS reviewer
            FROM framework_industries fi
            JOIN frameworks f ON f.id = fi.framework_id
            JOIN industries i ON i.id = fi.industry_id
+           LEFT JOIN users u ON u.id = fi.reviewed_by
            WHERE f.slug = ?1
            ORDER BY fi.fit DESC, i.name"#,
         slug
@@ -199,6 +210,12 @@ macro_rules! linked {
 }
 
 linked!(features, "framework_features", "feature_id", "features");
+linked!(
+    team_languages,
+    "framework_languages",
+    "language_id",
+    "languages"
+);
 linked!(trends, "framework_trends", "trend_id", "trends");
 
 /// A use case a framework suits, with the industry it belongs to.
@@ -259,6 +276,27 @@ pub async fn rating_reviews(
            JOIN industries i ON i.id = fi.industry_id
            LEFT JOIN users u ON u.id = fi.reviewed_by
            WHERE f.slug = ?1"#,
+        slug
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A document a framework's entry rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub url: String,
+    pub title: String,
+    pub checked: String,
+}
+
+/// The framework's sources, most important first.
+pub async fn sources(pool: &SqlitePool, slug: &str) -> Result<Vec<Source>, sqlx::Error> {
+    sqlx::query_as!(
+        Source,
+        "SELECT s.url, s.title, s.checked
+         FROM framework_sources s JOIN frameworks f ON f.id = s.framework_id
+         WHERE f.slug = ?1 ORDER BY s.position",
         slug
     )
     .fetch_all(pool)

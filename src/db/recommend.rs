@@ -55,9 +55,8 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
 /// see [`search_ranks`].
 async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>, sqlx::Error> {
     let frameworks = sqlx::query!(
-        r#"SELECT f.id, f.slug AS "slug: Slug", f.name, l.slug AS "language: Slug",
-                  f.ring AS "ring: Ring"
-         FROM frameworks f JOIN languages l ON l.id = f.language_id
+        r#"SELECT f.id, f.slug AS "slug: Slug", f.name, f.ring AS "ring: Ring"
+         FROM frameworks f
          ORDER BY f.id"#
     )
     .fetch_all(&mut *tx)
@@ -67,7 +66,7 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     let strengths = sqlx::query_as!(
         Rated,
         r#"SELECT fr.framework_id AS "framework_id!", r.slug AS "slug: Slug",
-                  fr.strength AS "score: Score", fr.note
+                  fr.strength AS "score: Score", fr.note, fr.sources
          FROM framework_requirements fr JOIN requirements r ON r.id = fr.requirement_id"#
     )
     .fetch_all(&mut *tx)
@@ -75,7 +74,7 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     let fits = sqlx::query_as!(
         Rated,
         r#"SELECT fi.framework_id AS "framework_id!", i.slug AS "slug: Slug",
-                  fi.fit AS "score: Score", fi.note
+                  fi.fit AS "score: Score", fi.note, fi.sources
          FROM framework_industries fi JOIN industries i ON i.id = fi.industry_id"#
     )
     .fetch_all(&mut *tx)
@@ -91,6 +90,14 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     .fetch_all(&mut *tx)
     .await?;
 
+    let team_languages = sqlx::query!(
+        r#"SELECT fl.framework_id AS "framework_id!", l.slug AS "slug: Slug"
+         FROM framework_languages fl JOIN languages l ON l.id = fl.language_id
+         ORDER BY l.slug"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+
     let mut by_id: HashMap<i64, Candidate> = HashMap::new();
     let mut order = Vec::with_capacity(frameworks.len());
     for f in frameworks {
@@ -100,7 +107,7 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
             Candidate {
                 slug: f.slug,
                 name: f.name,
-                language: f.language,
+                languages: Vec::new(),
                 ring: f.ring,
                 strengths: HashMap::new(),
                 fits: HashMap::new(),
@@ -111,6 +118,11 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     }
     file_ratings(&mut by_id, strengths, |c| &mut c.strengths);
     file_ratings(&mut by_id, fits, |c| &mut c.fits);
+    for l in team_languages {
+        if let Some(c) = by_id.get_mut(&l.framework_id) {
+            c.languages.push(l.slug);
+        }
+    }
     for u in use_cases {
         if let Some(c) = by_id.get_mut(&u.framework_id) {
             c.use_cases.push(UseCaseRef {
@@ -132,6 +144,8 @@ struct Rated {
     slug: Slug,
     score: Score,
     note: String,
+    /// A JSON array of addresses.
+    sources: String,
 }
 
 /// Files each rating under its framework, in the map `ratings` picks.
@@ -145,6 +159,7 @@ fn file_ratings(
             let evidence = Evidence {
                 score: r.score,
                 note: r.note,
+                sources: serde_json::from_str(&r.sources).unwrap_or_default(),
             };
             ratings(c).insert(r.slug, evidence);
         }

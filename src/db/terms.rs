@@ -80,7 +80,7 @@ impl From<&TermRecord> for Term {
 /// brings it back: the framework by slug (as the audit log names everything) and, for a
 /// requirement or an industry, the link's score and note. Links to features, use cases and
 /// trends hold nothing more.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     pub framework: String,
     /// How strongly the framework meets the requirement, 0–5.
@@ -725,6 +725,7 @@ mod tests {
             strength: None,
             fit: None,
             note: String::new(),
+            ..Link::default()
         }
     }
 

@@ -10,6 +10,7 @@ pub use email::Email;
 pub use enums::{Kind, RequirementGroup, Ring, Role};
 pub use score::Score;
 pub use slug::Slug;
+pub use sql::TextList;
 
 /// Why a value was refused, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -27,7 +27,7 @@ impl Score {
     }
 
     /// Every score from 0 to 5, in order: the scale a form offers.
-    pub fn scale() -> impl Iterator<Item = Self> {
+    pub fn scale() -> impl DoubleEndedIterator<Item = Self> {
         (0..=Self::MAX).map(Self)
     }
 

@@ -66,6 +66,27 @@ impl<'r> Decode<'r, Sqlite> for Score {
     }
 }
 
+/// A list of texts stored as a JSON array (migration 0004): the addresses a rating cites, the
+/// levels of a rubric.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextList(pub Vec<String>);
+
+impl Type<Sqlite> for TextList {
+    fn type_info() -> SqliteTypeInfo {
+        <str as Type<Sqlite>>::type_info()
+    }
+
+    fn compatible(ty: &SqliteTypeInfo) -> bool {
+        <str as Type<Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Sqlite> for TextList {
+    fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+        Ok(Self(serde_json::from_str(<&str>::decode(value)?)?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -497,11 +497,8 @@ mod tests {
                 summary: "A small Python web framework.".into(),
                 description: String::new(),
                 last_reviewed: Some("2026-11-24".into()),
-                requirements: vec![],
-                industries: vec![],
-                features: vec![],
-                use_cases: vec![],
-                trends: vec![],
+                languages: vec!["python".into()],
+                ..FrameworkRecord::default()
             }],
             ..Document::default()
         }
@@ -528,11 +525,12 @@ mod tests {
                 name: "Security".into(),
                 group: "capability".into(),
                 description: String::new(),
+                rubric: Vec::new(),
             });
         doc.frameworks[0].requirements.push(StrengthRecord {
             requirement: "security".into(),
             strength: 7,
-            note: String::new(),
+            ..StrengthRecord::default()
         });
         assert_eq!(
             problems_of(&doc),

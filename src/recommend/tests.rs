@@ -29,6 +29,7 @@ fn evidence_map(keys: &[&str], values: &[u8]) -> HashMap<Slug, Evidence> {
                 Evidence {
                     score: score(*v),
                     note: format!("{k} is {v}"),
+                    sources: vec![format!("https://example.org/{k}")],
                 },
             )
         })
@@ -45,7 +46,7 @@ fn candidate(
     Candidate {
         slug: self::slug(slug),
         name: slug.to_uppercase(),
-        language: self::slug(language),
+        languages: vec![self::slug(language)],
         ring,
         strengths: evidence_map(&REQUIREMENTS, &strengths),
         fits: evidence_map(&INDUSTRIES, &fits),
@@ -143,6 +144,7 @@ fn a_must_have_below_the_minimum_excludes_with_its_reason() {
             strength: 2,
             minimum: MUST_HAVE_MINIMUM,
             note: "low-budget is 2".into(),
+            sources: vec!["https://example.org/low-budget".into()],
         }]
     );
     assert_eq!(

@@ -19,6 +19,8 @@ pub const MAX_FRAMEWORKS: usize = 4;
 pub struct Cell {
     pub score: Option<Score>,
     pub note: String,
+    /// The addresses the figure cites.
+    pub sources: Vec<String>,
     /// The highest figure of its row (when the row differs).
     pub best: bool,
 }
@@ -182,7 +184,10 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
 
     let requirements = db::catalogue::requirements(pool.get_ref()).await?;
     let strength_of = Figures::new(&strengths, |s| {
-        (s.requirement_slug.as_str(), (s.strength, s.note.as_str()))
+        (
+            s.requirement_slug.as_str(),
+            (s.strength, s.note.as_str(), &s.sources.0[..]),
+        )
     });
     let mut sections: Vec<Section> = Vec::new();
     for group in RequirementGroup::ALL {
@@ -200,7 +205,10 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
     }
     let industries = db::catalogue::industries(pool.get_ref()).await?;
     let fit_of = Figures::new(&fits, |f| {
-        (f.industry_slug.as_str(), (f.fit, f.note.as_str()))
+        (
+            f.industry_slug.as_str(),
+            (f.fit, f.note.as_str(), &f.sources.0[..]),
+        )
     });
     let industry_rows: Vec<Row> = industries
         .iter()
@@ -223,12 +231,15 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
     super::html(StatusCode::OK, &page)
 }
 
-/// Each chosen framework's figures (score and note) by requirement or industry slug.
-struct Figures<'a>(Vec<HashMap<&'a str, (Score, &'a str)>>);
+/// A figure as compare shows it: the score, its note and the addresses it cites.
+type Figure<'a> = (Score, &'a str, &'a [String]);
+
+/// Each chosen framework's figures by requirement or industry slug.
+struct Figures<'a>(Vec<HashMap<&'a str, Figure<'a>>>);
 
 impl<'a> Figures<'a> {
     /// One map per framework, from its list of rows and how a row gives its figure.
-    fn new<T>(lists: &'a [Vec<T>], figure: impl Fn(&'a T) -> (&'a str, (Score, &'a str))) -> Self {
+    fn new<T>(lists: &'a [Vec<T>], figure: impl Fn(&'a T) -> (&'a str, Figure<'a>)) -> Self {
         Self(
             lists
                 .iter()
@@ -248,10 +259,11 @@ impl<'a> Figures<'a> {
     }
 }
 
-fn cell(found: Option<(Score, &str)>) -> Cell {
+fn cell(found: Option<Figure<'_>>) -> Cell {
     Cell {
-        score: found.map(|(score, _)| score),
-        note: found.map(|(_, note)| note.to_owned()).unwrap_or_default(),
+        score: found.map(|(score, _, _)| score),
+        note: found.map(|(_, note, _)| note.to_owned()).unwrap_or_default(),
+        sources: found.map(|(_, _, sources)| sources.to_vec()).unwrap_or_default(),
         best: false,
     }
 }

@@ -56,6 +56,7 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
         "weight",
         "points",
         "evidence",
+        "sources",
     ])?;
     for r in &recommendation.results {
         for c in &r.criteria {
@@ -70,6 +71,7 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
                 c.weight.to_string(),
                 format!("{:.1}", c.points),
                 c.note.clone(),
+                c.sources.join(" "),
             ])?;
         }
     }
@@ -87,6 +89,10 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
                 String::new(),
                 match reason {
                     recommend::Exclusion::MustHave { note, .. } => note.clone(),
+                    recommend::Exclusion::NoSearchMatch => String::new(),
+                },
+                match reason {
+                    recommend::Exclusion::MustHave { sources, .. } => sources.join(" "),
                     recommend::Exclusion::NoSearchMatch => String::new(),
                 },
             ])?;

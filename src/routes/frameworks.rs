@@ -239,6 +239,9 @@ pub struct StrengthRow {
     pub description: String,
     pub score: Score,
     pub note: String,
+    pub sources: Vec<String>,
+    pub reviewed: Option<String>,
+    pub reviewer: Option<String>,
 }
 
 pub struct StrengthGroup {
@@ -251,6 +254,9 @@ pub struct FitRow {
     pub name: String,
     pub score: Score,
     pub note: String,
+    pub sources: Vec<String>,
+    pub reviewed: Option<String>,
+    pub reviewer: Option<String>,
 }
 
 #[derive(Template)]
@@ -264,6 +270,8 @@ pub struct ShowPage {
     pub features: Vec<db::catalogue::Term>,
     pub use_cases: Vec<db::frameworks::UseCase>,
     pub trends: Vec<db::catalogue::Term>,
+    pub team_languages: Vec<db::catalogue::Term>,
+    pub sources: Vec<db::frameworks::Source>,
 }
 
 /// One bar of the strength profile chart.
@@ -325,6 +333,9 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
             description: s.requirement_description,
             score: s.strength,
             note: s.note,
+            sources: s.sources.0,
+            reviewed: s.reviewed,
+            reviewer: s.reviewer,
         };
         match strength_groups.last_mut() {
             Some(group) if group.label == label => group.rows.push(row),
@@ -342,6 +353,9 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
             name: f.industry_name,
             score: f.fit,
             note: f.note,
+            sources: f.sources.0,
+            reviewed: f.reviewed,
+            reviewer: f.reviewer,
         })
         .collect();
     let page = ShowPage {
@@ -352,6 +366,8 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
         features: db::frameworks::features(&pool, &slug).await?,
         use_cases: db::frameworks::use_cases(&pool, &slug).await?,
         trends: db::frameworks::trends(&pool, &slug).await?,
+        team_languages: db::frameworks::team_languages(&pool, &slug).await?,
+        sources: db::frameworks::sources(&pool, &slug).await?,
         framework,
     };
     super::html(StatusCode::OK, &page)

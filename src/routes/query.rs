@@ -56,6 +56,7 @@ pub struct CriterionView {
     pub points: f64,
     pub max_points: f64,
     pub note: String,
+    pub sources: Vec<String>,
 }
 
 impl From<&Criterion> for CriterionView {
@@ -67,6 +68,7 @@ impl From<&Criterion> for CriterionView {
             points: c.points,
             max_points: c.max_points,
             note: c.note.clone(),
+            sources: c.sources.clone(),
         }
     }
 }

@@ -192,6 +192,8 @@ pub struct Criterion {
     pub points: f64,
     pub max_points: f64,
     pub note: String,
+    /// Addresses of the sources the evidence cites; empty when none is recorded.
+    pub sources: Vec<String>,
 }
 
 impl From<recommend::Criterion> for Criterion {
@@ -205,6 +207,7 @@ impl From<recommend::Criterion> for Criterion {
             points: c.points,
             max_points: c.max_points,
             note: c.note,
+            sources: c.sources,
         }
     }
 }
@@ -263,6 +266,8 @@ pub enum Exclusion {
         strength: u8,
         minimum: u8,
         note: String,
+        /// Addresses of the sources the strength cites.
+        sources: Vec<String>,
     },
     /// The free-text search does not match it.
     NoSearchMatch,
@@ -277,12 +282,14 @@ impl From<recommend::Exclusion> for Exclusion {
                 strength,
                 minimum,
                 note,
+                sources,
             } => Self::MustHave {
                 requirement,
                 label,
                 strength,
                 minimum,
                 note,
+                sources,
             },
             recommend::Exclusion::NoSearchMatch => Self::NoSearchMatch,
         }
@@ -324,12 +331,13 @@ mod tests {
         let evidence = |score| Evidence {
             score: Score::new(score).unwrap(),
             note: format!("{slug} rates {score}"),
+            sources: Vec::new(),
         };
         let parse = |text| Slug::parse(text).unwrap();
         Candidate {
             slug: parse(slug),
             name: slug.to_uppercase(),
-            language: parse("python"),
+            languages: vec![parse("python")],
             ring: Ring::Adopt,
             strengths: HashMap::from([(parse("security"), evidence(security))]),
             fits: HashMap::from([(parse("healthcare"), evidence(4))]),
@@ -394,6 +402,7 @@ mod tests {
                 "note",
                 "points",
                 "rating",
+                "sources",
                 "subject",
                 "weight"
             ]
@@ -408,6 +417,7 @@ mod tests {
                 "note",
                 "reason",
                 "requirement",
+                "sources",
                 "strength"
             ]
         );

@@ -12,7 +12,8 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{ResponseError, web};
 
 use super::{
-    admin, api, assets, compare, export, frameworks, health, industries, query, sessions, trends,
+    admin, api, assets, compare, export, frameworks, health, industries, query, rubric, sessions,
+    trends,
 };
 use crate::error::AppError;
 
@@ -65,6 +66,7 @@ routes! { PUBLIC, register_public:
     "/industries" => { GET industries::index }
     "/industries/{slug}" => { GET industries::show }
     "/trends" => { GET trends::index }
+    "/how-we-rate" => { GET rubric::show }
     "/healthz" => { GET health::healthz }
     "/static/{name}" => { GET assets::show }
     "/login" => { GET sessions::new, POST sessions::create }

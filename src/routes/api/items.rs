@@ -34,6 +34,10 @@ pub struct StrengthItem {
     /// 0–5.
     pub strength: i64,
     pub note: String,
+    /// Addresses of the sources the rating cites (may be empty).
+    pub sources: Vec<String>,
+    /// `YYYY-MM-DD` the rating last changed, or null when unknown.
+    pub reviewed: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,6 +47,19 @@ pub struct FitItem {
     /// 0–5.
     pub fit: i64,
     pub note: String,
+    /// Addresses of the sources the rating cites (may be empty).
+    pub sources: Vec<String>,
+    /// `YYYY-MM-DD` the rating last changed, or null when unknown.
+    pub reviewed: Option<String>,
+}
+
+/// A document a framework's entry rests on.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceItem {
+    pub url: String,
+    pub title: String,
+    /// `YYYY-MM-DD`: the day an editor last checked it.
+    pub checked: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -63,7 +80,10 @@ pub struct UseCaseItem {
 pub struct FrameworkDetail {
     pub slug: String,
     pub name: String,
+    /// The language it is written in (slug).
     pub language: String,
+    /// Slugs of every language a team writes when building on it.
+    pub languages: Vec<String>,
     pub kind: String,
     pub ring: String,
     pub summary: String,
@@ -75,6 +95,8 @@ pub struct FrameworkDetail {
     pub last_reviewed: Option<String>,
     pub updated_at: String,
     pub version: i64,
+    /// What the entry rests on, most important first.
+    pub sources: Vec<SourceItem>,
     pub requirements: Vec<StrengthItem>,
     pub industries: Vec<FitItem>,
     pub features: Vec<Named>,
@@ -87,6 +109,8 @@ pub struct IndustryItem {
     pub slug: String,
     pub name: String,
     pub description: String,
+    /// What each fit 0–5 means (six texts), or empty when not written.
+    pub rubric: Vec<String>,
     pub use_cases: Vec<Named>,
 }
 
@@ -95,8 +119,11 @@ pub struct RequirementItem {
     pub slug: String,
     pub name: String,
     pub description: String,
-    /// `capability`, `delivery`, `architecture`, `data`, `team` or `cost`.
+    /// `capability`, `platform`, `compliance`, `delivery`, `architecture`, `data`, `team` or
+    /// `cost`.
     pub group: String,
+    /// What each strength 0–5 means (six texts), or empty when not written.
+    pub rubric: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,6 +171,8 @@ impl From<db::frameworks::Strength> for StrengthItem {
             group: s.requirement_group.to_string(),
             strength: s.strength.value().into(),
             note: s.note,
+            sources: s.sources.0,
+            reviewed: s.reviewed,
         }
     }
 }
@@ -155,6 +184,18 @@ impl From<db::frameworks::Fit> for FitItem {
             name: f.industry_name,
             fit: f.fit.value().into(),
             note: f.note,
+            sources: f.sources.0,
+            reviewed: f.reviewed,
+        }
+    }
+}
+
+impl From<db::frameworks::Source> for SourceItem {
+    fn from(s: db::frameworks::Source) -> Self {
+        Self {
+            url: s.url,
+            title: s.title,
+            checked: s.checked,
         }
     }
 }
@@ -185,6 +226,7 @@ impl From<db::catalogue::Requirement> for RequirementItem {
             name: r.name,
             description: r.description,
             group: r.req_group.to_string(),
+            rubric: r.rubric.0,
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::routes::recommendation::{
 use crate::routes::representation::{Representation, revalidate};
 use items::{
     FitItem, FrameworkDetail, FrameworkItem, IndustryItem, LanguageItem, Named, RequirementItem,
+    SourceItem,
     StrengthItem, TrendItem, UseCaseItem, items, list,
 };
 
@@ -148,6 +149,12 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
         .ok_or_else(AppError::not_found)?;
     // A flat object, as the API's contract has it: the list item's fields again, not nested.
     let detail = FrameworkDetail {
+        languages: db::frameworks::team_languages(&pool, &slug)
+            .await?
+            .into_iter()
+            .map(|l| l.slug.to_string())
+            .collect(),
+        sources: items(db::frameworks::sources(&pool, &slug).await?),
         requirements: items(db::frameworks::strengths(&pool, &slug).await?),
         industries: items(db::frameworks::fits(&pool, &slug).await?),
         features: items(db::frameworks::features(&pool, &slug).await?),
@@ -184,6 +191,7 @@ pub async fn industries(pool: web::Data<SqlitePool>) -> ApiResult {
             slug: i.slug.to_string(),
             name: i.name,
             description: i.description,
+            rubric: i.rubric.0,
         });
     }
     Ok(HttpResponse::Ok().json(all))
@@ -294,6 +302,7 @@ pub async fn recommendations(
         FrameworkDetail,
         StrengthItem,
         FitItem,
+        SourceItem,
         Named,
         UseCaseItem,
         IndustryItem,

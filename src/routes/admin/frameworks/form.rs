@@ -289,6 +289,10 @@ mod tests {
             "ring",
             "summary",
             "description",
+            "languages",
+            "source.0.url",
+            "source.0.title",
+            "source.0.checked",
             "feature",
             "use_case",
             "trend",
@@ -300,6 +304,7 @@ mod tests {
         for r in &VOCABULARY.requirements {
             names.push(format!("req.{}.strength", r.slug));
             names.push(format!("req.{}.note", r.slug));
+            names.push(format!("req.{}.sources", r.slug));
         }
         for i in &VOCABULARY.industries {
             names.push(format!("ind.{}.fit", i.slug));
@@ -355,12 +360,20 @@ mod tests {
                 r.strength.to_string(),
             ));
             pairs.push((format!("req.{}.note", r.requirement), r.note.clone()));
+            pairs.push((format!("req.{}.sources", r.requirement), r.sources.join("\n")));
         }
         for i in &django.industries {
             pairs.push((format!("ind.{}.fit", i.industry), i.fit.to_string()));
             pairs.push((format!("ind.{}.note", i.industry), i.note.clone()));
+            pairs.push((format!("ind.{}.sources", i.industry), i.sources.join("\n")));
+        }
+        for (index, source) in django.sources.iter().enumerate() {
+            pairs.push((format!("source.{index}.url"), source.url.clone()));
+            pairs.push((format!("source.{index}.title"), source.title.clone()));
+            pairs.push((format!("source.{index}.checked"), source.checked.clone()));
         }
         for (name, slugs) in [
+            ("languages", &django.languages),
             ("feature", &django.features),
             ("use_case", &django.use_cases),
             ("trend", &django.trends),
@@ -370,11 +383,15 @@ mod tests {
         let (record, errors) =
             record_from(&Submitted(pairs), &VOCABULARY, django.last_reviewed.clone());
         assert_eq!(errors, []);
-        // The form trims text; the seed's description ends with a line break.
-        let django = FrameworkRecord {
+        // The form trims text; the seed's description ends with a line break. Review dates
+        // are not the form's: saving dates the ratings that changed.
+        let mut django = FrameworkRecord {
             description: django.description.trim().to_owned(),
             ..django.clone()
         };
+        django.date_changed_ratings(None, "2026-11-30");
+        let mut record = record;
+        record.date_changed_ratings(None, "2026-11-30");
         let changes = crate::routes::admin::editing::changes(&django, &record);
         assert!(changes.is_empty(), "{changes:?}");
     }

@@ -271,6 +271,7 @@ mod tests {
             strength: None,
             fit: None,
             note: String::new(),
+            ..Link::default()
         }
     }
 
