@@ -3,7 +3,7 @@
 use sqlx::SqlitePool;
 
 use crate::db::catalogue::Term;
-use crate::domain::{TextList, Kind, RequirementGroup, Ring, Score, Slug};
+use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug, TextList};
 
 /// A framework as listed in the catalogue.
 #[derive(Debug, Clone)]

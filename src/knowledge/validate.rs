@@ -189,7 +189,13 @@ impl Checker<'_> {
             return;
         }
         for (level, text) in rubric.iter().enumerate() {
-            self.text(at, &format!("rubric[{level}]"), text, true, MAX_RUBRIC_LEVEL);
+            self.text(
+                at,
+                &format!("rubric[{level}]"),
+                text,
+                true,
+                MAX_RUBRIC_LEVEL,
+            );
         }
     }
 
@@ -198,7 +204,10 @@ impl Checker<'_> {
         if sources.len() > MAX_SOURCES {
             self.problem(
                 format!("{at}.sources"),
-                format!("must list at most {MAX_SOURCES} sources, got {}", sources.len()),
+                format!(
+                    "must list at most {MAX_SOURCES} sources, got {}",
+                    sources.len()
+                ),
             );
         }
         let mut seen = HashSet::new();
@@ -400,15 +409,10 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
     // entry, with a 0–5 rating, a note of bounded length, web addresses cited and a past
     // review date.
     let known = c.known;
-    let strengths = f.requirements.iter().map(|l| {
-        (
-            &l.requirement,
-            l.strength,
-            &l.note,
-            &l.sources,
-            &l.reviewed,
-        )
-    });
+    let strengths = f
+        .requirements
+        .iter()
+        .map(|l| (&l.requirement, l.strength, &l.note, &l.sources, &l.reviewed));
     let fits = f
         .industries
         .iter()

@@ -186,6 +186,60 @@ fn a_team_language_counts_fully_and_a_related_one_partly() {
 }
 
 #[test]
+fn a_platform_used_from_several_languages_counts_fully_for_a_team_knowing_any_of_them() {
+    let mut platform = candidate("firebase", "javascript", Ring::Adopt, [3, 5, 3, 4], [4, 3]);
+    platform.languages = ["dart", "javascript", "kotlin", "swift"].map(slug).to_vec();
+    let mut candidates = knowledge();
+    candidates.push(platform);
+    let team_language = |team: &str| {
+        let q = Query {
+            lang: vec![team.into()],
+            ..Query::default()
+        };
+        let result = recommend(&q, &candidates, &names());
+        let firebase = result
+            .results
+            .iter()
+            .find(|r| r.slug == "firebase")
+            .unwrap();
+        let criterion = firebase
+            .criteria
+            .iter()
+            .find(|c| c.kind == CriterionKind::Language)
+            .unwrap()
+            .clone();
+        (criterion.rating.value(), criterion.note)
+    };
+    let (swift, note) = team_language("swift");
+    assert_eq!(swift, 5);
+    assert!(note.contains("which the team knows"), "{note}");
+    assert_eq!(team_language("dart").0, 5);
+    // TypeScript is JavaScript's close relative.
+    assert_eq!(team_language("typescript").0, 3);
+    let (python, note) = team_language("python");
+    assert_eq!(python, 0);
+    assert!(note.contains("the team lists none of these"), "{note}");
+}
+
+#[test]
+fn each_rating_in_the_breakdown_carries_the_sources_it_cites() {
+    let result = recommend(&query(), &knowledge(), &names());
+    let django = &result.results[0];
+    let security = django
+        .criteria
+        .iter()
+        .find(|c| c.subject == "security")
+        .unwrap();
+    assert_eq!(security.sources, ["https://example.org/security"]);
+    let maturity = django
+        .criteria
+        .iter()
+        .find(|c| c.kind == CriterionKind::Maturity)
+        .unwrap();
+    assert!(maturity.sources.is_empty());
+}
+
+#[test]
 fn an_empty_query_ranks_by_maturity_then_name() {
     let result = recommend(&Query::default(), &knowledge(), &names());
     assert_eq!(slugs(&result), ["django", "flask", "spring", "ktor"]);

@@ -262,8 +262,12 @@ impl<'a> Figures<'a> {
 fn cell(found: Option<Figure<'_>>) -> Cell {
     Cell {
         score: found.map(|(score, _, _)| score),
-        note: found.map(|(_, note, _)| note.to_owned()).unwrap_or_default(),
-        sources: found.map(|(_, _, sources)| sources.to_vec()).unwrap_or_default(),
+        note: found
+            .map(|(_, note, _)| note.to_owned())
+            .unwrap_or_default(),
+        sources: found
+            .map(|(_, _, sources)| sources.to_vec())
+            .unwrap_or_default(),
         best: false,
     }
 }
@@ -301,7 +305,7 @@ mod tests {
 
     #[test]
     fn a_row_differs_when_any_figure_differs_and_marks_the_best() {
-        let c = |v: i64| cell(Some((Score::new(v).unwrap(), "n")));
+        let c = |v: i64| cell(Some((Score::new(v).unwrap(), "n", &[])));
         let row = Row::new(
             Slug::parse("s").unwrap(),
             "S".into(),

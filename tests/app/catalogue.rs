@@ -206,7 +206,8 @@ async fn a_framework_page_shows_every_fact_with_bars_and_notes() {
     assert_eq!(
         facts,
         [
-            "Language",
+            "Written in",
+            "Teams write",
             "Kind",
             "Radar ring",
             "License",

@@ -20,8 +20,7 @@ use crate::routes::recommendation::{
 use crate::routes::representation::{Representation, revalidate};
 use items::{
     FitItem, FrameworkDetail, FrameworkItem, IndustryItem, LanguageItem, Named, RequirementItem,
-    SourceItem,
-    StrengthItem, TrendItem, UseCaseItem, items, list,
+    SourceItem, StrengthItem, TrendItem, UseCaseItem, items, list,
 };
 
 /// An API failure, answered as `{"error": {"code", "message", "field"}}`.

@@ -141,6 +141,18 @@ fn sources(form: &Submitted) -> Vec<SourceRecord> {
         .collect()
 }
 
+/// The languages ticked as written by teams building on it; none ticked means the language
+/// it is written in, as for frameworks that were never told otherwise (migration 0004).
+fn team_languages(form: &Submitted) -> Vec<String> {
+    let ticked = form.all("languages");
+    let written_in = form.one("language");
+    if ticked.is_empty() && !written_in.is_empty() {
+        vec![written_in.to_owned()]
+    } else {
+        ticked
+    }
+}
+
 /// Reads a framework from the form (in the export's canonical order, so saving an unchanged
 /// form changes nothing), with every field error: values that are not even numbers, then
 /// whatever the knowledge validator finds against `vocabulary`.
@@ -176,7 +188,7 @@ pub fn record_from(
             .trim()
             .to_owned(),
         last_reviewed,
-        languages: form.all("languages"),
+        languages: team_languages(form),
         sources: sources(form),
         requirements,
         industries,
@@ -360,7 +372,10 @@ mod tests {
                 r.strength.to_string(),
             ));
             pairs.push((format!("req.{}.note", r.requirement), r.note.clone()));
-            pairs.push((format!("req.{}.sources", r.requirement), r.sources.join("\n")));
+            pairs.push((
+                format!("req.{}.sources", r.requirement),
+                r.sources.join("\n"),
+            ));
         }
         for i in &django.industries {
             pairs.push((format!("ind.{}.fit", i.industry), i.fit.to_string()));
