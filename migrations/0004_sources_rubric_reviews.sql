@@ -113,7 +113,7 @@ BEGIN
     UPDATE knowledge_version SET version = version + 1 WHERE id = 1;
 END;
 
-ALTER TABLE audit_log ADD COLUMN note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 2000);
+ALTER TABLE audit_log ADD COLUMN note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 20000);
 
 -- Any row the copy left pointing nowhere stops the migration here.
 CREATE TEMP TABLE broken_references (count INTEGER NOT NULL CHECK (count = 0));

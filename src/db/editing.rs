@@ -4,7 +4,7 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::knowledge::{append_audit, load_framework_in, upsert_framework};
+use crate::db::knowledge::{AuditEntry, append_audit, load_framework_in, upsert_framework};
 use crate::knowledge::document::{Document, FrameworkRecord};
 
 /// The audit log's name for frameworks.
@@ -117,17 +117,17 @@ pub async fn record_revision<T: serde::Serialize>(
 ) -> Result<(), sqlx::Error> {
     let json = |state: &T| serde_json::to_string(state).expect("a state serialises");
     let (before, after) = (before.map(json), after.map(json));
-    append_audit(
-        conn,
-        Some(author.user_id),
-        &author.name,
+    let entry = AuditEntry {
+        user_id: Some(author.user_id),
+        actor: &author.name,
         entity,
-        slug,
+        entity_slug: slug,
         action,
-        before.as_deref(),
-        after.as_deref(),
-    )
-    .await
+        before: before.as_deref(),
+        after: after.as_deref(),
+        note: "",
+    };
+    append_audit(conn, &entry).await
 }
 
 /// The framework as stored, when it is still at `expected_version`; otherwise what the

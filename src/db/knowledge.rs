@@ -638,28 +638,38 @@ pub async fn upsert_framework(
     Ok(())
 }
 
-/// Appends one entry to the audit log. `before`/`after` are the entity in the export format.
-#[allow(clippy::too_many_arguments)]
+/// One entry of the audit log. `before`/`after` are the entity in the export format.
+#[derive(Debug, Default)]
+pub struct AuditEntry<'a> {
+    /// The account that made the change; `None` for imports, the seed and the command line.
+    pub user_id: Option<i64>,
+    /// A readable name for whoever made it, kept even when the account is gone.
+    pub actor: &'a str,
+    pub entity: &'a str,
+    pub entity_slug: &'a str,
+    pub action: &'a str,
+    pub before: Option<&'a str>,
+    pub after: Option<&'a str>,
+    /// Why the change was made, when someone said so; empty otherwise.
+    pub note: &'a str,
+}
+
+/// Appends one entry to the audit log.
 pub async fn append_audit(
     conn: &mut SqliteConnection,
-    user_id: Option<i64>,
-    actor: &str,
-    entity: &str,
-    entity_slug: &str,
-    action: &str,
-    before: Option<&str>,
-    after: Option<&str>,
+    entry: &AuditEntry<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO audit_log (user_id, actor, entity, entity_slug, action, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        user_id,
-        actor,
-        entity,
-        entity_slug,
-        action,
-        before,
-        after
+        "INSERT INTO audit_log (user_id, actor, entity, entity_slug, action, before, after, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        entry.user_id,
+        entry.actor,
+        entry.entity,
+        entry.entity_slug,
+        entry.action,
+        entry.before,
+        entry.after,
+        entry.note
     )
     .execute(conn)
     .await?;

@@ -629,6 +629,49 @@ pub async fn delete(
     Ok(Outcome::Done)
 }
 
+/// Deletes the entry on behalf of no account (`actor`: the seed's audit, say) with `note`
+/// saying why, recording its remaining links as a delete does. `false` when there is no such
+/// entry or something depends on it (the caller's document should have moved that first).
+pub async fn retire(
+    pool: &SqlitePool,
+    kind: TermKind,
+    slug: &str,
+    actor: &str,
+    note: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let doc = load_document_in(&mut tx).await?;
+    if blocking_reason(kind, &dependents_in(&doc, kind, slug)).is_some() {
+        return Ok(false);
+    }
+    let Some(current) = load_in(&mut tx, kind, slug).await? else {
+        return Ok(false);
+    };
+    let before = State {
+        term: current.record,
+        links: Some(links_of(&doc, kind, slug)),
+    };
+    on_table!(kind, remove(&mut *tx, slug))?;
+    let before = serde_json::to_string(&before).expect("a state serialises");
+    let entry = crate::db::knowledge::AuditEntry {
+        actor,
+        entity: kind.audit_name(),
+        entity_slug: slug,
+        action: "delete",
+        before: Some(&before),
+        note,
+        ..Default::default()
+    };
+    crate::db::knowledge::append_audit(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The kind the audit log names `name` (`use_case`), if any.
+pub fn kind_by_audit_name(name: &str) -> Option<TermKind> {
+    TermKind::ALL.into_iter().find(|k| k.audit_name() == name)
+}
+
 pub async fn history(
     pool: &SqlitePool,
     kind: TermKind,
@@ -789,6 +832,8 @@ mod tests {
                 Link {
                     strength: Some(strength.strength),
                     note: strength.note.clone(),
+                    sources: strength.sources.clone(),
+                    reviewed: strength.reviewed.clone(),
                     ..plain("axum")
                 },
             ),
@@ -798,6 +843,8 @@ mod tests {
                 Link {
                     fit: Some(fit.fit),
                     note: fit.note.clone(),
+                    sources: fit.sources.clone(),
+                    reviewed: fit.reviewed.clone(),
                     ..plain("axum")
                 },
             ),

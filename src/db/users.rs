@@ -110,17 +110,16 @@ async fn audit(
 ) -> Result<(), sqlx::Error> {
     let before = before.map(|v| v.to_string());
     let after = after.map(|v| v.to_string());
-    crate::db::knowledge::append_audit(
-        tx,
-        None,
+    let entry = crate::db::knowledge::AuditEntry {
         actor,
-        "user",
-        email,
+        entity: "user",
+        entity_slug: email,
         action,
-        before.as_deref(),
-        after.as_deref(),
-    )
-    .await
+        before: before.as_deref(),
+        after: after.as_deref(),
+        ..Default::default()
+    };
+    crate::db::knowledge::append_audit(tx, &entry).await
 }
 
 async fn id_by_email(

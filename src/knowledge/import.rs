@@ -219,6 +219,21 @@ pub async fn import(
     dry_run: bool,
     actor: &str,
 ) -> Result<Report, ImportError> {
+    import_with_notes(pool, incoming, dry_run, actor, &Notes::new()).await
+}
+
+/// Why an import changes an entity, keyed `entity:slug` (`framework:django`): each note goes
+/// into the audit entry of that entity's change, so its history says why.
+pub type Notes = std::collections::HashMap<String, String>;
+
+/// [`import`], recording with each change the note `notes` holds for it.
+pub async fn import_with_notes(
+    pool: &SqlitePool,
+    incoming: &Document,
+    dry_run: bool,
+    actor: &str,
+    notes: &Notes,
+) -> Result<Report, ImportError> {
     // IMMEDIATE takes the write lock up front, so nothing can change between the comparison
     // with the current state and the writes based on it.
     let mut tx = crate::db::begin_write(pool).await?;
@@ -243,7 +258,8 @@ pub async fn import(
         ($list:ident, $upsert:path, $entity:literal) => {
             for c in changes(&current.$list, &incoming.$list) {
                 $upsert(&mut tx, c.record).await?;
-                audit(&mut tx, actor, $entity, &c).await?;
+                let note = notes.get(&format!("{}:{}", $entity, c.record.slug()));
+                audit(&mut tx, actor, $entity, &c, note.map_or("", String::as_str)).await?;
             }
         };
     }
@@ -272,6 +288,7 @@ async fn audit<T: Keyed>(
     actor: &str,
     entity: &str,
     change: &Change<'_, T>,
+    note: &str,
 ) -> Result<(), sqlx::Error> {
     let to_json = |record: &T| serde_json::to_string(record).expect("records always serialise");
     let before = change.before.map(to_json);
@@ -281,17 +298,17 @@ async fn audit<T: Keyed>(
     } else {
         "create"
     };
-    db::append_audit(
-        conn,
-        None,
+    let entry = db::AuditEntry {
         actor,
         entity,
-        change.record.slug(),
+        entity_slug: change.record.slug(),
         action,
-        before.as_deref(),
-        Some(&after),
-    )
-    .await
+        before: before.as_deref(),
+        after: Some(&after),
+        note,
+        ..Default::default()
+    };
+    db::append_audit(conn, &entry).await
 }
 
 #[cfg(test)]

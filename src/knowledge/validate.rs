@@ -41,7 +41,7 @@ pub const MAX_SOURCE_TITLE: usize = 200;
 /// A rubric level says what one rating means in a sentence or two.
 pub const MAX_RUBRIC_LEVEL: usize = 400;
 /// Enough for every document a careful entry rests on, few enough to read on one page.
-pub const MAX_SOURCES: usize = 30;
+pub const MAX_SOURCES: usize = 40;
 /// A rating cites a handful of documents at most.
 pub const MAX_RATING_SOURCES: usize = 10;
 
@@ -642,7 +642,9 @@ mod tests {
         ) {
             // Replace the JSON value that starts nearest `position` in the seed.
             let seed = crate::knowledge::seed::SEED_JSON;
-            let at = position % seed.len();
+            let at = (position % seed.len()..)
+                .find(|&i| seed.is_char_boundary(i))
+                .unwrap_or(seed.len());
             let Some(colon) = seed[at..].find(": ").map(|i| at + i + 2) else {
                 return Ok(());
             };

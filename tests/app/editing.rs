@@ -244,7 +244,14 @@ async fn delete_names_what_goes_and_restore_brings_it_back() {
     let editor = app.signed_in_as(Role::Editor).await;
     let (_, confirm) = app.page(&editor, "/admin/frameworks/vapor/delete").await;
     let links = text_of(&confirm, "#links-removed");
-    assert!(links.contains("25 requirement strengths"), "{links}");
+    let requirements = crate::helpers::seed_document().requirements.len();
+    assert!(
+        links.contains(&format!("{requirements} requirement strengths")),
+        "{links}"
+    );
+    let before = app
+        .get_json("/api/v1/frameworks/vapor", StatusCode::OK)
+        .await;
     let fields = form_fields(&confirm, "form.form-actions-inline");
     let deleted = app
         .submit(&editor, "/admin/frameworks/vapor/delete", &fields)
@@ -270,7 +277,19 @@ async fn delete_names_what_goes_and_restore_brings_it_back() {
     let body = app
         .get_json("/api/v1/frameworks/vapor", StatusCode::OK)
         .await;
-    assert_eq!(body["requirements"].as_array().unwrap().len(), 25);
+    assert_eq!(body["requirements"].as_array().unwrap().len(), requirements);
+    // It comes back with its sources and every rating's note and sources.
+    assert_eq!(body["sources"], before["sources"]);
+    for (restored, was) in body["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(before["requirements"].as_array().unwrap())
+    {
+        for field in ["requirement", "strength", "note", "sources"] {
+            assert_eq!(restored[field], was[field], "{field}");
+        }
+    }
     let (_, history) = app.page(&editor, "/admin/frameworks/vapor/history").await;
     let newest = text(select(&history, "#revisions > li")[0]);
     assert!(newest.starts_with("revert"), "{newest}");

@@ -3,7 +3,8 @@
 use stackatlas::db;
 use stackatlas::knowledge::document::Document;
 use stackatlas::knowledge::import::{ImportError, import};
-use stackatlas::knowledge::seed::{SEED_JSON, seed_if_empty};
+use stackatlas::knowledge::seed::{FIRST_EDITION_JSON, SEED_JSON, audit, seed_if_empty};
+use stackatlas::knowledge::validate::parse;
 
 use crate::helpers::{seed_document, spawn_app, spawn_app_with};
 
@@ -26,20 +27,73 @@ async fn export_then_import_into_an_empty_database_then_export_gives_the_same_do
 #[tokio::test]
 async fn the_seed_is_loaded_only_into_an_empty_knowledge_base() {
     let app = spawn_app_with(None).await;
-    let report = seed_if_empty(&app.pool)
+    seed_if_empty(&app.pool)
         .await
         .unwrap()
         .expect("an empty base is seeded");
-    assert_eq!(report.created(), count_records(&seed_document()));
     assert!(
         seed_if_empty(&app.pool).await.unwrap().is_none(),
         "seeded twice"
     );
-    let audit_entries = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM audit_log"#)
-        .fetch_one(&app.pool)
-        .await
+    assert_eq!(
+        db::knowledge::load_document(&app.pool)
+            .await
+            .unwrap()
+            .to_json(),
+        SEED_JSON
+    );
+}
+
+#[tokio::test]
+async fn a_new_installations_history_shows_each_correction_of_the_audit_with_its_reason() {
+    let app = spawn_app_with(None).await;
+    seed_if_empty(&app.pool).await.unwrap();
+    let audit = audit();
+    let first = parse(FIRST_EDITION_JSON).unwrap();
+    let entries = |actor: String| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query!(
+                r#"SELECT entity, entity_slug, action, note, before IS NOT NULL AS "had_before!: bool"
+                   FROM audit_log WHERE actor = ?1 ORDER BY id"#,
+                actor
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // The first edition is recorded as created, one entry per entity.
+    let seeded = entries("seed".to_owned()).await;
+    assert_eq!(seeded.len(), count_records(&first));
+    assert!(seeded.iter().all(|e| e.action == "create"));
+    // Every framework of the first edition was corrected by the audit, which says why.
+    let audited = entries(audit.actor.clone()).await;
+    for f in &first.frameworks {
+        let entry = audited
+            .iter()
+            .find(|e| e.entity == "framework" && e.entity_slug == f.slug)
+            .unwrap_or_else(|| panic!("the audit left {} alone", f.slug));
+        assert_eq!(entry.action, "update");
+        assert!(entry.had_before);
+        assert!(entry.note.starts_with("Knowledge audit"), "{}", entry.note);
+    }
+    // Entries it added say so, and the requirement it retired is recorded as deleted.
+    let added = audited
+        .iter()
+        .find(|e| e.entity == "framework" && e.entity_slug == "pocketbase")
         .unwrap();
-    assert_eq!(audit_entries as usize, count_records(&seed_document()));
+    assert_eq!(added.action, "create");
+    assert!(added.note.contains("Added"), "{}", added.note);
+    let retired = audited
+        .iter()
+        .find(|e| e.entity_slug == "regulatory-compliance")
+        .unwrap();
+    assert_eq!(
+        (retired.entity.as_str(), retired.action.as_str()),
+        ("requirement", "delete")
+    );
+    assert!(retired.note.contains("HIPAA"));
 }
 
 fn count_records(doc: &Document) -> usize {

@@ -415,7 +415,7 @@ async fn editors_saving_at_once_never_overwrite_each_other_and_readers_keep_bein
                 .await;
             let status = response.status();
             let body = response.text().await.unwrap();
-            assert!(!body.contains("locked"), "{body}");
+            assert!(!body.contains("database is locked"), "{body}");
             (i, status)
         }));
     }

@@ -246,7 +246,13 @@ async fn lists_search_filter_and_sort() {
     let (_, html) = app
         .page(&editor, "/admin/frameworks?sort=reviewed&page=2")
         .await;
-    assert!(text_of(&html, ".result-count").contains("page 2 of 3"));
+    let frameworks = crate::helpers::seed_document().frameworks.len();
+    let pages = frameworks.div_ceil(10);
+    assert!(
+        text_of(&html, ".result-count").contains(&format!("page 2 of {pages}")),
+        "{}",
+        text_of(&html, ".result-count")
+    );
     let (status, _) = app.page(&editor, "/admin/frameworks?sort=sideways").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
@@ -507,9 +513,17 @@ async fn a_restore_skips_a_framework_deleted_since_and_brings_back_the_other_lin
     let frameworks = |links: &[(String, String)]| -> Vec<String> {
         links.iter().map(|(f, _)| f.clone()).collect()
     };
-    assert_eq!(frameworks(&restored.went), ["nestjs", "phoenix", "symfony"]);
-    assert_eq!(frameworks(&restored.came_back), ["nestjs", "symfony"]);
-    for slug in ["nestjs", "symfony"] {
+    let linked: Vec<String> = crate::helpers::seed_document()
+        .frameworks
+        .iter()
+        .filter(|f| f.trends.iter().any(|t| t == "graphql"))
+        .map(|f| f.slug.clone())
+        .collect();
+    assert!(linked.contains(&"phoenix".to_owned()), "{linked:?}");
+    let others: Vec<String> = linked.iter().filter(|f| *f != "phoenix").cloned().collect();
+    assert_eq!(frameworks(&restored.went), linked);
+    assert_eq!(frameworks(&restored.came_back), others);
+    for slug in &others {
         let framework = app
             .get_json(&format!("/api/v1/frameworks/{slug}"), StatusCode::OK)
             .await;
