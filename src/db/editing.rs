@@ -251,6 +251,8 @@ pub struct Revision {
     pub action: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// Why the change was made, when someone said so.
+    pub note: String,
 }
 
 /// Every revision of one entry, oldest first.
@@ -261,7 +263,7 @@ pub async fn revisions(
 ) -> Result<Vec<Revision>, sqlx::Error> {
     sqlx::query_as!(
         Revision,
-        "SELECT id, at, actor, action, before, after FROM audit_log
+        "SELECT id, at, actor, action, before, after, note FROM audit_log
          WHERE entity = ?1 AND entity_slug = ?2 ORDER BY id",
         entity,
         slug

@@ -17,11 +17,14 @@ pub struct FrameworkSummary {
     pub summary: String,
     pub first_release: Option<i64>,
     pub last_reviewed: Option<String>,
+    /// Slugs of every language a team writes when building on it.
+    pub languages: TextList,
 }
 
 /// Catalogue filters; `None` means "any".
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// A language the framework is written in or a team writes when building on it.
     pub language: Option<String>,
     pub kind: Option<Kind>,
     pub ring: Option<Ring>,
@@ -36,9 +39,15 @@ pub async fn list(
         FrameworkSummary,
         r#"SELECT f.slug AS "slug: Slug", f.name, l.slug AS "language_slug: Slug",
                   l.name AS language_name, f.kind AS "kind: Kind", f.ring AS "ring: Ring",
-                  f.summary, f.first_release, f.last_reviewed
+                  f.summary, f.first_release, f.last_reviewed,
+                  (SELECT json_group_array(slug) FROM
+                      (SELECT x.slug FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
+                       WHERE fl.framework_id = f.id ORDER BY x.slug)) AS "languages!: TextList"
            FROM frameworks f JOIN languages l ON l.id = f.language_id
-           WHERE (?1 IS NULL OR l.slug = ?1) AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.ring = ?3)
+           WHERE (?1 IS NULL OR l.slug = ?1
+                  OR EXISTS (SELECT 1 FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
+                             WHERE fl.framework_id = f.id AND x.slug = ?1))
+             AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.ring = ?3)
            ORDER BY f.name COLLATE NOCASE"#,
         filter.language,
         filter.kind,
@@ -61,12 +70,18 @@ pub async fn search(
         FrameworkSummary,
         r#"SELECT f.slug AS "slug!: Slug", f.name AS "name!", l.slug AS "language_slug!: Slug",
                   l.name AS "language_name!", f.kind AS "kind!: Kind", f.ring AS "ring!: Ring",
-                  f.summary AS "summary!", f.first_release, f.last_reviewed
+                  f.summary AS "summary!", f.first_release, f.last_reviewed,
+                  (SELECT json_group_array(slug) FROM
+                      (SELECT x.slug FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
+                       WHERE fl.framework_id = f.id ORDER BY x.slug)) AS "languages!: TextList"
            FROM frameworks_fts
            JOIN frameworks f ON f.id = frameworks_fts.rowid
            JOIN languages l ON l.id = f.language_id
            WHERE frameworks_fts MATCH ?1
-             AND (?2 IS NULL OR l.slug = ?2) AND (?3 IS NULL OR f.kind = ?3) AND (?4 IS NULL OR f.ring = ?4)
+             AND (?2 IS NULL OR l.slug = ?2
+                  OR EXISTS (SELECT 1 FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
+                             WHERE fl.framework_id = f.id AND x.slug = ?2))
+             AND (?3 IS NULL OR f.kind = ?3) AND (?4 IS NULL OR f.ring = ?4)
            ORDER BY bm25(frameworks_fts, 10.0, 4.0, 1.0, 3.0, 3.0), f.name -- lower is better
            "#,
         fts_query,

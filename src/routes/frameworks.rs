@@ -388,6 +388,7 @@ mod tests {
             summary: String::new(),
             first_release: year,
             last_reviewed: None,
+            languages: crate::domain::TextList::default(),
         }
     }
 

@@ -314,6 +314,8 @@ pub struct RevisionView {
     pub action: String,
     pub changes: Vec<Change>,
     pub restorable: bool,
+    /// Why it was made (Markdown rendered safe), or empty.
+    pub note_html: String,
 }
 
 /// Every revision of one entry, newest first, each with what changed.
@@ -364,6 +366,7 @@ pub fn show_history<T: Revisioned>(
                 &state_in::<T>(r.after.as_deref()).unwrap_or_default(),
             ),
             restorable: r.after.is_some() || r.before.is_some(),
+            note_html: crate::markdown::to_safe_html(&r.note),
         })
         .collect();
     // A deleted entry is named as its last revision knew it.

@@ -15,8 +15,10 @@ use crate::db;
 pub struct FrameworkItem {
     pub slug: String,
     pub name: String,
-    /// Language slug.
+    /// The language it is written in (slug).
     pub language: String,
+    /// Slugs of every language a team writes when building on it.
+    pub languages: Vec<String>,
     /// `full-stack`, `micro`, `runtime` or `baas`.
     pub kind: String,
     /// Radar ring: `adopt`, `trial`, `assess` or `hold`.
@@ -154,6 +156,7 @@ impl From<db::frameworks::FrameworkSummary> for FrameworkItem {
             slug: f.slug.to_string(),
             name: f.name,
             language: f.language_slug.to_string(),
+            languages: f.languages.0,
             kind: f.kind.to_string(),
             ring: f.ring.to_string(),
             summary: f.summary,
