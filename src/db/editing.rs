@@ -152,7 +152,10 @@ async fn current_at(
 
 /// Today as a review date, `YYYY-MM-DD` in UTC like every stored time.
 fn today() -> String {
-    chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string()
+    chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// Saves `record` over the framework `original` (or creates it when `original` is `None`),

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::knowledge::document::{
-    Document, FitRecord, FrameworkRecord, IndustryRecord, RequirementRecord,
-    SourceRecord, StrengthRecord, TermRecord, UseCaseRecord,
+    Document, FitRecord, FrameworkRecord, IndustryRecord, RequirementRecord, SourceRecord,
+    StrengthRecord, TermRecord, UseCaseRecord,
 };
 
 /// A JSON array of texts as stored in a column (rubrics, the URLs a rating cites). The
@@ -225,17 +225,18 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
     )
     .fetch_all(&mut *conn)
     .await?;
-    let industries = sqlx::query!("SELECT slug, name, description, rubric FROM industries ORDER BY slug")
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| IndustryRecord {
-            slug: r.slug,
-            name: r.name,
-            description: r.description,
-            rubric: texts(&r.rubric),
-        })
-        .collect();
+    let industries =
+        sqlx::query!("SELECT slug, name, description, rubric FROM industries ORDER BY slug")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| IndustryRecord {
+                slug: r.slug,
+                name: r.name,
+                description: r.description,
+                rubric: texts(&r.rubric),
+            })
+            .collect();
     let trends = sqlx::query_as!(
         TermRecord,
         "SELECT slug, name, description FROM trends ORDER BY slug"

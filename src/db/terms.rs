@@ -10,8 +10,7 @@ use crate::db::knowledge::{
     upsert_requirement, upsert_trend, upsert_use_case,
 };
 use crate::knowledge::document::{
-    Document, FrameworkRecord, IndustryRecord, RequirementRecord, Rubric, TermRecord,
-    UseCaseRecord,
+    Document, FrameworkRecord, IndustryRecord, RequirementRecord, Rubric, TermRecord, UseCaseRecord,
 };
 
 /// The vocabulary tables an editor can change.
@@ -725,6 +724,8 @@ mod tests {
             strength: None,
             fit: None,
             note: String::new(),
+            sources: Vec::new(),
+            reviewed: None,
         }
     }
 

@@ -224,8 +224,9 @@ impl FrameworkRecord {
                 };
             }
         }
-        let (earlier_strengths, earlier_fits) =
-            before.map_or((&[][..], &[][..]), |b| (&b.requirements[..], &b.industries[..]));
+        let (earlier_strengths, earlier_fits) = before.map_or((&[][..], &[][..]), |b| {
+            (&b.requirements[..], &b.industries[..])
+        });
         stamp(
             &mut self.requirements,
             earlier_strengths,

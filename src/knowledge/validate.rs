@@ -189,7 +189,13 @@ impl Checker<'_> {
             return;
         }
         for (level, text) in rubric.iter().enumerate() {
-            self.text(at, &format!("rubric[{level}]"), text, true, MAX_RUBRIC_LEVEL);
+            self.text(
+                at,
+                &format!("rubric[{level}]"),
+                text,
+                true,
+                MAX_RUBRIC_LEVEL,
+            );
         }
     }
 
@@ -198,7 +204,10 @@ impl Checker<'_> {
         if sources.len() > MAX_SOURCES {
             self.problem(
                 format!("{at}.sources"),
-                format!("must list at most {MAX_SOURCES} sources, got {}", sources.len()),
+                format!(
+                    "must list at most {MAX_SOURCES} sources, got {}",
+                    sources.len()
+                ),
             );
         }
         let mut seen = HashSet::new();
@@ -400,15 +409,10 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
     // entry, with a 0–5 rating, a note of bounded length, web addresses cited and a past
     // review date.
     let known = c.known;
-    let strengths = f.requirements.iter().map(|l| {
-        (
-            &l.requirement,
-            l.strength,
-            &l.note,
-            &l.sources,
-            &l.reviewed,
-        )
-    });
+    let strengths = f
+        .requirements
+        .iter()
+        .map(|l| (&l.requirement, l.strength, &l.note, &l.sources, &l.reviewed));
     let fits = f
         .industries
         .iter()
@@ -489,6 +493,7 @@ mod tests {
                 slug: "flask".into(),
                 name: "Flask".into(),
                 language: "python".into(),
+                languages: vec!["python".into()],
                 kind: "micro".into(),
                 license: "BSD-3-Clause".into(),
                 first_release: Some(2010),
@@ -497,6 +502,7 @@ mod tests {
                 summary: "A small Python web framework.".into(),
                 description: String::new(),
                 last_reviewed: Some("2026-11-24".into()),
+                sources: vec![],
                 requirements: vec![],
                 industries: vec![],
                 features: vec![],
@@ -528,11 +534,14 @@ mod tests {
                 name: "Security".into(),
                 group: "capability".into(),
                 description: String::new(),
+                rubric: Vec::new(),
             });
         doc.frameworks[0].requirements.push(StrengthRecord {
             requirement: "security".into(),
             strength: 7,
             note: String::new(),
+            sources: Vec::new(),
+            reviewed: None,
         });
         assert_eq!(
             problems_of(&doc),

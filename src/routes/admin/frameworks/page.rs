@@ -132,7 +132,11 @@ fn link_error(errors: &[FieldError], list: &str, slug: &str, rating: &str) -> Op
         .map(str::to_owned)
 }
 
-fn review_of<'a>(reviews: &'a [RatingReview], subject: &str, slug: &str) -> Option<&'a RatingReview> {
+fn review_of<'a>(
+    reviews: &'a [RatingReview],
+    subject: &str,
+    slug: &str,
+) -> Option<&'a RatingReview> {
     reviews
         .iter()
         .find(|r| r.subject == subject && r.slug == slug)

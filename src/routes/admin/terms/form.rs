@@ -271,6 +271,8 @@ mod tests {
             strength: None,
             fit: None,
             note: String::new(),
+            sources: Vec::new(),
+            reviewed: None,
         }
     }
 
