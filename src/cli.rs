@@ -1,4 +1,4 @@
-//! The command line: serve (the default), migrate, user, export, import, backup.
+//! The command line: serve (the default), migrate, user, export, import, backup, check.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use crate::auth;
 use crate::config::{Config, parse_addr};
 use crate::db::users::AccountChange;
 use crate::domain::{Email, Role};
-use crate::knowledge::{import, seed, validate};
+use crate::knowledge::{checks, import, seed, validate};
 use crate::{db, startup};
 
 #[derive(Debug, Parser)]
@@ -55,6 +55,12 @@ pub enum Command {
         /// Only check the document and print what would change.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Check the knowledge base for what editors should fix; exit status 1 on any error.
+    Check {
+        /// Print the report as JSON: {"errors", "warnings", "findings", "summary"}.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -242,6 +248,29 @@ pub async fn run(cli: Cli, config: Config) -> CliResult {
             print!("{report}");
             Ok(())
         }
+        Command::Check { json } => check(&pool, json).await,
+    }
+}
+
+/// Prints the knowledge checks' report on the database's knowledge; an error among the
+/// findings makes the command fail (exit status 1), a warning does not.
+async fn check(pool: &sqlx::SqlitePool, json: bool) -> CliResult {
+    let document = db::knowledge::load_document(pool).await?;
+    let report = checks::check(&document, chrono::Utc::now().date_naive());
+
+    // REFERENCE QUESTIONS (issue 15) go here: ask each stored reference question of the same
+    // knowledge and add a finding to `report` (made `mut`) for every answer that no longer
+    // matches the expected one, before the report is printed and the exit status decided.
+
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
+    match report.errors() {
+        0 => Ok(()),
+        1 => Err("the knowledge check found 1 error".into()),
+        n => Err(format!("the knowledge check found {n} errors").into()),
     }
 }
 

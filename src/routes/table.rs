@@ -86,6 +86,7 @@ routes! { ADMIN, register_admin:
     "" => { GET admin::home }
     "/preview" => { POST admin::preview }
     "/activity" => { GET admin::activity::index }
+    "/health" => { GET admin::health::index }
     "/frameworks" => { GET admin::frameworks::index }
     "/frameworks/new" => { GET admin::frameworks::new, POST admin::frameworks::create }
     "/frameworks/{slug}/edit" => { GET admin::frameworks::edit, POST admin::frameworks::update }

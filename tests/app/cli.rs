@@ -1,4 +1,4 @@
-//! The `stackatlas` binary: serve, migrate, user, export, import.
+//! The `stackatlas` binary: serve, migrate, user, export, import, check.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,7 +10,8 @@ use stackatlas::knowledge::validate;
 use tempfile::TempDir;
 
 use crate::helpers::{
-    binary, run, run_with_input, seed_document, start_server, start_server_logging, stderr, stdout,
+    binary, checked_document, contradicted_document, run, run_with_input, seed_document,
+    start_server, start_server_logging, stderr, stdout,
 };
 
 fn database_in(dir: &TempDir) -> String {
@@ -426,4 +427,119 @@ async fn the_first_admin_comes_from_the_environment_and_can_sign_in() {
         .await
         .unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+}
+
+/// A database in `dir` holding `document`, imported through the command line.
+fn database_holding(dir: &TempDir, document: &Document) -> String {
+    let db = database_in(dir);
+    let file = write_document(dir.path(), "knowledge.json", document);
+    let output = run(dir.path(), &db, &["import", &file]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    db
+}
+
+fn check_json(dir: &Path, db: &str) -> (std::process::Output, serde_json::Value) {
+    let output = run(dir, db, &["check", "--json"]);
+    let json = serde_json::from_str(&stdout(&output)).expect("check --json writes JSON");
+    (output, json)
+}
+
+#[test]
+fn check_passes_a_clean_knowledge_base_and_prints_its_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_holding(&dir, &checked_document());
+    let output = run(dir.path(), &db, &["check"]);
+    let report = stdout(&output);
+    assert!(output.status.success(), "{report}{}", stderr(&output));
+    assert!(report.contains("frameworks: 2"), "{report}");
+    assert!(report.contains("sources:    6"), "{report}");
+    assert!(report.contains("6 citing a source (100 %)"), "{report}");
+    assert!(
+        report.contains("security           1 of 2 (50 %)"),
+        "{report}"
+    );
+    assert!(
+        report.trim_end().ends_with("0 errors, 0 warnings"),
+        "{report}"
+    );
+
+    let (output, json) = check_json(dir.path(), &db);
+    assert!(output.status.success());
+    assert_eq!(json["errors"], 0);
+    assert_eq!(json["warnings"], 0);
+    assert_eq!(json["findings"], serde_json::json!([]));
+    assert_eq!(json["summary"]["frameworks"], 2);
+    assert_eq!(json["summary"]["sourced_percent"], 100);
+}
+
+#[test]
+fn check_fails_with_exit_status_1_naming_a_note_that_contradicts_its_rating() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_holding(&dir, &contradicted_document());
+    let output = run(dir.path(), &db, &["check"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(
+        report.contains("note-contradicts-rating  frameworks[alpha].requirements[security]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Alpha's note for Security says \"excellent\", but its strength is 1"),
+        "{report}"
+    );
+    assert!(
+        report.trim_end().ends_with("1 error, 0 warnings"),
+        "{report}"
+    );
+    assert!(
+        stderr(&output).contains("the knowledge check found 1 error"),
+        "{}",
+        stderr(&output)
+    );
+
+    let (output, json) = check_json(dir.path(), &db);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(json["errors"], 1);
+    assert_eq!(json["findings"][0]["severity"], "error");
+    assert_eq!(json["findings"][0]["code"], "note-contradicts-rating");
+    assert_eq!(
+        json["findings"][0]["location"],
+        "frameworks[alpha].requirements[security]"
+    );
+}
+
+#[test]
+fn check_on_a_fresh_database_with_the_seed_answers_with_its_findings_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = seed_document();
+    let db = database_holding(&dir, &seed);
+    let (output, json) = check_json(dir.path(), &db);
+    let errors = json["errors"].as_u64().unwrap();
+    // Whatever the seed holds, the exit status follows the errors found.
+    assert_eq!(output.status.success(), errors == 0, "{}", stderr(&output));
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len() as u64,
+        errors + json["warnings"].as_u64().unwrap()
+    );
+    for finding in findings {
+        assert!(
+            ["error", "warning"].contains(&finding["severity"].as_str().unwrap()),
+            "{finding}"
+        );
+        let code = finding["code"].as_str().unwrap();
+        assert!(
+            !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{finding}"
+        );
+        assert!(
+            !finding["message"].as_str().unwrap().is_empty(),
+            "{finding}"
+        );
+    }
+    assert_eq!(json["summary"]["frameworks"], seed.frameworks.len());
+    assert_eq!(
+        json["summary"]["must_haves"].as_array().unwrap().len(),
+        seed.requirements.len()
+    );
 }

@@ -455,3 +455,113 @@ pub fn run_with_input(dir: &Path, db: &str, args: &[&str], input: &str) -> Outpu
         .unwrap();
     child.wait_with_output().unwrap()
 }
+
+/// A small knowledge document in which the knowledge checks find nothing to report today: two
+/// frameworks with three recently checked sources each, every rating noted and citing a
+/// source, feature tags their ratings bear out, rubrics written, the use case linked.
+pub fn checked_document() -> Document {
+    use stackatlas::knowledge::document::{
+        FitRecord, FrameworkRecord, IndustryRecord, RequirementRecord, SourceRecord,
+        StrengthRecord, TermRecord, UseCaseRecord,
+    };
+    let day = |days_ago: i64| {
+        (chrono::Utc::now().date_naive() - chrono::Duration::days(days_ago))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let term = |slug: &str, name: &str| TermRecord {
+        slug: slug.into(),
+        name: name.into(),
+        description: String::new(),
+    };
+    let rubric: Vec<String> = (0..6).map(|level| format!("What {level} means.")).collect();
+    let framework = |slug: &str, name: &str, real_time: i64, security: i64| {
+        let cited = vec![format!("https://{slug}.example.com/docs")];
+        let strength = |requirement: &str, strength: i64| StrengthRecord {
+            requirement: requirement.into(),
+            strength,
+            note: format!("{name}'s own evidence on {requirement}."),
+            sources: cited.clone(),
+            reviewed: Some(day(20)),
+        };
+        FrameworkRecord {
+            slug: slug.into(),
+            name: name.into(),
+            language: "javascript".into(),
+            languages: vec!["javascript".into()],
+            kind: "micro".into(),
+            ring: "trial".into(),
+            summary: format!("{name}, a framework made up for the checks."),
+            last_reviewed: Some(day(30)),
+            sources: ["docs", "releases", "case-study"]
+                .iter()
+                .map(|page| SourceRecord {
+                    url: format!("https://{slug}.example.com/{page}"),
+                    title: format!("{name} {page}"),
+                    checked: day(40),
+                })
+                .collect(),
+            requirements: vec![
+                strength("real-time-updates", real_time),
+                strength("security", security),
+            ],
+            industries: vec![FitRecord {
+                industry: "fintech".into(),
+                fit: 3,
+                note: format!("{name} suits payment apps this well."),
+                sources: cited.clone(),
+                reviewed: Some(day(20)),
+            }],
+            features: vec!["websockets".into()],
+            use_cases: vec!["payments".into()],
+            ..FrameworkRecord::default()
+        }
+    };
+    let requirement = |slug: &str, name: &str| RequirementRecord {
+        slug: slug.into(),
+        name: name.into(),
+        group: "capability".into(),
+        description: String::new(),
+        rubric: rubric.clone(),
+    };
+    let mut document = Document {
+        languages: vec![term("javascript", "JavaScript")],
+        features: vec![term("websockets", "WebSockets")],
+        industries: vec![IndustryRecord {
+            slug: "fintech".into(),
+            name: "Fintech".into(),
+            description: String::new(),
+            rubric: rubric.clone(),
+        }],
+        use_cases: vec![UseCaseRecord {
+            slug: "payments".into(),
+            name: "Payments".into(),
+            industry: "fintech".into(),
+            description: String::new(),
+        }],
+        requirements: vec![
+            requirement("real-time-updates", "Real-time updates"),
+            requirement("security", "Security"),
+        ],
+        frameworks: vec![
+            framework("alpha", "Alpha", 4, 3),
+            framework("beta", "Beta", 3, 4),
+        ],
+        ..Document::default()
+    };
+    document.sort();
+    document
+}
+
+/// [`checked_document`] with Alpha's security rated 1 under a note that praises it.
+pub fn contradicted_document() -> Document {
+    let mut document = checked_document();
+    let security = document.frameworks[0]
+        .requirements
+        .iter_mut()
+        .find(|r| r.requirement == "security")
+        .unwrap();
+    security.strength = 1;
+    security.note = "Excellent security defaults.".into();
+    document
+}

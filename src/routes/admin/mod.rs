@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod editing;
 pub mod frameworks;
+pub mod health;
 pub mod listing;
 pub mod terms;
 pub mod users;
