@@ -255,6 +255,9 @@ pub async fn run(cli: Cli, config: Config) -> CliResult {
 /// Prints the knowledge checks' report on the database's knowledge; an error among the
 /// findings makes the command fail (exit status 1), a warning does not.
 async fn check(pool: &sqlx::SqlitePool, json: bool) -> CliResult {
+    // A new installation holds the seed, as `serve` would load it: checking an empty file
+    // checks the knowledge the product ships with (which is what CI runs).
+    seed::seed_if_empty(pool).await?;
     let document = db::knowledge::load_document(pool).await?;
     let report = checks::check(&document, chrono::Utc::now().date_naive());
 

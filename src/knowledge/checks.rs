@@ -31,7 +31,12 @@ pub const SOURCE_STALE_DAYS: i64 = 365;
 
 /// A must-have that at least this share of frameworks passes (in percent) hardly excludes any:
 /// a salesperson ticking it learns nothing, and it usually means the ratings are too generous.
-pub const BARELY_FILTERS_PERCENT: usize = 80;
+pub const BARELY_FILTERS_PERCENT: usize = 90;
+
+/// From this share up, a must-have screens out only a few frameworks. That can be right (self-
+/// hosting exists to rule out hosted-only services; docs/rubric.md says which and why), so it
+/// is a warning for an editor to weigh rather than an error.
+pub const FILTERS_FEW_PERCENT: usize = 75;
 
 /// Below this many frameworks, a share of them says too little to call a must-have useless.
 pub const BARELY_FILTERS_MIN_FRAMEWORKS: usize = 10;
@@ -125,7 +130,8 @@ const fn language(feature: &'static str, languages: &'static [&'static str]) -> 
 /// document is skipped, so a knowledge base without those entries is not held to it.
 const FEATURE_RULES: &[FeatureRule] = &[
     rating("websockets", &["real-time-updates"], 3),
-    rating("realtime-database", &["real-time-updates"], 4),
+    // Subscriptions make the tag; whether they fan out across instances is the rating's 4.
+    rating("realtime-database", &["real-time-updates"], 3),
     rating("built-in-auth", &["user-authentication"], 3),
     rating("graphql-support", &["graphql-api"], 3),
     rating("push-messaging", &["push-notifications"], 4),
@@ -133,7 +139,6 @@ const FEATURE_RULES: &[FeatureRule] = &[
     rating("managed-hosting", &["low-ops"], 4),
     rating("admin-panel", &["admin-back-office"], 3),
     rating("orm", &["sql-database"], 3),
-    rating("migrations", &["sql-database"], 3),
     rating("cloud-functions", &["serverless-deployment"], 3),
     rating("sso-saml-oidc", &["enterprise-sso"], 4),
     rating("multi-tenancy-support", &["multi-tenancy"], 4),
@@ -819,17 +824,23 @@ impl<'a> Checker<'a> {
                 })
                 .count();
             let percent = (passing * 100).checked_div(total).unwrap_or(0);
-            if total >= BARELY_FILTERS_MIN_FRAMEWORKS && percent >= BARELY_FILTERS_PERCENT {
+            let severity = match percent {
+                _ if total < BARELY_FILTERS_MIN_FRAMEWORKS => None,
+                p if p >= BARELY_FILTERS_PERCENT => Some(Severity::Error),
+                p if p >= FILTERS_FEW_PERCENT => Some(Severity::Warning),
+                _ => None,
+            };
+            if let Some(severity) = severity {
                 self.add(
-                    Severity::Error,
+                    severity,
                     "must-have-barely-filters",
                     format!("requirements[{}]", requirement.slug),
                     Subject::Requirement(requirement.slug.clone()),
                     format!(
                         "{}: {passing} of {total} frameworks pass it as a must-have (strength \
-                         {MUST_HAVE_MINIMUM} or more). A must-have nearly every framework passes \
-                         does not separate them: check whether its ratings are too generous \
-                         against its rubric.",
+                         {MUST_HAVE_MINIMUM} or more). A must-have that few frameworks fail \
+                         hardly separates them: check whether its ratings are too generous \
+                         against its rubric, or say in docs/rubric.md why so many pass.",
                         requirement.name
                     ),
                 );

@@ -165,9 +165,9 @@ async fn social_networking_and_e_commerce_apps_needing_security_get_django() {
 }
 
 #[tokio::test]
-async fn a_healthcare_app_gets_django_for_its_security_while_its_healthcare_fit_is_explained() {
+async fn a_python_team_needing_security_gets_django_and_its_healthcare_fit_is_explained() {
     let app = spawn_app().await;
-    agrees(&app, "industry=healthcare&need=security", "django").await;
+    agrees(&app, "need=security&lang=python", "django").await;
     disagrees(
         &app,
         "industry=healthcare&need=security",

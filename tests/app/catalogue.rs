@@ -31,11 +31,17 @@ async fn filtering_by_language_kind_and_ring_keeps_only_matching_frameworks() {
     let app = spawn_app().await;
     let seed = seed_document();
     type Keep = fn(&FrameworkRecord) -> bool;
-    let cases: [(&str, Keep); 3] = [
-        ("language=python", |f| f.language == "python"),
+    // A language matches what a framework is written in or what teams write on it: a Swift
+    // team finds Vapor and the platforms with Swift SDKs alike.
+    fn uses(f: &FrameworkRecord, language: &str) -> bool {
+        f.language == language || f.languages.iter().any(|l| l == language)
+    }
+    let cases: [(&str, Keep); 4] = [
+        ("language=python", |f| uses(f, "python")),
+        ("language=swift", |f| uses(f, "swift")),
         ("kind=baas", |f| f.kind == "baas"),
         ("ring=adopt&language=javascript", |f| {
-            f.ring == "adopt" && f.language == "javascript"
+            f.ring == "adopt" && uses(f, "javascript")
         }),
     ];
     for (query, keep) in cases {
