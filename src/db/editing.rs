@@ -78,7 +78,7 @@ pub enum Outcome<T> {
 /// What keeps an entry from being deleted or restored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Blocker {
-    /// This many frameworks are written in the language.
+    /// This many frameworks are written in the language or have teams writing it.
     FrameworksWrittenIn(usize),
     /// This many use cases belong to the industry.
     UseCasesIn(usize),

@@ -18,4 +18,5 @@ mod query;
 mod reliability;
 mod security;
 mod sign_in;
+mod sources;
 mod terms;

@@ -281,7 +281,8 @@ where
 pub fn why_blocked(blocker: &Blocker) -> String {
     match blocker {
         Blocker::FrameworksWrittenIn(count) => format!(
-            "{count} framework(s) are written in this language; change their language first"
+            "{count} framework(s) are written in this language or list it among the languages \
+             teams write on them; change those first"
         ),
         Blocker::UseCasesIn(count) => {
             format!("{count} use case(s) belong to this industry; move or delete them first")
