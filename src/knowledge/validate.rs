@@ -545,6 +545,76 @@ mod tests {
     }
 
     #[test]
+    fn sources_must_be_web_addresses_checked_on_a_past_day_and_cited_once() {
+        use crate::knowledge::document::SourceRecord;
+        let mut doc = small_document();
+        let source = |url: &str, checked: &str| SourceRecord {
+            url: url.into(),
+            title: "Flask docs".into(),
+            checked: checked.into(),
+        };
+        doc.frameworks[0].sources = vec![
+            source("https://flask.palletsprojects.com/", "2026-11-24"),
+            source("ftp://example.org/flask", "2026-11-01"),
+            source("https://example.org/later", "2026-11-25"),
+            source("https://example.org/badly-dated", "24/11/2026"),
+        ];
+        doc.requirements
+            .push(crate::knowledge::document::RequirementRecord {
+                slug: "security".into(),
+                name: "Security".into(),
+                group: "capability".into(),
+                description: String::new(),
+                rubric: vec!["only three".into(), "levels".into(), "written".into()],
+            });
+        doc.frameworks[0].requirements.push(StrengthRecord {
+            requirement: "security".into(),
+            strength: 3,
+            sources: vec![
+                "javascript:alert(1)".into(),
+                "https://example.org/a".into(),
+                "https://example.org/a".into(),
+            ],
+            reviewed: Some("2027-01-01".into()),
+            ..StrengthRecord::default()
+        });
+        doc.frameworks[0].languages = vec!["python".into(), "cobol".into()];
+        let problems = problems_of(&doc);
+        let expect = [
+            "requirements[security].rubric: must say what each rating from 0 to 5 means (6 texts), got 3",
+            "frameworks[flask].languages[cobol]: refers to language \"cobol\", which is neither in this file nor in the database",
+            "frameworks[flask].sources[ftp://example.org/flask].url: must be an http:// or https:// address, got \"ftp://example.org/flask\"",
+            "frameworks[flask].sources[https://example.org/later].checked: 2026-11-25 is in the future",
+            "frameworks[flask].sources[https://example.org/badly-dated].checked: must be a date written YYYY-MM-DD, got \"24/11/2026\"",
+            "frameworks[flask].requirements[security].sources: cites https://example.org/a twice",
+            "frameworks[flask].requirements[security].reviewed: 2027-01-01 is in the future",
+        ];
+        for expected in expect {
+            assert!(
+                problems.iter().any(|p| p == expected),
+                "{expected}\nin {problems:#?}"
+            );
+        }
+        assert!(
+            problems.iter().any(|p| p
+                .starts_with("frameworks[flask].requirements[security].sources: must be an http")),
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn a_framework_must_name_a_language_teams_write() {
+        let mut doc = small_document();
+        doc.frameworks[0].languages.clear();
+        assert_eq!(
+            problems_of(&doc),
+            [
+                "frameworks[flask].languages: must name at least one language a team writes when building on it"
+            ]
+        );
+    }
+
+    #[test]
     fn unknown_references_and_enumerations_are_all_reported_together() {
         let mut doc = small_document();
         doc.frameworks[0].language = "cobol".into();

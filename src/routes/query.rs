@@ -87,7 +87,14 @@ pub struct ResultView {
 pub struct ExcludedView {
     pub slug: Slug,
     pub name: String,
-    pub reasons: Vec<(String, String)>,
+    pub reasons: Vec<ReasonView>,
+}
+
+/// Why a framework was left out, with the note and sources of the rating that did it.
+pub struct ReasonView {
+    pub reason: String,
+    pub note: String,
+    pub sources: Vec<String>,
 }
 
 /// A way out when must-haves leave too little: the most excluding one, and the link that
@@ -212,11 +219,17 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
                     .reasons
                     .iter()
                     .map(|r| {
-                        let note = match r {
-                            recommend::Exclusion::MustHave { note, .. } => note.clone(),
-                            recommend::Exclusion::NoSearchMatch => String::new(),
+                        let (note, sources) = match r {
+                            recommend::Exclusion::MustHave { note, sources, .. } => {
+                                (note.clone(), sources.clone())
+                            }
+                            recommend::Exclusion::NoSearchMatch => (String::new(), Vec::new()),
                         };
-                        (r.describe(), note)
+                        ReasonView {
+                            reason: r.describe(),
+                            note,
+                            sources,
+                        }
                     })
                     .collect(),
             })

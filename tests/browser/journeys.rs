@@ -367,6 +367,7 @@ async fn accessibility(client: Client, app: TestApp) {
         "/trends",
         "/compare",
         "/compare?f=django&f=laravel&f=nodejs",
+        "/how-we-rate",
         "/login",
         "/no-such-page",
     ];
@@ -381,6 +382,15 @@ async fn accessibility(client: Client, app: TestApp) {
         "/admin/users",
         "/admin/languages",
         "/admin/use-cases/telemedicine/edit",
+        "/admin/requirements/hipaa/edit",
+        "/admin/health",
+    ];
+    // The pages of the knowledge's evidence, kept as pictures for review.
+    let pictured = [
+        ("/how-we-rate", "how-we-rate"),
+        ("/frameworks/django", "framework-page"),
+        ("/admin/health", "knowledge-health"),
+        ("/admin/requirements/hipaa/edit", "rubric-form"),
     ];
     let mut problems = Vec::new();
     for path in public {
@@ -388,12 +398,18 @@ async fn accessibility(client: Client, app: TestApp) {
         for violation in audit(&client, &axe).await {
             problems.push(format!("{path}: {violation}"));
         }
+        if let Some((_, name)) = pictured.iter().find(|(p, _)| *p == path) {
+            screenshots(&client, name).await;
+        }
     }
     sign_in(&client, &app, "admin@example.com").await;
     for path in admin {
         client.goto(&app.url(path)).await.unwrap();
         for violation in audit(&client, &axe).await {
             problems.push(format!("{path}: {violation}"));
+        }
+        if let Some((_, name)) = pictured.iter().find(|(p, _)| *p == path) {
+            screenshots(&client, name).await;
         }
     }
     println!(
