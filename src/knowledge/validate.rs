@@ -199,17 +199,23 @@ impl Checker<'_> {
         }
     }
 
-    /// A framework's sources: each a web address once, with a title and the day checked.
-    fn sources(&mut self, at: &str, sources: &[SourceRecord]) {
-        if sources.len() > MAX_SOURCES {
+    /// A list of sources (that a framework lists, or a rating cites: `verb`) of `count`
+    /// entries, which must be at most `max`.
+    fn at_most(&mut self, field: String, (verb, count, max): (&str, usize, usize)) {
+        if count > max {
             self.problem(
-                format!("{at}.sources"),
-                format!(
-                    "must list at most {MAX_SOURCES} sources, got {}",
-                    sources.len()
-                ),
+                field,
+                format!("must {verb} at most {max} sources, got {count}"),
             );
         }
+    }
+
+    /// A framework's sources: each a web address once, with a title and the day checked.
+    fn sources(&mut self, at: &str, sources: &[SourceRecord]) {
+        self.at_most(
+            format!("{at}.sources"),
+            ("list", sources.len(), MAX_SOURCES),
+        );
         let mut seen = HashSet::new();
         for source in sources {
             let source_at = format!("{at}.sources[{}]", source.url);
@@ -224,15 +230,10 @@ impl Checker<'_> {
 
     /// The addresses one rating cites.
     fn cited(&mut self, at: &str, addresses: &[String]) {
-        if addresses.len() > MAX_RATING_SOURCES {
-            self.problem(
-                format!("{at}.sources"),
-                format!(
-                    "must cite at most {MAX_RATING_SOURCES} sources, got {}",
-                    addresses.len()
-                ),
-            );
-        }
+        self.at_most(
+            format!("{at}.sources"),
+            ("cite", addresses.len(), MAX_RATING_SOURCES),
+        );
         let mut seen = HashSet::new();
         for address in addresses {
             if !seen.insert(address.as_str()) {
