@@ -257,7 +257,7 @@ pub async fn run(cli: Cli, config: Config) -> CliResult {
 async fn check(pool: &sqlx::SqlitePool, json: bool) -> CliResult {
     // A new installation holds the seed, as `serve` would load it: checking an empty file
     // checks the knowledge the product ships with (which is what CI runs).
-    seed::seed_if_empty(pool).await?;
+    seed::bring_forward(pool).await?;
     let document = db::knowledge::load_document(pool).await?;
     let report = checks::check(&document, chrono::Utc::now().date_naive());
 
@@ -278,8 +278,16 @@ async fn check(pool: &sqlx::SqlitePool, json: bool) -> CliResult {
 }
 
 async fn serve(pool: sqlx::SqlitePool, addr: std::net::SocketAddr, config: &Config) -> CliResult {
-    if let Some(report) = seed::seed_if_empty(&pool).await? {
-        tracing::info!("seeded the empty knowledge base:\n{}", report.summary());
+    match seed::bring_forward(&pool).await? {
+        seed::Standing::Seeded(report) => {
+            tracing::info!("seeded the empty knowledge base:\n{}", report.summary());
+        }
+        seed::Standing::Audited(report) => tracing::info!(
+            "the knowledge base held the first edition of the seed, untouched: applied the \
+             audit of 30 Nov 2026 with its reasons:\n{}",
+            report.summary()
+        ),
+        seed::Standing::Kept => {}
     }
     ensure_first_admin(&pool, config).await?;
     let app = startup::Application::build(pool.clone(), addr, &config.into()).await?;

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
+use super::document::Document;
 use super::import::{ImportError, Notes, Report, import, import_with_notes};
 use super::validate::parse;
 use crate::db;
@@ -45,17 +46,24 @@ pub fn audit() -> Audit {
     serde_json::from_str(AUDIT_JSON).expect("the audit notes are valid JSON")
 }
 
+fn parsed(json: &str) -> Result<Document, ImportError> {
+    parse(json).map_err(|problem| ImportError::Invalid(vec![problem]))
+}
+
 /// Loads the seed when the knowledge base holds nothing at all; returns what the last
 /// edition changed, or `None` when there was already knowledge (which is never overwritten).
 pub async fn seed_if_empty(pool: &SqlitePool) -> Result<Option<Report>, ImportError> {
     if !db::knowledge::is_empty(pool).await? {
         return Ok(None);
     }
-    let invalid = |problem| ImportError::Invalid(vec![problem]);
-    let first = parse(FIRST_EDITION_JSON).map_err(invalid)?;
-    import(pool, &first, false, SEED_ACTOR).await?;
-    let current = parse(SEED_JSON).map_err(invalid)?;
+    import(pool, &parsed(FIRST_EDITION_JSON)?, false, SEED_ACTOR).await?;
+    apply_audit(pool).await.map(Some)
+}
+
+/// Applies the audit over the first edition, with its reasons, and retires what it retired.
+async fn apply_audit(pool: &SqlitePool) -> Result<Report, ImportError> {
     let audit = audit();
+    let current = parsed(SEED_JSON)?;
     let report = import_with_notes(pool, &current, false, &audit.actor, &audit.notes).await?;
     for (key, note) in &audit.retired {
         let (entity, slug) = key.split_once(':').unwrap_or_default();
@@ -63,13 +71,41 @@ pub async fn seed_if_empty(pool: &SqlitePool) -> Result<Option<Report>, ImportEr
             db::terms::retire(pool, kind, slug, &audit.actor, note).await?;
         }
     }
-    Ok(Some(report))
+    Ok(report)
+}
+
+/// Where an installation's knowledge stands against the seed this binary ships.
+#[derive(Debug)]
+pub enum Standing {
+    /// It was empty and now holds the seed; what the audit changed.
+    Seeded(Report),
+    /// It held the first edition exactly as shipped, and now holds the audited knowledge.
+    Audited(Report),
+    /// It holds the current seed, or knowledge editors have changed since the first edition,
+    /// which is theirs and is left alone.
+    Kept,
+}
+
+/// Seeds an empty knowledge base, and brings one that still holds the first edition exactly
+/// as shipped (an installation from before the audit, never edited) up to the audited
+/// knowledge, so it gets the corrections with their reasons too. Knowledge editors have
+/// touched is never changed: an import can bring them the audit when they choose.
+pub async fn bring_forward(pool: &SqlitePool) -> Result<Standing, ImportError> {
+    if let Some(report) = seed_if_empty(pool).await? {
+        return Ok(Standing::Seeded(report));
+    }
+    let mut first = parsed(FIRST_EDITION_JSON)?;
+    first.sort();
+    if db::knowledge::load_document(pool).await? == first {
+        return apply_audit(pool).await.map(Standing::Audited);
+    }
+    Ok(Standing::Kept)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::knowledge::document::{Document, FrameworkRecord};
+    use crate::knowledge::document::FrameworkRecord;
     use crate::knowledge::validate::{KnownSlugs, validate};
 
     fn seed() -> Document {

@@ -3,7 +3,9 @@
 use stackatlas::db;
 use stackatlas::knowledge::document::Document;
 use stackatlas::knowledge::import::{ImportError, import};
-use stackatlas::knowledge::seed::{FIRST_EDITION_JSON, SEED_JSON, audit, seed_if_empty};
+use stackatlas::knowledge::seed::{
+    FIRST_EDITION_JSON, SEED_JSON, Standing, audit, bring_forward, seed_if_empty,
+};
 use stackatlas::knowledge::validate::parse;
 
 use crate::helpers::{seed_document, spawn_app, spawn_app_with};
@@ -94,6 +96,42 @@ async fn a_new_installations_history_shows_each_correction_of_the_audit_with_its
         ("requirement", "delete")
     );
     assert!(retired.note.contains("HIPAA"));
+}
+
+#[tokio::test]
+async fn an_installation_still_holding_the_first_edition_takes_the_audit_on_upgrade() {
+    let app = spawn_app_with(Some(parse(FIRST_EDITION_JSON).unwrap())).await;
+    let standing = bring_forward(&app.pool).await.unwrap();
+    assert!(matches!(standing, Standing::Audited(_)), "{standing:?}");
+    let now = db::knowledge::load_document(&app.pool).await.unwrap();
+    assert_eq!(now.to_json(), SEED_JSON);
+    // Once brought forward it stays: the next start changes nothing.
+    assert!(matches!(
+        bring_forward(&app.pool).await.unwrap(),
+        Standing::Kept
+    ));
+}
+
+#[tokio::test]
+async fn knowledge_an_editor_changed_since_the_first_edition_is_never_overwritten() {
+    let app = spawn_app_with(Some(parse(FIRST_EDITION_JSON).unwrap())).await;
+    sqlx::query(
+        "UPDATE framework_requirements SET note = 'An editor wrote this.'
+         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'django')
+           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'security')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let before = db::knowledge::load_document(&app.pool).await.unwrap();
+    assert!(matches!(
+        bring_forward(&app.pool).await.unwrap(),
+        Standing::Kept
+    ));
+    assert_eq!(
+        db::knowledge::load_document(&app.pool).await.unwrap(),
+        before
+    );
 }
 
 fn count_records(doc: &Document) -> usize {
