@@ -9,7 +9,10 @@ use crate::domain::{RequirementGroup, Ring, Score, Slug, TextList};
 pub struct LanguageOption {
     pub slug: Slug,
     pub name: String,
+    /// Frameworks written in it or with teams writing it: what the catalogue's filter finds.
     pub frameworks: i64,
+    /// Frameworks teams write it on: what a client team knowing it is matched against.
+    pub team_frameworks: i64,
 }
 
 pub async fn languages(
@@ -17,9 +20,15 @@ pub async fn languages(
 ) -> Result<Vec<LanguageOption>, sqlx::Error> {
     sqlx::query_as!(
         LanguageOption,
-        r#"SELECT l.slug AS "slug: Slug", l.name, COUNT(f.id) AS "frameworks!: i64"
-         FROM languages l LEFT JOIN frameworks f ON f.language_id = l.id
-         GROUP BY l.id ORDER BY l.name"#
+        r#"SELECT l.slug AS "slug: Slug", l.name,
+                  (SELECT COUNT(*) FROM frameworks f
+                   WHERE f.language_id = l.id
+                      OR EXISTS (SELECT 1 FROM framework_languages fl
+                                 WHERE fl.framework_id = f.id AND fl.language_id = l.id))
+                      AS "frameworks!: i64",
+                  (SELECT COUNT(*) FROM framework_languages fl WHERE fl.language_id = l.id)
+                      AS "team_frameworks!: i64"
+         FROM languages l ORDER BY l.name"#
     )
     .fetch_all(db)
     .await

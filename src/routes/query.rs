@@ -262,7 +262,8 @@ fn page(
     let languages = knowledge
         .languages
         .iter()
-        .filter(|l| l.frameworks > 0)
+        // Only languages some framework's teams write can match a client team.
+        .filter(|l| l.team_frameworks > 0)
         .map(|l| SelectOption {
             selected: params.lang.iter().any(|known| known == l.slug.as_str()),
             slug: l.slug.clone(),

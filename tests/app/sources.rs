@@ -338,3 +338,26 @@ async fn a_language_teams_still_write_on_a_framework_cannot_be_deleted() {
         1
     );
 }
+
+#[tokio::test]
+async fn the_query_form_offers_the_languages_teams_write_not_those_frameworks_are_written_in() {
+    let app = spawn_app().await;
+    let seed = seed_document();
+    let html = app.get_html("/", StatusCode::OK).await;
+    let offered = attributes(&html, "input[name=lang]", "value");
+    for language in &seed.languages {
+        let written_by_teams = seed
+            .frameworks
+            .iter()
+            .any(|f| f.languages.contains(&language.slug));
+        assert_eq!(
+            offered.contains(&language.slug),
+            written_by_teams,
+            "{}",
+            language.slug
+        );
+    }
+    // SQL is written by teams on the Postgres platforms; C++ only builds runtimes.
+    assert!(offered.contains(&"sql".to_owned()), "{offered:?}");
+    assert!(!offered.contains(&"cpp".to_owned()), "{offered:?}");
+}

@@ -132,7 +132,7 @@ pub struct RequirementItem {
 pub struct LanguageItem {
     pub slug: String,
     pub name: String,
-    /// How many frameworks are written in it.
+    /// How many frameworks are written in it or have teams writing it.
     pub frameworks: i64,
 }
 
