@@ -3,6 +3,7 @@
 use sqlx::SqlitePool;
 
 use crate::domain::{RequirementGroup, Ring, Score, Slug, TextList};
+use crate::recommend::MUST_HAVE_MINIMUM;
 
 /// A language with how many frameworks use it (for filters).
 #[derive(Debug, Clone)]
@@ -207,13 +208,15 @@ pub async fn requirements(
     .await
 }
 
-/// How many frameworks meet each requirement as a must-have (strength 4 or 5), by slug.
+/// How many frameworks meet each requirement as a must-have, by slug.
 pub async fn must_have_passes(pool: &SqlitePool) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let minimum = MUST_HAVE_MINIMUM;
     let rows = sqlx::query!(
         r#"SELECT r.slug,
                   (SELECT COUNT(*) FROM framework_requirements fr
-                   WHERE fr.requirement_id = r.id AND fr.strength >= 4) AS "passes!: i64"
-           FROM requirements r"#
+                   WHERE fr.requirement_id = r.id AND fr.strength >= ?1) AS "passes!: i64"
+           FROM requirements r"#,
+        minimum
     )
     .fetch_all(pool)
     .await?;

@@ -150,14 +150,6 @@ async fn current_at(
     Ok(Ok(current))
 }
 
-/// Today as a review date, `YYYY-MM-DD` in UTC like every stored time.
-fn today() -> String {
-    chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 /// Saves `record` over the framework `original` (or creates it when `original` is `None`),
 /// provided it is still at `expected_version`.
 pub async fn save(
@@ -191,7 +183,7 @@ pub async fn save(
         .await?;
     }
     let mut record = record.clone();
-    record.date_changed_ratings(before.as_ref(), &today());
+    record.date_changed_ratings(before.as_ref(), &crate::domain::today());
     let record = &record;
     upsert_framework(&mut tx, record, Some(author.user_id)).await?;
     stamp(&mut tx, &record.slug, author).await?;
@@ -296,7 +288,7 @@ pub async fn restore(
     };
     record.upgrade();
     let before = record_of(&mut tx, slug).await?;
-    record.date_changed_ratings(before.as_ref(), &today());
+    record.date_changed_ratings(before.as_ref(), &crate::domain::today());
     upsert_framework(&mut tx, &record, Some(author.user_id)).await?;
     stamp(&mut tx, &record.slug, author).await?;
     let entry = (FRAMEWORK, slug);

@@ -5,21 +5,11 @@ use std::collections::BTreeMap;
 
 use sqlx::{SqliteConnection, SqlitePool};
 
+use crate::domain::TextList;
 use crate::knowledge::document::{
     Document, FitRecord, FrameworkRecord, IndustryRecord, RequirementRecord, SourceRecord,
     StrengthRecord, TermRecord, UseCaseRecord,
 };
-
-/// A JSON array of texts as stored in a column (rubrics, the URLs a rating cites). The
-/// columns' CHECK constraints keep them arrays; anything else reads as empty rather than
-/// failing a whole page over one value.
-fn texts(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
-fn json_texts(texts: &[String]) -> String {
-    serde_json::to_string(texts).expect("texts serialise")
-}
 
 /// Appends to each framework record the slugs of one set-like link table (features, use
 /// cases, trends), which differ only in their table and column names.
@@ -226,7 +216,7 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
     .fetch_all(&mut *conn)
     .await?;
     let industries =
-        sqlx::query!("SELECT slug, name, description, rubric FROM industries ORDER BY slug")
+        sqlx::query!(r#"SELECT slug, name, description, rubric AS "rubric: TextList" FROM industries ORDER BY slug"#)
             .fetch_all(&mut *conn)
             .await?
             .into_iter()
@@ -234,7 +224,7 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
                 slug: r.slug,
                 name: r.name,
                 description: r.description,
-                rubric: texts(&r.rubric),
+                rubric: r.rubric.0,
             })
             .collect();
     let trends = sqlx::query_as!(
@@ -252,7 +242,8 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
     .fetch_all(&mut *conn)
     .await?;
     let requirements = sqlx::query!(
-        "SELECT slug, name, req_group, description, rubric FROM requirements ORDER BY slug"
+        r#"SELECT slug, name, req_group, description, rubric AS "rubric: TextList"
+           FROM requirements ORDER BY slug"#
     )
     .fetch_all(&mut *conn)
     .await?
@@ -262,7 +253,7 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
         name: r.name,
         group: r.req_group,
         description: r.description,
-        rubric: texts(&r.rubric),
+        rubric: r.rubric.0,
     })
     .collect();
 
@@ -314,13 +305,13 @@ async fn frameworks_in(
         .collect();
 
     for r in sqlx::query!(
-        "SELECT f.slug AS framework, r.slug AS requirement, fr.strength, fr.note, fr.sources,
-                fr.reviewed
+        r#"SELECT f.slug AS framework, r.slug AS requirement, fr.strength, fr.note,
+                fr.sources AS "sources: TextList", fr.reviewed
          FROM framework_requirements fr
          JOIN frameworks f ON f.id = fr.framework_id
          JOIN requirements r ON r.id = fr.requirement_id
          WHERE f.slug BETWEEN ?1 AND ?2
-         ORDER BY f.slug, r.slug",
+         ORDER BY f.slug, r.slug"#,
         range.0,
         range.1
     )
@@ -332,18 +323,19 @@ async fn frameworks_in(
                 requirement: r.requirement,
                 strength: r.strength,
                 note: r.note,
-                sources: texts(&r.sources),
+                sources: r.sources.0,
                 reviewed: r.reviewed,
             });
         }
     }
     for r in sqlx::query!(
-        "SELECT f.slug AS framework, i.slug AS industry, fi.fit, fi.note, fi.sources, fi.reviewed
+        r#"SELECT f.slug AS framework, i.slug AS industry, fi.fit, fi.note,
+                fi.sources AS "sources: TextList", fi.reviewed
          FROM framework_industries fi
          JOIN frameworks f ON f.id = fi.framework_id
          JOIN industries i ON i.id = fi.industry_id
          WHERE f.slug BETWEEN ?1 AND ?2
-         ORDER BY f.slug, i.slug",
+         ORDER BY f.slug, i.slug"#,
         range.0,
         range.1
     )
@@ -355,7 +347,7 @@ async fn frameworks_in(
                 industry: r.industry,
                 fit: r.fit,
                 note: r.note,
-                sources: texts(&r.sources),
+                sources: r.sources.0,
                 reviewed: r.reviewed,
             });
         }
@@ -419,6 +411,13 @@ async fn frameworks_in(
     Ok(frameworks)
 }
 
+/// True when any framework lists a source.
+pub async fn cites_sources(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM framework_sources) AS "cites!: bool""#)
+        .fetch_one(pool)
+        .await
+}
+
 /// True when no knowledge entity of any kind is stored.
 pub async fn is_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
     let rows = sqlx::query_scalar!(
@@ -464,7 +463,7 @@ pub async fn upsert_industry(
     conn: &mut SqliteConnection,
     r: &IndustryRecord,
 ) -> Result<(), sqlx::Error> {
-    let rubric = json_texts(&r.rubric);
+    let rubric = TextList::json(&r.rubric);
     sqlx::query!(
         "INSERT INTO industries (slug, name, description, rubric) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
@@ -504,7 +503,7 @@ pub async fn upsert_requirement(
     conn: &mut SqliteConnection,
     r: &RequirementRecord,
 ) -> Result<(), sqlx::Error> {
-    let rubric = json_texts(&r.rubric);
+    let rubric = TextList::json(&r.rubric);
     sqlx::query!(
         "INSERT INTO requirements (slug, name, description, req_group, rubric) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sqlx::SqlitePool;
 
 use crate::db::catalogue::{self, Industry, LanguageOption, Requirement};
-use crate::domain::{Ring, Score, Slug};
+use crate::domain::{Ring, Score, Slug, TextList};
 use crate::recommend::{Candidate, Catalogue, Evidence, Names, UseCaseRef};
 
 /// Everything the ranking and the query form read, as of one version of the change counter:
@@ -66,7 +66,7 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     let strengths = sqlx::query_as!(
         Rated,
         r#"SELECT fr.framework_id AS "framework_id!", r.slug AS "slug: Slug",
-                  fr.strength AS "score: Score", fr.note, fr.sources
+                  fr.strength AS "score: Score", fr.note, fr.sources AS "sources: TextList"
          FROM framework_requirements fr JOIN requirements r ON r.id = fr.requirement_id"#
     )
     .fetch_all(&mut *tx)
@@ -74,7 +74,7 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     let fits = sqlx::query_as!(
         Rated,
         r#"SELECT fi.framework_id AS "framework_id!", i.slug AS "slug: Slug",
-                  fi.fit AS "score: Score", fi.note, fi.sources
+                  fi.fit AS "score: Score", fi.note, fi.sources AS "sources: TextList"
          FROM framework_industries fi JOIN industries i ON i.id = fi.industry_id"#
     )
     .fetch_all(&mut *tx)
@@ -144,8 +144,7 @@ struct Rated {
     slug: Slug,
     score: Score,
     note: String,
-    /// A JSON array of addresses.
-    sources: String,
+    sources: TextList,
 }
 
 /// Files each rating under its framework, in the map `ratings` picks.
@@ -159,7 +158,7 @@ fn file_ratings(
             let evidence = Evidence {
                 score: r.score,
                 note: r.note,
-                sources: serde_json::from_str(&r.sources).unwrap_or_default(),
+                sources: r.sources.0,
             };
             ratings(c).insert(r.slug, evidence);
         }

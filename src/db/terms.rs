@@ -293,11 +293,6 @@ macro_rules! on_table {
     };
 }
 
-/// The addresses a rating cites, as the column stores them.
-fn json_urls(urls: &[String]) -> String {
-    serde_json::to_string(urls).expect("addresses serialise")
-}
-
 /// Defines the restore of a link in one link table. The tables differ only by their names
 /// and, for requirements and industries, by the score (`strength`, `fit`) and note a link
 /// holds: those are given as the link's field, the extra columns and their parameters.
@@ -327,7 +322,7 @@ macro_rules! link_statements {
                      ON CONFLICT DO NOTHING",
                     link.framework,
                     slug
-                    $(, $score, link.note, super::json_urls(&link.sources), link.reviewed)?
+                    $(, $score, link.note, crate::domain::TextList::json(&link.sources), link.reviewed)?
                 )
                 .execute(conn)
                 .await?;
@@ -604,29 +599,52 @@ pub async fn delete(
     author: &Author,
 ) -> Result<Outcome, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
-    // Read in the transaction, so that no framework can take up the entry between the check
-    // and the delete, and the links recorded are the ones the cascade removes.
-    let doc = load_document_in(&mut tx).await?;
-    if let Some(reason) = blocking_reason(kind, &dependents_in(&doc, kind, slug)) {
-        return Ok(Outcome::Blocked(reason));
+    let (current, links) = match deletable(&mut tx, kind, slug).await? {
+        Ok(found) => found,
+        Err(answer) => return Ok(answer),
+    };
+    if current.version != expected_version {
+        return Ok(Outcome::Conflict(Box::new(current)));
     }
-    let current = match load_in(&mut tx, kind, slug).await? {
-        None => return Ok(Outcome::Gone),
-        Some(current) if current.version != expected_version => {
-            return Ok(Outcome::Conflict(Box::new(current)));
-        }
-        Some(current) => current.record,
-    };
-    let links = links_of(&doc, kind, slug);
     touch_frameworks(&mut tx, &links, author).await?;
-    on_table!(kind, remove(&mut *tx, slug))?;
-    let before = State {
-        term: current,
-        links: Some(links),
-    };
+    let before = remove_in(&mut tx, kind, current.record, links).await?;
     audit(&mut tx, kind, author, slug, "delete", Some(before), None).await?;
     tx.commit().await?;
     Ok(Outcome::Done)
+}
+
+/// The entry as stored and the framework links a delete would take with it, or why it
+/// cannot be deleted. Read in the write transaction, so that no framework can take up the
+/// entry between the check and the delete, and the links recorded are the ones the cascade
+/// removes.
+async fn deletable(
+    tx: &mut SqliteConnection,
+    kind: TermKind,
+    slug: &str,
+) -> Result<Result<(Stored<Term>, Vec<Link>), Outcome>, sqlx::Error> {
+    let doc = load_document_in(tx).await?;
+    if let Some(reason) = blocking_reason(kind, &dependents_in(&doc, kind, slug)) {
+        return Ok(Err(Outcome::Blocked(reason)));
+    }
+    Ok(match load_in(tx, kind, slug).await? {
+        None => Err(Outcome::Gone),
+        Some(current) => Ok((current, links_of(&doc, kind, slug))),
+    })
+}
+
+/// Deletes `term` (its links go by the schema's cascades) and returns the state a delete's
+/// revision records: the entry with the links it took.
+async fn remove_in(
+    tx: &mut SqliteConnection,
+    kind: TermKind,
+    term: Term,
+    links: Vec<Link>,
+) -> Result<State, sqlx::Error> {
+    on_table!(kind, remove(&mut *tx, &term.slug))?;
+    Ok(State {
+        term,
+        links: Some(links),
+    })
 }
 
 /// Deletes the entry on behalf of no account (`actor`: the seed's audit, say) with `note`
@@ -640,18 +658,10 @@ pub async fn retire(
     note: &str,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let doc = load_document_in(&mut tx).await?;
-    if blocking_reason(kind, &dependents_in(&doc, kind, slug)).is_some() {
-        return Ok(false);
-    }
-    let Some(current) = load_in(&mut tx, kind, slug).await? else {
+    let Ok((current, links)) = deletable(&mut tx, kind, slug).await? else {
         return Ok(false);
     };
-    let before = State {
-        term: current.record,
-        links: Some(links_of(&doc, kind, slug)),
-    };
-    on_table!(kind, remove(&mut *tx, slug))?;
+    let before = remove_in(&mut tx, kind, current.record, links).await?;
     let before = serde_json::to_string(&before).expect("a state serialises");
     let entry = crate::db::knowledge::AuditEntry {
         actor,

@@ -12,6 +12,14 @@ pub use score::Score;
 pub use slug::Slug;
 pub use sql::TextList;
 
+/// Today as a date, `YYYY-MM-DD` in UTC like every stored time: what a review stamps.
+pub fn today() -> String {
+    chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// Why a value was refused, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

@@ -87,6 +87,13 @@ impl<'r> Decode<'r, Sqlite> for TextList {
     }
 }
 
+impl TextList {
+    /// `texts` as the column stores them, to bind in a write.
+    pub fn json(texts: &[String]) -> String {
+        serde_json::to_string(texts).expect("texts serialise")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
-use super::document::{Document, FrameworkRecord};
+use super::document::{Document, FrameworkRecord, Rating, RatingList};
 use crate::recommend::MUST_HAVE_MINIMUM;
 
 /// A framework rests on at least this many documents (official documentation, release notes,
@@ -352,57 +352,6 @@ impl fmt::Display for Report {
     }
 }
 
-/// Which list of ratings a rating belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum List {
-    Requirements,
-    Industries,
-}
-
-impl List {
-    fn key(self) -> &'static str {
-        match self {
-            List::Requirements => "requirements",
-            List::Industries => "industries",
-        }
-    }
-
-    /// What the number is called.
-    fn what(self) -> &'static str {
-        match self {
-            List::Requirements => "strength",
-            List::Industries => "fit",
-        }
-    }
-}
-
-/// A requirement strength or an industry fit, read alike.
-struct Rating<'a> {
-    list: List,
-    slug: &'a str,
-    value: i64,
-    note: &'a str,
-    sources: &'a [String],
-}
-
-fn ratings(f: &FrameworkRecord) -> impl Iterator<Item = Rating<'_>> {
-    let strengths = f.requirements.iter().map(|r| Rating {
-        list: List::Requirements,
-        slug: &r.requirement,
-        value: r.strength,
-        note: &r.note,
-        sources: &r.sources,
-    });
-    let fits = f.industries.iter().map(|r| Rating {
-        list: List::Industries,
-        slug: &r.industry,
-        value: r.fit,
-        note: &r.note,
-        sources: &r.sources,
-    });
-    strengths.chain(fits)
-}
-
 /// Walks a document, writing down findings; names entries by their names where known.
 struct Checker<'a> {
     doc: &'a Document,
@@ -470,10 +419,10 @@ impl<'a> Checker<'a> {
     }
 
     /// "Security" or "Fintech": the requirement or industry a rating is about.
-    fn rated(&self, list: List, slug: &'a str) -> &'a str {
+    fn rated(&self, list: RatingList, slug: &'a str) -> &'a str {
         match list {
-            List::Requirements => Self::name_of(&self.requirement_names, slug),
-            List::Industries => Self::name_of(&self.industry_names, slug),
+            RatingList::Requirements => Self::name_of(&self.requirement_names, slug),
+            RatingList::Industries => Self::name_of(&self.industry_names, slug),
         }
     }
 
@@ -483,11 +432,11 @@ impl<'a> Checker<'a> {
 
     fn rating_subject(f: &FrameworkRecord, r: &Rating<'_>) -> Subject {
         match r.list {
-            List::Requirements => Subject::Strength {
+            RatingList::Requirements => Subject::Strength {
                 framework: f.slug.clone(),
                 requirement: r.slug.to_owned(),
             },
-            List::Industries => Subject::Fit {
+            RatingList::Industries => Subject::Fit {
                 framework: f.slug.clone(),
                 industry: r.slug.to_owned(),
             },
@@ -568,7 +517,7 @@ impl<'a> Checker<'a> {
     fn framework_ratings(&mut self, f: &'a FrameworkRecord) {
         let mut middling = 0;
         let mut middling_unsourced = 0;
-        for r in ratings(f) {
+        for r in f.ratings() {
             let location = Self::rating_location(f, &r);
             let rated = self.rated(r.list, r.slug);
             let what = r.list.what();
@@ -759,10 +708,10 @@ impl<'a> Checker<'a> {
     fn same_notes(&mut self) {
         let doc = self.doc;
         // (list, slug, note as compared) → (framework, rating), in document order.
-        type Key<'k> = (List, &'k str, String);
+        type Key<'k> = (RatingList, &'k str, String);
         let mut groups: BTreeMap<Key<'_>, Vec<(&FrameworkRecord, i64)>> = BTreeMap::new();
         for f in &doc.frameworks {
-            for r in ratings(f) {
+            for r in f.ratings() {
                 let note = r.note.trim().to_lowercase();
                 if note.is_empty() {
                     continue;
@@ -779,7 +728,8 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let (first, _) = members[0];
-            let note = ratings(first)
+            let note = first
+                .ratings()
                 .find(|r| r.list == kind && r.slug == slug)
                 .map_or("", |r| r.note.trim());
             let what = kind.what();
@@ -789,11 +739,11 @@ impl<'a> Checker<'a> {
                 "same-note-different-ratings",
                 format!("frameworks[{}].{}[{slug}]", first.slug, kind.key()),
                 match kind {
-                    List::Requirements => Subject::Strength {
+                    RatingList::Requirements => Subject::Strength {
                         framework: first.slug.clone(),
                         requirement: slug.to_owned(),
                     },
-                    List::Industries => Subject::Fit {
+                    RatingList::Industries => Subject::Fit {
                         framework: first.slug.clone(),
                         industry: slug.to_owned(),
                     },
@@ -990,7 +940,7 @@ pub fn check(doc: &Document, today: NaiveDate) -> Report {
     let sourced_ratings = doc
         .frameworks
         .iter()
-        .flat_map(ratings)
+        .flat_map(FrameworkRecord::ratings)
         .filter(|r| !r.sources.is_empty())
         .count();
     let summary = Summary {

@@ -4,6 +4,8 @@
 //! so the seed is loaded through exactly the code an editor's import uses. Lists are kept
 //! sorted by slug so that exporting the same knowledge always gives the same bytes.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Marks a JSON file as a stackatlas knowledge document.
@@ -147,6 +149,51 @@ pub struct FrameworkRecord {
     pub trends: Vec<String>,
 }
 
+/// Which list of a framework a rating belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RatingList {
+    Requirements,
+    Industries,
+}
+
+impl RatingList {
+    /// The list's name in the format: `requirements`, `industries`.
+    pub fn key(self) -> &'static str {
+        match self {
+            RatingList::Requirements => "requirements",
+            RatingList::Industries => "industries",
+        }
+    }
+
+    /// What the number is called: `strength`, `fit`.
+    pub fn what(self) -> &'static str {
+        match self {
+            RatingList::Requirements => "strength",
+            RatingList::Industries => "fit",
+        }
+    }
+
+    /// What is rated: `requirement`, `industry`.
+    pub fn subject(self) -> &'static str {
+        match self {
+            RatingList::Requirements => "requirement",
+            RatingList::Industries => "industry",
+        }
+    }
+}
+
+/// A requirement strength or an industry fit, read alike (see [`FrameworkRecord::ratings`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Rating<'a> {
+    pub list: RatingList,
+    /// The requirement's or industry's slug.
+    pub slug: &'a str,
+    pub value: i64,
+    pub note: &'a str,
+    pub sources: &'a [String],
+    pub reviewed: Option<&'a str>,
+}
+
 /// A document an entry rests on, and the day an editor last checked it said so.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -198,51 +245,50 @@ impl FrameworkRecord {
         }
     }
 
+    /// Every requirement strength and industry fit, read alike, strengths first.
+    pub fn ratings(&self) -> impl Iterator<Item = Rating<'_>> {
+        let strengths = self.requirements.iter().map(|r| Rating {
+            list: RatingList::Requirements,
+            slug: &r.requirement,
+            value: r.strength,
+            note: &r.note,
+            sources: &r.sources,
+            reviewed: r.reviewed.as_deref(),
+        });
+        let fits = self.industries.iter().map(|r| Rating {
+            list: RatingList::Industries,
+            slug: &r.industry,
+            value: r.fit,
+            note: &r.note,
+            sources: &r.sources,
+            reviewed: r.reviewed.as_deref(),
+        });
+        strengths.chain(fits)
+    }
+
     /// Dates each rating that differs from `before` (in number, note or sources) `today`, and
     /// gives every other rating the date it already had, so that a rating's review date says
     /// when it last changed whatever the form or document sent.
     pub fn date_changed_ratings(&mut self, before: Option<&FrameworkRecord>, today: &str) {
-        fn stamp<T>(
-            links: &mut [T],
-            earlier: &[T],
-            same_link: impl Fn(&T, &T) -> bool,
-            same_rating: impl Fn(&T, &T) -> bool,
-            reviewed: impl Fn(&mut T) -> &mut Option<String>,
-            today: &str,
-        ) where
-            T: Clone,
-        {
-            for link in links.iter_mut() {
-                let unchanged = earlier
-                    .iter()
-                    .find(|e| same_link(e, link))
-                    .filter(|e| same_rating(e, link))
-                    .cloned();
-                *reviewed(link) = match unchanged {
-                    Some(mut e) => reviewed(&mut e).clone(),
-                    None => Some(today.to_owned()),
-                };
-            }
+        let earlier: HashMap<(RatingList, &str), Rating<'_>> = before
+            .into_iter()
+            .flat_map(FrameworkRecord::ratings)
+            .map(|r| ((r.list, r.slug), r))
+            .collect();
+        let dates: Vec<Option<String>> = self
+            .ratings()
+            .map(|r| match earlier.get(&(r.list, r.slug)) {
+                Some(e) if (e.value, e.note, e.sources) == (r.value, r.note, r.sources) => {
+                    e.reviewed.map(str::to_owned)
+                }
+                _ => Some(today.to_owned()),
+            })
+            .collect();
+        let reviewed = self.requirements.iter_mut().map(|r| &mut r.reviewed);
+        let reviewed = reviewed.chain(self.industries.iter_mut().map(|i| &mut i.reviewed));
+        for (slot, date) in reviewed.zip(dates) {
+            *slot = date;
         }
-        let (earlier_strengths, earlier_fits) = before.map_or((&[][..], &[][..]), |b| {
-            (&b.requirements[..], &b.industries[..])
-        });
-        stamp(
-            &mut self.requirements,
-            earlier_strengths,
-            |a, b| a.requirement == b.requirement,
-            |a, b| a.strength == b.strength && a.note == b.note && a.sources == b.sources,
-            |l| &mut l.reviewed,
-            today,
-        );
-        stamp(
-            &mut self.industries,
-            earlier_fits,
-            |a, b| a.industry == b.industry,
-            |a, b| a.fit == b.fit && a.note == b.note && a.sources == b.sources,
-            |l| &mut l.reviewed,
-            today,
-        );
     }
 
     /// Puts every list of links in slug order.

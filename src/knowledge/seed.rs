@@ -94,6 +94,11 @@ pub async fn bring_forward(pool: &SqlitePool) -> Result<Standing, ImportError> {
     if let Some(report) = seed_if_empty(pool).await? {
         return Ok(Standing::Seeded(report));
     }
+    // The first edition cites no source, so any stored source settles it without reading and
+    // comparing the whole knowledge base on every start.
+    if db::knowledge::cites_sources(pool).await? {
+        return Ok(Standing::Kept);
+    }
     let mut first = parsed(FIRST_EDITION_JSON)?;
     first.sort();
     if db::knowledge::load_document(pool).await? == first {

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use chrono::{Datelike, NaiveDate};
 
 use super::document::{
-    Document, FORMAT_NAME, FORMAT_VERSION, OLDEST_FORMAT_VERSION, Rubric, SourceRecord,
+    Document, FORMAT_NAME, FORMAT_VERSION, OLDEST_FORMAT_VERSION, RatingList, Rubric, SourceRecord,
 };
 use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
 
@@ -409,42 +409,25 @@ fn check_framework(c: &mut Checker<'_>, f: &super::document::FrameworkRecord) {
     // Requirement strengths and industry fits are checked alike: each link once, to a known
     // entry, with a 0–5 rating, a note of bounded length, web addresses cited and a past
     // review date.
-    let known = c.known;
-    let strengths = f
-        .requirements
-        .iter()
-        .map(|l| (&l.requirement, l.strength, &l.note, &l.sources, &l.reviewed));
-    let fits = f
-        .industries
-        .iter()
-        .map(|l| (&l.industry, l.fit, &l.note, &l.sources, &l.reviewed));
-    for ((list, what, rating), known, links) in [
-        (
-            ("requirements", "requirement", "strength"),
-            &known.requirements,
-            strengths.collect::<Vec<_>>(),
-        ),
-        (
-            ("industries", "industry", "fit"),
-            &known.industries,
-            fits.collect(),
-        ),
-    ] {
-        let mut seen = HashSet::new();
-        for (slug, score, note, cited, reviewed) in links {
-            let link_at = format!("{at}.{list}[{slug}]");
-            if !seen.insert(slug.as_str()) {
-                c.problem(link_at.clone(), "is listed more than once");
-            }
-            c.reference(format!("{link_at}.{what}"), slug, known, what);
-            if let Err(err) = Score::new(score) {
-                c.problem(format!("{link_at}.{rating}"), err.0);
-            }
-            c.text(&link_at, "note", note, false, MAX_NOTE);
-            c.cited(&link_at, cited);
-            if let Some(date) = reviewed {
-                c.past_date(format!("{link_at}.reviewed"), date);
-            }
+    let mut seen = HashSet::new();
+    for r in f.ratings() {
+        let (list, what) = (r.list, r.list.subject());
+        let link_at = format!("{at}.{}[{}]", list.key(), r.slug);
+        if !seen.insert((list, r.slug)) {
+            c.problem(link_at.clone(), "is listed more than once");
+        }
+        let known = match list {
+            RatingList::Requirements => &c.known.requirements,
+            RatingList::Industries => &c.known.industries,
+        };
+        c.reference(format!("{link_at}.{what}"), r.slug, known, what);
+        if let Err(err) = Score::new(r.value) {
+            c.problem(format!("{link_at}.{}", list.what()), err.0);
+        }
+        c.text(&link_at, "note", r.note, false, MAX_NOTE);
+        c.cited(&link_at, r.sources);
+        if let Some(date) = r.reviewed {
+            c.past_date(format!("{link_at}.reviewed"), date);
         }
     }
 

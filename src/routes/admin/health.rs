@@ -82,7 +82,14 @@ fn rows<'a>(findings: impl Iterator<Item = &'a Finding>) -> Vec<FindingRow> {
 pub async fn index(pool: web::Data<SqlitePool>, _user: CurrentUser) -> Result<HttpResponse> {
     let document = db::knowledge::load_document(&pool).await?;
     let report = checks::check(&document, chrono::Utc::now().date_naive());
-    let enough = report.summary.frameworks >= checks::BARELY_FILTERS_MIN_FRAMEWORKS;
+    // The check decides which must-haves filter too little; the page marks those it named
+    // as errors.
+    let flagged = |requirement: &str| {
+        report.of(Severity::Error).any(|f| {
+            f.code == "must-have-barely-filters"
+                && f.subject == Subject::Requirement(requirement.to_owned())
+        })
+    };
     let mut must_haves: Vec<MustHaveRow> = report
         .summary
         .must_haves
@@ -93,7 +100,7 @@ pub async fn index(pool: web::Data<SqlitePool>, _user: CurrentUser) -> Result<Ht
             passing: m.passing,
             percent: m.percent,
             step: (m.percent + 2) / 5,
-            barely_filters: enough && m.percent >= checks::BARELY_FILTERS_PERCENT,
+            barely_filters: flagged(&m.requirement),
         })
         .collect();
     // The must-haves that separate frameworks least first: they are the ones to look at.

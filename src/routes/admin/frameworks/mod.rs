@@ -35,13 +35,6 @@ fn entity() -> Entity {
     }
 }
 
-fn today() -> String {
-    chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 // ---------------------------------------------------------------------------------- list
 
 pub struct ListRow {
@@ -208,7 +201,7 @@ async fn submit(
     let context = FormContext::load(pool, original).await?;
     let vocabulary = &context.vocabulary;
     let last_reviewed = if action == "review" {
-        Some(today())
+        Some(crate::domain::today())
     } else {
         match original {
             Some(slug) => db::editing::load(pool, slug)

@@ -5,7 +5,7 @@ use askama::Template;
 
 use crate::db::frameworks::RatingReview;
 use crate::domain::{FieldError, Kind, RequirementGroup, Ring, Score};
-use crate::knowledge::document::{Document, FrameworkRecord, SourceRecord};
+use crate::knowledge::document::{Document, FrameworkRecord, Rating, RatingList, SourceRecord};
 use crate::knowledge::validate::MAX_SOURCES;
 use crate::routes::admin::editing::{self, Frame};
 use crate::routes::dates::readable_date;
@@ -32,24 +32,21 @@ pub struct ScoreRow {
     pub reviewed: String,
 }
 
-/// One rated link as the form shows it: the link's (rating, note, sources) if linked.
-type Rating<'a> = Option<(i64, &'a str, &'a [String])>;
-
 impl ScoreRow {
     /// The row of the entry (slug, name, rubric), with the framework's rating if linked.
     fn new(
         (slug, name, rubric): (&str, &str, &[String]),
         group: &'static str,
-        rating: Rating<'_>,
+        rating: Option<Rating<'_>>,
         error: Option<String>,
     ) -> Self {
         Self {
             slug: slug.to_owned(),
             name: name.to_owned(),
             group,
-            value: rating.and_then(|(value, _, _)| Score::new(value).ok()),
-            note: rating.map_or(String::new(), |(_, note, _)| note.to_owned()),
-            sources: rating.map_or(String::new(), |(_, _, sources)| sources.join("\n")),
+            value: rating.and_then(|r| Score::new(r.value).ok()),
+            note: rating.map_or(String::new(), |r| r.note.to_owned()),
+            sources: rating.map_or(String::new(), |r| r.sources.join("\n")),
             error,
             rubric: rubric.to_vec(),
             reviewed: String::new(),
@@ -181,31 +178,28 @@ impl FormPage {
         let errors = &frame.errors;
         let group_label =
             |g: &str| RequirementGroup::parse(g).map_or("Other", RequirementGroup::label);
+        // A row per requirement and per industry: the framework's rating of it, the message
+        // for it, the rubric beside it and who changed it last.
+        let row = |list: RatingList, entry: (&str, &str, &[String]), group: &'static str| {
+            let slug = entry.0;
+            let rating = record.ratings().find(|r| r.list == list && r.slug == slug);
+            let error = link_error(errors, list.key(), slug, list.what());
+            let mut row = ScoreRow::new(entry, group, rating, error);
+            row.describe_review(review_of(reviews, list.subject(), slug));
+            row
+        };
         let strengths = vocabulary
             .requirements
             .iter()
             .map(|r| {
-                let link = record.requirements.iter().find(|l| l.requirement == r.slug);
-                let error = link_error(errors, "requirements", &r.slug, "strength");
-                let rating = link.map(|l| (l.strength, l.note.as_str(), &l.sources[..]));
                 let entry = (&r.slug[..], &r.name[..], &r.rubric[..]);
-                let mut row = ScoreRow::new(entry, group_label(&r.group), rating, error);
-                row.describe_review(review_of(reviews, "requirement", &r.slug));
-                row
+                row(RatingList::Requirements, entry, group_label(&r.group))
             })
             .collect();
         let fits = vocabulary
             .industries
             .iter()
-            .map(|i| {
-                let link = record.industries.iter().find(|l| l.industry == i.slug);
-                let error = link_error(errors, "industries", &i.slug, "fit");
-                let rating = link.map(|l| (l.fit, l.note.as_str(), &l.sources[..]));
-                let entry = (&i.slug[..], &i.name[..], &i.rubric[..]);
-                let mut row = ScoreRow::new(entry, "", rating, error);
-                row.describe_review(review_of(reviews, "industry", &i.slug));
-                row
-            })
+            .map(|i| row(RatingList::Industries, (&i.slug, &i.name, &i.rubric), ""))
             .collect();
         let industry_name = |slug: &str| {
             vocabulary
