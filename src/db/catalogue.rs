@@ -82,6 +82,8 @@ pub struct IndustryFit {
     pub ring: Ring,
     pub fit: Score,
     pub note: String,
+    /// The addresses the fit cites.
+    pub sources: TextList,
 }
 
 /// Every framework rated for the industry, best fit first.
@@ -89,7 +91,8 @@ pub async fn industry_fits(pool: &SqlitePool, slug: &str) -> Result<Vec<Industry
     sqlx::query_as!(
         IndustryFit,
         r#"SELECT f.slug AS "framework_slug: Slug", f.name AS framework_name,
-                  l.name AS language_name, f.ring AS "ring: Ring", fi.fit AS "fit: Score", fi.note
+                  l.name AS language_name, f.ring AS "ring: Ring", fi.fit AS "fit: Score", fi.note,
+                  fi.sources AS "sources: TextList"
            FROM framework_industries fi
            JOIN industries i ON i.id = fi.industry_id
            JOIN frameworks f ON f.id = fi.framework_id

@@ -32,6 +32,8 @@ pub struct FitRow {
     pub ring: Ring,
     pub score: Score,
     pub note: String,
+    /// The addresses the fit cites.
+    pub sources: Vec<String>,
 }
 
 pub struct FrameworkLink {
@@ -102,6 +104,7 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
             ring: f.ring,
             score: f.fit,
             note: f.note,
+            sources: f.sources.0,
         })
         .partition(|row| row.score.value() >= STRONG_FIT);
     let attachments = db::catalogue::industry_use_case_frameworks(&pool, &slug).await?;

@@ -320,7 +320,7 @@ async fn an_industry_page_ranks_frameworks_by_fit_with_their_notes() {
         .collect();
     assert!(fits.iter().all(|f| *f >= 4), "{fits:?}");
     assert!(fits.windows(2).all(|w| w[0] >= w[1]), "{fits:?}");
-    let django_note = &seed
+    let django_fit = seed
         .frameworks
         .iter()
         .find(|f| f.slug == "django")
@@ -328,8 +328,18 @@ async fn an_industry_page_ranks_frameworks_by_fit_with_their_notes() {
         .industries
         .iter()
         .find(|i| i.industry == "ecommerce")
-        .unwrap()
-        .note;
+        .unwrap();
+    let django_note = &django_fit.note;
+    // Each fit links the sources it cites beside its note.
+    assert_eq!(
+        attributes(
+            &html,
+            "#best-fits [data-framework=django] a.source-link",
+            "href"
+        ),
+        django_fit.sources
+    );
+    assert!(!django_fit.sources.is_empty());
     assert!(
         text_of(&html, "#best-fits [data-framework=django] .note")
             .starts_with(django_note.as_str())
