@@ -6,7 +6,7 @@
 //! may be renamed or reshaped freely, and only a change here changes the API (and the
 //! OpenAPI document, which names these types).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
@@ -106,7 +106,7 @@ fn first_error(errors: Vec<FieldError>) -> AppError {
 // the API's copy, so that the engine can change while the API keeps its contract.
 
 /// The query as understood, in canonical form.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QueryEcho {
     pub industry: Option<String>,
     pub need: Vec<String>,
@@ -118,7 +118,7 @@ pub struct QueryEcho {
 }
 
 /// A ranked, explained recommendation; see docs/scoring.md for the formula.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RecommendationsBody {
     pub query: QueryEcho,
     pub results: Vec<Ranked>,
@@ -154,7 +154,7 @@ impl RecommendationsBody {
 }
 
 /// A framework that passed every must-have, with its score and why.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Ranked {
     pub rank: usize,
     pub slug: String,
@@ -181,7 +181,7 @@ impl From<recommend::Ranked> for Ranked {
 
 /// One line of a result's breakdown: what was measured, the 0–5 rating, its weight, the
 /// points it contributed to the 0–100 score, and the evidence behind it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Criterion {
     pub kind: CriterionKind,
     /// The requirement, industry or language slug measured; empty for search and maturity.
@@ -213,7 +213,7 @@ impl From<recommend::Criterion> for Criterion {
 }
 
 /// What a criterion measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CriterionKind {
     Industry,
@@ -238,7 +238,7 @@ impl From<recommend::CriterionKind> for CriterionKind {
 }
 
 /// A framework left out, with every reason.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Excluded {
     pub slug: String,
     pub name: String,
@@ -256,7 +256,7 @@ impl From<recommend::Excluded> for Excluded {
 }
 
 /// Why a framework was left out.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum Exclusion {
     /// A must-have below the minimum.
@@ -299,7 +299,7 @@ impl From<recommend::Exclusion> for Exclusion {
 // The margin is the engine's `recommend::CLOSE_CALL_MARGIN`; the description names it as the
 // engine's own type once did, so the OpenAPI document reads as before.
 /// The top two are within [`CLOSE_CALL_MARGIN`] points of each other.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[allow(rustdoc::broken_intra_doc_links)]
 pub struct CloseCall {
     pub first: String,
