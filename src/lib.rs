@@ -17,3 +17,4 @@ pub mod sign_in;
 pub mod snapshot;
 pub mod spreadsheet;
 pub mod startup;
+pub mod suggest;

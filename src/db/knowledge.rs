@@ -203,46 +203,78 @@ pub async fn load_framework_in(
 const EVERY_SLUG: (&str, &str) = ("", "\u{10FFFF}");
 
 async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Error> {
-    let languages = sqlx::query_as!(
-        TermRecord,
-        "SELECT slug, name, description FROM languages ORDER BY slug"
+    let languages = sqlx::query!(
+        r#"SELECT slug, name, description, phrases AS "phrases: TextList" FROM languages ORDER BY slug"#
     )
     .fetch_all(&mut *conn)
-    .await?;
-    let features = sqlx::query_as!(
-        TermRecord,
-        "SELECT slug, name, description FROM features ORDER BY slug"
+    .await?
+    .into_iter()
+    .map(|r| TermRecord {
+        slug: r.slug,
+        name: r.name,
+        description: r.description,
+        phrases: r.phrases.0,
+    })
+    .collect();
+    // Features and trends carry no phrases.
+    let features = sqlx::query!("SELECT slug, name, description FROM features ORDER BY slug")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| TermRecord {
+            slug: r.slug,
+            name: r.name,
+            description: r.description,
+            phrases: Vec::new(),
+        })
+        .collect();
+    let industries = sqlx::query!(
+        r#"SELECT slug, name, description, rubric AS "rubric: TextList",
+                  phrases AS "phrases: TextList"
+           FROM industries ORDER BY slug"#
     )
     .fetch_all(&mut *conn)
-    .await?;
-    let industries =
-        sqlx::query!(r#"SELECT slug, name, description, rubric AS "rubric: TextList" FROM industries ORDER BY slug"#)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|r| IndustryRecord {
-                slug: r.slug,
-                name: r.name,
-                description: r.description,
-                rubric: r.rubric.0,
-            })
-            .collect();
-    let trends = sqlx::query_as!(
-        TermRecord,
-        "SELECT slug, name, description FROM trends ORDER BY slug"
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let use_cases = sqlx::query_as!(
-        UseCaseRecord,
-        "SELECT u.slug, u.name, i.slug AS industry, u.description
+    .await?
+    .into_iter()
+    .map(|r| IndustryRecord {
+        slug: r.slug,
+        name: r.name,
+        description: r.description,
+        rubric: r.rubric.0,
+        phrases: r.phrases.0,
+    })
+    .collect();
+    let trends = sqlx::query!("SELECT slug, name, description FROM trends ORDER BY slug")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| TermRecord {
+            slug: r.slug,
+            name: r.name,
+            description: r.description,
+            phrases: Vec::new(),
+        })
+        .collect();
+    let use_cases = sqlx::query!(
+        r#"SELECT u.slug, u.name, i.slug AS industry, u.description,
+                  u.phrases AS "phrases: TextList"
          FROM use_cases u JOIN industries i ON i.id = u.industry_id
-         ORDER BY u.slug"
+         ORDER BY u.slug"#
     )
     .fetch_all(&mut *conn)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| UseCaseRecord {
+        slug: r.slug,
+        name: r.name,
+        industry: r.industry,
+        description: r.description,
+        phrases: r.phrases.0,
+    })
+    .collect();
     let requirements = sqlx::query!(
-        r#"SELECT slug, name, req_group, description, rubric AS "rubric: TextList"
+        r#"SELECT slug, name, req_group, description, rubric AS "rubric: TextList",
+                  phrases AS "phrases: TextList"
            FROM requirements ORDER BY slug"#
     )
     .fetch_all(&mut *conn)
@@ -254,6 +286,7 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
         group: r.req_group,
         description: r.description,
         rubric: r.rubric.0,
+        phrases: r.phrases.0,
     })
     .collect();
 
@@ -435,7 +468,8 @@ pub async fn is_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
 // and gets its version bumped, so an editor holding the old version meets a conflict rather
 // than overwriting the import.
 
-/// Defines the upsert of a term table (slug, name, description), which differ only in name.
+/// Defines the upsert of a term table without phrases (slug, name, description), which differ
+/// only in name.
 macro_rules! upsert_term {
     ($(#[$doc:meta])* $function:ident, $table:literal) => {
         $(#[$doc])*
@@ -455,24 +489,46 @@ macro_rules! upsert_term {
     };
 }
 
-upsert_term!(upsert_language, "languages");
 upsert_term!(upsert_feature, "features");
 upsert_term!(upsert_trend, "trends");
+
+/// A language is a term with phrases.
+pub async fn upsert_language(
+    conn: &mut SqliteConnection,
+    r: &TermRecord,
+) -> Result<(), sqlx::Error> {
+    let phrases = TextList::json(&r.phrases);
+    sqlx::query!(
+        "INSERT INTO languages (slug, name, description, phrases) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+             phrases = excluded.phrases,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
+        r.slug,
+        r.name,
+        r.description,
+        phrases
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 pub async fn upsert_industry(
     conn: &mut SqliteConnection,
     r: &IndustryRecord,
 ) -> Result<(), sqlx::Error> {
     let rubric = TextList::json(&r.rubric);
+    let phrases = TextList::json(&r.phrases);
     sqlx::query!(
-        "INSERT INTO industries (slug, name, description, rubric) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO industries (slug, name, description, rubric, phrases) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-             rubric = excluded.rubric,
+             rubric = excluded.rubric, phrases = excluded.phrases,
              version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
         r.slug,
         r.name,
         r.description,
-        rubric
+        rubric,
+        phrases
     )
     .execute(conn)
     .await?;
@@ -483,16 +539,18 @@ pub async fn upsert_use_case(
     conn: &mut SqliteConnection,
     r: &UseCaseRecord,
 ) -> Result<(), sqlx::Error> {
+    let phrases = TextList::json(&r.phrases);
     sqlx::query!(
-        "INSERT INTO use_cases (slug, name, description, industry_id)
-         VALUES (?1, ?2, ?3, (SELECT id FROM industries WHERE slug = ?4))
+        "INSERT INTO use_cases (slug, name, description, industry_id, phrases)
+         VALUES (?1, ?2, ?3, (SELECT id FROM industries WHERE slug = ?4), ?5)
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-             industry_id = excluded.industry_id,
+             industry_id = excluded.industry_id, phrases = excluded.phrases,
              version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
         r.slug,
         r.name,
         r.description,
-        r.industry
+        r.industry,
+        phrases
     )
     .execute(conn)
     .await?;
@@ -504,16 +562,19 @@ pub async fn upsert_requirement(
     r: &RequirementRecord,
 ) -> Result<(), sqlx::Error> {
     let rubric = TextList::json(&r.rubric);
+    let phrases = TextList::json(&r.phrases);
     sqlx::query!(
-        "INSERT INTO requirements (slug, name, description, req_group, rubric) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO requirements (slug, name, description, req_group, rubric, phrases)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-             req_group = excluded.req_group, rubric = excluded.rubric,
+             req_group = excluded.req_group, rubric = excluded.rubric, phrases = excluded.phrases,
              version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = NULL",
         r.slug,
         r.name,
         r.description,
         r.group,
-        rubric
+        rubric,
+        phrases
     )
     .execute(conn)
     .await?;
@@ -651,6 +712,22 @@ pub struct AuditEntry<'a> {
     pub after: Option<&'a str>,
     /// Why the change was made, when someone said so; empty otherwise.
     pub note: &'a str,
+}
+
+/// The entries (entity, slug) the audit log has a revision of with exactly `note`.
+pub async fn noted_in(
+    conn: &mut SqliteConnection,
+    note: &str,
+) -> Result<std::collections::HashSet<(String, String)>, sqlx::Error> {
+    Ok(sqlx::query!(
+        "SELECT entity, entity_slug FROM audit_log WHERE note = ?1",
+        note
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.entity, r.entity_slug))
+    .collect())
 }
 
 /// Appends one entry to the audit log.

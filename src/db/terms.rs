@@ -10,7 +10,8 @@ use crate::db::knowledge::{
     upsert_requirement, upsert_trend, upsert_use_case,
 };
 use crate::knowledge::document::{
-    Document, FrameworkRecord, IndustryRecord, RequirementRecord, Rubric, TermRecord, UseCaseRecord,
+    Document, FrameworkRecord, IndustryRecord, Phrases, RequirementRecord, Rubric, TermRecord,
+    UseCaseRecord,
 };
 
 /// The vocabulary tables an editor can change.
@@ -33,6 +34,12 @@ impl TermKind {
         TermKind::Requirement,
         TermKind::Trend,
     ];
+
+    /// Whether entries of the kind carry phrases clients use (features and trends do not:
+    /// a client asks for an outcome, not a feature of a framework).
+    pub fn has_phrases(self) -> bool {
+        !matches!(self, TermKind::Feature | TermKind::Trend)
+    }
 
     /// The audit log's name for the kind.
     pub fn audit_name(self) -> &'static str {
@@ -62,6 +69,10 @@ pub struct Term {
     /// What each rating 0–5 means, for requirements and industries; empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rubric: Rubric,
+    /// The words clients use for it, for languages, industries, use cases and requirements
+    /// (see [`TermKind::has_phrases`]); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Phrases,
 }
 
 impl From<&TermRecord> for Term {
@@ -70,6 +81,7 @@ impl From<&TermRecord> for Term {
             slug: r.slug.clone(),
             name: r.name.clone(),
             description: r.description.clone(),
+            phrases: r.phrases.clone(),
             ..Self::default()
         }
     }
@@ -185,6 +197,7 @@ async fn list_in(conn: &mut SqliteConnection, kind: TermKind) -> Result<Vec<Term
                 name: i.name.clone(),
                 description: i.description.clone(),
                 rubric: i.rubric.clone(),
+                phrases: i.phrases.clone(),
                 ..Term::default()
             })
             .collect(),
@@ -197,6 +210,7 @@ async fn list_in(conn: &mut SqliteConnection, kind: TermKind) -> Result<Vec<Term
                 name: u.name.clone(),
                 description: u.description.clone(),
                 industry: u.industry.clone(),
+                phrases: u.phrases.clone(),
                 ..Term::default()
             })
             .collect(),
@@ -209,6 +223,7 @@ async fn list_in(conn: &mut SqliteConnection, kind: TermKind) -> Result<Vec<Term
                 description: r.description.clone(),
                 group: r.group.clone(),
                 rubric: r.rubric.clone(),
+                phrases: r.phrases.clone(),
                 ..Term::default()
             })
             .collect(),
@@ -405,44 +420,59 @@ async fn touch_frameworks(
 }
 
 async fn upsert(conn: &mut SqliteConnection, kind: TermKind, t: &Term) -> Result<(), sqlx::Error> {
+    let doc = document_of(kind, t);
+    match kind {
+        TermKind::Language => upsert_language(conn, &doc.languages[0]).await,
+        TermKind::Feature => upsert_feature(conn, &doc.features[0]).await,
+        TermKind::Industry => upsert_industry(conn, &doc.industries[0]).await,
+        TermKind::Trend => upsert_trend(conn, &doc.trends[0]).await,
+        TermKind::UseCase => upsert_use_case(conn, &doc.use_cases[0]).await,
+        TermKind::Requirement => upsert_requirement(conn, &doc.requirements[0]).await,
+    }
+}
+
+/// A document holding `term` alone, as the record of its kind: what the validator checks and
+/// the upserts write. Only the fields the kind has are carried.
+pub fn document_of(kind: TermKind, t: &Term) -> Document {
     let term = TermRecord {
         slug: t.slug.clone(),
         name: t.name.clone(),
         description: t.description.clone(),
+        phrases: if kind.has_phrases() {
+            t.phrases.clone()
+        } else {
+            Vec::new()
+        },
     };
+    let mut doc = Document::default();
     match kind {
-        TermKind::Language => upsert_language(conn, &term).await,
-        TermKind::Feature => upsert_feature(conn, &term).await,
-        TermKind::Industry => {
-            let record = IndustryRecord {
-                slug: term.slug,
-                name: term.name,
-                description: term.description,
-                rubric: t.rubric.clone(),
-            };
-            upsert_industry(conn, &record).await
-        }
-        TermKind::Trend => upsert_trend(conn, &term).await,
-        TermKind::UseCase => {
-            let record = UseCaseRecord {
-                slug: t.slug.clone(),
-                name: t.name.clone(),
-                description: t.description.clone(),
-                industry: t.industry.clone(),
-            };
-            upsert_use_case(conn, &record).await
-        }
-        TermKind::Requirement => {
-            let record = RequirementRecord {
-                slug: t.slug.clone(),
-                name: t.name.clone(),
-                description: t.description.clone(),
-                group: t.group.clone(),
-                rubric: t.rubric.clone(),
-            };
-            upsert_requirement(conn, &record).await
-        }
+        TermKind::Language => doc.languages.push(term),
+        TermKind::Feature => doc.features.push(term),
+        TermKind::Trend => doc.trends.push(term),
+        TermKind::Industry => doc.industries.push(IndustryRecord {
+            slug: term.slug,
+            name: term.name,
+            description: term.description,
+            rubric: t.rubric.clone(),
+            phrases: term.phrases,
+        }),
+        TermKind::UseCase => doc.use_cases.push(UseCaseRecord {
+            slug: term.slug,
+            name: term.name,
+            description: term.description,
+            industry: t.industry.clone(),
+            phrases: term.phrases,
+        }),
+        TermKind::Requirement => doc.requirements.push(RequirementRecord {
+            slug: term.slug,
+            name: term.name,
+            description: term.description,
+            group: t.group.clone(),
+            rubric: t.rubric.clone(),
+            phrases: term.phrases,
+        }),
     }
+    doc
 }
 
 /// What became of a save, delete or restore of an entry.

@@ -10,13 +10,19 @@ use serde::{Deserialize, Serialize};
 
 /// Marks a JSON file as a stackatlas knowledge document.
 pub const FORMAT_NAME: &str = "stackatlas-knowledge";
-/// Bumped when a change to the format would make older documents mean something else.
-/// Version 2 added sources, every language a team writes, review dates of ratings and rubrics.
-pub const FORMAT_VERSION: u32 = 2;
+/// Bumped when a change to the format would make older documents mean something else, or
+/// when a document of this version could not be read by an older stackatlas (records refuse
+/// unknown fields, so a new field is refused by its name rather than by the version).
+/// Version 2 added sources, every language a team writes, review dates of ratings and rubrics;
+/// version 3 the phrases clients use for industries, requirements, use cases and languages.
+pub const FORMAT_VERSION: u32 = 3;
 /// The oldest version still read. A version 1 document reads as version 2 with no sources,
-/// no rubrics, no rating review dates, and each framework written in its own language only
-/// (see [`Document::upgrade`]).
+/// no rubrics, no rating review dates, and each framework written in its own language only;
+/// a version 1 or 2 document says nothing about phrases (see [`Document::upgrade`]).
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
+
+/// The first version whose documents say which phrases each term carries.
+pub const PHRASES_SINCE: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +43,15 @@ pub struct Document {
     pub trends: Vec<TermRecord>,
     #[serde(default)]
     pub frameworks: Vec<FrameworkRecord>,
+    /// Whether the document says which phrases its terms carry. Documents of format 3 and
+    /// later do (a term without `phrases` has none); an older one says nothing about them, so
+    /// importing it keeps the phrases each term has in the database. Not part of the format.
+    #[serde(skip, default = "gives_phrases")]
+    pub gives_phrases: bool,
+}
+
+fn gives_phrases() -> bool {
+    true
 }
 
 impl Default for Document {
@@ -51,19 +66,28 @@ impl Default for Document {
             requirements: Vec::new(),
             trends: Vec::new(),
             frameworks: Vec::new(),
+            gives_phrases: true,
         }
     }
 }
 
-/// A language, feature, industry or trend: the entities that are just a named term.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A language, feature or trend: the entities that are just a named term. A language also
+/// carries the phrases clients use for it; features and trends carry none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TermRecord {
     pub slug: String,
     pub name: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Phrases,
 }
+
+/// The words clients use for an industry, a requirement, a use case or a language ("works on
+/// the subway", "HIPAA", "our devs know C#"): what suggestions from a client's description
+/// are found by (the `suggest` module). Kept as the editors wrote them.
+pub type Phrases = Vec<String>;
 
 /// What each rating 0–5 of a requirement or an industry means: six texts, index = rating, or
 /// none while nobody has written them.
@@ -78,9 +102,11 @@ pub struct IndustryRecord {
     pub description: String,
     #[serde(default)]
     pub rubric: Rubric,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Phrases,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UseCaseRecord {
     pub slug: String,
@@ -89,9 +115,11 @@ pub struct UseCaseRecord {
     pub industry: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Phrases,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequirementRecord {
     pub slug: String,
@@ -101,6 +129,8 @@ pub struct RequirementRecord {
     pub description: String,
     #[serde(default)]
     pub rubric: Rubric,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phrases: Phrases,
 }
 
 /// A framework as an import document or the editor's form gives it: untrusted text, not yet
@@ -148,6 +178,33 @@ pub struct FrameworkRecord {
     #[serde(default)]
     pub trends: Vec<String>,
 }
+
+/// A record that carries phrases clients use: a language, an industry, a use case or a
+/// requirement (and, with none, a feature or a trend, which share the language's record).
+pub trait Phrased {
+    fn slug(&self) -> &str;
+    fn phrases(&self) -> &Phrases;
+    fn phrases_mut(&mut self) -> &mut Phrases;
+}
+
+macro_rules! phrased {
+    ($($record:ty),+) => {
+        $(impl Phrased for $record {
+            fn slug(&self) -> &str {
+                &self.slug
+            }
+
+            fn phrases(&self) -> &Phrases {
+                &self.phrases
+            }
+
+            fn phrases_mut(&mut self) -> &mut Phrases {
+                &mut self.phrases
+            }
+        })+
+    };
+}
+phrased!(TermRecord, IndustryRecord, UseCaseRecord, RequirementRecord);
 
 /// Which list of a framework a rating belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -305,12 +362,46 @@ impl FrameworkRecord {
 
 impl Document {
     /// Reads an older version's document as the current version means it: a framework that
-    /// names no languages a team writes is written in its own language. Sets the version.
+    /// names no languages a team writes is written in its own language, and a document from
+    /// before phrases says nothing about them. Sets the version.
     pub fn upgrade(&mut self) {
         for framework in &mut self.frameworks {
             framework.upgrade();
         }
+        if self.format_version < PHRASES_SINCE {
+            self.gives_phrases = false;
+        }
         self.format_version = FORMAT_VERSION;
+    }
+
+    /// Makes this a document that says nothing about phrases: importing it leaves each
+    /// term's stored phrases as they are.
+    pub fn leave_phrases_alone(&mut self) {
+        self.languages.iter_mut().for_each(|r| r.phrases.clear());
+        self.industries.iter_mut().for_each(|r| r.phrases.clear());
+        self.use_cases.iter_mut().for_each(|r| r.phrases.clear());
+        self.requirements.iter_mut().for_each(|r| r.phrases.clear());
+        self.gives_phrases = false;
+    }
+
+    /// Gives each term that has no phrases here the phrases `stored` has for it: what
+    /// importing a document that says nothing about phrases means.
+    pub fn keep_phrases_of(&mut self, stored: &Document) {
+        fn keep<T: Phrased>(records: &mut [T], stored: &[T]) {
+            let by_slug: HashMap<&str, &Phrases> =
+                stored.iter().map(|r| (r.slug(), r.phrases())).collect();
+            for record in records {
+                if let Some(kept) = by_slug.get(record.slug())
+                    && record.phrases().is_empty()
+                {
+                    record.phrases_mut().clone_from(kept);
+                }
+            }
+        }
+        keep(&mut self.languages, &stored.languages);
+        keep(&mut self.industries, &stored.industries);
+        keep(&mut self.use_cases, &stored.use_cases);
+        keep(&mut self.requirements, &stored.requirements);
     }
 
     /// Puts every list, and every list inside a framework, in slug order.

@@ -212,7 +212,8 @@ pub const IMPORT_ACTOR: &str = "import";
 /// Validates `incoming` against the database, then applies it in one transaction, or, with
 /// `dry_run`, only reports what would change. Records are matched by slug: new ones are
 /// created, changed ones updated (a framework's links replaced as a whole), and records the
-/// document does not mention are left alone. Every change is written to the audit log.
+/// document does not mention are left alone; a document older than format 3 leaves each
+/// term's phrases as they are. Every change is written to the audit log.
 pub async fn import(
     pool: &SqlitePool,
     incoming: &Document,
@@ -238,6 +239,15 @@ pub async fn import_with_notes(
     // with the current state and the writes based on it.
     let mut tx = crate::db::begin_write(pool).await?;
     let current = db::load_document_in(&mut tx).await?;
+    // A document from before phrases says nothing about them: each term keeps its own.
+    let incoming = if incoming.gives_phrases {
+        std::borrow::Cow::Borrowed(incoming)
+    } else {
+        let mut kept = incoming.clone();
+        kept.keep_phrases_of(&current);
+        std::borrow::Cow::Owned(kept)
+    };
+    let incoming = incoming.as_ref();
     let known = KnownSlugs::of(&[&current, incoming]);
     let problems = validate(incoming, &known, chrono::Utc::now().date_naive());
     if !problems.is_empty() {
@@ -319,7 +329,7 @@ mod tests {
         TermRecord {
             slug: slug.into(),
             name: name.into(),
-            description: String::new(),
+            ..TermRecord::default()
         }
     }
 

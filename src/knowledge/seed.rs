@@ -57,13 +57,18 @@ pub async fn seed_if_empty(pool: &SqlitePool) -> Result<Option<Report>, ImportEr
         return Ok(None);
     }
     import(pool, &parsed(FIRST_EDITION_JSON)?, false, SEED_ACTOR).await?;
-    apply_audit(pool).await.map(Some)
+    let report = apply_audit(pool).await?;
+    fill_phrases(pool).await?;
+    Ok(Some(report))
 }
 
 /// Applies the audit over the first edition, with its reasons, and retires what it retired.
+/// The audit did not write the phrases clients use (they came later, see [`fill_phrases`]),
+/// so its history does not claim them.
 async fn apply_audit(pool: &SqlitePool) -> Result<Report, ImportError> {
     let audit = audit();
-    let current = parsed(SEED_JSON)?;
+    let mut current = parsed(SEED_JSON)?;
+    current.leave_phrases_alone();
     let report = import_with_notes(pool, &current, false, &audit.actor, &audit.notes).await?;
     for (key, note) in &audit.retired {
         let (entity, slug) = key.split_once(':').unwrap_or_default();
@@ -89,8 +94,15 @@ pub enum Standing {
 /// Seeds an empty knowledge base, and brings one that still holds the first edition exactly
 /// as shipped (an installation from before the audit, never edited) up to the audited
 /// knowledge, so it gets the corrections with their reasons too. Knowledge editors have
-/// touched is never changed: an import can bring them the audit when they choose.
+/// touched is never changed: an import can bring them the audit when they choose. Then
+/// gives every term without phrases the seed's (see [`fill_phrases`]).
 pub async fn bring_forward(pool: &SqlitePool) -> Result<Standing, ImportError> {
+    let standing = bring_knowledge_forward(pool).await?;
+    fill_phrases(pool).await?;
+    Ok(standing)
+}
+
+async fn bring_knowledge_forward(pool: &SqlitePool) -> Result<Standing, ImportError> {
     if let Some(report) = seed_if_empty(pool).await? {
         return Ok(Standing::Seeded(report));
     }
@@ -101,10 +113,86 @@ pub async fn bring_forward(pool: &SqlitePool) -> Result<Standing, ImportError> {
     }
     let mut first = parsed(FIRST_EDITION_JSON)?;
     first.sort();
+    // The first edition predates phrases; stored, it has none, which is what the
+    // installation holds before `fill_phrases` (migration 0006 adds them empty).
+    first.gives_phrases = true;
     if db::knowledge::load_document(pool).await? == first {
         return apply_audit(pool).await.map(Standing::Audited);
     }
     Ok(Standing::Kept)
+}
+
+/// The note each term given the seed's phrases records in its history. It also marks the
+/// terms that were given them once, so that phrases an editor removed stay removed.
+pub const PHRASES_NOTE: &str = "Phrases clients use, from the seed: the query page reads a client's description against them to suggest filters.";
+
+/// Gives each language, industry, use case and requirement that has no phrases the phrases
+/// the seed has for it, as one revision by the seed noting why ([`PHRASES_NOTE`]); returns
+/// how many were given. Phrases an editor wrote are never touched, nor a term whose seeded
+/// phrases an editor has since removed. Installations from before phrases get them on their
+/// next start this way; later, nothing is left to do.
+pub async fn fill_phrases(pool: &SqlitePool) -> Result<usize, ImportError> {
+    let seed = parsed(SEED_JSON)?;
+    let mut tx = db::begin_write(pool).await?;
+    let stored = db::knowledge::load_vocabulary_in(&mut tx).await?;
+    // Read only when some term could be given phrases: after the first start, none can.
+    let mut given_before: Option<std::collections::HashSet<(String, String)>> = None;
+    let mut given = 0;
+    macro_rules! fill {
+        ($list:ident, $upsert:path, $entity:literal) => {
+            for record in &stored.$list {
+                let Some(seeded) = seed.$list.iter().find(|s| s.slug == record.slug) else {
+                    continue;
+                };
+                if !record.phrases.is_empty() || seeded.phrases.is_empty() {
+                    continue;
+                }
+                if given_before.is_none() {
+                    given_before = Some(db::knowledge::noted_in(&mut tx, PHRASES_NOTE).await?);
+                }
+                let key = ($entity.to_owned(), record.slug.clone());
+                if given_before
+                    .as_ref()
+                    .is_some_and(|once| once.contains(&key))
+                {
+                    continue;
+                }
+                let mut after = record.clone();
+                after.phrases = seeded.phrases.clone();
+                $upsert(&mut tx, &after).await?;
+                let before = serde_json::to_string(record).expect("records serialise");
+                let after = serde_json::to_string(&after).expect("records serialise");
+                let entry = db::knowledge::AuditEntry {
+                    actor: SEED_ACTOR,
+                    entity: $entity,
+                    entity_slug: &record.slug,
+                    action: "update",
+                    before: Some(&before),
+                    after: Some(&after),
+                    note: PHRASES_NOTE,
+                    ..Default::default()
+                };
+                db::knowledge::append_audit(&mut tx, &entry).await?;
+                given += 1;
+            }
+        };
+    }
+    fill!(languages, db::knowledge::upsert_language, "language");
+    fill!(industries, db::knowledge::upsert_industry, "industry");
+    fill!(use_cases, db::knowledge::upsert_use_case, "use_case");
+    fill!(
+        requirements,
+        db::knowledge::upsert_requirement,
+        "requirement"
+    );
+    tx.commit().await?;
+    if given > 0 {
+        tracing::info!(
+            given,
+            "gave the seed's phrases clients use to the terms that had none"
+        );
+    }
+    Ok(given)
 }
 
 #[cfg(test)]

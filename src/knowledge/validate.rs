@@ -2,14 +2,16 @@
 //! completely or not at all, and every problem is reported at once with the record and field.
 
 use crate::domain::FieldError;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
 use super::document::{
-    Document, FORMAT_NAME, FORMAT_VERSION, OLDEST_FORMAT_VERSION, RatingList, Rubric, SourceRecord,
+    Document, FORMAT_NAME, FORMAT_VERSION, OLDEST_FORMAT_VERSION, Phrased, RatingList, Rubric,
+    SourceRecord,
 };
 use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
+use crate::suggest::{MAX_PHRASE_CHARS, MAX_PHRASES, MIN_PHRASE_CHARS, phrase_key};
 
 /// Parses JSON text into a document; a syntax or type error names the path to the bad value.
 /// A document of an older format version that is still read comes back upgraded to the
@@ -243,6 +245,55 @@ impl Checker<'_> {
         }
     }
 
+    /// The phrases of one term: each one line of 2–80 characters with a word that can match,
+    /// at most [`MAX_PHRASES`], none saying what another says (case, plurals, hyphens and
+    /// word order aside, as the matcher reads them).
+    fn phrases(&mut self, at: &str, phrases: &[String]) {
+        let field = format!("{at}.phrases");
+        if phrases.len() > MAX_PHRASES {
+            self.problem(
+                field.clone(),
+                format!(
+                    "must list at most {MAX_PHRASES} phrases, got {}",
+                    phrases.len()
+                ),
+            );
+        }
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for phrase in phrases {
+            let chars = phrase.trim().chars().count();
+            if phrase.contains(['\n', '\r']) {
+                self.problem(field.clone(), format!("\"{phrase}\" must be one line"));
+            } else if !(MIN_PHRASE_CHARS..=MAX_PHRASE_CHARS).contains(&chars) {
+                self.problem(
+                    field.clone(),
+                    format!(
+                        "\"{phrase}\" must be {MIN_PHRASE_CHARS} to {MAX_PHRASE_CHARS} characters long, got {chars}"
+                    ),
+                );
+            } else {
+                match phrase_key(phrase) {
+                    None => self.problem(
+                        field.clone(),
+                        format!(
+                            "\"{phrase}\" has no word that can be matched (only common words such as a, the, our)"
+                        ),
+                    ),
+                    Some(key) => {
+                        if let Some(first) = seen.insert(key, phrase) {
+                            self.problem(
+                                field.clone(),
+                                format!(
+                                    "\"{phrase}\" says the same as \"{first}\" (case, plurals, hyphens and word order aside)"
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn term(&mut self, at: &str, slug: &str, name: &str, description: &str) {
         self.slug(at, slug);
         self.text(at, "name", name, true, MAX_NAME);
@@ -266,6 +317,44 @@ pub fn problems_of_record(doc: &Document, known: &KnownSlugs, prefix: &str) -> V
                 .to_owned();
             FieldError::new(field, p.message)
         })
+        .collect()
+}
+
+/// A phrase that names two entries of one kind, reported at the later entry's phrases
+/// (`requirements[offline-sync].phrases`): the matcher would have to pick one of them, so the
+/// editor does. `list` is the document's list (`use_cases`), `what` the kind in words, and
+/// `records` each entry's slug and phrases in the order they are checked. The same phrase in
+/// entries of two kinds is fine ("payments": a use case and a compliance requirement).
+pub fn phrase_clashes(list: &str, what: &str, records: &[(&str, &[String])]) -> Vec<FieldError> {
+    let mut owner: HashMap<String, &str> = HashMap::new();
+    let mut problems = Vec::new();
+    for (slug, phrases) in records {
+        for phrase in *phrases {
+            let Some(key) = phrase_key(phrase) else {
+                continue;
+            };
+            match owner.get(&key) {
+                Some(other) if other != slug => problems.push(FieldError::new(
+                    format!("{list}[{slug}].phrases"),
+                    format!(
+                        "\"{phrase}\" is also a phrase of the {what} \"{other}\"; a phrase names one {what} only"
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    owner.insert(key, slug);
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Each record's slug and phrases.
+pub fn phrased<T: Phrased>(records: &[T]) -> Vec<(&str, &[String])> {
+    records
+        .iter()
+        .map(|r| (r.slug(), r.phrases().as_slice()))
         .collect()
 }
 
@@ -301,12 +390,16 @@ pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Fie
     ] {
         c.unique(list, records.iter().map(|r| r.slug.as_str()));
         for r in records {
-            c.term(
-                &format!("{list}[{}]", r.slug),
-                &r.slug,
-                &r.name,
-                &r.description,
-            );
+            let at = format!("{list}[{}]", r.slug);
+            c.term(&at, &r.slug, &r.name, &r.description);
+            if list == "languages" {
+                c.phrases(&at, &r.phrases);
+            } else if !r.phrases.is_empty() {
+                c.problem(
+                    format!("{at}.phrases"),
+                    "only industries, requirements, use cases and languages carry phrases",
+                );
+            }
         }
     }
 
@@ -315,12 +408,14 @@ pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Fie
         let at = format!("industries[{}]", r.slug);
         c.term(&at, &r.slug, &r.name, &r.description);
         c.rubric(&at, &r.rubric);
+        c.phrases(&at, &r.phrases);
     }
 
     c.unique("use_cases", doc.use_cases.iter().map(|r| r.slug.as_str()));
     for r in &doc.use_cases {
         let at = format!("use_cases[{}]", r.slug);
         c.term(&at, &r.slug, &r.name, &r.description);
+        c.phrases(&at, &r.phrases);
         c.reference(
             format!("{at}.industry"),
             &r.industry,
@@ -340,6 +435,16 @@ pub fn validate(doc: &Document, known: &KnownSlugs, today: NaiveDate) -> Vec<Fie
             c.problem(format!("{at}.group"), err.0);
         }
         c.rubric(&at, &r.rubric);
+        c.phrases(&at, &r.phrases);
+    }
+
+    for (list, what, records) in [
+        ("languages", "language", phrased(&doc.languages)),
+        ("industries", "industry", phrased(&doc.industries)),
+        ("use_cases", "use case", phrased(&doc.use_cases)),
+        ("requirements", "requirement", phrased(&doc.requirements)),
+    ] {
+        c.problems.extend(phrase_clashes(list, what, &records));
     }
 
     c.unique("frameworks", doc.frameworks.iter().map(|r| r.slug.as_str()));
@@ -471,7 +576,7 @@ mod tests {
             languages: vec![TermRecord {
                 slug: "python".into(),
                 name: "Python".into(),
-                description: String::new(),
+                ..TermRecord::default()
             }],
             frameworks: vec![FrameworkRecord {
                 slug: "flask".into(),
@@ -512,8 +617,7 @@ mod tests {
                 slug: "security".into(),
                 name: "Security".into(),
                 group: "capability".into(),
-                description: String::new(),
-                rubric: Vec::new(),
+                ..Default::default()
             });
         doc.frameworks[0].requirements.push(StrengthRecord {
             requirement: "security".into(),
@@ -548,8 +652,8 @@ mod tests {
                 slug: "security".into(),
                 name: "Security".into(),
                 group: "capability".into(),
-                description: String::new(),
                 rubric: vec!["only three".into(), "levels".into(), "written".into()],
+                ..Default::default()
             });
         doc.frameworks[0].requirements.push(StrengthRecord {
             requirement: "security".into(),
@@ -644,6 +748,74 @@ mod tests {
         );
         doc.frameworks[0].last_reviewed = Some("24/11/2026".into());
         assert!(problems_of(&doc)[0].contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn phrases_are_short_distinct_lines_each_naming_one_term_of_its_kind() {
+        use crate::knowledge::document::RequirementRecord;
+        let mut doc = small_document();
+        let requirement = |slug: &str, phrases: &[&str]| RequirementRecord {
+            slug: slug.into(),
+            name: slug.into(),
+            group: "capability".into(),
+            phrases: phrases.iter().map(|p| (*p).to_owned()).collect(),
+            ..Default::default()
+        };
+        doc.requirements = vec![
+            requirement(
+                "offline-sync",
+                &[
+                    "works offline",
+                    "Offline works",
+                    "x",
+                    "the",
+                    "two\nlines",
+                    &"y".repeat(81),
+                ],
+            ),
+            requirement("real-time-updates", &["live map", "WORKS OFFLINE"]),
+        ];
+        doc.languages[0].phrases = vec!["works offline".into()];
+        doc.features.push(TermRecord {
+            slug: "orm".into(),
+            name: "ORM".into(),
+            phrases: vec!["an ORM".into()],
+            ..TermRecord::default()
+        });
+        let problems = problems_of(&doc);
+        let expect = [
+            "requirements[offline-sync].phrases: \"Offline works\" says the same as \"works offline\" (case, plurals, hyphens and word order aside)",
+            "requirements[offline-sync].phrases: \"x\" must be 2 to 80 characters long, got 1",
+            "requirements[offline-sync].phrases: \"the\" has no word that can be matched (only common words such as a, the, our)",
+            "requirements[offline-sync].phrases: \"two\nlines\" must be one line",
+            "requirements[real-time-updates].phrases: \"WORKS OFFLINE\" is also a phrase of the requirement \"offline-sync\"; a phrase names one requirement only",
+            "features[orm].phrases: only industries, requirements, use cases and languages carry phrases",
+        ];
+        for expected in expect {
+            assert!(
+                problems.iter().any(|p| p == expected),
+                "{expected}\nin {problems:#?}"
+            );
+        }
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("must be 2 to 80 characters long, got 81"))
+        );
+        // The same phrase for a language and a requirement is fine: kinds do not compete.
+        assert!(
+            !problems.iter().any(|p| p.starts_with("languages[")),
+            "{problems:#?}"
+        );
+        assert_eq!(problems.len(), expect.len() + 1, "{problems:#?}");
+
+        doc.requirements[0].phrases = (0..61).map(|n| format!("words{n} here")).collect();
+        doc.requirements.truncate(1);
+        doc.features.clear();
+        assert_eq!(
+            problems_of(&doc),
+            ["requirements[offline-sync].phrases: must list at most 60 phrases, got 61"]
+        );
     }
 
     #[test]

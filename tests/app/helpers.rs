@@ -473,6 +473,7 @@ pub fn checked_document() -> Document {
         slug: slug.into(),
         name: name.into(),
         description: String::new(),
+        phrases: Vec::new(),
     };
     let rubric: Vec<String> = (0..6).map(|level| format!("What {level} means.")).collect();
     let framework = |slug: &str, name: &str, real_time: i64, security: i64| {
@@ -522,6 +523,7 @@ pub fn checked_document() -> Document {
         name: name.into(),
         group: "capability".into(),
         description: String::new(),
+        phrases: Vec::new(),
         rubric: rubric.clone(),
     };
     let mut document = Document {
@@ -531,6 +533,7 @@ pub fn checked_document() -> Document {
             slug: "fintech".into(),
             name: "Fintech".into(),
             description: String::new(),
+            phrases: Vec::new(),
             rubric: rubric.clone(),
         }],
         use_cases: vec![UseCaseRecord {
@@ -538,6 +541,7 @@ pub fn checked_document() -> Document {
             name: "Payments".into(),
             industry: "fintech".into(),
             description: String::new(),
+            phrases: Vec::new(),
         }],
         requirements: vec![
             requirement("real-time-updates", "Real-time updates"),

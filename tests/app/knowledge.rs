@@ -4,7 +4,8 @@ use stackatlas::db;
 use stackatlas::knowledge::document::Document;
 use stackatlas::knowledge::import::{ImportError, import};
 use stackatlas::knowledge::seed::{
-    FIRST_EDITION_JSON, SEED_JSON, Standing, audit, bring_forward, seed_if_empty,
+    FIRST_EDITION_JSON, PHRASES_NOTE, SEED_JSON, Standing, audit, bring_forward, fill_phrases,
+    seed_if_empty,
 };
 use stackatlas::knowledge::validate::parse;
 
@@ -65,10 +66,13 @@ async fn a_new_installations_history_shows_each_correction_of_the_audit_with_its
             .unwrap()
         }
     };
-    // The first edition is recorded as created, one entry per entity.
+    // The first edition is recorded as created, one entry per entity; later the seed gave
+    // the terms the phrases clients use, one noted update each.
     let seeded = entries("seed".to_owned()).await;
-    assert_eq!(seeded.len(), count_records(&first));
-    assert!(seeded.iter().all(|e| e.action == "create"));
+    let (phrased, created): (Vec<_>, Vec<_>) = seeded.iter().partition(|e| e.note == PHRASES_NOTE);
+    assert_eq!(created.len(), count_records(&first));
+    assert!(created.iter().all(|e| e.action == "create"));
+    assert!(phrased.iter().all(|e| e.action == "update"));
     // Every framework of the first edition was corrected by the audit, which says why.
     let audited = entries(audit.actor.clone()).await;
     for f in &first.frameworks {
@@ -128,10 +132,12 @@ async fn knowledge_an_editor_changed_since_the_first_edition_is_never_overwritte
         bring_forward(&app.pool).await.unwrap(),
         Standing::Kept
     ));
-    assert_eq!(
-        db::knowledge::load_document(&app.pool).await.unwrap(),
-        before
-    );
+    // The terms, which had no phrases, are given the seed's; nothing else changes.
+    let mut now = db::knowledge::load_document(&app.pool).await.unwrap();
+    assert!(!now.requirements[0].phrases.is_empty());
+    now.leave_phrases_alone();
+    now.gives_phrases = true;
+    assert_eq!(now, before);
 }
 
 fn count_records(doc: &Document) -> usize {
@@ -279,4 +285,109 @@ async fn the_schema_refuses_out_of_range_strengths_and_bad_slugs() {
         .execute(&app.pool)
         .await;
     assert!(ring.is_err());
+}
+
+/// The seed as an installation from before phrases holds it: every term without any.
+fn seed_without_phrases() -> Document {
+    let mut doc = seed_document();
+    doc.leave_phrases_alone();
+    doc
+}
+
+#[tokio::test]
+async fn an_installation_from_before_phrases_gets_the_seeds_and_keeps_what_editors_wrote() {
+    let app = spawn_app_with(Some(seed_without_phrases())).await;
+    // An editor already wrote phrases of their own for one requirement.
+    sqlx::query(
+        "UPDATE requirements SET phrases = '[\"our own words\"]' WHERE slug = 'offline-sync'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert!(matches!(
+        bring_forward(&app.pool).await.unwrap(),
+        Standing::Kept
+    ));
+    let now = db::knowledge::load_document(&app.pool).await.unwrap();
+    let seed = seed_document();
+    for (stored, seeded) in now.requirements.iter().zip(&seed.requirements) {
+        if stored.slug == "offline-sync" {
+            assert_eq!(stored.phrases, ["our own words"], "never overwritten");
+        } else {
+            assert_eq!(stored.phrases, seeded.phrases, "{}", stored.slug);
+        }
+    }
+    assert_eq!(now.languages, seed.languages);
+    assert_eq!(now.industries, seed.industries);
+    assert_eq!(now.use_cases, seed.use_cases);
+    // Each term given phrases says so in its history.
+    let noted = sqlx::query_scalar!(
+        "SELECT COUNT(*) FROM audit_log WHERE actor = 'seed' AND action = 'update' AND note = ?1",
+        PHRASES_NOTE
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let terms = seed.languages.len()
+        + seed.industries.len()
+        + seed.use_cases.len()
+        + seed.requirements.len();
+    assert_eq!(noted as usize, terms - 1);
+
+    // Phrases an editor then removes stay removed: the next start gives nothing again.
+    sqlx::query("UPDATE industries SET phrases = '[]' WHERE slug = 'gaming'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(fill_phrases(&app.pool).await.unwrap(), 0);
+    let gaming = sqlx::query_scalar!("SELECT phrases FROM industries WHERE slug = 'gaming'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(gaming, "[]");
+}
+
+#[tokio::test]
+async fn a_new_installation_holds_the_seeds_phrases_from_the_phrases_revision_not_the_audits() {
+    let app = spawn_app_with(None).await;
+    bring_forward(&app.pool).await.unwrap();
+    let now = db::knowledge::load_document(&app.pool).await.unwrap();
+    assert_eq!(now.to_json(), SEED_JSON);
+    let audit = audit();
+    let claimed = sqlx::query_scalar!(
+        "SELECT COUNT(*) FROM audit_log WHERE actor = ?1 AND after LIKE '%\"phrases\"%'",
+        audit.actor
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(claimed, 0, "the audit of 30 Nov 2026 wrote no phrases");
+}
+
+#[tokio::test]
+async fn a_document_from_before_phrases_still_imports_and_leaves_the_stored_phrases_alone() {
+    let app = spawn_app().await;
+    let mut old: serde_json::Value = serde_json::from_str(SEED_JSON).unwrap();
+    old["format_version"] = 2.into();
+    for list in ["languages", "industries", "use_cases", "requirements"] {
+        for record in old[list].as_array_mut().unwrap() {
+            record.as_object_mut().unwrap().remove("phrases");
+        }
+    }
+    old["requirements"][0]["description"] = "Changed by an old export.".into();
+    let doc = parse(&old.to_string()).expect("a version 2 document still reads");
+    let report = import(&app.pool, &doc, false, "test").await.unwrap();
+    assert_eq!(report.updated(), 1, "{report}");
+    let now = db::knowledge::load_document(&app.pool).await.unwrap();
+    let seed = seed_document();
+    assert_eq!(now.requirements[0].description, "Changed by an old export.");
+    assert_eq!(now.requirements[0].phrases, seed.requirements[0].phrases);
+    assert_eq!(now.languages, seed.languages);
+
+    // A current document says which phrases a term has, and an import applies them.
+    let mut current = seed_document();
+    current.languages[0].phrases = vec!["our C++ folks".into()];
+    import(&app.pool, &current, false, "test").await.unwrap();
+    let now = db::knowledge::load_document(&app.pool).await.unwrap();
+    assert_eq!(now.languages[0].phrases, ["our C++ folks"]);
 }

@@ -24,6 +24,7 @@ fn term(slug: &str, name: &str) -> TermRecord {
         slug: slug.into(),
         name: name.into(),
         description: String::new(),
+        phrases: Vec::new(),
     }
 }
 
@@ -39,6 +40,7 @@ fn requirement(slug: &str, name: &str) -> RequirementRecord {
         name: name.into(),
         group: "capability".into(),
         description: String::new(),
+        phrases: Vec::new(),
         rubric: rubric(),
     }
 }
@@ -105,6 +107,7 @@ fn clean() -> Document {
             slug: "fintech".into(),
             name: "Fintech".into(),
             description: String::new(),
+            phrases: Vec::new(),
             rubric: rubric(),
         }],
         use_cases: vec![UseCaseRecord {
@@ -112,6 +115,7 @@ fn clean() -> Document {
             name: "Payments".into(),
             industry: "fintech".into(),
             description: String::new(),
+            phrases: Vec::new(),
         }],
         requirements: vec![
             requirement("real-time-updates", "Real-time updates"),
@@ -559,6 +563,7 @@ fn a_use_case_no_framework_links_to_is_a_warning() {
         name: "Digital wallets".into(),
         industry: "fintech".into(),
         description: String::new(),
+        phrases: Vec::new(),
     });
     let finding = only_finding(&doc, "use-case-unlinked");
     assert_eq!(finding.severity, Severity::Warning);

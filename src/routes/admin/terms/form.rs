@@ -10,10 +10,8 @@ use crate::auth::CurrentUser;
 use crate::db::terms::{self, Link, State, Term, TermKind};
 use crate::domain::{FieldError, RequirementGroup};
 use crate::error::Result;
-use crate::knowledge::document::{
-    Document, IndustryRecord, RequirementRecord, TermRecord, UseCaseRecord,
-};
-use crate::knowledge::validate::{KnownSlugs, problems_of_record};
+use crate::knowledge::document::Document;
+use crate::knowledge::validate::{KnownSlugs, phrase_clashes, phrased, problems_of_record};
 use crate::routes::admin::editing::{self, Entry, FieldName, Fields, Frame, Revisioned};
 
 #[derive(Debug, Default, Deserialize)]
@@ -39,6 +37,9 @@ pub struct TermForm {
     pub rubric_4: String,
     #[serde(default)]
     pub rubric_5: String,
+    /// The phrases clients use, one per line, for the kinds that carry them.
+    #[serde(default)]
+    pub phrases: String,
     pub version: i64,
     pub csrf_token: String,
 }
@@ -67,8 +68,20 @@ impl TermForm {
         } else {
             Vec::new()
         };
+        // One phrase a line; blank lines and surrounding spaces mean nothing.
+        let phrases = if kind.has_phrases() {
+            self.phrases
+                .lines()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect()
+        } else {
+            Vec::new()
+        };
         Term {
             rubric,
+            phrases,
             slug: self.slug.trim().to_owned(),
             name: self.name.trim().to_owned(),
             description: self.description.replace("\r\n", "\n").trim().to_owned(),
@@ -86,45 +99,50 @@ impl TermForm {
     }
 }
 
-/// The validator's problems for one entry, keyed by the form's field names.
-pub fn problems(kind: TermKind, term: &Term, vocabulary: &Document) -> Vec<FieldError> {
-    let record = TermRecord {
-        slug: term.slug.clone(),
-        name: term.name.clone(),
-        description: term.description.clone(),
-    };
-    let mut doc = Document::default();
-    match kind {
-        TermKind::Language => doc.languages.push(record),
-        TermKind::Feature => doc.features.push(record),
-        TermKind::Industry => doc.industries.push(IndustryRecord {
-            slug: record.slug,
-            name: record.name,
-            description: record.description,
-            rubric: term.rubric.clone(),
-        }),
-        TermKind::Trend => doc.trends.push(record),
-        TermKind::UseCase => doc.use_cases.push(UseCaseRecord {
-            slug: record.slug,
-            name: record.name,
-            description: record.description,
-            industry: term.industry.clone(),
-        }),
-        TermKind::Requirement => doc.requirements.push(RequirementRecord {
-            slug: record.slug,
-            name: record.name,
-            description: record.description,
-            group: term.group.clone(),
-            rubric: term.rubric.clone(),
-        }),
-    }
+/// The validator's problems for one entry, keyed by the form's field names: its own, and a
+/// phrase that another entry of its kind in `vocabulary` already has (`original` is the slug
+/// the entry is saved over, whose stored phrases are the ones being replaced).
+pub fn problems(
+    kind: TermKind,
+    term: &Term,
+    original: Option<&str>,
+    vocabulary: &Document,
+) -> Vec<FieldError> {
+    let doc = terms::document_of(kind, term);
     // The document's list for the kind is named like its address, with `_` for `-`.
     let list = entity(kind)
         .base
         .trim_start_matches("/admin/")
         .replace('-', "_");
     let prefix = format!("{list}[{}]", term.slug);
-    problems_of_record(&doc, &KnownSlugs::of(&[vocabulary]), &prefix)
+    let mut problems = problems_of_record(&doc, &KnownSlugs::of(&[vocabulary]), &prefix);
+    if kind.has_phrases() && !problems.iter().any(|p| p.field == "phrases") {
+        let others = phrases_of(vocabulary, kind);
+        let mut records: Vec<(&str, &[String])> = others
+            .iter()
+            .filter(|(slug, _)| Some(*slug) != original && *slug != term.slug)
+            .map(|(slug, phrases)| (*slug, *phrases))
+            .collect();
+        records.push((&term.slug, &term.phrases));
+        let what = entity(kind).singular;
+        problems.extend(
+            phrase_clashes(&list, what, &records)
+                .into_iter()
+                .map(|p| FieldError::new("phrases", p.message)),
+        );
+    }
+    problems
+}
+
+/// Each stored entry of `kind` with its phrases.
+fn phrases_of(vocabulary: &Document, kind: TermKind) -> Vec<(&str, &[String])> {
+    match kind {
+        TermKind::Language => phrased(&vocabulary.languages),
+        TermKind::Industry => phrased(&vocabulary.industries),
+        TermKind::UseCase => phrased(&vocabulary.use_cases),
+        TermKind::Requirement => phrased(&vocabulary.requirements),
+        TermKind::Feature | TermKind::Trend => Vec::new(),
+    }
 }
 
 #[derive(Template)]
@@ -138,9 +156,16 @@ pub struct FormPage {
     pub groups: &'static [RequirementGroup],
     /// Whether the entry is rated by frameworks, and so has a rubric.
     pub rated: bool,
+    /// Whether entries of the kind carry phrases clients use.
+    pub phrased: bool,
 }
 
 impl FormPage {
+    /// The phrases as the text area shows them: one a line.
+    pub fn phrase_lines(&self) -> String {
+        self.term.phrases.join("\n")
+    }
+
     /// The rubric's text for rating `level`, or empty.
     pub fn rubric_level(&self, level: usize) -> &str {
         self.term.rubric.get(level).map_or("", String::as_str)
@@ -203,6 +228,7 @@ impl<'a> Forms<'a> {
             industries: self.industries.clone(),
             groups: RequirementGroup::ALL,
             rated: is_rated(self.kind),
+            phrased: self.kind.has_phrases(),
         }
     }
 }
@@ -217,6 +243,7 @@ impl Entry for Term {
             ("description".to_owned(), self.description.clone()),
             ("industry".to_owned(), self.industry.clone()),
             ("group".to_owned(), self.group.clone()),
+            ("phrases".to_owned(), self.phrases.join("\n")),
         ]
         .into_iter()
         .chain((0..6).map(|score| (format!("rubric {score}"), level(score))))

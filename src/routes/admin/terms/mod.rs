@@ -191,7 +191,7 @@ async fn submit(
     let version = form.version;
     let term = form.into_term(kind);
     let vocabulary = crate::db::knowledge::load_document(pool).await?;
-    let errors = problems(kind, &term, &vocabulary);
+    let errors = problems(kind, &term, original, &vocabulary);
     let forms = Forms::of(&vocabulary, kind, user);
     if !errors.is_empty() {
         let mut page = forms.page(term, original, version);

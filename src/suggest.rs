@@ -1,0 +1,1305 @@
+//! Filters suggested from a client's own words: the description a salesperson pastes on the
+//! query page ("we need live courier tracking, works on the subway, our devs know C#") read
+//! against the phrases editors keep for every industry, requirement, use case and language.
+//!
+//! Pure, deterministic and explainable: the same text and phrases always give the same
+//! suggestions, and each names the exact words it came from. The rules, in the order they
+//! apply (docs/suggestions.md tells them with examples):
+//!
+//! 1. **Words.** The text is cut into sentences (`.` `!` `?` `;` and line breaks) and each
+//!    sentence into clauses (`,` `:` brackets, dashes and the words *but, although, though,
+//!    however, whereas, so, because, since, while, except*). Words are compared in lower
+//!    case, singular (a simple English rule: *users* = *user*, *companies* = *company*), with
+//!    contractions opened (*don't* = *do not*), hyphens as spaces (*real-time* = *real time*;
+//!    a compound with a one-letter or joining part is one word: *e-commerce* = *ecommerce*,
+//!    *to-do* = *todo*), numbers from 10,000 up read alike (*200k*, *2M*, *millions* all
+//!    match a phrase written *100k*), so do smaller ones (*six weeks* = *3 weeks*) and
+//!    multiples (*10x* = *100x*).
+//! 2. **Phrases.** A phrase of one word matches that word. A phrase of n words matches where
+//!    all of them occur, in any order, among n + 1 consecutive words of one clause (n + 2
+//!    from four words up), common words (*a, the, our, …*) not counted: so *live tracking*
+//!    matches "live courier tracking" and "tracking couriers live".
+//! 3. **Overlaps.** Of two matches of the same kind that share a word, the longer wins (the
+//!    one of more phrase words, then the tighter, then the earlier): "no vendor lock-in"
+//!    beats "vendor lock-in", "push notifications" beats "push". Kinds do not compete: "live
+//!    courier tracking" can be both a use case and a requirement.
+//! 4. **Negation.** A match is left out when *no, not, without, never, nor, none, avoid* (or a
+//!    contraction of *not*) stands up to six words before it in its clause, or *not* up to
+//!    four words after it ("offline is not required", "not a priority"), unless the
+//!    negation is part of a phrase ("no DevOps people" is a phrase of Minimal operations, and
+//!    negates nothing else). *not only, not just, no matter* are no negation. A clause that only lists
+//!    more matches right after a negated clause is negated too ("no need for offline, push or
+//!    chat"). "not essential / critical / a must" after a requirement makes it nice to have,
+//!    and so does a hedge after its negation ("not needed for now, maybe in v2").
+//! 5. **Must or nice.** For a requirement, cue words in its clause decide, else those in the
+//!    clauses of its sentence that mention no other requirement: a hedge (*if, eventually, later, maybe, perhaps, ideally, someday, v2, …*)
+//!    makes it nice to have; otherwise the nearest cue wins, must (*must, need, required,
+//!    essential, critical, mandatory, has to, non-negotiable, the whole point, …*) or nice
+//!    (*nice, bonus, optional, prefer, would love, would be great, …*). A sentence opening
+//!    with *if* is hedged throughout. With no cue a compliance requirement (HIPAA, PCI DSS…)
+//!    is a must-have — a law that applies is not optional — and any other a nice-to-have, so
+//!    that nothing is excluded on a guess.
+//! 6. **Languages** are suggested from sentences about the team or the code (*team, devs,
+//!    developers, engineers, know, write, in-house, shop, stack, backend, …*): "Java" in "our
+//!    devs know Java", not in "we'd like to go live".
+//! 7. **One industry**: the one with the most matches of its own phrases and of its use cases'
+//!    phrases; a tie goes to the one mentioned first, then to slug order.
+//!
+//! Work is linear in the text for a given vocabulary (each phrase is looked up by its first
+//! word), and the text is bounded ([`MAX_TEXT_CHARS`]).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::knowledge::document::Document;
+
+/// The longest description read, in characters: a client's brief, not a specification.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+/// A phrase is two to 80 characters long…
+pub const MIN_PHRASE_CHARS: usize = 2;
+pub const MAX_PHRASE_CHARS: usize = 80;
+/// …and a term carries at most 60 of them.
+pub const MAX_PHRASES: usize = 60;
+
+/// What a phrase names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Industry,
+    Requirement,
+    UseCase,
+    Language,
+}
+
+impl Kind {
+    /// How the API names the kind: `industry`, `requirement`, `use-case`, `language`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Industry => "industry",
+            Kind::Requirement => "requirement",
+            Kind::UseCase => "use-case",
+            Kind::Language => "language",
+        }
+    }
+}
+
+/// One entry of the vocabulary with the phrases clients use for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: Kind,
+    pub slug: String,
+    pub name: String,
+    pub phrases: Vec<String>,
+    /// A requirement of the compliance group: a must-have unless the client hedges.
+    pub compliance: bool,
+    /// The industry a use case belongs to (its matches count for that industry).
+    pub industry: Option<String>,
+}
+
+/// A phrase as matched: its words, normalised, in the order written.
+#[derive(Debug, Clone)]
+struct Phrase {
+    entry: usize,
+    words: Vec<String>,
+}
+
+/// The vocabulary's phrases, normalised once and indexed by their first word.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    entries: Vec<Entry>,
+    phrases: Vec<Phrase>,
+    by_first_word: HashMap<String, Vec<usize>>,
+}
+
+impl Lexicon {
+    /// Compiles the phrases of `entries`; phrases with no word to match are skipped (the
+    /// validator refuses them).
+    pub fn new(entries: Vec<Entry>) -> Self {
+        let mut phrases = Vec::new();
+        let mut by_first_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            let mut seen = HashSet::new();
+            for text in &entry.phrases {
+                let words = phrase_words(text);
+                let Some(first) = words.first().cloned() else {
+                    continue;
+                };
+                if !seen.insert(sorted_key(&words)) {
+                    continue;
+                }
+                by_first_word.entry(first).or_default().push(phrases.len());
+                phrases.push(Phrase {
+                    entry: index,
+                    words,
+                });
+            }
+        }
+        Self {
+            entries,
+            phrases,
+            by_first_word,
+        }
+    }
+
+    /// The vocabulary of a knowledge document: its industries, requirements, use cases and
+    /// languages with their phrases.
+    pub fn of(doc: &Document) -> Self {
+        let mut entries = Vec::new();
+        let entry = |kind, slug: &str, name: &str, phrases: &[String]| Entry {
+            kind,
+            slug: slug.to_owned(),
+            name: name.to_owned(),
+            phrases: phrases.to_vec(),
+            compliance: false,
+            industry: None,
+        };
+        for i in &doc.industries {
+            entries.push(entry(Kind::Industry, &i.slug, &i.name, &i.phrases));
+        }
+        for r in &doc.requirements {
+            entries.push(Entry {
+                compliance: r.group == "compliance",
+                ..entry(Kind::Requirement, &r.slug, &r.name, &r.phrases)
+            });
+        }
+        for u in &doc.use_cases {
+            entries.push(Entry {
+                industry: Some(u.industry.clone()),
+                ..entry(Kind::UseCase, &u.slug, &u.name, &u.phrases)
+            });
+        }
+        for l in &doc.languages {
+            entries.push(entry(Kind::Language, &l.slug, &l.name, &l.phrases));
+        }
+        Self::new(entries)
+    }
+
+    /// How many phrases can match.
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+}
+
+/// The query parameter a suggestion fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Param {
+    Industry,
+    Need,
+    Want,
+    Lang,
+    Use,
+}
+
+impl Param {
+    /// The parameter's name in the query string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Param::Industry => "industry",
+            Param::Need => "need",
+            Param::Want => "want",
+            Param::Lang => "lang",
+            Param::Use => "use",
+        }
+    }
+}
+
+/// One filter suggested, with the words it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub param: Param,
+    pub slug: String,
+    pub name: String,
+    /// The client's words that matched, exactly as written ("live courier tracking").
+    pub matched: String,
+    /// For a requirement, the words that made it a must-have or a nice-to-have ("are a
+    /// must", "would be nice"); `None` when the default decided.
+    pub cue: Option<String>,
+}
+
+/// A term the client ruled out, with the words that did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub kind: Kind,
+    pub slug: String,
+    pub name: String,
+    /// The negation and the words it applies to ("no need for offline").
+    pub matched: String,
+}
+
+/// What a description suggests: industry first, then must-haves, nice-to-haves, languages
+/// and use cases, each in the order the client mentioned them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reading {
+    pub suggestions: Vec<Suggestion>,
+    pub left_out: Vec<LeftOut>,
+}
+
+/// The text was longer than [`MAX_TEXT_CHARS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the description must be at most {MAX_TEXT_CHARS} characters, got {0}")]
+pub struct TooLong(pub usize);
+
+/// Reads `text` against `lexicon`.
+pub fn suggest(lexicon: &Lexicon, text: &str) -> Result<Reading, TooLong> {
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(TooLong(chars));
+    }
+    let mut text = Text::new(text);
+    let matches = Text::resolve(lexicon, text.find(lexicon));
+    text.phrase_words = matches.iter().flat_map(|m| m.first..=m.last).collect();
+    Ok(text.conclude(lexicon, &matches))
+}
+
+/// The key two phrases share when they match alike (their words, normalised and sorted), or
+/// `None` when a phrase has no word that can be matched (only common words or punctuation).
+pub fn phrase_key(phrase: &str) -> Option<String> {
+    let words = phrase_words(phrase);
+    (!words.is_empty()).then(|| sorted_key(&words))
+}
+
+fn sorted_key(words: &[String]) -> String {
+    let mut sorted = words.to_vec();
+    sorted.sort();
+    sorted.join(" ")
+}
+
+/// The words of a phrase that a match looks for.
+fn phrase_words(phrase: &str) -> Vec<String> {
+    let text = Text::new(phrase);
+    text.tokens
+        .iter()
+        .filter(|t| !t.common)
+        .map(|t| t.word.clone())
+        .collect()
+}
+
+// Word lists. Cue and negation lists are written as normalised words (singular, contractions
+// opened), and compared with the text's tokens.
+
+/// Common words, skipped when phrases are matched (they still count for cues and negation).
+const COMMON: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "to",
+    "at",
+    "by",
+    "with",
+    "and",
+    "or",
+    "our",
+    "ours",
+    "we",
+    "us",
+    "i",
+    "my",
+    "me",
+    "it",
+    "its",
+    "is",
+    "are",
+    "be",
+    "been",
+    "being",
+    "was",
+    "were",
+    "will",
+    "would",
+    "shall",
+    "should",
+    "can",
+    "could",
+    "may",
+    "might",
+    "do",
+    "does",
+    "did",
+    "has",
+    "have",
+    "had",
+    "this",
+    "that",
+    "these",
+    "those",
+    "as",
+    "from",
+    "into",
+    "than",
+    "then",
+    "there",
+    "here",
+    "they",
+    "them",
+    "their",
+    "you",
+    "your",
+    "he",
+    "she",
+    "his",
+    "her",
+    "him",
+    "which",
+    "who",
+    "what",
+    "when",
+    "where",
+    "how",
+    "also",
+    "too",
+    "very",
+    "just",
+    "really",
+    "quite",
+    "some",
+    "any",
+    "all",
+    "each",
+    "every",
+    "both",
+    "either",
+    "such",
+    "only",
+    "about",
+    "via",
+    "per",
+    "etc",
+    "please",
+    "basically",
+    "actually",
+    "probably",
+    "definitely",
+    "obviously",
+    "ideally",
+    "maybe",
+    "perhaps",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "am",
+    "if",
+    "but",
+    "so",
+    "because",
+    "since",
+    "while",
+    "though",
+    "although",
+    "however",
+    "whereas",
+    "except",
+    "s",
+];
+
+/// Parts that make a hyphenated word one word (to-do, one-to-one) rather than two.
+const JOINING: &[&str] = &[
+    "a", "an", "the", "of", "to", "do", "and", "or", "for", "by", "as",
+];
+
+/// Words that open a new clause.
+const CLAUSE_WORDS: &[&str] = &[
+    "but", "although", "though", "however", "whereas", "so", "because", "since", "while", "except",
+];
+
+/// Words that negate what follows (or, `no`/`not`, what precedes).
+const NEGATORS: &[&str] = &[
+    "no", "not", "without", "never", "nor", "none", "avoid", "neither",
+];
+
+/// Words after `no`/`not` that make it no negation: "not only", "no matter".
+const NOT_NEGATION: &[&str] = &[
+    "only", "just", "matter", "doubt", "problem", "sure", "later",
+];
+
+/// After "not": the requirement is wanted, only not essential.
+const DOWNGRADES: &[&str] = &[
+    "essential",
+    "critical",
+    "must",
+    "mandatory",
+    "crucial",
+    "vital",
+];
+
+/// How far back (any words) a negator reaches, and how far forward `no`/`not` looks back.
+const NEGATION_BEFORE: usize = 6;
+const NEGATION_AFTER: usize = 4;
+
+/// Cue sequences that make a requirement a must-have.
+const MUST: &[&[&str]] = &[
+    &["must"],
+    &["need"],
+    &["needed"],
+    &["require"],
+    &["required"],
+    &["requirement"],
+    &["essential"],
+    &["critical"],
+    &["crucial"],
+    &["mandatory"],
+    &["vital"],
+    &["paramount"],
+    &["absolutely"],
+    &["has", "to"],
+    &["have", "to"],
+    &["got", "to"],
+    &["non", "negotiable"],
+    &["nonnegotiable"],
+    &["whole", "point"],
+    &["is", "everything"],
+    &["top", "priority"],
+    &["key", "requirement"],
+    &["can", "not", "live", "without"],
+    &["deal", "breaker"],
+    &["dealbreaker"],
+];
+
+/// Cue sequences that make a requirement a nice-to-have, nearest cue winning.
+const NICE: &[&[&str]] = &[
+    &["nice"],
+    &["bonus"],
+    &["optional"],
+    &["prefer"],
+    &["preferably"],
+    &["preferred"],
+    &["would", "love"],
+    &["would", "like"],
+    &["great"],
+    &["plus"],
+    &["wish"],
+    &["hope"],
+    &["hopefully"],
+    &["good", "to", "have"],
+];
+
+/// Hedges: a nice-to-have throughout their clause, whatever else it says.
+const HEDGES: &[&[&str]] = &[
+    &["if"],
+    &["eventually"],
+    &["later"],
+    &["someday"],
+    &["future"],
+    &["maybe"],
+    &["perhaps"],
+    &["possibly"],
+    &["ideally"],
+    &["ideal"],
+    &["v2"],
+    &["phase", "#n"],
+    &["down", "road"],
+    &["at", "some", "point"],
+    &["not", "sure"],
+    &["one", "day"],
+];
+
+/// Words in a sentence about the team or the code, where languages are read.
+const TEAM: &[&[&str]] = &[
+    &["team"],
+    &["dev"],
+    &["developer"],
+    &["engineer"],
+    &["programmer"],
+    &["coder"],
+    &["in", "house"],
+    &["inhouse"],
+    &["know"],
+    &["knew"],
+    &["write"],
+    &["written"],
+    &["code"],
+    &["coding"],
+    &["people"],
+    &["shop"],
+    &["stack"],
+    &["background"],
+    &["experience"],
+    &["experienced"],
+    &["skill"],
+    &["skilled"],
+    &["expertise"],
+    &["department"],
+    &["guy"],
+    &["fluent"],
+    &["familiar"],
+    &["proficient"],
+    &["backend"],
+    &["back", "end"],
+    &["frontend"],
+    &["server", "side"],
+    &["everywhere"],
+    &["language"],
+    &["built", "in"],
+    &["staff"],
+    &["cto"],
+    &["founder"],
+];
+
+/// Numbers written as words that read as any small number.
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "fifteen", "twenty", "thirty", "forty", "fifty", "hundred",
+];
+
+/// Words left as they are by the singular rule.
+const NOT_PLURAL: &[&str] = &[
+    "news",
+    "ios",
+    "macos",
+    "watchos",
+    "tvos",
+    "always",
+    "perhaps",
+    "chaos",
+    "kudos",
+    "series",
+    "species",
+    "aws",
+    "gps",
+    "sms",
+    "sos",
+    "saas",
+    "paas",
+    "baas",
+    "iaas",
+    "faas",
+    "dms",
+    "us",
+    "yes",
+    "less",
+    "unless",
+    "process",
+    "express",
+    "kubernetes",
+    "postgres",
+    "whereas",
+    "has",
+    "was",
+    "does",
+    "this",
+    "its",
+    "is",
+    "his",
+    "as",
+];
+
+/// Whether a cue at (first, last) token counts for a requirement in a scope.
+type Counts<'a> = &'a dyn Fn(&(usize, usize)) -> bool;
+
+/// One word of the text as matched.
+#[derive(Debug, Clone)]
+struct Token {
+    /// Lower case, singular, numbers read alike.
+    word: String,
+    /// Its bytes in the text.
+    start: usize,
+    end: usize,
+    sentence: usize,
+    clause: usize,
+    /// A common word: skipped by phrases.
+    common: bool,
+}
+
+/// A text cut into tokens, with the positions of the words phrases match.
+struct Text<'a> {
+    source: &'a str,
+    tokens: Vec<Token>,
+    /// Indexes into `tokens` of the words that are not common.
+    content: Vec<usize>,
+    /// For each word that is not common: where it occurs, as indexes into `content`.
+    occurs: HashMap<String, Vec<usize>>,
+    /// Tokens that belong to a kept match: a negation among them is part of a phrase
+    /// ("no DevOps people") and negates nothing else.
+    phrase_words: HashSet<usize>,
+}
+
+/// A phrase found in the text.
+#[derive(Debug, Clone)]
+struct Match {
+    entry: usize,
+    /// First and last token of the match (indexes into `tokens`).
+    first: usize,
+    last: usize,
+    /// First and last content position.
+    from: usize,
+    to: usize,
+    /// The content positions of the phrase's words: two matches overlap when they share one.
+    used: Vec<usize>,
+}
+
+/// A kept match, read in its context.
+#[derive(Debug, Clone)]
+struct Mention {
+    entry: usize,
+    first: usize,
+    last: usize,
+    /// The negator's token, when the mention is negated.
+    negated_by: Option<usize>,
+    /// For requirements: must-have or not, and the cue's tokens when a cue decided.
+    must: bool,
+    cue: Option<(usize, usize)>,
+}
+
+impl<'a> Text<'a> {
+    fn new(source: &'a str) -> Text<'a> {
+        let tokens = tokenise(source);
+        let content: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].common).collect();
+        let mut occurs: HashMap<String, Vec<usize>> = HashMap::new();
+        for (position, &token) in content.iter().enumerate() {
+            occurs
+                .entry(tokens[token].word.clone())
+                .or_default()
+                .push(position);
+        }
+        Text {
+            source,
+            tokens,
+            content,
+            occurs,
+            phrase_words: HashSet::new(),
+        }
+    }
+
+    fn token(&self, position: usize) -> &Token {
+        &self.tokens[self.content[position]]
+    }
+
+    /// Every place a phrase of `lexicon` matches.
+    fn find(&self, lexicon: &Lexicon) -> Vec<Match> {
+        let mut found = Vec::new();
+        let mut seen = HashSet::new();
+        for (word, positions) in &self.occurs {
+            let Some(candidates) = lexicon.by_first_word.get(word) else {
+                continue;
+            };
+            for &p in candidates {
+                let phrase = &lexicon.phrases[p];
+                for &anchor in positions {
+                    if let Some(m) = self.match_at(phrase, anchor)
+                        && seen.insert((m.entry, m.used.clone()))
+                    {
+                        found.push(m);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The match of `phrase` whose first word is at content position `anchor`: every other
+    /// word at its nearest free occurrence in the same sentence, all within the window.
+    fn match_at(&self, phrase: &Phrase, anchor: usize) -> Option<Match> {
+        let n = phrase.words.len();
+        let window = if n == 1 {
+            1
+        } else if n <= 3 {
+            n + 1
+        } else {
+            n + 2
+        };
+        let clause = self.token(anchor).clause;
+        let mut used = vec![anchor];
+        for word in &phrase.words[1..] {
+            let occurrences = self.occurs.get(word.as_str())?;
+            let nearest = occurrences
+                .iter()
+                .copied()
+                .filter(|q| !used.contains(q) && self.token(*q).clause == clause)
+                .filter(|q| q.abs_diff(anchor) < window)
+                .min_by_key(|q| (q.abs_diff(anchor), *q))?;
+            used.push(nearest);
+        }
+        let from = *used.iter().min()?;
+        let to = *used.iter().max()?;
+        if to - from + 1 > window {
+            return None;
+        }
+        used.sort_unstable();
+        Some(Match {
+            entry: phrase.entry,
+            first: self.content[from],
+            last: self.content[to],
+            from,
+            to,
+            used,
+        })
+    }
+
+    /// Keeps, of matches of the same kind that share a word, the longest: the one of more
+    /// phrase words, then the tighter, then the earlier, then the entry listed first.
+    fn resolve(lexicon: &Lexicon, mut matches: Vec<Match>) -> Vec<Match> {
+        let kind = |m: &Match| lexicon.entries[m.entry].kind;
+        matches.sort_by_key(|m| {
+            (
+                std::cmp::Reverse(m.used.len()),
+                m.to - m.from,
+                m.from,
+                m.entry,
+            )
+        });
+        let mut kept: Vec<Match> = Vec::new();
+        for m in matches {
+            if !kept.iter().any(|k| kind(k) == kind(&m) && overlaps(k, &m)) {
+                kept.push(m);
+            }
+        }
+        kept.sort_by_key(|m| (m.from, m.entry));
+        kept
+    }
+
+    /// The suggestions and refusals the kept matches amount to.
+    fn conclude(&self, lexicon: &Lexicon, matches: &[Match]) -> Reading {
+        let busy: HashSet<usize> = matches
+            .iter()
+            .filter(|m| lexicon.entries[m.entry].kind == Kind::Requirement)
+            .map(|m| self.tokens[m.first].clause)
+            .collect();
+        let mut mentions: Vec<Mention> = Vec::new();
+        for m in matches {
+            let entry = &lexicon.entries[m.entry];
+            if entry.kind == Kind::Language && !self.about_the_team(m) {
+                continue;
+            }
+            let mut negated_by = self.negation(m);
+            let (must, cue) = match (entry.kind, negated_by) {
+                // "not needed for now, maybe in v2": wanted later, not ruled out.
+                (Kind::Requirement, Some(negator)) => match self.hedge_after(negator, m, &busy) {
+                    Some(hedge) => {
+                        negated_by = None;
+                        (false, Some(hedge))
+                    }
+                    None => (false, None),
+                },
+                (Kind::Requirement, None) => self.firmness(m, entry.compliance, &busy),
+                _ => (false, None),
+            };
+            mentions.push(Mention {
+                entry: m.entry,
+                first: m.first,
+                last: m.last,
+                negated_by,
+                must,
+                cue,
+            });
+        }
+        self.carry_negation_along_lists(&mut mentions, matches);
+        self.reading(lexicon, &mentions)
+    }
+
+    /// Whether the sentence of `m` speaks of the team or the code.
+    fn about_the_team(&self, m: &Match) -> bool {
+        let sentence = self.tokens[m.first].sentence;
+        let range = self.sentence_range(sentence);
+        TEAM.iter()
+            .any(|cue| self.find_sequence(cue, range.clone()).is_some())
+    }
+
+    /// The tokens of sentence `s`.
+    fn sentence_range(&self, s: usize) -> std::ops::Range<usize> {
+        let start = self
+            .tokens
+            .iter()
+            .position(|t| t.sentence == s)
+            .unwrap_or(0);
+        let end = self.tokens[start..]
+            .iter()
+            .position(|t| t.sentence != s)
+            .map_or(self.tokens.len(), |n| start + n);
+        start..end
+    }
+
+    /// The tokens of the clause of token `t`.
+    fn clause_range(&self, t: usize) -> std::ops::Range<usize> {
+        let clause = self.tokens[t].clause;
+        let mut start = t;
+        while start > 0 && self.tokens[start - 1].clause == clause {
+            start -= 1;
+        }
+        let mut end = t + 1;
+        while end < self.tokens.len() && self.tokens[end].clause == clause {
+            end += 1;
+        }
+        start..end
+    }
+
+    /// The first place, within `range`, where the words `sequence` stand one after another.
+    fn find_sequence(&self, sequence: &[&str], range: std::ops::Range<usize>) -> Option<usize> {
+        let n = sequence.len();
+        if range.len() < n {
+            return None;
+        }
+        (range.start..=range.end - n).find(|&i| {
+            sequence
+                .iter()
+                .enumerate()
+                .all(|(k, word)| self.tokens[i + k].word == *word)
+        })
+    }
+
+    /// Every place within `range` where one of `cues` stands, as (first, last) token.
+    fn cues_in(&self, cues: &[&[&str]], range: std::ops::Range<usize>) -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        for cue in cues {
+            let n = cue.len();
+            if range.len() < n {
+                continue;
+            }
+            for i in range.start..=range.end - n {
+                if cue
+                    .iter()
+                    .enumerate()
+                    .all(|(k, word)| self.tokens[i + k].word == *word)
+                {
+                    found.push((i, i + n - 1));
+                }
+            }
+        }
+        found
+    }
+
+    fn is_negator(&self, t: usize) -> bool {
+        !self.phrase_words.contains(&t)
+            && NEGATORS.contains(&self.tokens[t].word.as_str())
+            && !self
+                .tokens
+                .get(t + 1)
+                .is_some_and(|next| NOT_NEGATION.contains(&next.word.as_str()))
+    }
+
+    /// The token that negates `m`, if any: a negator shortly before it in its clause, or
+    /// `no`/`not` shortly after it (not followed by a word that only downgrades it).
+    fn negation(&self, m: &Match) -> Option<usize> {
+        let clause = self.clause_range(m.first);
+        let before = m.first.saturating_sub(NEGATION_BEFORE).max(clause.start)..m.first;
+        if let Some(t) = before.rev().find(|&t| self.is_negator(t)) {
+            return Some(t);
+        }
+        let after = (m.last + 1)..(m.last + 1 + NEGATION_AFTER).min(clause.end);
+        after
+            .into_iter()
+            .find(|&t| self.tokens[t].word == "not" && self.is_negator(t) && !self.downgraded(t))
+    }
+
+    /// Whether the `not` at `t` is followed by a word that makes a requirement nice to have
+    /// rather than unwanted ("not essential").
+    fn downgraded(&self, t: usize) -> bool {
+        self.tokens[t + 1..]
+            .iter()
+            .take(2)
+            .any(|next| DOWNGRADES.contains(&next.word.as_str()))
+    }
+
+    /// Must-have or not, and the cue that decided: see the module's rule 5. `busy` holds the
+    /// clauses where some requirement is mentioned: a cue there belongs to that requirement,
+    /// and only cues of other clauses carry across the sentence.
+    fn firmness(
+        &self,
+        m: &Match,
+        compliance: bool,
+        busy: &HashSet<usize>,
+    ) -> (bool, Option<(usize, usize)>) {
+        let clause = self.clause_range(m.first);
+        // "not essential" right after the requirement: wanted, not required.
+        let after = (m.last + 1)..(m.last + 1 + NEGATION_AFTER).min(clause.end);
+        if let Some(t) = after
+            .clone()
+            .find(|&t| self.tokens[t].word == "not" && self.downgraded(t))
+        {
+            return (false, Some((t, (t + 2).min(clause.end - 1))));
+        }
+        let sentence = self.sentence_range(self.tokens[m.first].sentence);
+        let opening_if =
+            (self.tokens[sentence.start].word == "if").then_some((sentence.start, sentence.start));
+        let own = self.tokens[m.first].clause;
+        let in_clause = |&(a, b): &(usize, usize)| b < m.first || a > m.last;
+        let free = |&(a, _): &(usize, usize)| {
+            let clause = self.tokens[a].clause;
+            clause != own && !busy.contains(&clause)
+        };
+        let scopes: [(std::ops::Range<usize>, Counts<'_>); 2] =
+            [(clause, &in_clause), (sentence, &free)];
+        for (scope, counts) in scopes {
+            let cues = |list| self.cues_in(list, scope.clone()).into_iter().filter(counts);
+            if let Some(hedge) = cues(HEDGES).next() {
+                return (false, Some(hedge));
+            }
+            let distance = |&(a, b): &(usize, usize)| {
+                if b < m.first { m.first - b } else { a - m.last }
+            };
+            let nearest = cues(MUST)
+                .map(|c| (distance(&c), true, c))
+                .chain(cues(NICE).map(|c| (distance(&c), false, c)))
+                .min_by_key(|(d, is_must, c)| (*d, *is_must, c.0));
+            if let Some((_, is_must, cue)) = nearest {
+                if is_must && opening_if.is_some() {
+                    return (false, opening_if);
+                }
+                return (is_must, Some(cue));
+            }
+        }
+        if opening_if.is_some() {
+            return (false, opening_if);
+        }
+        (compliance, None)
+    }
+
+    /// A hedge after the negation of `m`, in its clause or in a clause of its sentence that
+    /// mentions no other requirement: "isn't needed now, maybe later" puts it off rather than
+    /// ruling it out.
+    fn hedge_after(
+        &self,
+        negator: usize,
+        m: &Match,
+        busy: &HashSet<usize>,
+    ) -> Option<(usize, usize)> {
+        let own = self.tokens[m.first].clause;
+        let sentence = self.sentence_range(self.tokens[m.first].sentence);
+        let from = negator.max(m.last) + 1;
+        self.cues_in(HEDGES, from.max(sentence.start)..sentence.end.max(from))
+            .into_iter()
+            .find(|&(a, _)| {
+                let clause = self.tokens[a].clause;
+                clause == own || !busy.contains(&clause)
+            })
+    }
+
+    /// A clause right after a negated one in the same sentence, holding nothing but more
+    /// matches ("no need for offline, push or chat"), is negated by the same words.
+    fn carry_negation_along_lists(&self, mentions: &mut [Mention], matches: &[Match]) {
+        let covered: HashSet<usize> = matches.iter().flat_map(|m| m.first..=m.last).collect();
+        let mut clause_negator: BTreeMap<usize, usize> = BTreeMap::new();
+        for mention in mentions.iter_mut() {
+            let clause = self.tokens[mention.first].clause;
+            if let Some(negator) = mention.negated_by {
+                clause_negator.insert(clause, negator);
+                continue;
+            }
+            let Some(&negator) = clause
+                .checked_sub(1)
+                .and_then(|previous| clause_negator.get(&previous))
+            else {
+                continue;
+            };
+            let range = self.clause_range(mention.first);
+            let same_sentence = self.tokens[negator].sentence == self.tokens[range.start].sentence;
+            let only_matches = range.clone().all(|t| {
+                covered.contains(&t)
+                    || self.tokens[t].common
+                    || matches!(self.tokens[t].word.as_str(), "or" | "and" | "nor")
+            });
+            if same_sentence && only_matches {
+                mention.negated_by = Some(negator);
+                clause_negator.insert(clause, negator);
+            }
+        }
+    }
+
+    /// The text of tokens `first..=last`, as written.
+    fn words(&self, first: usize, last: usize) -> String {
+        self.source[self.tokens[first].start..self.tokens[last].end].to_owned()
+    }
+
+    fn reading(&self, lexicon: &Lexicon, mentions: &[Mention]) -> Reading {
+        let entry = |m: &Mention| &lexicon.entries[m.entry];
+        let said = |m: &Mention| self.words(m.first, m.last);
+        // Each entry once: its first positive mention (a must-have one for a requirement
+        // mentioned as both), else its first negated one.
+        let mut order: Vec<usize> = Vec::new();
+        let mut chosen: HashMap<usize, &Mention> = HashMap::new();
+        for m in mentions {
+            match chosen.get(&m.entry) {
+                None => {
+                    order.push(m.entry);
+                    chosen.insert(m.entry, m);
+                }
+                Some(held) => {
+                    let better = (held.negated_by.is_some() && m.negated_by.is_none())
+                        || (m.negated_by.is_none() && m.must && !held.must);
+                    if better {
+                        chosen.insert(m.entry, m);
+                    }
+                }
+            }
+        }
+
+        let mut reading = Reading::default();
+        let suggestion = |param, m: &Mention| Suggestion {
+            param,
+            slug: entry(m).slug.clone(),
+            name: entry(m).name.clone(),
+            matched: said(m),
+            cue: m.cue.map(|(a, b)| self.words(a, b)),
+        };
+        // The industry: the best supported, by its own mentions and its use cases'.
+        let mut support: BTreeMap<&str, (usize, usize, &Mention)> = BTreeMap::new();
+        for m in mentions.iter().filter(|m| m.negated_by.is_none()) {
+            let industry = match entry(m).kind {
+                Kind::Industry => Some(entry(m).slug.as_str()),
+                Kind::UseCase => entry(m).industry.as_deref(),
+                _ => None,
+            };
+            if let Some(industry) = industry {
+                let held = support.entry(industry).or_insert((0, m.first, m));
+                held.0 += 1;
+            }
+        }
+        let best = support
+            .iter()
+            .max_by_key(|(slug, (count, first, _))| {
+                (*count, std::cmp::Reverse(*first), std::cmp::Reverse(*slug))
+            })
+            .map(|(slug, (_, _, m))| (*slug, *m));
+        if let Some((slug, m)) = best
+            && let Some(industry) = lexicon
+                .entries
+                .iter()
+                .find(|e| e.kind == Kind::Industry && e.slug == slug)
+        {
+            reading.suggestions.push(Suggestion {
+                param: Param::Industry,
+                slug: industry.slug.clone(),
+                name: industry.name.clone(),
+                matched: said(m),
+                cue: None,
+            });
+        }
+        for (param, wanted) in [
+            (Param::Need, Kind::Requirement),
+            (Param::Want, Kind::Requirement),
+            (Param::Lang, Kind::Language),
+            (Param::Use, Kind::UseCase),
+        ] {
+            for index in &order {
+                let m = chosen[index];
+                if entry(m).kind != wanted || m.negated_by.is_some() {
+                    continue;
+                }
+                if wanted == Kind::Requirement && (param == Param::Need) != m.must {
+                    continue;
+                }
+                reading.suggestions.push(suggestion(param, m));
+            }
+        }
+        for index in &order {
+            let m = chosen[index];
+            let Some(negator) = m.negated_by else {
+                continue;
+            };
+            let (first, last) = (negator.min(m.first), m.last.max(negator));
+            reading.left_out.push(LeftOut {
+                kind: entry(m).kind,
+                slug: entry(m).slug.clone(),
+                name: entry(m).name.clone(),
+                matched: self.words(first, last),
+            });
+        }
+        reading
+    }
+}
+
+fn overlaps(a: &Match, b: &Match) -> bool {
+    a.used.iter().any(|p| b.used.binary_search(p).is_ok())
+}
+
+/// Cuts `text` into tokens: see the module's rule 1.
+fn tokenise(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let (mut sentence, mut clause) = (0, 0);
+    let mut sentence_open = false;
+    let mut clause_open = false;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let mut i = 0;
+    while i < chars.len() {
+        let (offset, c) = chars[i];
+        // A word starts with a letter or a digit, or a dot before one (.NET).
+        let dotted = c == '.'
+            && at(i + 1).is_some_and(char::is_alphanumeric)
+            && (i == 0 || !chars[i - 1].1.is_alphanumeric());
+        if c.is_alphanumeric() || dotted {
+            // A raw word: letters and digits, joined by apostrophes, hyphens, dots (node.js)
+            // and commas between digits (1,000,000); `+` and `#` close it (C++, C#).
+            let mut j = i + 1;
+            while j < chars.len() {
+                let ch = chars[j].1;
+                let next = at(j + 1);
+                let joins = match ch {
+                    '\'' | '’' | '-' | '.' => next.is_some_and(char::is_alphanumeric),
+                    ',' => {
+                        chars[j - 1].1.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit())
+                    }
+                    _ => ch.is_alphanumeric(),
+                };
+                if !joins {
+                    break;
+                }
+                j += 1;
+            }
+            while j < chars.len() && matches!(chars[j].1, '+' | '#') {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(text.len(), |&(o, _)| o);
+            for (word, start, stop) in words_of(&text[offset..end], offset) {
+                if CLAUSE_WORDS.contains(&word.as_str()) && clause_open {
+                    clause += 1;
+                }
+                let common = COMMON.contains(&word.as_str());
+                tokens.push(Token {
+                    word,
+                    start,
+                    end: stop,
+                    sentence,
+                    clause,
+                    common,
+                });
+                sentence_open = true;
+                clause_open = true;
+            }
+            i = j;
+            continue;
+        }
+        let spaced = |k: usize| at(k).is_none_or(char::is_whitespace);
+        let ends_sentence = matches!(c, '!' | '?' | ';' | '…' | '\n')
+            || (c == '.' && !at(i + 1).is_some_and(char::is_alphanumeric));
+        let ends_clause = matches!(c, ',' | ':' | '(' | ')' | '[' | ']' | '—' | '–')
+            || (c == '-' && i > 0 && spaced(i - 1) && spaced(i + 1));
+        if ends_sentence && sentence_open {
+            sentence += 1;
+            clause += 1;
+            sentence_open = false;
+            clause_open = false;
+        } else if ends_clause && clause_open {
+            clause += 1;
+            clause_open = false;
+        }
+        i += 1;
+    }
+    tokens
+}
+
+/// The normalised words of one raw word (`don't`, `real-time`, `node.js`, `200k`) with the
+/// bytes each came from.
+fn words_of(raw: &str, offset: usize) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    // Dots split a word without ending a sentence: node.js, asp.net.
+    let mut piece_start = 0;
+    for piece in raw.split('.') {
+        // A leading dot belongs to the word it starts (.NET).
+        let start = offset + piece_start - usize::from(piece_start == 1);
+        piece_start += piece.len() + 1;
+        if piece.is_empty() {
+            continue;
+        }
+        let lower = piece.to_lowercase();
+        let lower = lower.replace('’', "'");
+        // Contractions: don't = do not, can't = can not, we're = we.
+        let (base, not) = if let Some(base) = lower.strip_suffix("n't") {
+            let base = match base {
+                "ca" => "can",
+                "wo" => "will",
+                "sha" => "shall",
+                "ai" => "is",
+                other => other,
+            };
+            (base.to_owned(), true)
+        } else {
+            let base = ["'s", "'re", "'ll", "'ve", "'d", "'m"]
+                .iter()
+                .find_map(|suffix| lower.strip_suffix(suffix))
+                .unwrap_or(&lower);
+            (base.replace('\'', ""), false)
+        };
+        let end = start + piece.len();
+        for word in compound(&base) {
+            out.push((normalise(&word), start, end));
+        }
+        if not {
+            out.push(("not".to_owned(), start, end));
+        }
+    }
+    out
+}
+
+/// A hyphenated word as the words it stands for: its parts, or one word when a part is a
+/// single letter or a small joining word (e-commerce, to-do).
+fn compound(word: &str) -> Vec<String> {
+    let parts: Vec<&str> = word.split('-').filter(|p| !p.is_empty()).collect();
+    if parts.len() < 2 {
+        return vec![word.replace('-', "")];
+    }
+    let joined = parts
+        .iter()
+        .any(|p| p.chars().count() == 1 || JOINING.contains(p));
+    if joined {
+        vec![parts.concat()]
+    } else {
+        parts.into_iter().map(str::to_owned).collect()
+    }
+}
+
+/// A lower-case word as compared: numbers read alike, then singular.
+fn normalise(word: &str) -> String {
+    if let Some(number) = number(word) {
+        return number.to_owned();
+    }
+    if COMMON.contains(&word) {
+        return word.to_owned();
+    }
+    singular(word)
+}
+
+/// `#many` for 10,000 and more (200k, 2m, 1,000,000, million), `#n` for a smaller number,
+/// `#times` for a multiple (10x, 100x).
+fn number(word: &str) -> Option<&'static str> {
+    if matches!(word, "million" | "millions" | "billion" | "billions") {
+        return Some("#many");
+    }
+    if NUMBER_WORDS.contains(&word) {
+        return Some("#n");
+    }
+    let digits: String = word.chars().filter(|c| *c != ',').collect();
+    let (number, suffix) = match digits.find(|c: char| !c.is_ascii_digit()) {
+        Some(0) => return None,
+        Some(at) => digits.split_at(at),
+        None => (digits.as_str(), ""),
+    };
+    let value: f64 = number.parse().ok()?;
+    let scaled = match suffix {
+        "" => value,
+        "k" => value * 1_000.0,
+        "m" | "mm" | "mn" => value * 1_000_000.0,
+        "b" | "bn" => value * 1_000_000_000.0,
+        "x" => return Some("#times"),
+        _ => return None,
+    };
+    Some(if scaled >= 10_000.0 { "#many" } else { "#n" })
+}
+
+/// A simple English singular: users → user, companies → company, matches → match.
+fn singular(word: &str) -> String {
+    let n = word.chars().count();
+    if n <= 3 || NOT_PLURAL.contains(&word) || !word.is_ascii() {
+        return word.to_owned();
+    }
+    if let Some(stem) = word.strip_suffix("ies")
+        && n > 4
+    {
+        return format!("{stem}y");
+    }
+    for suffix in ["sses", "xes", "ches", "shes", "zes"] {
+        if word.ends_with(suffix) {
+            return word[..word.len() - 2].to_owned();
+        }
+    }
+    if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
+        return word.to_owned();
+    }
+    word.strip_suffix('s').unwrap_or(word).to_owned()
+}
+
+#[cfg(test)]
+mod tests;
