@@ -1188,6 +1188,7 @@ fn words_of(raw: &str, offset: usize) -> Vec<(String, usize, usize)> {
     // Dots split a word without ending a sentence: node.js, asp.net.
     let mut piece_start = 0;
     for piece in raw.split('.') {
+        let end = offset + piece_start + piece.len();
         // A leading dot belongs to the word it starts (.NET).
         let start = offset + piece_start - usize::from(piece_start == 1);
         piece_start += piece.len() + 1;
@@ -1213,7 +1214,6 @@ fn words_of(raw: &str, offset: usize) -> Vec<(String, usize, usize)> {
                 .unwrap_or(&lower);
             (base.replace('\'', ""), false)
         };
-        let end = start + piece.len();
         for word in compound(&base) {
             out.push((normalise(&word), start, end));
         }

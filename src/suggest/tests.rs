@@ -318,6 +318,8 @@ fn languages_come_only_from_sentences_about_the_team() {
         ["lang=csharp", "lang=cpp"]
     );
     assert_eq!(pairs("We're a .NET shop"), ["lang=csharp"]);
+    let reading = read("Their developers are .NET.");
+    assert_eq!(reading.suggestions[0].matched, ".NET");
     assert_eq!(pairs("In-house Go developers."), ["lang=go"]);
     assert_eq!(pairs("Team: Node.js"), ["lang=javascript"]);
     assert!(pairs("The client's website uses JavaScript.").is_empty());
