@@ -1089,7 +1089,13 @@ impl<'a> Text<'a> {
             let Some(negator) = m.negated_by else {
                 continue;
             };
-            let (first, last) = (negator.min(m.first), m.last.max(negator));
+            // A negation after the words reaches to what it says ("is not a priority").
+            let (first, last) = if negator < m.first {
+                (negator, m.last)
+            } else {
+                let clause_end = self.clause_range(negator).end;
+                (m.first, (negator + 2).min(clause_end - 1))
+            };
             reading.left_out.push(LeftOut {
                 kind: entry(m).kind,
                 slug: entry(m).slug.clone(),

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use sqlx::SqlitePool;
 
 use crate::db::catalogue::{self, Industry, LanguageOption, Requirement, UseCaseOption};
-use crate::domain::{Ring, Score, Slug, TextList};
+use crate::domain::{RequirementGroup, Ring, Score, Slug, TextList};
 use crate::recommend::{Candidate, Catalogue, Evidence, Names, UseCaseRef};
+use crate::suggest::{self, Lexicon};
 
 /// Everything the ranking and the query form read, as of one version of the change counter:
 /// [`load`] reads it all in one transaction, so `version` always names this very content.
@@ -22,6 +23,9 @@ pub struct Knowledge {
     pub requirements: Vec<Requirement>,
     /// Every use case with its industry's name, by industry then name.
     pub use_cases: Vec<UseCaseOption>,
+    /// The phrases clients use for industries, requirements, use cases and languages, ready
+    /// to read a client's description with.
+    pub lexicon: Lexicon,
 }
 
 /// The knowledge base's change counter (see migration 0003): equal counters, equal content.
@@ -43,6 +47,7 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
     let languages = catalogue::languages(&mut *tx).await?;
     let requirements = catalogue::requirements(&mut *tx).await?;
     let use_cases = catalogue::use_case_options(&mut *tx).await?;
+    let lexicon = lexicon_in(&mut tx).await?;
     tx.commit().await?;
     Ok(Knowledge {
         version,
@@ -52,7 +57,62 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
         languages,
         requirements,
         use_cases,
+        lexicon,
     })
+}
+
+/// Every industry, requirement, use case and language with the phrases clients use for it.
+async fn lexicon_in(tx: &mut sqlx::SqliteConnection) -> Result<Lexicon, sqlx::Error> {
+    let entry = |kind, slug: String, name: String, phrases: TextList| suggest::Entry {
+        kind,
+        slug,
+        name,
+        phrases: phrases.0,
+        compliance: false,
+        industry: None,
+    };
+    let mut entries = Vec::new();
+    for r in sqlx::query!(
+        r#"SELECT slug, name, phrases AS "phrases: TextList" FROM industries ORDER BY slug"#
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        entries.push(entry(suggest::Kind::Industry, r.slug, r.name, r.phrases));
+    }
+    for r in sqlx::query!(
+        r#"SELECT slug, name, req_group, phrases AS "phrases: TextList"
+           FROM requirements ORDER BY slug"#
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        entries.push(suggest::Entry {
+            compliance: r.req_group == RequirementGroup::Compliance.as_str(),
+            ..entry(suggest::Kind::Requirement, r.slug, r.name, r.phrases)
+        });
+    }
+    for r in sqlx::query!(
+        r#"SELECT u.slug, u.name, i.slug AS industry, u.phrases AS "phrases: TextList"
+           FROM use_cases u JOIN industries i ON i.id = u.industry_id ORDER BY u.slug"#
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        entries.push(suggest::Entry {
+            industry: Some(r.industry),
+            ..entry(suggest::Kind::UseCase, r.slug, r.name, r.phrases)
+        });
+    }
+    for r in sqlx::query!(
+        r#"SELECT slug, name, phrases AS "phrases: TextList" FROM languages ORDER BY slug"#
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        entries.push(entry(suggest::Kind::Language, r.slug, r.name, r.phrases));
+    }
+    Ok(Lexicon::new(entries))
 }
 
 /// Every framework with its strengths, fits and use cases. `search_rank` is left `None`;

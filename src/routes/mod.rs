@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod compare;
 pub mod dates;
+pub mod described;
 pub mod export;
 pub mod frameworks;
 pub mod health;

@@ -16,9 +16,11 @@ use crate::error::Result;
 use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
 use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
+use crate::routes::described::{self, Described};
 use crate::routes::recommendation::{Outcome, answer};
 use crate::routes::representation::{Representation, revalidate};
 use crate::snapshot::KnowledgeCache;
+use crate::suggest;
 
 /// The page shows the best 25 results in full: more than a person compares, and it keeps the
 /// page small (and its cost flat) however large the knowledge base grows. Likewise the first
@@ -141,6 +143,17 @@ pub struct QueryPage {
     pub share_url: String,
     pub today: String,
     pub framework_count: usize,
+    /// The client's words, read into suggestions, when the query has a description.
+    pub described: Option<Described>,
+    /// The description box's text: what was described, or nothing.
+    pub describe_text: String,
+    /// Why the description could not be read (too long, given twice), shown at its box.
+    pub describe_error: Option<String>,
+    /// The current query as (parameter, value) pairs, which the description form carries so
+    /// that its suggestions merge with the filters already chosen.
+    pub current: Vec<(String, String)>,
+    /// The longest description read, for the box and its hint.
+    pub describe_max: usize,
 }
 
 impl QueryPage {
@@ -326,6 +339,13 @@ fn page(
         share_url,
         today,
         framework_count: knowledge.catalogue.len(),
+        described: None,
+        describe_text: String::new(),
+        describe_error: None,
+        current: form_urlencoded::parse(params.to_query_string().as_bytes())
+            .into_owned()
+            .collect(),
+        describe_max: suggest::MAX_TEXT_CHARS,
     }
 }
 
@@ -364,11 +384,48 @@ pub async fn index(
         return Ok(answer.respond(&request, revalidate()));
     }
     let names = &knowledge.names;
-    let (status, page) = match answer(&pool, request.query_string(), &knowledge, SHOWN).await? {
-        Outcome::Redirect(canonical) => return Ok(see_other(&with_query("/", &canonical))),
+    // The client's words, if any, are read apart from the query they are suggested for.
+    let split = described::split(request.query_string());
+    let describing = !split.describe.is_empty();
+    let query_string = if describing {
+        split.rest.as_str()
+    } else {
+        request.query_string()
+    };
+    let description = match describing.then(|| described::description(&split.describe)) {
+        None => None,
+        Some(Ok(text)) => Some(text),
+        Some(Err(problem)) => {
+            // Too long or given twice: said at the box, which keeps what fits, over the
+            // filters as they were.
+            let kept = params::parse_lenient(query_string, names);
+            let mut page = page(&knowledge, &kept, Vec::new(), None, String::new(), today);
+            page.describe_error = Some(problem.message);
+            page.describe_text = split.describe[0]
+                .chars()
+                .take(suggest::MAX_TEXT_CHARS)
+                .collect();
+            return render(
+                &pages,
+                &knowledge,
+                key,
+                StatusCode::BAD_REQUEST,
+                &page,
+                &request,
+            );
+        }
+    };
+    let (status, mut page) = match answer(&pool, query_string, &knowledge, SHOWN).await? {
+        Outcome::Redirect(canonical) => {
+            let canonical = match description {
+                Some(text) => described::with_description(&canonical, text),
+                None => canonical,
+            };
+            return Ok(see_other(&with_query("/", &canonical)));
+        }
         Outcome::Invalid(errors) => {
             // Keep what was valid so the salesperson only fixes the named fields.
-            let kept = params::parse_lenient(request.query_string(), names);
+            let kept = params::parse_lenient(query_string, names);
             let page = page(&knowledge, &kept, errors, None, String::new(), today);
             (StatusCode::BAD_REQUEST, page)
         }
@@ -397,8 +454,37 @@ pub async fn index(
             (StatusCode::OK, page)
         }
     };
+    if let Some(text) = description {
+        let current = params::parse_lenient(query_string, names);
+        let industry_name = |slug: &str| {
+            names
+                .industries
+                .get(slug)
+                .cloned()
+                .unwrap_or_else(|| slug.to_owned())
+        };
+        page.described = Some(Described::read(
+            &knowledge.lexicon,
+            text,
+            &current,
+            industry_name,
+        ));
+        page.describe_text = text.to_owned();
+    }
+    render(&pages, &knowledge, key, status, &page, &request)
+}
+
+/// Renders the page, keeping it for the next request with the same key.
+fn render(
+    pages: &PageCache,
+    knowledge: &Knowledge,
+    key: String,
+    status: StatusCode,
+    page: &QueryPage,
+    request: &HttpRequest,
+) -> Result<HttpResponse> {
     let rendered = Representation::new(status, "text/html; charset=utf-8", page.render()?);
     Ok(pages
         .keep(knowledge.version, key, rendered)
-        .respond(&request, revalidate()))
+        .respond(request, revalidate()))
 }

@@ -78,6 +78,7 @@ routes! { PUBLIC, register_public:
     "/api/v1/languages" => { GET api::languages }
     "/api/v1/trends" => { GET api::trends }
     "/api/v1/recommendations" => { GET api::recommendations }
+    "/api/v1/suggestions" => { GET api::suggestions }
     "/api/openapi.json" => { GET api::openapi_json }
 }
 

@@ -51,6 +51,7 @@ fn lexicon() -> Lexicon {
             &["launch in 6 weeks", "MVP"],
         ),
         entry(Kind::Requirement, "ecommerce-ready", &["e-commerce"]),
+        entry(Kind::Requirement, "pci", &["PCI"]),
         Entry {
             compliance: true,
             ..entry(Kind::Requirement, "hipaa", &["HIPAA"])
@@ -202,11 +203,20 @@ fn negations_in_the_clause_leave_a_term_out_and_say_which_words_did() {
             "admin-back-office",
             "without an admin panel",
         ),
-        ("Offline is not required.", "offline-sync", "Offline is not"),
+        (
+            "Offline is not required.",
+            "offline-sync",
+            "Offline is not required",
+        ),
         (
             "Real-time is not a priority",
             "real-time-updates",
-            "Real-time is not",
+            "Real-time is not a priority",
+        ),
+        (
+            "PCI isn't needed, we use a hosted page",
+            "pci",
+            "PCI isn't needed",
         ),
         (
             "We won't need an admin panel at all",

@@ -19,4 +19,5 @@ mod reliability;
 mod security;
 mod sign_in;
 mod sources;
+mod suggestions;
 mod terms;

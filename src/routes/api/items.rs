@@ -6,6 +6,8 @@ use utoipa::ToSchema;
 
 use super::ApiResult;
 use crate::db;
+use crate::recommend::params::Params;
+use crate::suggest;
 
 // The API's own types. Their fields repeat the database rows' on purpose (see the conversions
 // below), and their doc lines are the OpenAPI document's descriptions.
@@ -240,6 +242,126 @@ impl From<db::catalogue::LanguageOption> for LanguageItem {
             slug: l.slug.to_string(),
             name: l.name,
             frameworks: l.frameworks,
+        }
+    }
+}
+
+/// Filters suggested from a client's description, each with the words it came from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionsBody {
+    /// The industry first, then must-haves, nice-to-haves, languages and use cases, each in
+    /// the order the client mentioned them.
+    pub suggestions: Vec<SuggestionItem>,
+    /// What the client ruled out ("no need for offline"): understood, and not suggested.
+    pub left_out: Vec<LeftOutItem>,
+    /// The recommendation query that accepts every suggestion: the page `/?{query}`, the
+    /// answer `/api/v1/recommendations?{query}`. Empty when nothing is suggested.
+    pub query: String,
+}
+
+/// The query parameter a suggestion fills.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SuggestedParam {
+    Industry,
+    Need,
+    Want,
+    Lang,
+    Use,
+}
+
+/// One suggested filter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionItem {
+    pub param: SuggestedParam,
+    /// The industry's, requirement's, language's or use case's slug.
+    pub slug: String,
+    pub name: String,
+    /// The client's words it came from, exactly as written.
+    pub matched: String,
+    /// For a requirement, the words that made it a must-have or a nice-to-have ("is a
+    /// must", "would be nice"); absent when the default decided (see docs/suggestions.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
+}
+
+/// What a left-out term is.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuggestedKind {
+    Industry,
+    Requirement,
+    UseCase,
+    Language,
+}
+
+/// A term the client ruled out, with the words that did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LeftOutItem {
+    pub kind: SuggestedKind,
+    pub slug: String,
+    pub name: String,
+    /// The negation and the words it applies to.
+    pub matched: String,
+}
+
+impl From<&suggest::Reading> for SuggestionsBody {
+    fn from(reading: &suggest::Reading) -> Self {
+        let mut accepted = Params::default();
+        let suggestions = reading
+            .suggestions
+            .iter()
+            .map(|s| {
+                let param = match s.param {
+                    suggest::Param::Industry => {
+                        accepted.industry = Some(s.slug.clone());
+                        SuggestedParam::Industry
+                    }
+                    suggest::Param::Need => {
+                        accepted.need.push(s.slug.clone());
+                        SuggestedParam::Need
+                    }
+                    suggest::Param::Want => {
+                        accepted.want.push(s.slug.clone());
+                        SuggestedParam::Want
+                    }
+                    suggest::Param::Lang => {
+                        accepted.lang.push(s.slug.clone());
+                        SuggestedParam::Lang
+                    }
+                    suggest::Param::Use => {
+                        accepted.use_cases.push(s.slug.clone());
+                        SuggestedParam::Use
+                    }
+                };
+                SuggestionItem {
+                    param,
+                    slug: s.slug.clone(),
+                    name: s.name.clone(),
+                    matched: s.matched.clone(),
+                    cue: s.cue.clone(),
+                }
+            })
+            .collect();
+        let left_out = reading
+            .left_out
+            .iter()
+            .map(|l| LeftOutItem {
+                kind: match l.kind {
+                    suggest::Kind::Industry => SuggestedKind::Industry,
+                    suggest::Kind::Requirement => SuggestedKind::Requirement,
+                    suggest::Kind::UseCase => SuggestedKind::UseCase,
+                    suggest::Kind::Language => SuggestedKind::Language,
+                },
+                slug: l.slug.clone(),
+                name: l.name.clone(),
+                matched: l.matched.clone(),
+            })
+            .collect();
+        Self {
+            suggestions,
+            left_out,
+            query: accepted.to_query_string(),
         }
     }
 }

@@ -19,8 +19,9 @@ use crate::routes::recommendation::{
 };
 use crate::routes::representation::{Representation, revalidate};
 use items::{
-    FitItem, FrameworkDetail, FrameworkItem, IndustryItem, LanguageItem, Named, RequirementItem,
-    SourceItem, StrengthItem, TrendItem, UseCaseItem, items, list,
+    FitItem, FrameworkDetail, FrameworkItem, IndustryItem, LanguageItem, LeftOutItem, Named,
+    RequirementItem, SourceItem, StrengthItem, SuggestedKind, SuggestedParam, SuggestionItem,
+    SuggestionsBody, TrendItem, UseCaseItem, items, list,
 };
 
 /// An API failure, answered as `{"error": {"code", "message", "field"}}`.
@@ -280,6 +281,55 @@ pub async fn recommendations(
         .respond(&request, revalidate()))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/suggestions",
+    tag = "recommendation",
+    params(
+        ("text" = String, Query, max_length = 2000, description = "The client's description of the project, in their own words; at most 2,000 characters"),
+    ),
+    responses(
+        (status = 200, description = "The filters the description suggests, each with the words it came from, and what the client ruled out", body = SuggestionsBody),
+        (status = 400, description = "`text` is missing, given twice or too long, or another parameter was given; `field` names it", body = ErrorBody),
+    )
+)]
+pub async fn suggestions(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<crate::snapshot::KnowledgeCache>,
+    request: HttpRequest,
+) -> ApiResult {
+    let text = description(request.query_string())?;
+    let knowledge = cache.current(&pool).await?;
+    let reading = crate::suggest::suggest(&knowledge.lexicon, &text)
+        .map_err(|too_long| AppError::bad_request("text", too_long.to_string()))?;
+    Ok(HttpResponse::Ok().json(SuggestionsBody::from(&reading)))
+}
+
+/// The `text` of a suggestions request, the only parameter it takes.
+fn description(query_string: &str) -> Result<String, AppError> {
+    let mut text = None;
+    for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
+        match key.as_ref() {
+            "text" if text.is_some() => {
+                return Err(AppError::bad_request("text", "give the text once"));
+            }
+            "text" => text = Some(value.into_owned()),
+            other => {
+                return Err(AppError::bad_request(
+                    other,
+                    "is not a parameter of this request; it takes `text`",
+                ));
+            }
+        }
+    }
+    text.ok_or_else(|| {
+        AppError::bad_request(
+            "text",
+            "is required: the client's description of the project",
+        )
+    })
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -293,7 +343,8 @@ pub async fn recommendations(
         requirements,
         languages,
         trends,
-        recommendations
+        recommendations,
+        suggestions
     ),
     components(schemas(
         ErrorBody,
@@ -316,7 +367,12 @@ pub async fn recommendations(
         CriterionKind,
         Excluded,
         Exclusion,
-        CloseCall
+        CloseCall,
+        SuggestionsBody,
+        SuggestionItem,
+        SuggestedParam,
+        LeftOutItem,
+        SuggestedKind
     ))
 )]
 pub struct ApiDoc;
