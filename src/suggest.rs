@@ -49,6 +49,7 @@
 //! word), and the text is bounded ([`MAX_TEXT_CHARS`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 
 use crate::knowledge::document::Document;
 
@@ -433,6 +434,9 @@ const NEGATION_AFTER: usize = 4;
 /// Cue sequences that make a requirement a must-have.
 const MUST: &[&[&str]] = &[
     &["must"],
+    &["is", "a", "must"],
+    &["are", "a", "must"],
+    &["must", "have"],
     &["need"],
     &["needed"],
     &["require"],
@@ -459,9 +463,14 @@ const MUST: &[&[&str]] = &[
     &["dealbreaker"],
 ];
 
-/// Cue sequences that make a requirement a nice-to-have, nearest cue winning.
+/// Cue sequences that make a requirement a nice-to-have, nearest cue winning. (A longer
+/// sequence around a shorter one is listed too, so that the words quoted are the whole cue.)
 const NICE: &[&[&str]] = &[
     &["nice"],
+    &["would", "be", "nice"],
+    &["nice", "to", "have"],
+    &["would", "be", "great"],
+    &["would", "be", "a", "bonus"],
     &["bonus"],
     &["optional"],
     &["prefer"],
@@ -615,6 +624,75 @@ struct Text<'a> {
     /// Tokens that belong to a kept match: a negation among them is part of a phrase
     /// ("no DevOps people") and negates nothing else.
     phrase_words: HashSet<usize>,
+    /// The tokens of each sentence and of each clause, by number.
+    sentences: Vec<Range<usize>>,
+    clauses: Vec<Range<usize>>,
+    /// Where each kind of cue stands, found once.
+    cues: CueSpans,
+}
+
+/// The places (first, last token) of each kind of cue in a text, in order.
+#[derive(Default)]
+struct CueSpans {
+    must: Vec<(usize, usize)>,
+    nice: Vec<(usize, usize)>,
+    hedges: Vec<(usize, usize)>,
+    team: Vec<(usize, usize)>,
+}
+
+impl CueSpans {
+    fn of(tokens: &[Token]) -> Self {
+        let find = |cues: &[&[&str]]| {
+            let mut spans = Vec::new();
+            for i in 0..tokens.len() {
+                for cue in cues {
+                    let fits = tokens.len() - i >= cue.len()
+                        && cue
+                            .iter()
+                            .enumerate()
+                            .all(|(k, word)| tokens[i + k].word == *word);
+                    if fits {
+                        spans.push((i, i + cue.len() - 1));
+                    }
+                }
+            }
+            spans
+        };
+        Self {
+            must: find(MUST),
+            nice: find(NICE),
+            hedges: find(HEDGES),
+            team: find(TEAM),
+        }
+    }
+}
+
+/// The spans of `spans` (in order of their first token) that lie wholly within `range`.
+fn within(spans: &[(usize, usize)], range: Range<usize>) -> Vec<(usize, usize)> {
+    let from = spans.partition_point(|&(a, _)| a < range.start);
+    let to = spans.partition_point(|&(a, _)| a < range.end);
+    spans[from..to.max(from)]
+        .iter()
+        .copied()
+        .filter(|&(_, b)| b < range.end)
+        .collect()
+}
+
+/// The ranges of tokens sharing each number that `number` gives a token, by number.
+fn ranges(tokens: &[Token], number: impl Fn(&Token) -> usize) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let n = number(token);
+        if out.len() <= n {
+            out.resize(n + 1, i..i);
+        }
+        if out[n].is_empty() {
+            out[n] = i..i + 1;
+        } else {
+            out[n].end = i + 1;
+        }
+    }
+    out
 }
 
 /// A phrase found in the text.
@@ -657,6 +735,9 @@ impl<'a> Text<'a> {
         }
         Text {
             source,
+            sentences: ranges(&tokens, |t| t.sentence),
+            clauses: ranges(&tokens, |t| t.clause),
+            cues: CueSpans::of(&tokens),
             tokens,
             content,
             occurs,
@@ -792,73 +873,18 @@ impl<'a> Text<'a> {
 
     /// Whether the sentence of `m` speaks of the team or the code.
     fn about_the_team(&self, m: &Match) -> bool {
-        let sentence = self.tokens[m.first].sentence;
-        let range = self.sentence_range(sentence);
-        TEAM.iter()
-            .any(|cue| self.find_sequence(cue, range.clone()).is_some())
-    }
-
-    /// The tokens of sentence `s`.
-    fn sentence_range(&self, s: usize) -> std::ops::Range<usize> {
-        let start = self
-            .tokens
-            .iter()
-            .position(|t| t.sentence == s)
-            .unwrap_or(0);
-        let end = self.tokens[start..]
-            .iter()
-            .position(|t| t.sentence != s)
-            .map_or(self.tokens.len(), |n| start + n);
-        start..end
+        let sentence = self.sentences[self.tokens[m.first].sentence].clone();
+        !within(&self.cues.team, sentence).is_empty()
     }
 
     /// The tokens of the clause of token `t`.
-    fn clause_range(&self, t: usize) -> std::ops::Range<usize> {
-        let clause = self.tokens[t].clause;
-        let mut start = t;
-        while start > 0 && self.tokens[start - 1].clause == clause {
-            start -= 1;
-        }
-        let mut end = t + 1;
-        while end < self.tokens.len() && self.tokens[end].clause == clause {
-            end += 1;
-        }
-        start..end
+    fn clause_range(&self, t: usize) -> Range<usize> {
+        self.clauses[self.tokens[t].clause].clone()
     }
 
-    /// The first place, within `range`, where the words `sequence` stand one after another.
-    fn find_sequence(&self, sequence: &[&str], range: std::ops::Range<usize>) -> Option<usize> {
-        let n = sequence.len();
-        if range.len() < n {
-            return None;
-        }
-        (range.start..=range.end - n).find(|&i| {
-            sequence
-                .iter()
-                .enumerate()
-                .all(|(k, word)| self.tokens[i + k].word == *word)
-        })
-    }
-
-    /// Every place within `range` where one of `cues` stands, as (first, last) token.
-    fn cues_in(&self, cues: &[&[&str]], range: std::ops::Range<usize>) -> Vec<(usize, usize)> {
-        let mut found = Vec::new();
-        for cue in cues {
-            let n = cue.len();
-            if range.len() < n {
-                continue;
-            }
-            for i in range.start..=range.end - n {
-                if cue
-                    .iter()
-                    .enumerate()
-                    .all(|(k, word)| self.tokens[i + k].word == *word)
-                {
-                    found.push((i, i + n - 1));
-                }
-            }
-        }
-        found
+    /// The tokens of the sentence of token `t`.
+    fn sentence_range(&self, t: usize) -> Range<usize> {
+        self.sentences[self.tokens[t].sentence].clone()
     }
 
     fn is_negator(&self, t: usize) -> bool {
@@ -911,7 +937,7 @@ impl<'a> Text<'a> {
         {
             return (false, Some((t, (t + 2).min(clause.end - 1))));
         }
-        let sentence = self.sentence_range(self.tokens[m.first].sentence);
+        let sentence = self.sentence_range(m.first);
         let opening_if =
             (self.tokens[sentence.start].word == "if").then_some((sentence.start, sentence.start));
         let own = self.tokens[m.first].clause;
@@ -920,19 +946,19 @@ impl<'a> Text<'a> {
             let clause = self.tokens[a].clause;
             clause != own && !busy.contains(&clause)
         };
-        let scopes: [(std::ops::Range<usize>, Counts<'_>); 2] =
-            [(clause, &in_clause), (sentence, &free)];
+        let scopes: [(Range<usize>, Counts<'_>); 2] = [(clause, &in_clause), (sentence, &free)];
         for (scope, counts) in scopes {
-            let cues = |list| self.cues_in(list, scope.clone()).into_iter().filter(counts);
-            if let Some(hedge) = cues(HEDGES).next() {
+            let cues =
+                |list: &[(usize, usize)]| within(list, scope.clone()).into_iter().filter(counts);
+            if let Some(hedge) = cues(&self.cues.hedges).next() {
                 return (false, Some(hedge));
             }
             let distance = |&(a, b): &(usize, usize)| {
                 if b < m.first { m.first - b } else { a - m.last }
             };
-            let nearest = cues(MUST)
+            let nearest = cues(&self.cues.must)
                 .map(|c| (distance(&c), true, c))
-                .chain(cues(NICE).map(|c| (distance(&c), false, c)))
+                .chain(cues(&self.cues.nice).map(|c| (distance(&c), false, c)))
                 .min_by_key(|(d, is_must, c)| (*d, *is_must, c.0));
             if let Some((_, is_must, cue)) = nearest {
                 if is_must && opening_if.is_some() {
@@ -957,14 +983,17 @@ impl<'a> Text<'a> {
         busy: &HashSet<usize>,
     ) -> Option<(usize, usize)> {
         let own = self.tokens[m.first].clause;
-        let sentence = self.sentence_range(self.tokens[m.first].sentence);
+        let sentence = self.sentence_range(m.first);
         let from = negator.max(m.last) + 1;
-        self.cues_in(HEDGES, from.max(sentence.start)..sentence.end.max(from))
-            .into_iter()
-            .find(|&(a, _)| {
-                let clause = self.tokens[a].clause;
-                clause == own || !busy.contains(&clause)
-            })
+        within(
+            &self.cues.hedges,
+            from.max(sentence.start)..sentence.end.max(from),
+        )
+        .into_iter()
+        .find(|&(a, _)| {
+            let clause = self.tokens[a].clause;
+            clause == own || !busy.contains(&clause)
+        })
     }
 
     /// A clause right after a negated one in the same sentence, holding nothing but more

@@ -165,7 +165,7 @@ fn each_suggestion_names_the_exact_words_it_came_from() {
     let push = by_slug("push-notifications");
     assert_eq!(push.matched, "push notifications");
     assert_eq!(push.param, Param::Need);
-    assert_eq!(push.cue.as_deref(), Some("must"));
+    assert_eq!(push.cue.as_deref(), Some("are a must"));
 }
 
 #[test]
@@ -314,6 +314,14 @@ fn cue_words_make_a_requirement_a_must_or_a_nice_to_have() {
             .unwrap_or_else(|| panic!("{text}: {reading:?}"));
         assert_eq!(found.param.as_str(), param, "{text}: {reading:?}");
     }
+    // The whole cue is quoted.
+    let reading = read("Offline would be nice; push notifications are a must.");
+    let cues: Vec<_> = reading
+        .suggestions
+        .iter()
+        .map(|s| s.cue.as_deref())
+        .collect();
+    assert_eq!(cues, [Some("are a must"), Some("would be nice")]);
     // The nearest cue decides within a clause.
     assert_eq!(
         pairs("We need offline and push notifications would be nice"),
