@@ -359,6 +359,8 @@ async fn accessibility(client: Client, app: TestApp) {
         "/",
         "/?industry=healthcare&need=security&want=scalability&lang=python",
         "/?need=low-ops&need=monolith&need=kotlin-skills-reuse",
+        "/?need=security&describe=We+run+three+clinics+and+want+a+patient+portal.+HIPAA+applies.+It+must+work+offline.+No+need+for+an+admin+panel.+Our+devs+know+C%23.",
+        "/?describe=",
         "/frameworks",
         "/frameworks?q=chat&sort=name",
         "/frameworks/django",
@@ -388,6 +390,10 @@ async fn accessibility(client: Client, app: TestApp) {
     // The pages of the knowledge's evidence, kept as pictures for review.
     let pictured = [
         ("/how-we-rate", "how-we-rate"),
+        (
+            "/?need=security&describe=We+run+three+clinics+and+want+a+patient+portal.+HIPAA+applies.+It+must+work+offline.+No+need+for+an+admin+panel.+Our+devs+know+C%23.",
+            "suggestions",
+        ),
         ("/frameworks/django", "framework-page"),
         ("/admin/health", "knowledge-health"),
         ("/admin/requirements/hipaa/edit", "rubric-form"),
