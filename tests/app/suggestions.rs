@@ -428,3 +428,29 @@ async fn the_api_refuses_a_missing_repeated_or_overlong_text_with_the_json_error
             .contains("at most 2000 characters")
     );
 }
+
+#[tokio::test]
+async fn phrases_saved_over_a_stale_copy_meet_the_conflict_page() {
+    let app = spawn_app().await;
+    let first = app.signed_in_as(Role::Editor).await;
+    let second = app.signed_in_as(Role::Admin).await;
+    let path = "/admin/languages/go/edit";
+    let (_, mine) = app.page(&first, path).await;
+    let (_, theirs) = app.page(&second, path).await;
+    let mut mine = form_fields(&mine, "form.stacked-form");
+    let mut theirs = form_fields(&theirs, "form.stacked-form");
+    set_field(&mut theirs, "phrases", "Golang\nour gophers");
+    assert_eq!(
+        app.submit(&second, path, &theirs).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    set_field(&mut mine, "phrases", "Golang\nGo developers");
+    let stale = app.submit(&first, path, &mine).await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let html = Html::parse_document(&stale.text().await.unwrap());
+    let row = text_of(&html, "#conflict tbody tr");
+    assert!(
+        row.starts_with("phrases") && row.contains("our gophers"),
+        "{row}"
+    );
+}
