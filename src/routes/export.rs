@@ -1,24 +1,26 @@
 //! `/export.csv` and `/export.json`: the query page's recommendation as a download, every
-//! result included, for a spreadsheet or another program.
+//! result included, for a spreadsheet or another program. A brief's pinned result downloads
+//! through the same writers ([`csv_download`], [`json_download`]), from the body it stored.
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use sqlx::SqlitePool;
 
 use crate::error::Result;
-use crate::recommend::params::Params;
-use crate::recommend::{self, Recommendation};
-use crate::routes::recommendation::{RecommendationsBody, answer_as_asked};
+use crate::routes::recommendation::{Exclusion, RecommendationsBody, answer_as_asked};
 use crate::snapshot::KnowledgeCache;
 
-/// The answer for an export: errors become a 400 naming the first bad parameter.
+/// The answer for an export, as the API's body: errors become a 400 naming the first bad
+/// parameter.
 async fn exported(
     pool: &SqlitePool,
     cache: &KnowledgeCache,
     request: &HttpRequest,
-) -> Result<(Params, Recommendation)> {
+) -> Result<RecommendationsBody> {
     let knowledge = cache.current(pool).await?;
-    answer_as_asked(pool, request.query_string(), &knowledge).await
+    let (params, recommendation) =
+        answer_as_asked(pool, request.query_string(), &knowledge).await?;
+    Ok(RecommendationsBody::new(&params, recommendation))
 }
 
 fn attachment(filename: &str) -> ContentDisposition {
@@ -35,15 +37,19 @@ pub async fn csv(
     cache: web::Data<KnowledgeCache>,
     request: HttpRequest,
 ) -> Result<HttpResponse> {
-    let (_, recommendation) = exported(&pool, &cache, &request).await?;
-    let body = to_csv(&recommendation)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(attachment("stackatlas-recommendation.csv"))
-        .body(body))
+    let body = exported(&pool, &cache, &request).await?;
+    csv_download(&body, "stackatlas-recommendation.csv")
 }
 
-fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::Error> {
+/// `body` as a CSV download named `filename`.
+pub fn csv_download(body: &RecommendationsBody, filename: &str) -> Result<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(attachment(filename))
+        .body(to_csv(body)?))
+}
+
+fn to_csv(body: &RecommendationsBody) -> std::result::Result<Vec<u8>, csv::Error> {
     let mut out = crate::spreadsheet::Writer::from_writer(Vec::new());
     out.write_record([
         "rank",
@@ -58,12 +64,12 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
         "evidence",
         "sources",
     ])?;
-    for r in &recommendation.results {
+    for r in &body.results {
         for c in &r.criteria {
             out.write_record([
                 r.rank.to_string(),
                 r.name.clone(),
-                r.slug.to_string(),
+                r.slug.clone(),
                 format!("{:.1}", r.score),
                 c.kind.label().to_owned(),
                 c.label.clone(),
@@ -75,12 +81,12 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
             ])?;
         }
     }
-    for e in &recommendation.excluded {
+    for e in &body.excluded {
         for reason in &e.reasons {
             out.write_record([
                 "excluded".to_owned(),
                 e.name.clone(),
-                e.slug.to_string(),
+                e.slug.clone(),
                 String::new(),
                 "Excluded".to_owned(),
                 reason.describe(),
@@ -88,12 +94,12 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
                 String::new(),
                 String::new(),
                 match reason {
-                    recommend::Exclusion::MustHave { note, .. } => note.clone(),
-                    recommend::Exclusion::NoSearchMatch => String::new(),
+                    Exclusion::MustHave { note, .. } => note.clone(),
+                    Exclusion::NoSearchMatch => String::new(),
                 },
                 match reason {
-                    recommend::Exclusion::MustHave { sources, .. } => sources.join(" "),
-                    recommend::Exclusion::NoSearchMatch => String::new(),
+                    Exclusion::MustHave { sources, .. } => sources.join(" "),
+                    Exclusion::NoSearchMatch => String::new(),
                 },
             ])?;
         }
@@ -107,9 +113,18 @@ pub async fn json(
     cache: web::Data<KnowledgeCache>,
     request: HttpRequest,
 ) -> Result<HttpResponse> {
-    let (params, recommendation) = exported(&pool, &cache, &request).await?;
-    let body = RecommendationsBody::new(&params, recommendation);
+    let body = exported(&pool, &cache, &request).await?;
+    json_download(
+        serde_json::to_string(&body)?,
+        "stackatlas-recommendation.json",
+    )
+}
+
+/// A body already written as JSON (a brief keeps the text it stored), as a download named
+/// `filename`.
+pub fn json_download(json: String, filename: &str) -> Result<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .insert_header(attachment("stackatlas-recommendation.json"))
-        .json(body))
+        .content_type("application/json")
+        .insert_header(attachment(filename))
+        .body(json))
 }

@@ -12,6 +12,7 @@ pub mod industries;
 pub mod query;
 pub mod recommendation;
 pub mod representation;
+pub mod results;
 pub mod rubric;
 pub mod sessions;
 pub mod table;

@@ -11,13 +11,14 @@ use sqlx::SqlitePool;
 use crate::client::Network;
 use crate::db::recommend::Knowledge;
 use crate::domain::FieldError;
-use crate::domain::{RequirementGroup, Score, Slug};
+use crate::domain::{RequirementGroup, Slug};
 use crate::error::Result;
 use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
-use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
-use crate::routes::recommendation::{Outcome, answer};
+use crate::recommend::{Limits, Names, Recommendation};
+use crate::routes::recommendation::{CloseCall, Outcome, answer};
 use crate::routes::representation::{Representation, revalidate};
+use crate::routes::results::{ExcludedView, ResultView, ResultsView};
 use crate::snapshot::KnowledgeCache;
 
 /// The page shows the best 25 results in full: more than a person compares, and it keeps the
@@ -48,55 +49,6 @@ pub struct SelectOption {
     pub selected: bool,
 }
 
-/// A criterion as drawn: the engine's figures plus the bar's class.
-pub struct CriterionView {
-    pub heading: &'static str,
-    pub label: String,
-    pub rating: Score,
-    pub points: f64,
-    pub max_points: f64,
-    pub note: String,
-    pub sources: Vec<String>,
-}
-
-impl From<&Criterion> for CriterionView {
-    fn from(c: &Criterion) -> Self {
-        Self {
-            heading: c.kind.label(),
-            label: c.label.clone(),
-            rating: c.rating,
-            points: c.points,
-            max_points: c.max_points,
-            note: c.note.clone(),
-            sources: c.sources.clone(),
-        }
-    }
-}
-
-pub struct ResultView {
-    pub rank: usize,
-    pub slug: Slug,
-    pub name: String,
-    pub score: f64,
-    /// The score in 5-point steps (0–20), for the width class of its bar.
-    pub score_step: u8,
-    pub criteria: Vec<CriterionView>,
-    pub use_cases: Vec<String>,
-}
-
-pub struct ExcludedView {
-    pub slug: Slug,
-    pub name: String,
-    pub reasons: Vec<ReasonView>,
-}
-
-/// Why a framework was left out, with the note and sources of the rating that did it.
-pub struct ReasonView {
-    pub reason: String,
-    pub note: String,
-    pub sources: Vec<String>,
-}
-
 /// A way out when must-haves leave too little: the most excluding one, and the link that
 /// asks for it as nice-to-have instead.
 pub struct Relaxation {
@@ -112,7 +64,7 @@ pub struct Answered {
     /// The best results, in full; the rest are in the exports.
     pub results: Vec<ResultView>,
     pub excluded: Vec<ExcludedView>,
-    pub close_call: Option<recommend::CloseCall>,
+    pub close_call: Option<CloseCall>,
     pub relaxation: Option<Relaxation>,
     /// The query in words, for the printed summary.
     pub summary: Vec<(&'static str, String)>,
@@ -149,24 +101,9 @@ fn requirement_name(names: &Names, slug: &str) -> String {
         .unwrap_or_else(|| slug.to_owned())
 }
 
-fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> Answered {
-    let relaxation = recommendation
-        .most_excluding_need()
-        .filter(|_| recommendation.total_results < 3)
-        .and_then(|(label, excluded)| {
-            let slug = params
-                .need
-                .iter()
-                .find(|s| requirement_name(names, s) == label)?;
-            let mut relaxed = params.clone();
-            relaxed.need.retain(|s| s != slug);
-            relaxed.want.push(slug.clone());
-            Some(Relaxation {
-                requirement: label,
-                excluded,
-                href: format!("/?{}", relaxed.to_query_string()),
-            })
-        });
+/// The query in words, one line per kind of parameter: what the printed summary and a
+/// brief's header say was asked.
+pub fn summary(params: &Params, names: &Names) -> Vec<(&'static str, String)> {
     let list = |slugs: &[String], map: &std::collections::HashMap<String, String>| {
         slugs
             .iter()
@@ -193,50 +130,42 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
     if !params.q.is_empty() {
         summary.push(("Search", params.q.clone()));
     }
+    summary
+}
+
+fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> Answered {
+    let relaxation = recommendation
+        .most_excluding_need()
+        .filter(|_| recommendation.total_results < 3)
+        .and_then(|(label, excluded)| {
+            let slug = params
+                .need
+                .iter()
+                .find(|s| requirement_name(names, s) == label)?;
+            let mut relaxed = params.clone();
+            relaxed.need.retain(|s| s != slug);
+            relaxed.want.push(slug.clone());
+            Some(Relaxation {
+                requirement: label,
+                excluded,
+                href: format!("/?{}", relaxed.to_query_string()),
+            })
+        });
+    let ResultsView {
+        total_results,
+        total_excluded,
+        results,
+        excluded,
+        close_call,
+    } = ResultsView::of_engine(recommendation);
     Answered {
-        total_results: recommendation.total_results,
-        total_excluded: recommendation.total_excluded,
-        results: recommendation
-            .results
-            .iter()
-            .map(|r| ResultView {
-                rank: r.rank,
-                slug: r.slug.clone(),
-                name: r.name.clone(),
-                score: r.score,
-                score_step: (r.score / 5.0).round().clamp(0.0, 20.0) as u8,
-                criteria: r.criteria.iter().map(CriterionView::from).collect(),
-                use_cases: r.use_cases.clone(),
-            })
-            .collect(),
-        excluded: recommendation
-            .excluded
-            .iter()
-            .map(|e| ExcludedView {
-                slug: e.slug.clone(),
-                name: e.name.clone(),
-                reasons: e
-                    .reasons
-                    .iter()
-                    .map(|r| {
-                        let (note, sources) = match r {
-                            recommend::Exclusion::MustHave { note, sources, .. } => {
-                                (note.clone(), sources.clone())
-                            }
-                            recommend::Exclusion::NoSearchMatch => (String::new(), Vec::new()),
-                        };
-                        ReasonView {
-                            reason: r.describe(),
-                            note,
-                            sources,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
-        close_call: recommendation.close_call.clone(),
+        total_results,
+        total_excluded,
+        results,
+        excluded,
+        close_call,
         relaxation,
-        summary,
+        summary: summary(params, names),
     }
 }
 

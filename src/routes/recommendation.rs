@@ -117,6 +117,21 @@ pub struct QueryEcho {
     pub link: String,
 }
 
+impl From<&QueryEcho> for Params {
+    /// The parameters a stored answer was asked with, slugs as they were then (some may have
+    /// left the knowledge base since).
+    fn from(echo: &QueryEcho) -> Self {
+        Params {
+            industry: echo.industry.clone(),
+            need: echo.need.clone(),
+            want: echo.want.clone(),
+            lang: echo.lang.clone(),
+            q: echo.q.clone(),
+            ..Params::default()
+        }
+    }
+}
+
 /// A ranked, explained recommendation; see docs/scoring.md for the formula.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RecommendationsBody {
@@ -224,6 +239,26 @@ pub enum CriterionKind {
     Maturity,
 }
 
+impl CriterionKind {
+    /// The heading pages give the criterion, as the engine names it.
+    pub fn label(self) -> &'static str {
+        recommend::CriterionKind::from(self).label()
+    }
+}
+
+impl From<CriterionKind> for recommend::CriterionKind {
+    fn from(kind: CriterionKind) -> Self {
+        match kind {
+            CriterionKind::Industry => Self::Industry,
+            CriterionKind::MustHave => Self::MustHave,
+            CriterionKind::NiceToHave => Self::NiceToHave,
+            CriterionKind::Language => Self::Language,
+            CriterionKind::Search => Self::Search,
+            CriterionKind::Maturity => Self::Maturity,
+        }
+    }
+}
+
 impl From<recommend::CriterionKind> for CriterionKind {
     fn from(kind: recommend::CriterionKind) -> Self {
         match kind {
@@ -271,6 +306,36 @@ pub enum Exclusion {
     },
     /// The free-text search does not match it.
     NoSearchMatch,
+}
+
+impl Exclusion {
+    /// One sentence a salesperson can read out, worded as the engine words it.
+    pub fn describe(&self) -> String {
+        recommend::Exclusion::from(self.clone()).describe()
+    }
+}
+
+impl From<Exclusion> for recommend::Exclusion {
+    fn from(exclusion: Exclusion) -> Self {
+        match exclusion {
+            Exclusion::MustHave {
+                requirement,
+                label,
+                strength,
+                minimum,
+                note,
+                sources,
+            } => Self::MustHave {
+                requirement,
+                label,
+                strength,
+                minimum,
+                note,
+                sources,
+            },
+            Exclusion::NoSearchMatch => Self::NoSearchMatch,
+        }
+    }
 }
 
 impl From<recommend::Exclusion> for Exclusion {
