@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod backup;
+pub mod briefs;
 pub mod catalogue;
 pub mod editing;
 pub mod frameworks;

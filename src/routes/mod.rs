@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod briefs;
 pub mod compare;
 pub mod dates;
 pub mod export;

@@ -91,6 +91,20 @@ impl QueryPage {
     fn has_error(&self, field: &str) -> bool {
         self.errors.iter().any(|e| e.field == field)
     }
+
+    /// The query as the hidden fields of the "Save as brief" form.
+    fn brief_fields(&self) -> Vec<(String, String)> {
+        crate::routes::briefs::form::hidden_fields(&self.query_string)
+    }
+
+    /// Signing in, then back to this result to save it.
+    fn sign_in_to_save(&self) -> String {
+        let here = with_query("/", &self.query_string);
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("next", &here)
+            .finish();
+        format!("/login?{query}")
+    }
 }
 
 fn requirement_name(names: &Names, slug: &str) -> String {

@@ -4,6 +4,7 @@
 mod api;
 mod article;
 mod auth;
+mod briefs;
 mod catalogue;
 mod checks;
 mod cli;

@@ -2,6 +2,7 @@
 //! queries and the same ranking as the pages; `/api/openapi.json` describes it, generated
 //! from these handlers and types.
 
+pub mod briefs;
 mod items;
 
 use actix_web::http::StatusCode;
@@ -48,7 +49,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `not_found`, `bad_request`, `method_not_allowed`,
-    /// `forbidden`, `too_many_requests`, `payload_too_large` or `internal`.
+    /// `unauthorized`, `forbidden`, `too_many_requests`, `payload_too_large` or `internal`.
     pub code: &'static str,
     pub message: String,
     /// The parameter at fault, when there is one.
@@ -80,6 +81,11 @@ impl ResponseError for ApiError {
                 code: "bad_request",
                 message: format!("{field}: {message}"),
                 field: Some(field.clone()),
+            },
+            AppError::Unauthorized(message) => ErrorDetail {
+                code: "unauthorized",
+                message: (*message).to_owned(),
+                field: None,
             },
             AppError::Forbidden(message) => ErrorDetail {
                 code: "forbidden",
@@ -285,6 +291,7 @@ pub async fn recommendations(
         title = "stackatlas API",
         description = "Read-only access to the stackatlas knowledge base of backend frameworks and to its explained recommendations."
     ),
+    modifiers(&SessionCookie),
     paths(
         frameworks,
         framework,
@@ -292,7 +299,9 @@ pub async fn recommendations(
         requirements,
         languages,
         trends,
-        recommendations
+        recommendations,
+        briefs::index,
+        briefs::show
     ),
     components(schemas(
         ErrorBody,
@@ -315,10 +324,36 @@ pub async fn recommendations(
         CriterionKind,
         Excluded,
         Exclusion,
-        CloseCall
+        CloseCall,
+        briefs::BriefList,
+        briefs::BriefSummaryItem,
+        briefs::BriefItem,
+        briefs::OwnerItem,
+        briefs::OutcomeItem,
+        briefs::RevisionSummaryItem,
+        briefs::RevisionItem
     ))
 )]
 pub struct ApiDoc;
+
+/// The briefs answer signed-in users only: the session cookie the sign-in page sets.
+struct SessionCookie;
+
+impl utoipa::Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "session",
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                    crate::auth::SESSION_COOKIE,
+                    "The session cookie set by signing in at /login",
+                ))),
+            );
+    }
+}
 
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
