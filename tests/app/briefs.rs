@@ -615,6 +615,33 @@ async fn a_rerun_adds_revision_2_and_keeps_revision_1_as_it_was() {
 }
 
 #[tokio::test]
+async fn a_brief_whose_query_can_no_longer_be_asked_is_not_rerun_and_says_why() {
+    let app = spawn_app().await;
+    let owner = app.signed_in_as(Role::Viewer).await;
+    let id = app.save_brief(&owner, OFFLINE, "Acme", "Field app").await;
+    sqlx::query("DELETE FROM requirements WHERE slug = 'offline-sync'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let token = app.csrf_token(&owner).await;
+    let refused = app
+        .submit(
+            &owner,
+            &format!("/briefs/{id}/rerun"),
+            &[("csrf_token".into(), token)],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let page = Html::parse_document(&refused.text().await.unwrap());
+    assert!(text_of(&page, "main").contains("offline-sync"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM brief_revisions").await, 1);
+    // The pinned answer still reads, with the requirement named as it was.
+    let (status, page) = app.page(&owner, &format!("/briefs/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!result_slugs(&page).is_empty());
+}
+
+#[tokio::test]
 async fn the_downloads_give_the_pinned_answer_even_after_the_knowledge_changed() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;

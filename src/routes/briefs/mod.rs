@@ -414,8 +414,8 @@ async fn revision_of(pool: &SqlitePool, brief: &Brief, number: Option<i64>) -> R
         .ok_or_else(AppError::not_found)
 }
 
-/// Everything a brief's page shows; `outcome_form` is the outcome form as it should be
-/// shown again after a failed submission (the recorded outcome otherwise).
+/// What a brief's page is built from, besides the brief: the handler's shared state and
+/// request.
 struct Shown<'a> {
     pool: &'a SqlitePool,
     cache: &'a KnowledgeCache,
@@ -425,6 +425,9 @@ struct Shown<'a> {
 }
 
 impl Shown<'_> {
+    /// The page of `brief` at revision `number` (the latest when `None`); `outcome_form` is
+    /// the outcome form as it should be shown again after a failed submission (the recorded
+    /// outcome otherwise).
     async fn page(
         &self,
         brief: Brief,
@@ -643,7 +646,7 @@ pub async fn outcome(
     }
 }
 
-/// The stored answer of the revision asked for, as text and as read.
+/// The brief and the revision a download asks for (the latest when none), or a 404.
 async fn exported(pool: &SqlitePool, id: &str, query: &RevisionQuery) -> Result<(Brief, Revision)> {
     let brief = load(pool, id).await?;
     let revision = revision_of(pool, &brief, query.number()?).await?;

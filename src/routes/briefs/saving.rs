@@ -113,36 +113,32 @@ pub async fn create(
 ) -> Result<HttpResponse> {
     let form = SaveForm::from_pairs(form.into_inner());
     user.check_csrf(&form.csrf_token)?;
-    let draft = form.brief.parse();
+    // The form again with the messages: at the brief's fields, and above them for the query.
+    let again = async |errors: Vec<FieldError>, query_errors: Vec<FieldError>| {
+        let knowledge = cache.current(&pool).await?;
+        let mut page = new_page(&knowledge, &form.query, form.brief.clone(), errors, &user);
+        if page.query_errors.is_empty() {
+            page.query_errors = query_errors;
+        }
+        crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    };
+    let draft = match form.brief.parse() {
+        Ok(draft) => draft,
+        Err(errors) => return again(errors, Vec::new()).await,
+    };
     let owner = user.0.user.id;
-    let saved = match &draft {
-        Ok(draft) => {
-            pin(&pool, &cache, &form.query, async |pin: &Pin| {
-                db::briefs::create(&pool, draft, owner, pin).await
-            })
-            .await?
-        }
-        Err(_) => Ok(Pinned::Gone),
-    };
-    let query_errors = match saved {
-        Ok(Pinned::Done { brief_id, .. }) => {
-            return Ok(see_other(format!("/briefs/{brief_id}")));
-        }
-        Ok(_) => Vec::new(),
-        Err(query_errors) => query_errors,
-    };
-    let knowledge = cache.current(&pool).await?;
-    let mut page = new_page(
-        &knowledge,
-        &form.query,
-        form.brief,
-        draft.err().unwrap_or_default(),
-        &user,
-    );
-    if page.query_errors.is_empty() {
-        page.query_errors = query_errors;
+    let pinned = pin(&pool, &cache, &form.query, async |pin: &Pin| {
+        db::briefs::create(&pool, &draft, owner, pin).await
+    })
+    .await?;
+    match pinned {
+        Ok(Pinned::Done { brief_id, .. }) => Ok(see_other(format!("/briefs/{brief_id}"))),
+        // `pin` ranks again until the knowledge holds still, and a new brief cannot be gone.
+        Ok(Pinned::KnowledgeMoved | Pinned::Gone) => Err(AppError::Conflict(
+            "The brief could not be saved just now. Try again in a moment.".to_owned(),
+        )),
+        Err(query_errors) => again(Vec::new(), query_errors).await,
     }
-    crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 /// The edit form of a brief: client, project, notes, and (for editors and admins) the owner.
