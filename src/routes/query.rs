@@ -131,6 +131,7 @@ pub struct QueryPage {
     pub query_string: String,
     /// The absolute link to this result, for the printed summary.
     pub share_url: String,
+    /// Today's date, YYYY-MM-DD, printed on the summary as people write it.
     pub today: String,
     pub framework_count: usize,
 }
@@ -326,7 +327,7 @@ pub async fn index(
 ) -> Result<HttpResponse> {
     let knowledge = cache.current(&pool).await?;
     let origin = network.base_url(&request);
-    let today = chrono::Utc::now().format("%-d %B %Y").to_string();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     // Everything the page shows besides the knowledge: the layout names who is signed in
     // (with their sign-out form's token), the summary prints the date and the link.
     let key = format!(

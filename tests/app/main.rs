@@ -8,6 +8,7 @@ mod catalogue;
 mod checks;
 mod cli;
 mod compare;
+mod dates;
 mod editing;
 mod errors;
 mod exposure;
