@@ -15,6 +15,7 @@ mod exposure;
 mod helpers;
 mod hostile;
 mod knowledge;
+mod previews;
 mod query;
 mod reliability;
 mod security;
