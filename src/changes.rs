@@ -528,6 +528,7 @@ pub fn scope(pinned: &RecommendationsBody, today: &RecommendationsBody) -> Scope
     Scope {
         frameworks: frameworks.into_iter().collect(),
         terms: terms.into_iter().collect(),
+        searching: asked.searching,
     }
 }
 

@@ -839,6 +839,7 @@ fn the_scope_names_every_framework_of_both_answers_and_the_querys_terms() {
                 "real-time-updates".to_owned(),
                 "security".to_owned()
             ],
+            searching: false,
         }
     );
 }

@@ -103,7 +103,7 @@ async fn an_editors_rating_change_is_named_in_the_report_with_who_and_the_new_va
 }
 
 #[tokio::test]
-async fn edits_before_the_mark_and_to_other_frameworks_are_not_read() {
+async fn edits_that_cannot_move_the_ranking_are_counted_but_not_read() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
     let pinned = ranked(&app).await;
@@ -123,40 +123,66 @@ async fn edits_before_the_mark_and_to_other_frameworks_are_not_read() {
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
     let today = ranked(&app).await;
-    let scope = db::changes::Scope {
-        frameworks: vec!["django".to_owned()],
-        terms: changes::scope(&pinned, &today).terms,
+    let scope = changes::scope(&pinned, &today);
+    assert!(scope.frameworks.iter().any(|f| f == "gin"));
+    let read = |scope: db::changes::Scope| {
+        let pool = app.pool.clone();
+        async move {
+            db::changes::since(&pool, mark, &scope, db::changes::ENTRY_LIMIT)
+                .await
+                .unwrap()
+        }
     };
-    let trail = db::changes::since(&app.pool, mark, &scope, db::changes::ENTRY_LIMIT)
-        .await
-        .unwrap();
+    let trail = read(scope.clone()).await;
     assert!(trail.entries.is_empty(), "{:#?}", trail.entries);
     assert_eq!((trail.left_out, trail.edits_since), (0, 1));
-
-    let everything = changes::scope(&pinned, &today);
-    let trail = db::changes::since(&app.pool, mark, &everything, db::changes::ENTRY_LIMIT)
-        .await
-        .unwrap();
-    assert_eq!(trail.entries.len(), 1);
-    assert_eq!(trail.entries[0].actor, "Test User");
     let report = changes::since(&pinned, &today, &trail);
     assert_eq!(report.summary(), "1 edit since, none touches this brief.");
 
+    let searching = read(db::changes::Scope {
+        searching: true,
+        ..scope.clone()
+    })
+    .await;
+    assert_eq!(searching.entries.len(), 1, "a search reads the summary");
+    assert_eq!(searching.entries[0].actor, "Test User");
+    let elsewhere = read(db::changes::Scope {
+        frameworks: vec!["django".to_owned()],
+        searching: true,
+        ..scope.clone()
+    })
+    .await;
+    assert!(elsewhere.entries.is_empty(), "gin is not in this scope");
+}
+
+#[tokio::test]
+async fn only_the_newest_entries_are_read_and_the_rest_are_counted() {
+    let app = spawn_app().await;
+    let everything = db::changes::Scope {
+        frameworks: db::knowledge::load_document(&app.pool)
+            .await
+            .unwrap()
+            .frameworks
+            .into_iter()
+            .map(|f| f.slug)
+            .collect(),
+        ..db::changes::Scope::default()
+    };
+    let all = db::changes::since(&app.pool, 0, &everything, 1000)
+        .await
+        .unwrap();
+    assert!(
+        all.entries.len() > 5,
+        "the seed's import created each framework"
+    );
+    assert_eq!(all.left_out, 0);
     let capped = db::changes::since(&app.pool, 0, &everything, 5)
         .await
         .unwrap();
-    assert_eq!(capped.entries.len(), 5);
-    assert!(
-        capped.left_out > 0,
-        "the seed's entries are counted, not read"
-    );
+    assert_eq!(capped.left_out, all.entries.len() as i64 - 5);
+    assert_eq!(capped.entries, all.entries[all.entries.len() - 5..]);
     assert!(
         capped.entries.windows(2).all(|w| w[0].id < w[1].id),
         "oldest first"
-    );
-    assert_eq!(
-        capped.entries.last().map(|e| e.entity_slug.as_str()),
-        Some("gin"),
-        "the newest are the ones read"
     );
 }
