@@ -42,6 +42,12 @@ pub struct ChoiceGroup {
     pub rows: Vec<ChoiceRow>,
 }
 
+/// The use cases of one industry, as the form offers them.
+pub struct UseCaseGroup {
+    pub industry: String,
+    pub options: Vec<SelectOption>,
+}
+
 pub struct SelectOption {
     pub slug: Slug,
     pub name: String,
@@ -123,6 +129,8 @@ pub struct Answered {
 pub struct QueryPage {
     pub industries: Vec<SelectOption>,
     pub languages: Vec<SelectOption>,
+    pub use_case_groups: Vec<UseCaseGroup>,
+    pub use_cases_chosen: usize,
     pub groups: Vec<ChoiceGroup>,
     pub q: String,
     pub errors: Vec<FieldError>,
@@ -185,6 +193,7 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
         ("Must have", &params.need, &names.requirements),
         ("Nice to have", &params.want, &names.requirements),
         ("Team knows", &params.lang, &names.languages),
+        ("Use cases", &params.use_cases, &names.use_cases),
     ] {
         if !slugs.is_empty() {
             summary.push((label, list(slugs, map)));
@@ -270,6 +279,21 @@ fn page(
             name: l.name.clone(),
         })
         .collect();
+    let mut use_case_groups: Vec<UseCaseGroup> = Vec::new();
+    for u in &knowledge.use_cases {
+        let option = SelectOption {
+            selected: params.use_cases.iter().any(|s| s == u.slug.as_str()),
+            slug: u.slug.clone(),
+            name: u.name.clone(),
+        };
+        match use_case_groups.last_mut() {
+            Some(group) if group.industry == u.industry => group.options.push(option),
+            _ => use_case_groups.push(UseCaseGroup {
+                industry: u.industry.clone(),
+                options: vec![option],
+            }),
+        }
+    }
     let mut groups: Vec<ChoiceGroup> = RequirementGroup::ALL
         .iter()
         .map(|g| ChoiceGroup {
@@ -292,6 +316,8 @@ fn page(
     QueryPage {
         industries,
         languages,
+        use_case_groups,
+        use_cases_chosen: params.use_cases.len(),
         groups,
         q: params.q.clone(),
         errors,

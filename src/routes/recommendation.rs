@@ -112,6 +112,9 @@ pub struct QueryEcho {
     pub need: Vec<String>,
     pub want: Vec<String>,
     pub lang: Vec<String>,
+    /// The use cases the project is (the `use` parameter).
+    #[serde(rename = "use", default)]
+    pub use_cases: Vec<String>,
     pub q: String,
     /// The page that shows this result: `/?{link}`.
     pub link: String,
@@ -135,6 +138,7 @@ impl RecommendationsBody {
                 need: params.need.clone(),
                 want: params.want.clone(),
                 lang: params.lang.clone(),
+                use_cases: params.use_cases.clone(),
                 q: params.q.clone(),
                 link: format!("/?{}", params.to_query_string()),
             },
@@ -184,7 +188,8 @@ impl From<recommend::Ranked> for Ranked {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Criterion {
     pub kind: CriterionKind,
-    /// The requirement, industry or language slug measured; empty for search and maturity.
+    /// The requirement, industry, language or use-case slug measured (the ring for
+    /// maturity); empty for search.
     pub subject: String,
     pub label: String,
     pub rating: u8,
@@ -220,6 +225,7 @@ pub enum CriterionKind {
     MustHave,
     NiceToHave,
     Language,
+    UseCase,
     Search,
     Maturity,
 }
@@ -231,6 +237,7 @@ impl From<recommend::CriterionKind> for CriterionKind {
             recommend::CriterionKind::MustHave => Self::MustHave,
             recommend::CriterionKind::NiceToHave => Self::NiceToHave,
             recommend::CriterionKind::Language => Self::Language,
+            recommend::CriterionKind::UseCase => Self::UseCase,
             recommend::CriterionKind::Search => Self::Search,
             recommend::CriterionKind::Maturity => Self::Maturity,
         }
@@ -386,7 +393,7 @@ mod tests {
         assert_eq!(keys(&body), ["close_call", "excluded", "query", "results"]);
         assert_eq!(
             keys(&body["query"]),
-            ["industry", "lang", "link", "need", "q", "want"]
+            ["industry", "lang", "link", "need", "q", "use", "want"]
         );
         let result = &body["results"][0];
         assert_eq!(
@@ -452,6 +459,7 @@ mod tests {
             recommend::CriterionKind::MustHave,
             recommend::CriterionKind::NiceToHave,
             recommend::CriterionKind::Language,
+            recommend::CriterionKind::UseCase,
             recommend::CriterionKind::Search,
             recommend::CriterionKind::Maturity,
         ]
@@ -463,6 +471,7 @@ mod tests {
                 "must-have",
                 "nice-to-have",
                 "language",
+                "use-case",
                 "search",
                 "maturity"
             ]
