@@ -475,8 +475,7 @@ struct Asked {
 }
 
 impl Asked {
-    /// The query's subjects. Use cases are read from the canonical link (`use=`), so an answer
-    /// stored before its echo named them reads the same.
+    /// The query's subjects.
     fn of(query: &QueryEcho) -> Self {
         let mut requirements: Vec<String> = Vec::new();
         for slug in query.need.iter().chain(&query.want) {
@@ -484,17 +483,10 @@ impl Asked {
                 requirements.push(slug.clone());
             }
         }
-        let link = query.link.split_once('?').map_or("", |(_, q)| q);
-        let mut use_cases: Vec<String> = Vec::new();
-        for (key, value) in form_urlencoded::parse(link.as_bytes()) {
-            if key == "use" && !use_cases.iter().any(|u| *u == value) {
-                use_cases.push(value.into_owned());
-            }
-        }
         Self {
             industry: query.industry.clone().filter(|i| !i.is_empty()),
             requirements,
-            use_cases,
+            use_cases: query.use_cases.clone(),
             languages: query.lang.clone(),
             searching: !query.q.trim().is_empty(),
         }
@@ -541,7 +533,7 @@ struct Labels {
 }
 
 impl Labels {
-    fn of(bodies: [&RecommendationsBody; 2], asked: &Asked) -> Self {
+    fn of(bodies: [&RecommendationsBody; 2]) -> Self {
         let mut labels = Labels::default();
         for body in bodies {
             for criterion in body.results.iter().flat_map(|r| &r.criteria) {
@@ -553,15 +545,7 @@ impl Labels {
                     CriterionKind::Industry => {
                         labels.industries.insert(subject, label);
                     }
-                    // A use case's own criterion, whatever the engine calls its kind.
-                    kind if asked.use_cases.contains(&subject)
-                        && !matches!(
-                            kind,
-                            CriterionKind::Language
-                                | CriterionKind::Search
-                                | CriterionKind::Maturity
-                        ) =>
-                    {
+                    CriterionKind::UseCase => {
                         labels.use_cases.insert(subject, label);
                     }
                     _ => {}
@@ -675,7 +659,7 @@ pub fn since(
     trail: &AuditTrail,
 ) -> ChangeReport {
     let asked = Asked::of(&pinned.query);
-    let labels = Labels::of([pinned, today], &asked);
+    let labels = Labels::of([pinned, today]);
     let mut entries: Vec<&AuditedChange> = trail.entries.iter().collect();
     entries.sort_by_key(|e| e.id);
 

@@ -13,6 +13,7 @@ fn query() -> QueryEcho {
         need: vec!["security".to_owned()],
         want: vec!["real-time-updates".to_owned()],
         lang: Vec::new(),
+        use_cases: Vec::new(),
         q: String::new(),
         link: "/?industry=healthcare&need=security&want=real-time-updates".to_owned(),
     }
@@ -710,8 +711,9 @@ fn a_renamed_industry_of_the_query_is_named_and_another_terms_edits_are_not() {
 }
 
 #[test]
-fn a_use_case_of_the_query_is_read_from_its_link_and_its_links_changes_explain() {
+fn a_use_case_of_the_query_explains_a_move_when_a_framework_is_listed_for_it() {
     let mut query = query();
+    query.use_cases = vec!["patient-portal".to_owned()];
     query.link.push_str("&use=patient-portal");
     let with_use = |results, excluded| RecommendationsBody {
         query: query.clone(),
@@ -719,12 +721,27 @@ fn a_use_case_of_the_query_is_read_from_its_link_and_its_links_changes_explain()
         excluded,
         close_call: None,
     };
+    let with_portal = |mut ranked: Ranked, linked: u8| {
+        ranked.criteria.push(criterion(
+            CriterionKind::UseCase,
+            "patient-portal",
+            "Patient portal",
+            linked,
+        ));
+        ranked
+    };
     let pinned = with_use(
-        vec![ranked(1, "django", 82.0, 5), ranked(2, "laravel", 78.0, 4)],
+        vec![
+            with_portal(ranked(1, "django", 82.0, 5), 5),
+            with_portal(ranked(2, "laravel", 78.0, 4), 0),
+        ],
         Vec::new(),
     );
     let today = with_use(
-        vec![ranked(1, "laravel", 83.0, 4), ranked(2, "django", 82.0, 5)],
+        vec![
+            with_portal(ranked(1, "laravel", 83.0, 4), 5),
+            with_portal(ranked(2, "django", 82.0, 5), 5),
+        ],
         Vec::new(),
     );
     let before = record("laravel", 4, 3, 4);
@@ -732,7 +749,7 @@ fn a_use_case_of_the_query_is_read_from_its_link_and_its_links_changes_explain()
     after.use_cases.push("patient-portal".to_owned());
     let report = since(&pinned, &today, &trail(vec![update(3, &before, &after)]));
     let laravel = item(&report, "laravel");
-    assert_eq!(laravel.reasons[0].what.label(), "Use case patient-portal");
+    assert_eq!(laravel.reasons[0].what.label(), "Use case Patient portal");
     assert_eq!(
         (&laravel.reasons[0].from, &laravel.reasons[0].to),
         (&Value::Unlinked, &Value::Linked)
