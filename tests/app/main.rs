@@ -5,6 +5,7 @@ mod api;
 mod article;
 mod auth;
 mod catalogue;
+mod changes;
 mod checks;
 mod cli;
 mod compare;
