@@ -32,6 +32,8 @@ pub mod weight {
     pub const SEARCH: u32 = 1;
     /// The radar ring: present in every query, so an empty query still ranks sensibly.
     pub const MATURITY: u32 = 1;
+    /// Each use case the project is: a framework built for it (linked to it) earns it.
+    pub const USE_CASE: u32 = 1;
 }
 
 /// Languages close enough that a team fluent in one is productive in the other soon.
@@ -44,6 +46,8 @@ pub struct Query {
     pub need: Vec<String>,
     pub want: Vec<String>,
     pub lang: Vec<String>,
+    /// Use-case slugs the project is.
+    pub use_cases: Vec<String>,
     /// Whether a free-text search was given; candidates then carry their search rank.
     pub searching: bool,
 }
@@ -87,6 +91,7 @@ pub struct Names {
     pub requirements: HashMap<String, String>,
     pub industries: HashMap<String, String>,
     pub languages: HashMap<String, String>,
+    pub use_cases: HashMap<String, String>,
 }
 
 impl Names {
@@ -102,6 +107,7 @@ pub enum CriterionKind {
     MustHave,
     NiceToHave,
     Language,
+    UseCase,
     Search,
     Maturity,
 }
@@ -113,6 +119,7 @@ impl CriterionKind {
             CriterionKind::MustHave => "Must have",
             CriterionKind::NiceToHave => "Nice to have",
             CriterionKind::Language => "Team languages",
+            CriterionKind::UseCase => "Use case",
             CriterionKind::Search => "Search match",
             CriterionKind::Maturity => "Maturity",
         }
@@ -124,7 +131,8 @@ impl CriterionKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
     pub kind: CriterionKind,
-    /// The requirement, industry or language slug measured; empty for search and maturity.
+    /// The requirement, industry, language or use-case slug measured (the ring for
+    /// maturity); empty for search.
     pub subject: String,
     pub label: String,
     pub rating: Score,
@@ -282,7 +290,7 @@ fn evidence<'a>(map: &'a HashMap<Slug, Evidence>, slug: &str) -> (Score, &'a str
 }
 
 /// Removes repeats and lets a must-have win over the same nice-to-have, keeping the order.
-fn normalise(query: &Query) -> (Vec<&str>, Vec<&str>, Vec<String>) {
+fn normalise(query: &Query) -> (Vec<&str>, Vec<&str>, Vec<String>, Vec<&str>) {
     let mut seen = BTreeSet::new();
     let need: Vec<&str> = query
         .need
@@ -299,7 +307,14 @@ fn normalise(query: &Query) -> (Vec<&str>, Vec<&str>, Vec<String>) {
     let mut lang: Vec<String> = query.lang.clone();
     lang.sort();
     lang.dedup();
-    (need, want, lang)
+    let mut seen = BTreeSet::new();
+    let use_cases = query
+        .use_cases
+        .iter()
+        .map(String::as_str)
+        .filter(|s| seen.insert(*s))
+        .collect();
+    (need, want, lang, use_cases)
 }
 
 /// The candidates, indexed once so that ranking a query is a scan over small integers: a
@@ -310,9 +325,12 @@ pub struct Catalogue {
     candidates: Vec<Candidate>,
     requirement_columns: HashMap<Slug, usize>,
     industry_columns: HashMap<Slug, usize>,
+    use_case_columns: HashMap<Slug, usize>,
     /// Row-major, one row per candidate: 0 where nothing is recorded.
     strengths: Vec<u8>,
     fits: Vec<u8>,
+    /// Row-major like `strengths`: whether the candidate is linked to the use case.
+    linked: Vec<bool>,
     /// The distinct sets of languages teams write on the candidates, each sorted.
     language_sets: Vec<Vec<Slug>>,
     language_of: Vec<usize>,
@@ -348,6 +366,17 @@ impl Catalogue {
         let industry_columns = columns(candidates.iter().flat_map(|c| c.fits.keys()));
         let strengths = table(&candidates, &requirement_columns, |c| &c.strengths);
         let fits = table(&candidates, &industry_columns, |c| &c.fits);
+        let use_case_columns = columns(
+            candidates
+                .iter()
+                .flat_map(|c| c.use_cases.iter().map(|u| &u.slug)),
+        );
+        let mut linked = vec![false; candidates.len() * use_case_columns.len()];
+        for (row, candidate) in candidates.iter().enumerate() {
+            for use_case in &candidate.use_cases {
+                linked[row * use_case_columns.len() + use_case_columns[&use_case.slug]] = true;
+            }
+        }
         let sorted_set = |c: &Candidate| {
             let mut set = c.languages.clone();
             set.sort();
@@ -380,8 +409,10 @@ impl Catalogue {
             candidates,
             requirement_columns,
             industry_columns,
+            use_case_columns,
             strengths,
             fits,
+            linked,
             language_sets,
             language_of,
             name_order,
@@ -417,6 +448,13 @@ impl Catalogue {
         let width = self.industry_columns.len();
         column.map_or(0, |c| self.fits[row * width + c])
     }
+
+    /// The use-case criterion's rating: 5 when the candidate is built for it, else 0.
+    fn use_case_rating(&self, row: usize, column: Option<usize>) -> Score {
+        let width = self.use_case_columns.len();
+        let linked = column.is_some_and(|c| self.linked[row * width + c]);
+        Score::of(if linked { 5 } else { 0 })
+    }
 }
 
 /// How many results and exclusions to explain in full; the totals are always counted.
@@ -439,9 +477,11 @@ struct Plan<'a> {
     need: Vec<&'a str>,
     want: Vec<&'a str>,
     lang: Vec<String>,
+    use_cases: Vec<&'a str>,
     industry_column: Option<usize>,
     need_columns: Vec<Option<usize>>,
     want_columns: Vec<Option<usize>>,
+    use_case_columns: Vec<Option<usize>>,
     /// The language criterion's rating for each of the catalogue's sets of languages.
     language_ratings: Vec<Score>,
     search: &'a [Option<f64>],
@@ -478,6 +518,9 @@ impl Plan<'_> {
             let rating = self.language_ratings[catalogue.language_of[row]];
             raw += u32::from(rating.value()) * weight::LANGUAGE;
         }
+        for &column in &self.use_case_columns {
+            raw += u32::from(catalogue.use_case_rating(row, column).value()) * weight::USE_CASE;
+        }
         if let Some(rank) = search.filter(|_| self.query.searching) {
             raw += u32::from(search_rating(rank, self.best_search).value()) * weight::SEARCH;
         }
@@ -497,11 +540,12 @@ pub fn rank(
     names: &Names,
     limits: Limits,
 ) -> Recommendation {
-    let (need, want, lang) = normalise(query);
+    let (need, want, lang, use_cases) = normalise(query);
     let total_weight = query.industry.as_ref().map_or(0, |_| weight::INDUSTRY)
         + weight::NEED * need.len() as u32
         + weight::WANT * want.len() as u32
         + if lang.is_empty() { 0 } else { weight::LANGUAGE }
+        + weight::USE_CASE * use_cases.len() as u32
         + if query.searching { weight::SEARCH } else { 0 }
         + weight::MATURITY;
     let requirement_column = |slug: &&str| catalogue.requirement_columns.get(*slug).copied();
@@ -513,6 +557,10 @@ pub fn rank(
             .and_then(|i| catalogue.industry_columns.get(i.as_str()).copied()),
         need_columns: need.iter().map(requirement_column).collect(),
         want_columns: want.iter().map(requirement_column).collect(),
+        use_case_columns: use_cases
+            .iter()
+            .map(|slug| catalogue.use_case_columns.get(*slug).copied())
+            .collect(),
         language_ratings: catalogue
             .language_sets
             .iter()
@@ -528,6 +576,7 @@ pub fn rank(
         need,
         want,
         lang,
+        use_cases,
     };
 
     let mut scored: Vec<(u32, usize)> = Vec::new();
@@ -694,6 +743,23 @@ fn explain(plan: &Plan, catalogue: &Catalogue, row: usize, names: &Names, rank: 
             label,
             rating,
             weight::LANGUAGE,
+            (&note, &[]),
+        );
+    }
+    for (slug, &column) in plan.use_cases.iter().zip(&plan.use_case_columns) {
+        let rating = catalogue.use_case_rating(row, column);
+        let name = Names::of(&names.use_cases, slug);
+        let note = if rating.value() == Score::MAX {
+            format!("Our editors list it for {name}.")
+        } else {
+            format!("Not listed for {name}.")
+        };
+        add(
+            CriterionKind::UseCase,
+            slug,
+            name.to_owned(),
+            rating,
+            weight::USE_CASE,
             (&note, &[]),
         );
     }

@@ -125,6 +125,28 @@ pub async fn industry_use_cases(pool: &SqlitePool, slug: &str) -> Result<Vec<Ter
     .await
 }
 
+/// A use case as the query form offers it: grouped under its industry.
+#[derive(Debug, Clone)]
+pub struct UseCaseOption {
+    pub slug: Slug,
+    pub name: String,
+    pub industry: String,
+}
+
+/// Every use case with its industry's name, ordered by industry then name.
+pub async fn use_case_options(
+    db: impl sqlx::SqliteExecutor<'_>,
+) -> Result<Vec<UseCaseOption>, sqlx::Error> {
+    sqlx::query_as!(
+        UseCaseOption,
+        r#"SELECT u.slug AS "slug: Slug", u.name, i.name AS industry
+         FROM use_cases u JOIN industries i ON i.id = u.industry_id
+         ORDER BY i.name COLLATE NOCASE, u.name COLLATE NOCASE"#
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// A framework attached to something (a use case, a trend), for lists of links.
 #[derive(Debug, Clone)]
 pub struct Attachment {

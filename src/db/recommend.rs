@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::SqlitePool;
 
-use crate::db::catalogue::{self, Industry, LanguageOption, Requirement};
+use crate::db::catalogue::{self, Industry, LanguageOption, Requirement, UseCaseOption};
 use crate::domain::{Ring, Score, Slug, TextList};
 use crate::recommend::{Candidate, Catalogue, Evidence, Names, UseCaseRef};
 
@@ -20,6 +20,8 @@ pub struct Knowledge {
     pub industries: Vec<Industry>,
     pub languages: Vec<LanguageOption>,
     pub requirements: Vec<Requirement>,
+    /// Every use case with its industry's name, by industry then name.
+    pub use_cases: Vec<UseCaseOption>,
 }
 
 /// The knowledge base's change counter (see migration 0003): equal counters, equal content.
@@ -40,6 +42,7 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
     let industries = catalogue::industries(&mut *tx).await?;
     let languages = catalogue::languages(&mut *tx).await?;
     let requirements = catalogue::requirements(&mut *tx).await?;
+    let use_cases = catalogue::use_case_options(&mut *tx).await?;
     tx.commit().await?;
     Ok(Knowledge {
         version,
@@ -48,6 +51,7 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
         industries,
         languages,
         requirements,
+        use_cases,
     })
 }
 
@@ -181,7 +185,7 @@ pub async fn search_ranks(
     Ok(rows.into_iter().map(|r| (r.slug, r.rank)).collect())
 }
 
-/// Display names of requirements, industries and languages.
+/// Display names of requirements, industries, languages and use cases.
 async fn names_in(tx: &mut sqlx::SqliteConnection) -> Result<Names, sqlx::Error> {
     let requirements = sqlx::query!("SELECT slug, name FROM requirements")
         .fetch_all(&mut *tx)
@@ -192,9 +196,13 @@ async fn names_in(tx: &mut sqlx::SqliteConnection) -> Result<Names, sqlx::Error>
     let languages = sqlx::query!("SELECT slug, name FROM languages")
         .fetch_all(&mut *tx)
         .await?;
+    let use_cases = sqlx::query!("SELECT slug, name FROM use_cases")
+        .fetch_all(&mut *tx)
+        .await?;
     Ok(Names {
         requirements: requirements.into_iter().map(|r| (r.slug, r.name)).collect(),
         industries: industries.into_iter().map(|r| (r.slug, r.name)).collect(),
         languages: languages.into_iter().map(|r| (r.slug, r.name)).collect(),
+        use_cases: use_cases.into_iter().map(|r| (r.slug, r.name)).collect(),
     })
 }

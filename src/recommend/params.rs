@@ -1,5 +1,6 @@
 //! The recommendation query as it travels in a URL: `industry`, `need`, `want`, `lang`, `q`
-//! (see DESIGN.md), shared by the query page, its exports and the JSON API.
+//! (see DESIGN.md) and `use` (use cases the project is), shared by the query page, its
+//! exports and the JSON API.
 //!
 //! The page's form also sends one radio group per requirement, `r.{slug}` = `need` | `want`
 //! | `ignore`, because a true three-way choice cannot be expressed with `need`/`want`
@@ -21,6 +22,8 @@ pub struct Params {
     pub need: Vec<String>,
     pub want: Vec<String>,
     pub lang: Vec<String>,
+    /// Use cases the project is (`use`, repeatable): frameworks built for them score higher.
+    pub use_cases: Vec<String>,
     /// The free text, trimmed; empty when none.
     pub q: String,
     /// The request used the form's radio groups (or empty values), so its URL is not the
@@ -36,6 +39,7 @@ impl Params {
             need: self.need.clone(),
             want: self.want.clone(),
             lang: self.lang.clone(),
+            use_cases: self.use_cases.clone(),
             searching: !self.q.is_empty(),
         }
     }
@@ -45,6 +49,7 @@ impl Params {
             && self.need.is_empty()
             && self.want.is_empty()
             && self.lang.is_empty()
+            && self.use_cases.is_empty()
             && self.q.is_empty()
     }
 
@@ -58,6 +63,7 @@ impl Params {
             ("need", &self.need),
             ("want", &self.want),
             ("lang", &self.lang),
+            ("use", &self.use_cases),
         ] {
             for value in values {
                 out.append_pair(key, value);
@@ -125,7 +131,7 @@ fn parse_all(query_string: &str, names: &Names) -> (Params, Vec<FieldError>) {
             params.needs_redirect = true;
             continue;
         }
-        let known = matches!(key, "industry" | "need" | "want" | "lang" | "q")
+        let known = matches!(key, "industry" | "need" | "want" | "lang" | "use" | "q")
             || key.starts_with(CHOICE_PREFIX);
         if !known {
             errors.push(error(key, "is not a parameter of this query".into()));
@@ -175,6 +181,16 @@ fn parse_all(query_string: &str, names: &Names) -> (Params, Vec<FieldError>) {
                     errors.push(error(
                         "lang",
                         format!("there is no language \"{value}\" in the knowledge base"),
+                    ));
+                }
+            }
+            "use" => {
+                if names.use_cases.contains_key(value) {
+                    push_unique(&mut params.use_cases, value);
+                } else {
+                    errors.push(error(
+                        "use",
+                        format!("there is no use case \"{value}\" in the knowledge base"),
                     ));
                 }
             }
@@ -235,6 +251,7 @@ mod tests {
             requirements: set(&["security", "scalability", "low-budget"]),
             industries: set(&["healthcare", "fintech"]),
             languages: set(&["python", "kotlin"]),
+            use_cases: set(&["telemedicine", "ride-hailing"]),
         }
     }
 
@@ -244,12 +261,13 @@ mod tests {
 
     #[test]
     fn the_canonical_parameters_parse_and_print_back_unchanged() {
-        let qs = "industry=healthcare&need=security&want=scalability&lang=python&lang=kotlin&q=patient+portal";
+        let qs = "industry=healthcare&need=security&want=scalability&lang=python&lang=kotlin&use=telemedicine&q=patient+portal";
         let params = parse(qs, &names()).unwrap();
         assert_eq!(params.industry.as_deref(), Some("healthcare"));
         assert_eq!(params.need, ["security"]);
         assert_eq!(params.want, ["scalability"]);
         assert_eq!(params.lang, ["python", "kotlin"]);
+        assert_eq!(params.use_cases, ["telemedicine"]);
         assert_eq!(params.q, "patient portal");
         assert!(!params.needs_redirect);
         assert_eq!(params.to_query_string(), qs);
@@ -270,7 +288,7 @@ mod tests {
     #[test]
     fn unknown_slugs_and_parameters_are_each_named() {
         let result = parse(
-            "industry=mining&need=teleport&want=x&lang=cobol&r.nope=need&r.security=maybe&colour=red",
+            "industry=mining&need=teleport&want=x&lang=cobol&use=mining&r.nope=need&r.security=maybe&colour=red",
             &names(),
         );
         assert_eq!(
@@ -280,6 +298,7 @@ mod tests {
                 "need",
                 "want",
                 "lang",
+                "use",
                 "r.nope",
                 "r.security",
                 "colour"
@@ -321,6 +340,7 @@ mod tests {
                     proptest::prop_assert_eq!(again.need, params.need);
                     proptest::prop_assert_eq!(again.want, params.want);
                     proptest::prop_assert_eq!(again.lang, params.lang);
+                    proptest::prop_assert_eq!(again.use_cases, params.use_cases);
                     proptest::prop_assert_eq!(again.q, params.q);
                 }
                 Err(errors) => {
@@ -336,7 +356,7 @@ mod tests {
         #[test]
         fn known_parameters_with_any_values_never_panic(
             pairs in proptest::collection::vec(
-                (proptest::sample::select(vec!["industry", "need", "want", "lang", "q", "x"]),
+                (proptest::sample::select(vec!["industry", "need", "want", "lang", "use", "q", "x"]),
                  "[a-z%0-9+&=\\-]{0,20}|.{0,20}"),
                 0..12,
             )

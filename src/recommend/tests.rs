@@ -82,6 +82,10 @@ fn names() -> Names {
         ]),
         industries: map(&[("healthcare", "Healthcare"), ("fintech", "Fintech")]),
         languages: map(&[("python", "Python"), ("kotlin", "Kotlin"), ("java", "Java")]),
+        use_cases: map(&[
+            ("ktor-portal", "Ktor portal"),
+            ("spring-wallet", "Spring wallet"),
+        ]),
     }
 }
 
@@ -100,6 +104,7 @@ fn query() -> Query {
         need: vec!["security".into()],
         want: vec!["real-time-updates".into()],
         lang: vec!["python".into()],
+        use_cases: Vec::new(),
         searching: false,
     }
 }
@@ -117,6 +122,36 @@ fn the_criteria_points_add_up_to_the_score() {
         let max: f64 = ranked.criteria.iter().map(|c| c.max_points).sum();
         assert!((max - 100.0).abs() < 0.5);
     }
+}
+
+#[test]
+fn a_use_case_lifts_the_frameworks_listed_for_it_and_explains_why() {
+    let mut asked = query();
+    asked.use_cases = vec!["ktor-portal".into()];
+    let result = recommend(&asked, &knowledge(), &names());
+    let ktor = result.results.iter().find(|r| r.slug == "ktor").unwrap();
+    let criterion = ktor
+        .criteria
+        .iter()
+        .find(|c| c.kind == CriterionKind::UseCase)
+        .unwrap();
+    assert_eq!(criterion.rating.value(), 5);
+    assert_eq!(criterion.label, "Ktor portal");
+    assert_eq!(criterion.weight, weight::USE_CASE);
+    let django = result.results.iter().find(|r| r.slug == "django").unwrap();
+    let unlisted = django
+        .criteria
+        .iter()
+        .find(|c| c.kind == CriterionKind::UseCase)
+        .unwrap();
+    assert_eq!(unlisted.rating.value(), 0);
+    assert!(unlisted.note.contains("Not listed"), "{}", unlisted.note);
+    let before = recommend(&query(), &knowledge(), &names());
+    let gap = |r: &Recommendation| {
+        let score = |slug: &str| r.results.iter().find(|x| x.slug == slug).unwrap().score;
+        score("django") - score("ktor")
+    };
+    assert!(gap(&result) < gap(&before), "Ktor gains on Django");
 }
 
 #[test]
@@ -346,12 +381,23 @@ fn arb_query() -> impl Strategy<Value = Query> {
             prop::sample::select(vec!["python", "kotlin", "java"]).prop_map(String::from),
             0..2,
         ),
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "fw0-portal",
+                "fw1-wallet",
+                "fw2-portal",
+                "nobody-kiosk",
+            ])
+            .prop_map(String::from),
+            0..2,
+        ),
     )
-        .prop_map(|(industry, need, want, lang)| Query {
+        .prop_map(|(industry, need, want, lang, use_cases)| Query {
             industry,
             need,
             want,
             lang,
+            use_cases,
             searching: false,
         })
 }

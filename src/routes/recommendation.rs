@@ -112,6 +112,9 @@ pub struct QueryEcho {
     pub need: Vec<String>,
     pub want: Vec<String>,
     pub lang: Vec<String>,
+    /// The use cases the project is (the `use` parameter).
+    #[serde(rename = "use", default)]
+    pub use_cases: Vec<String>,
     pub q: String,
     /// The page that shows this result: `/?{link}`.
     pub link: String,
@@ -126,6 +129,7 @@ impl From<&QueryEcho> for Params {
             need: echo.need.clone(),
             want: echo.want.clone(),
             lang: echo.lang.clone(),
+            use_cases: echo.use_cases.clone(),
             q: echo.q.clone(),
             ..Params::default()
         }
@@ -150,6 +154,7 @@ impl RecommendationsBody {
                 need: params.need.clone(),
                 want: params.want.clone(),
                 lang: params.lang.clone(),
+                use_cases: params.use_cases.clone(),
                 q: params.q.clone(),
                 link: format!("/?{}", params.to_query_string()),
             },
@@ -199,7 +204,8 @@ impl From<recommend::Ranked> for Ranked {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Criterion {
     pub kind: CriterionKind,
-    /// The requirement, industry or language slug measured; empty for search and maturity.
+    /// The requirement, industry, language or use-case slug measured (the ring for
+    /// maturity); empty for search.
     pub subject: String,
     pub label: String,
     pub rating: u8,
@@ -235,6 +241,7 @@ pub enum CriterionKind {
     MustHave,
     NiceToHave,
     Language,
+    UseCase,
     Search,
     Maturity,
 }
@@ -253,6 +260,7 @@ impl From<CriterionKind> for recommend::CriterionKind {
             CriterionKind::MustHave => Self::MustHave,
             CriterionKind::NiceToHave => Self::NiceToHave,
             CriterionKind::Language => Self::Language,
+            CriterionKind::UseCase => Self::UseCase,
             CriterionKind::Search => Self::Search,
             CriterionKind::Maturity => Self::Maturity,
         }
@@ -266,6 +274,7 @@ impl From<recommend::CriterionKind> for CriterionKind {
             recommend::CriterionKind::MustHave => Self::MustHave,
             recommend::CriterionKind::NiceToHave => Self::NiceToHave,
             recommend::CriterionKind::Language => Self::Language,
+            recommend::CriterionKind::UseCase => Self::UseCase,
             recommend::CriterionKind::Search => Self::Search,
             recommend::CriterionKind::Maturity => Self::Maturity,
         }
@@ -451,7 +460,7 @@ mod tests {
         assert_eq!(keys(&body), ["close_call", "excluded", "query", "results"]);
         assert_eq!(
             keys(&body["query"]),
-            ["industry", "lang", "link", "need", "q", "want"]
+            ["industry", "lang", "link", "need", "q", "use", "want"]
         );
         let result = &body["results"][0];
         assert_eq!(
@@ -517,6 +526,7 @@ mod tests {
             recommend::CriterionKind::MustHave,
             recommend::CriterionKind::NiceToHave,
             recommend::CriterionKind::Language,
+            recommend::CriterionKind::UseCase,
             recommend::CriterionKind::Search,
             recommend::CriterionKind::Maturity,
         ]
@@ -528,6 +538,7 @@ mod tests {
                 "must-have",
                 "nice-to-have",
                 "language",
+                "use-case",
                 "search",
                 "maturity"
             ]

@@ -11,7 +11,9 @@ use crate::helpers::{
     TestApp, attributes, edit_form, form_fields, select, set_field, spawn_app, text, text_of,
 };
 
-const HEALTHCARE: &str = "industry=healthcare&need=security&want=scalability&lang=python";
+/// A query with every kind of parameter but the search.
+const HEALTHCARE: &str =
+    "industry=healthcare&need=security&want=scalability&lang=python&use=telemedicine";
 const OFFLINE: &str = "need=offline-sync";
 
 fn result_slugs(html: &Html) -> Vec<String> {
@@ -90,6 +92,7 @@ async fn a_signed_in_salesperson_saves_a_query_as_a_brief_with_its_answer_pinned
         ("need", "security"),
         ("want", "scalability"),
         ("lang", "python"),
+        ("use", "telemedicine"),
     ] {
         assert!(
             fields.contains(&(name.to_owned(), value.to_owned())),
@@ -107,6 +110,10 @@ async fn a_signed_in_salesperson_saves_a_query_as_a_brief_with_its_answer_pinned
     assert_eq!(status, StatusCode::OK);
     assert_eq!(text_of(&brief, "h1"), "Acme Health: Patient portal");
     assert_eq!(text_of(&brief, "#brief-owner"), "Test User");
+    let facts = text_of(&brief, ".brief-facts");
+    for said in ["Healthcare", "Strong security", "Python", "Telemedicine"] {
+        assert!(facts.contains(said), "{said}: {facts}");
+    }
     assert_eq!(
         brief
             .select(&crate::helpers::selector("#brief-notes"))
@@ -612,6 +619,47 @@ async fn a_rerun_adds_revision_2_and_keeps_revision_1_as_it_was() {
         .execute(&app.pool)
         .await;
     assert!(rewrite.is_err());
+}
+
+#[tokio::test]
+async fn the_briefs_pages_show_dates_as_people_write_them() {
+    let app = spawn_app().await;
+    let owner = app.signed_in_as(Role::Editor).await;
+    let id = app.save_brief(&owner, HEALTHCARE, "Acme", "Portal").await;
+    let (_, page) = app.page(&owner, &format!("/briefs/{id}")).await;
+    let top = result_slugs(&page)[0].clone();
+    let mut fields = form_fields(&page, &format!("form[action='/briefs/{id}/outcome']"));
+    set_field(&mut fields, "result", "won");
+    set_field(&mut fields, "chosen", &top);
+    set_field(&mut fields, "decided_on", "2025-11-02");
+    let recorded = app
+        .submit(&owner, &format!("/briefs/{id}/outcome"), &fields)
+        .await;
+    assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
+    let token = app.csrf_token(&owner).await;
+    let rerun = app
+        .submit(
+            &owner,
+            &format!("/briefs/{id}/rerun"),
+            &[("csrf_token".into(), token)],
+        )
+        .await;
+    assert_eq!(rerun.status(), StatusCode::SEE_OTHER);
+    let mut problems = Vec::new();
+    for path in [
+        "/briefs".to_owned(),
+        "/briefs/mine".to_owned(),
+        format!("/briefs/{id}"),
+        format!("/briefs/{id}?revision=1"),
+        format!("/briefs/{id}/edit"),
+        format!("/briefs/new?{HEALTHCARE}"),
+        "/outcomes".to_owned(),
+    ] {
+        let (status, html) = app.page(&owner, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        problems.extend(crate::dates::date_problems(&path, &html));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[tokio::test]

@@ -540,3 +540,64 @@ async fn a_signed_in_reader_never_gets_the_page_rendered_for_a_signed_out_one() 
     assert!(select(&again, "form[action='/logout']").is_empty());
     assert_eq!(result_slugs(&signed_in), result_slugs(&again));
 }
+
+#[tokio::test]
+async fn a_use_case_is_offered_by_industry_scores_the_frameworks_listed_for_it_and_is_explained() {
+    let app = spawn_app().await;
+    let form = app.get_html("/", StatusCode::OK).await;
+    let offered = attributes(&form, "details.use-cases input[name=use]", "value");
+    assert!(offered.contains(&"telemedicine".to_owned()), "{offered:?}");
+    let legends: Vec<String> = select(&form, "details.use-cases legend")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert!(legends.contains(&"Healthcare".to_owned()), "{legends:?}");
+
+    let html = app
+        .get_html("/?industry=healthcare&use=telemedicine", StatusCode::OK)
+        .await;
+    let criteria: Vec<String> = select(&html, ".ranked .breakdown tbody tr th")
+        .into_iter()
+        .map(text)
+        .filter(|t| t.contains("Telemedicine"))
+        .collect();
+    assert!(!criteria.is_empty(), "each result shows the use case");
+    assert_eq!(
+        attributes(&html, "input[name=use][checked]", "value"),
+        ["telemedicine"]
+    );
+    let body = app
+        .get_json(
+            "/api/v1/recommendations?industry=healthcare&use=telemedicine",
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(body["query"]["use"], serde_json::json!(["telemedicine"]));
+    let listed: Vec<(&str, u64)> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let use_case = r["criteria"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["kind"] == "use-case")
+                .expect("a use-case criterion");
+            (
+                r["slug"].as_str().unwrap(),
+                use_case["rating"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(listed.iter().any(|(_, rating)| *rating == 5), "{listed:?}");
+    assert!(listed.iter().any(|(_, rating)| *rating == 0), "{listed:?}");
+
+    let refused = app
+        .get_json(
+            "/api/v1/recommendations?use=moon-base",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(refused["error"]["field"], "use");
+}

@@ -254,6 +254,7 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
         ("need" = Option<Vec<String>>, Query, description = "Must-have requirement slug; repeatable. Frameworks below 4 of 5 are excluded."),
         ("want" = Option<Vec<String>>, Query, description = "Nice-to-have requirement slug; repeatable"),
         ("lang" = Option<Vec<String>>, Query, description = "Language slug the team knows; repeatable"),
+        ("use" = Option<Vec<String>>, Query, description = "Use-case slug the project is; repeatable. Frameworks listed for it score higher."),
         ("q" = Option<String>, Query, description = "Free text, full-text searched; at most 200 characters"),
     ),
     responses(
