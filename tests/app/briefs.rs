@@ -8,7 +8,8 @@ use serde_json::Value;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    TestApp, attributes, edit_form, form_fields, select, set_field, spawn_app, text, text_of,
+    TestApp, attributes, csrf_in, edit_form, form_fields, select, set_field, spawn_app, text,
+    text_of,
 };
 
 /// A query with every kind of parameter but the search.
@@ -957,4 +958,75 @@ async fn the_api_lists_briefs_in_pages_and_shows_one_with_its_pinned_answers() {
         doc["components"]["securitySchemes"]["session"]["in"],
         "cookie"
     );
+}
+
+#[tokio::test]
+async fn a_brief_says_what_changed_since_it_was_pinned_and_why_until_it_is_re_run() {
+    let app = spawn_app().await;
+    let sales = app.signed_in_with("sam@example.com", Role::Viewer).await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let query = "need=real-time-updates";
+    let id = app.save_brief(&sales, query, "Acme", "Chat").await;
+    let (_, fresh) = app.page(&sales, &format!("/briefs/{id}")).await;
+    assert!(
+        select(&fresh, "#changed-since").is_empty(),
+        "nothing has changed yet"
+    );
+
+    // An editor raises Flask's real-time strength to the must-have minimum.
+    let mut fields = edit_form(&editor, &app, "flask").await;
+    set_field(&mut fields, "req.real-time-updates.strength", "4");
+    set_field(
+        &mut fields,
+        "req.real-time-updates.note",
+        "Flask-SocketIO carries rooms and broadcasts.",
+    );
+    set_field(&mut fields, "action", "save");
+    let saved = app
+        .submit(&editor, "/admin/frameworks/flask/edit", &fields)
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let (status, page) = app.page(&sales, &format!("/briefs/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let flask = "#changed-since .changed-framework[data-framework=flask]";
+    assert_eq!(select(&page, flask).len(), 1, "Flask crossed the must-have");
+    let reason = text_of(&page, &format!("{flask} .change-reasons li"));
+    assert!(reason.contains("Real-time"), "{reason}");
+    assert!(reason.contains("→"), "{reason}");
+    assert!(reason.contains('4'), "{reason}");
+    assert!(
+        reason.contains("Flask-SocketIO carries rooms"),
+        "the why: {reason}"
+    );
+    assert!(
+        select(&page, "#changed-since .audit-link").is_empty(),
+        "a viewer cannot open the editors' history"
+    );
+    assert!(
+        !result_slugs(&page).contains(&"flask".to_owned()),
+        "the pinned answer is kept as it was"
+    );
+    let (_, as_editor) = app.page(&editor, &format!("/briefs/{id}")).await;
+    let audit = attributes(&as_editor, &format!("{flask} .audit-link"), "href");
+    assert_eq!(audit.len(), 1);
+    assert!(
+        audit[0].starts_with("/admin/frameworks/flask/history#revision-"),
+        "{}",
+        audit[0]
+    );
+
+    // Re-running pins today's answer as revision 2; nothing is left to explain.
+    let csrf = csrf_in(&page);
+    let rerun = sales
+        .post(app.url(&format!("/briefs/{id}/rerun")))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rerun.status(), StatusCode::SEE_OTHER);
+    let (_, rerun_page) = app.page(&sales, &format!("/briefs/{id}")).await;
+    assert!(select(&rerun_page, "#changed-since").is_empty());
+    assert!(result_slugs(&rerun_page).contains(&"flask".to_owned()));
+    assert_eq!(select(&rerun_page, "#revisions li").len(), 2);
 }

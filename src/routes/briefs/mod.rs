@@ -17,10 +17,12 @@ use serde::Deserialize;
 use sqlx::SqlitePool;
 
 use crate::auth::CurrentUser;
+use crate::changes::{self, ChangeReport};
 use crate::client::Network;
 use crate::db;
 use crate::db::briefs::{Brief, Filter, ListedBrief, Pin, Pinned, Revision, RevisionSummary, Sort};
 use crate::db::editing::{Outcome, Stored};
+use crate::db::recommend::Knowledge;
 use crate::domain::{DealResult, FieldError};
 use crate::error::{AppError, Result};
 use crate::recommend::Limits;
@@ -361,6 +363,13 @@ pub struct ShowPage {
     pub frameworks: Vec<(String, String)>,
     /// The recorded choice's name.
     pub chosen_name: Option<String>,
+    /// On the latest revision, when the knowledge moved since it was pinned: what became of
+    /// the answer on today's knowledge, and the recorded edits behind it.
+    pub changed: Option<ChangeReport>,
+    /// When the query cannot be asked of today's knowledge (a term it names was deleted): why.
+    pub unaskable: Option<String>,
+    /// Editors and admins follow each change to its audit entry.
+    pub can_see_history: bool,
 }
 
 impl ShowPage {
@@ -450,6 +459,12 @@ impl Shown<'_> {
             .as_ref()
             .and_then(|o| o.chosen.as_deref())
             .map(|slug| framework_name(slug, &frameworks, &stored));
+        let (changed, unaskable) =
+            if revision.number == latest && knowledge.version != revision.knowledge_version {
+                self.changed_since(&revision, &stored, &knowledge).await?
+            } else {
+                (None, None)
+            };
         let base = self.network.base_url(self.request);
         let share_url = if revision.number == latest {
             format!("{base}/briefs/{}", brief.id)
@@ -467,11 +482,47 @@ impl Shown<'_> {
             outcome_form: outcome_form.unwrap_or_else(|| OutcomeFormView::of(&brief)),
             frameworks,
             chosen_name,
+            changed,
+            unaskable,
+            can_see_history: self.user.role().can_edit(),
             brief,
             revision,
             latest,
             revisions,
         })
+    }
+
+    /// The pinned answer against the same query asked of today's knowledge, with the audited
+    /// edits since the pin that explain the difference; or, when the query names something
+    /// deleted since, why it cannot be asked again.
+    async fn changed_since(
+        &self,
+        revision: &Revision,
+        pinned: &RecommendationsBody,
+        knowledge: &Knowledge,
+    ) -> Result<(Option<ChangeReport>, Option<String>)> {
+        let params = match params::parse(&revision.query, &knowledge.names) {
+            Ok(params) => params,
+            Err(errors) => {
+                let why = errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return Ok((None, Some(why)));
+            }
+        };
+        let today = rank(self.pool, &params, knowledge, Limits::ALL).await?;
+        let today = RecommendationsBody::new(&params, today);
+        let scope = changes::scope(pinned, &today);
+        let trail = db::changes::since(
+            self.pool,
+            revision.audit_mark,
+            &scope,
+            db::changes::ENTRY_LIMIT,
+        )
+        .await?;
+        Ok((Some(changes::since(pinned, &today, &trail)), None))
     }
 }
 
