@@ -4,7 +4,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use futures_util::FutureExt;
 use stackatlas::domain::Role;
 
@@ -21,7 +21,7 @@ type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
 /// failed.
 pub async fn run_all(driver_binary: PathBuf) -> usize {
     let driver = start_driver(&driver_binary);
-    let journeys: [(&str, Journey); 7] = [
+    let journeys: [(&str, Journey); 8] = [
         (
             "a salesperson builds, compares, exports and prints a recommendation",
             |a, _, app| Box::pin(salesperson(a, app)),
@@ -44,6 +44,10 @@ pub async fn run_all(driver_binary: PathBuf) -> usize {
         (
             "the query page works from the keyboard alone",
             |a, _, app| Box::pin(keyboard_only(a, app)),
+        ),
+        (
+            "a salesperson saves a brief, an editor changes a rating, the brief says why and is re-run, the outcome is recorded",
+            |a, b, app| Box::pin(brief_journey(a, b, app)),
         ),
         ("every page passes the accessibility audit", |a, _, app| {
             Box::pin(accessibility(a, app))
@@ -417,6 +421,121 @@ async fn viewer_refused(client: Client, app: TestApp) {
     client.goto(&app.url("/admin")).await.unwrap();
     assert_eq!(text(&client, "h1").await, "Not allowed");
     screenshots(&client, "viewer-refused").await;
+}
+
+/// A salesperson's week with one client: the query becomes a brief, the knowledge moves, the
+/// brief says what changed and why, is re-run, and the client's choice is recorded.
+async fn brief_journey(sales: Client, editor: Client, app: TestApp) {
+    app.create_user("sam@example.com", Role::Viewer).await;
+    app.create_user("ana@example.com", Role::Editor).await;
+    sign_in(&sales, &app, "sam@example.com").await;
+    brief_from_the_clients_words(&sales, &app).await;
+    find(&sales, ".ranked").await;
+
+    // Save the answer as a brief for the client.
+    click(&sales, "details.save-brief summary").await;
+    find(&sales, "#brief-client")
+        .await
+        .send_keys("Northwind Couriers")
+        .await
+        .unwrap();
+    find(&sales, "#brief-project")
+        .await
+        .send_keys("Courier app")
+        .await
+        .unwrap();
+    find(&sales, "#brief-notes")
+        .await
+        .send_keys("Met their CTO on Monday; decision by the end of the month.")
+        .await
+        .unwrap();
+    click(&sales, "form.brief-form button[type=submit]").await;
+    wait_for_text(&sales, "h1", |h1| h1.contains("Northwind Couriers")).await;
+    let brief = path_of(&sales).await;
+    assert!(brief.starts_with("/briefs/"), "{brief}");
+    let result_slug = async |place: usize| {
+        find(&sales, &format!(".ranked > li:nth-child({place})"))
+            .await
+            .attr("id")
+            .await
+            .unwrap()
+            .unwrap()
+            .trim_start_matches("result-")
+            .to_owned()
+    };
+    let (winner, slug) = (result_slug(1).await, result_slug(2).await);
+    let runner_up = text(&sales, ".ranked > li:nth-child(2) h3 a").await;
+    screenshots(&sales, "brief").await;
+
+    // An editor finds the top pick's real-time support weaker than rated: below the must-have.
+    sign_in(&editor, &app, "ana@example.com").await;
+    editor
+        .goto(&app.url(&format!("/admin/frameworks/{winner}/edit")))
+        .await
+        .unwrap();
+    click(
+        &editor,
+        "label:has(> input[name='req.real-time-updates.strength'][value='3'])",
+    )
+    .await;
+    let note = find(&editor, "input[name='req.real-time-updates.note']").await;
+    note.clear().await.unwrap();
+    note.send_keys("Push needs a separate service; nothing built in for live updates.")
+        .await
+        .unwrap();
+    click(&editor, ".save-bar button[value=save]").await;
+    find(&editor, ".alert.success").await;
+
+    // The brief says what changed, by whom and why; re-running keeps both answers.
+    sales.goto(&app.url(&brief)).await.unwrap();
+    let changed = text(&sales, "#changed-since").await;
+    assert!(changed.contains(&runner_up), "{changed}");
+    assert!(
+        changed.contains("nothing built in for live updates"),
+        "{changed}"
+    );
+    screenshots(&sales, "brief-changed-since").await;
+    click(&sales, "form.rerun-now button[type=submit]").await;
+    wait_for_text(&sales, "#revisions", |list| list.contains("Revision 2")).await;
+    assert!(sales.find(Locator::Css("#changed-since")).await.is_err());
+    assert_eq!(
+        text(&sales, ".ranked > li:nth-child(1) h3 a").await,
+        runner_up,
+        "today's answer puts the runner-up first"
+    );
+
+    // The client chose: record it, and it counts on the outcomes page.
+    click(&sales, "input[name=result][value=won]").await;
+    find(&sales, "#o-chosen")
+        .await
+        .select_by_value(&slug)
+        .await
+        .unwrap();
+    sales
+        .execute(
+            "document.getElementById('o-decided_on').value = new Date().toISOString().slice(0, 10);",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    click(&sales, "form.outcome-form button[type=submit]").await;
+    wait_for_text(&sales, "#recorded-outcome", |o| o.contains(&runner_up)).await;
+    screenshots(&sales, "brief-outcome").await;
+    sales.goto(&app.url("/outcomes")).await.unwrap();
+    find(&sales, "table").await;
+    screenshots(&sales, "outcomes").await;
+}
+
+/// The query for the brief journey, as the salesperson builds it.
+async fn brief_from_the_clients_words(client: &Client, app: &TestApp) {
+    client.goto(&app.url("/")).await.unwrap();
+    find(client, "#industry")
+        .await
+        .select_by_value("logistics")
+        .await
+        .unwrap();
+    click(client, "input[name='r.real-time-updates'][value='need']").await;
+    click(client, "form.query-form button[type=submit]").await;
 }
 
 async fn accessibility(client: Client, app: TestApp) {
