@@ -28,8 +28,9 @@ fn attachment(filename: &str) -> ContentDisposition {
     }
 }
 
-/// The ranked results as CSV: one row per criterion of each result, then the exclusions,
-/// so a spreadsheet can pivot on any column.
+/// The ranked results as CSV: one row per criterion of each result, then the exclusions, then
+/// how firm the first place is (rank `firmness`: the smallest change that puts the runner-up
+/// first; rank `stability`: one row per weight), so a spreadsheet can pivot on any column.
 pub async fn csv(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
@@ -98,7 +99,67 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
             ])?;
         }
     }
+    firmness_rows(&mut out, recommendation)?;
     out.into_inner()
+}
+
+/// The firmness rows, when at least two frameworks fit.
+fn firmness_rows<W: std::io::Write>(
+    out: &mut crate::spreadsheet::Writer<W>,
+    recommendation: &Recommendation,
+) -> std::result::Result<(), csv::Error> {
+    let [winner, runner_up, ..] = recommendation.results.as_slice() else {
+        return Ok(());
+    };
+    let firmness = &recommendation.firmness;
+    let (subject, evidence) = match &firmness.sensitivity {
+        Some(s) => {
+            let mut evidence = format!("{}.", s.describe());
+            if let Some(rating) = s.rating() {
+                for fragility in &s.fragility {
+                    evidence.push_str(" Fragile advice: ");
+                    evidence.push_str(&fragility.describe(rating));
+                }
+            }
+            (
+                s.rating().map(|r| r.label.clone()).unwrap_or_default(),
+                evidence,
+            )
+        }
+        None => (
+            String::new(),
+            format!("No single change puts {} first.", runner_up.name),
+        ),
+    };
+    out.write_record([
+        "firmness".to_owned(),
+        runner_up.name.clone(),
+        runner_up.slug.to_string(),
+        String::new(),
+        "Smallest change".to_owned(),
+        subject,
+        String::new(),
+        String::new(),
+        String::new(),
+        evidence,
+        String::new(),
+    ])?;
+    for interval in &firmness.stability {
+        out.write_record([
+            "stability".to_owned(),
+            winner.name.clone(),
+            winner.slug.to_string(),
+            String::new(),
+            interval.kind.label().to_owned(),
+            String::new(),
+            String::new(),
+            interval.weight.to_string(),
+            String::new(),
+            interval.describe(&winner.name),
+            String::new(),
+        ])?;
+    }
+    Ok(())
 }
 
 /// The same answer as `/api/v1/recommendations`, as a download.

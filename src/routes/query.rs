@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
 use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
-use crate::routes::recommendation::{Outcome, answer};
+use crate::routes::recommendation::{Outcome, Sensitivity, StabilityInterval, answer, firmness};
 use crate::routes::representation::{Representation, revalidate};
 use crate::snapshot::KnowledgeCache;
 
@@ -119,6 +119,11 @@ pub struct Answered {
     pub results: Vec<ResultView>,
     pub excluded: Vec<ExcludedView>,
     pub close_call: Option<recommend::CloseCall>,
+    /// What would put the runner-up first, and how far each weight may move (firmness.html).
+    pub sensitivity: Option<Sensitivity>,
+    pub stability: Vec<StabilityInterval>,
+    /// The second result's name; empty when fewer than two fit.
+    pub runner_up: String,
     pub relaxation: Option<Relaxation>,
     /// The query in words, for the printed summary.
     pub summary: Vec<(&'static str, String)>,
@@ -202,6 +207,7 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
     if !params.q.is_empty() {
         summary.push(("Search", params.q.clone()));
     }
+    let (sensitivity, stability) = firmness(params, recommendation);
     Answered {
         total_results: recommendation.total_results,
         total_excluded: recommendation.total_excluded,
@@ -244,6 +250,13 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
             })
             .collect(),
         close_call: recommendation.close_call.clone(),
+        sensitivity,
+        stability,
+        runner_up: recommendation
+            .results
+            .get(1)
+            .map(|r| r.name.clone())
+            .unwrap_or_default(),
         relaxation,
         summary,
     }

@@ -11,6 +11,7 @@ mod compare;
 mod editing;
 mod errors;
 mod exposure;
+mod firmness;
 mod helpers;
 mod hostile;
 mod knowledge;
