@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod backup;
 pub mod catalogue;
+pub mod changes;
 pub mod editing;
 pub mod frameworks;
 pub mod knowledge;

@@ -443,10 +443,15 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn days_since(&self, date: &str) -> Option<i64> {
-        NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .ok()
-            .map(|day| (self.today - day).num_days())
+    /// How many days before today `date` (YYYY-MM-DD) was, and the day as people write it
+    /// ("30 Nov 2026"): the messages are read on the health page and in the terminal.
+    fn days_since(&self, date: &str) -> Option<(i64, String)> {
+        NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().map(|day| {
+            (
+                (self.today - day).num_days(),
+                day.format("%-d %b %Y").to_string(),
+            )
+        })
     }
 
     fn sources(&mut self, f: &'a FrameworkRecord) {
@@ -469,8 +474,8 @@ impl<'a> Checker<'a> {
         }
         for source in &f.sources {
             let stale = match self.days_since(&source.checked) {
-                Some(days) if days > SOURCE_STALE_DAYS => {
-                    format!("was last checked on {}, {days} days ago", source.checked)
+                Some((days, day)) if days > SOURCE_STALE_DAYS => {
+                    format!("was last checked on {day}, {days} days ago")
                 }
                 Some(_) => continue,
                 None => format!("has no readable date checked (\"{}\")", source.checked),
@@ -494,8 +499,8 @@ impl<'a> Checker<'a> {
         let overdue = match f.last_reviewed.as_deref() {
             None => "has never been reviewed".to_owned(),
             Some(date) => match self.days_since(date) {
-                Some(days) if days > REVIEW_INTERVAL_DAYS => {
-                    format!("was last reviewed on {date}, {days} days ago")
+                Some((days, day)) if days > REVIEW_INTERVAL_DAYS => {
+                    format!("was last reviewed on {day}, {days} days ago")
                 }
                 Some(_) => return,
                 None => format!("has an unreadable review date (\"{date}\")"),

@@ -9,6 +9,7 @@ pub mod export;
 pub mod frameworks;
 pub mod health;
 pub mod industries;
+pub mod preview;
 pub mod query;
 pub mod recommendation;
 pub mod representation;

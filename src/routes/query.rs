@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
 use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
+use crate::routes::preview::{self, Preview};
 use crate::routes::recommendation::{Outcome, Sensitivity, StabilityInterval, answer, firmness};
 use crate::routes::representation::{Representation, revalidate};
 use crate::snapshot::KnowledgeCache;
@@ -144,8 +145,11 @@ pub struct QueryPage {
     pub query_string: String,
     /// The absolute link to this result, for the printed summary.
     pub share_url: String,
+    /// Today's date, YYYY-MM-DD, printed on the summary as people write it.
     pub today: String,
     pub framework_count: usize,
+    /// What the page's link shows where it is pasted.
+    pub preview: Preview,
 }
 
 impl QueryPage {
@@ -271,6 +275,7 @@ fn page(
     answer: Option<Answered>,
     share_url: String,
     today: String,
+    preview: Preview,
 ) -> QueryPage {
     let industries = knowledge
         .industries
@@ -339,7 +344,65 @@ fn page(
         share_url,
         today,
         framework_count: knowledge.catalogue.len(),
+        preview,
     }
+}
+
+/// A result's link preview: "Django, Laravel, Spring Boot for a healthcare app", then "Top
+/// pick Django (86/100) for Healthcare · must have Security · 18 fit, 7 excluded".
+fn result_preview(params: &Params, answer: &Answered, names: &Names, share_url: String) -> Preview {
+    let industry = params
+        .industry
+        .as_ref()
+        .and_then(|slug| names.industries.get(slug));
+    let top: Vec<&str> = answer
+        .results
+        .iter()
+        .take(3)
+        .map(|r| r.name.as_str())
+        .collect();
+    let picks = if top.is_empty() {
+        "No framework meets every must-have".to_owned()
+    } else {
+        top.join(", ")
+    };
+    let title = match industry {
+        Some(name) => format!("{picks} for {}", preview::an_app_in(name)),
+        None if top.is_empty() => picks,
+        None => format!("{picks}: a backend recommendation"),
+    };
+    let mut parts = Vec::new();
+    let lead = match answer.results.first() {
+        Some(first) => format!("Top pick {} ({:.0}/100)", first.name, first.score),
+        None => "No framework meets every must-have".to_owned(),
+    };
+    parts.push(match industry {
+        Some(name) => format!("{lead} for {name}"),
+        None => lead,
+    });
+    for (label, value) in &answer.summary {
+        match *label {
+            "Industry" => {}
+            "Search" => parts.push(format!("search “{value}”")),
+            _ => parts.push(format!("{} {value}", label.to_lowercase())),
+        }
+    }
+    parts.push(format!(
+        "{} fit, {} excluded",
+        answer.total_results, answer.total_excluded
+    ));
+    Preview::new(&title, &parts.join(" · "), share_url)
+}
+
+/// The query page's preview before anything is asked.
+fn form_preview(origin: &str) -> Preview {
+    Preview::new(
+        "Recommend a backend",
+        "Describe a client's project — industry, must-haves, nice-to-haves, the team's \
+         languages — and get a ranked recommendation of backend frameworks that explains \
+         every point of its score.",
+        format!("{origin}/"),
+    )
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -365,9 +428,10 @@ pub async fn index(
 ) -> Result<HttpResponse> {
     let knowledge = cache.current(&pool).await?;
     let origin = network.base_url(&request);
-    let today = chrono::Utc::now().format("%-d %B %Y").to_string();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     // Everything the page shows besides the knowledge: the layout names who is signed in
-    // (with their sign-out form's token), the summary prints the date and the link.
+    // (with their sign-out form's token), the summary prints the date and the link, and the
+    // link preview gives the link too (so it is cached with the page, for this origin).
     let key = format!(
         "{origin}\n{today}\n{:?}\n{}",
         crate::auth::signed_in(),
@@ -382,7 +446,16 @@ pub async fn index(
         Outcome::Invalid(errors) => {
             // Keep what was valid so the salesperson only fixes the named fields.
             let kept = params::parse_lenient(request.query_string(), names);
-            let page = page(&knowledge, &kept, errors, None, String::new(), today);
+            let preview = form_preview(&origin);
+            let page = page(
+                &knowledge,
+                &kept,
+                errors,
+                None,
+                String::new(),
+                today,
+                preview,
+            );
             (StatusCode::BAD_REQUEST, page)
         }
         Outcome::Empty => {
@@ -393,12 +466,14 @@ pub async fn index(
                 None,
                 String::new(),
                 today,
+                form_preview(&origin),
             );
             (StatusCode::OK, page)
         }
         Outcome::Answer(params, recommendation) => {
             let share_url = format!("{origin}/?{}", params.to_query_string());
             let answered = answered(&params, &recommendation, names);
+            let preview = result_preview(&params, &answered, names, share_url.clone());
             let page = page(
                 &knowledge,
                 &params,
@@ -406,6 +481,7 @@ pub async fn index(
                 Some(answered),
                 share_url,
                 today,
+                preview,
             );
             (StatusCode::OK, page)
         }

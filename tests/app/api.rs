@@ -153,5 +153,5 @@ async fn the_openapi_document_describes_every_route() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(params, ["industry", "need", "want", "lang", "q"]);
+    assert_eq!(params, ["industry", "need", "want", "lang", "use", "q"]);
 }

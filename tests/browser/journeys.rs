@@ -21,10 +21,14 @@ type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
 /// failed.
 pub async fn run_all(driver_binary: PathBuf) -> usize {
     let driver = start_driver(&driver_binary);
-    let journeys: [(&str, Journey); 6] = [
+    let journeys: [(&str, Journey); 7] = [
         (
             "a salesperson builds, compares, exports and prints a recommendation",
             |a, _, app| Box::pin(salesperson(a, app)),
+        ),
+        (
+            "a salesperson reads a comparison on a 360 px phone without scrolling sideways",
+            |a, _, app| Box::pin(compare_on_a_phone(a, app)),
         ),
         (
             "an editor changes a strength, sees the ranking move, and reverts it",
@@ -175,6 +179,76 @@ async fn salesperson(client: Client, app: TestApp) {
         pdf,
     )
     .unwrap();
+}
+
+/// The narrowest phone people use: 360 px. The page itself never scrolls sideways, and every
+/// framework compared is named on screen beside its figure, however many are compared.
+async fn compare_on_a_phone(client: Client, app: TestApp) {
+    let chosen = ["django", "laravel", "nodejs", "spring-boot"];
+    client.set_window_size(360, 800).await.unwrap();
+    for count in 2..=4 {
+        let query: Vec<String> = chosen[..count].iter().map(|f| format!("f={f}")).collect();
+        client
+            .goto(&app.url(&format!("/compare?{}", query.join("&"))))
+            .await
+            .unwrap();
+        find(&client, ".compare-table").await;
+        let width = client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth, \
+                   document.documentElement.clientWidth];",
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        let [scroll, inner, client_width] = [0, 1, 2].map(|i| width[i].as_i64().unwrap());
+        assert!(
+            scroll <= inner && scroll <= client_width,
+            "{count} frameworks: the page is {scroll} px wide in a {client_width} px window"
+        );
+        // Each framework's name, in the list on top and on every figure of the first rows,
+        // is shown whole inside the window.
+        let names: Vec<String> = client
+            .execute(
+                "const inside = e => { const r = e.getBoundingClientRect(); \
+                   return r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth; }; \
+                 const shown = s => [...document.querySelectorAll(s)].filter(inside) \
+                   .map(e => e.textContent.trim()); \
+                 return [shown('.compare-table thead th a'), \
+                   ...[...document.querySelectorAll('.compare-table tbody tr:not(.section-row)')].slice(0, 8) \
+                     .map(row => [...row.querySelectorAll('.cell-name')].filter(inside) \
+                       .map(e => e.textContent.trim()))].map(list => list.join(' | '));",
+                Vec::new(),
+            )
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        let expected = ["Django", "Laravel", "Node.js", "Spring Boot"][..count].join(" | ");
+        for (row, shown) in names.iter().enumerate() {
+            assert_eq!(shown, &expected, "{count} frameworks, row {row}");
+        }
+        let png = client.screenshot().await.unwrap();
+        std::fs::create_dir_all(crate::support::ARTIFACTS).unwrap();
+        std::fs::write(
+            format!("{}/compare-{count}-360.png", crate::support::ARTIFACTS),
+            png,
+        )
+        .unwrap();
+    }
+    // On a wide screen it is a table again, the names in its column headings only.
+    client.set_window_size(1280, 900).await.unwrap();
+    let names_in_cells = client
+        .execute(
+            "return [...document.querySelectorAll('.cell-name')].filter(e => e.offsetParent !== null).length;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(names_in_cells.as_i64(), Some(0));
 }
 
 async fn editor_edits_and_reverts(client: Client, app: TestApp) {
