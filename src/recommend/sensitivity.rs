@@ -315,6 +315,21 @@ impl Sensitivity {
     }
 }
 
+impl Change {
+    /// The name of what changes: the rating's criterion, or the requirement, use case or
+    /// industry the query would change.
+    pub fn label(&self) -> &str {
+        match self {
+            Change::Rating(rating) => &rating.label,
+            Change::WantDropped { label, .. }
+            | Change::UseCaseDropped { label, .. }
+            | Change::WantBecomesNeed { label, .. }
+            | Change::NeedDropped { label, .. }
+            | Change::IndustryRemoved { label, .. } => label,
+        }
+    }
+}
+
 impl RatingChange {
     /// What is rated, as a sentence names it: "Security", "fit for Healthcare".
     pub fn what(&self) -> String {

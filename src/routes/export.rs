@@ -121,10 +121,7 @@ fn firmness_rows<W: std::io::Write>(
                     evidence.push_str(&fragility.describe(rating));
                 }
             }
-            (
-                s.rating().map(|r| r.label.clone()).unwrap_or_default(),
-                evidence,
-            )
+            (s.change.label().to_owned(), evidence)
         }
         None => (
             String::new(),
