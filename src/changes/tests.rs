@@ -82,6 +82,8 @@ fn body(results: Vec<Ranked>, excluded: Vec<Excluded>) -> RecommendationsBody {
         results,
         excluded,
         close_call: None,
+        sensitivity: None,
+        stability: Vec::new(),
     }
 }
 
@@ -720,6 +722,8 @@ fn a_use_case_of_the_query_explains_a_move_when_a_framework_is_listed_for_it() {
         results,
         excluded,
         close_call: None,
+        sensitivity: None,
+        stability: Vec::new(),
     };
     let with_portal = |mut ranked: Ranked, linked: u8| {
         ranked.criteria.push(criterion(

@@ -21,9 +21,9 @@ use crate::recommend::MUST_HAVE_MINIMUM;
 /// a case study…), so no single page, possibly outdated or promotional, carries every rating.
 pub const MIN_SOURCES: usize = 3;
 
-/// Frameworks change a major version or two a year, and the admin desk lists entries unreviewed
-/// for six months: an entry older than this is likely to describe a framework that has moved.
-pub const REVIEW_INTERVAL_DAYS: i64 = 180;
+// The review interval is the engine's too (a recommendation resting on an overdue rating is
+// fragile), so it is defined there, like the must-have minimum, and read here.
+pub use crate::recommend::sensitivity::REVIEW_INTERVAL_DAYS;
 
 /// Documentation is rewritten and links rot; once a year an editor confirms a source still says
 /// what the entry rests on.

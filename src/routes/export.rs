@@ -30,8 +30,9 @@ fn attachment(filename: &str) -> ContentDisposition {
     }
 }
 
-/// The ranked results as CSV: one row per criterion of each result, then the exclusions,
-/// so a spreadsheet can pivot on any column.
+/// The ranked results as CSV: one row per criterion of each result, then the exclusions, then
+/// how firm the first place is (rank `firmness`: the smallest change that puts the runner-up
+/// first; rank `stability`: one row per weight), so a spreadsheet can pivot on any column.
 pub async fn csv(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
@@ -104,7 +105,61 @@ fn to_csv(body: &RecommendationsBody) -> std::result::Result<Vec<u8>, csv::Error
             ])?;
         }
     }
+    firmness_rows(&mut out, body)?;
     out.into_inner()
+}
+
+/// The firmness rows, when at least two frameworks fit.
+fn firmness_rows<W: std::io::Write>(
+    out: &mut crate::spreadsheet::Writer<W>,
+    body: &RecommendationsBody,
+) -> std::result::Result<(), csv::Error> {
+    let [winner, runner_up, ..] = body.results.as_slice() else {
+        return Ok(());
+    };
+    let (subject, evidence) = match &body.sensitivity {
+        Some(s) => {
+            let mut evidence = format!("{}.", s.description);
+            for reason in &s.fragile_reasons {
+                evidence.push_str(" Fragile advice: ");
+                evidence.push_str(reason.message());
+            }
+            (s.change.label().to_owned(), evidence)
+        }
+        None => (
+            String::new(),
+            format!("No single change puts {} first.", runner_up.name),
+        ),
+    };
+    out.write_record([
+        "firmness".to_owned(),
+        runner_up.name.clone(),
+        runner_up.slug.clone(),
+        String::new(),
+        "Smallest change".to_owned(),
+        subject,
+        String::new(),
+        String::new(),
+        String::new(),
+        evidence,
+        String::new(),
+    ])?;
+    for interval in &body.stability {
+        out.write_record([
+            "stability".to_owned(),
+            winner.name.clone(),
+            winner.slug.clone(),
+            String::new(),
+            interval.label.clone(),
+            String::new(),
+            String::new(),
+            interval.weight.to_string(),
+            String::new(),
+            interval.description.clone(),
+            String::new(),
+        ])?;
+    }
+    Ok(())
 }
 
 /// The same answer as `/api/v1/recommendations`, as a download.

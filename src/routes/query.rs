@@ -17,7 +17,9 @@ use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
 use crate::recommend::{Limits, Names, Recommendation};
 use crate::routes::preview::{self, Preview};
-use crate::routes::recommendation::{CloseCall, Outcome, answer};
+use crate::routes::recommendation::{
+    CloseCall, Outcome, Sensitivity, StabilityInterval, answer, firmness,
+};
 use crate::routes::representation::{Representation, revalidate};
 use crate::routes::results::{ExcludedView, ResultView, ResultsView};
 use crate::snapshot::KnowledgeCache;
@@ -72,6 +74,11 @@ pub struct Answered {
     pub results: Vec<ResultView>,
     pub excluded: Vec<ExcludedView>,
     pub close_call: Option<CloseCall>,
+    /// What would put the runner-up first, and how far each weight may move (firmness.html).
+    pub sensitivity: Option<Sensitivity>,
+    pub stability: Vec<StabilityInterval>,
+    /// The second result's name; empty when fewer than two fit.
+    pub runner_up: String,
     pub relaxation: Option<Relaxation>,
     /// The query in words, for the printed summary.
     pub summary: Vec<(&'static str, String)>,
@@ -185,12 +192,20 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
         excluded,
         close_call,
     } = ResultsView::of_engine(recommendation);
+    let (sensitivity, stability) = firmness(params, recommendation);
     Answered {
         total_results,
         total_excluded,
         results,
         excluded,
         close_call,
+        sensitivity,
+        stability,
+        runner_up: recommendation
+            .results
+            .get(1)
+            .map(|r| r.name.clone())
+            .unwrap_or_default(),
         relaxation,
         summary: summary(params, names),
     }

@@ -221,6 +221,7 @@ mod tests {
             score: Score::new(score).unwrap(),
             note: format!("{slug} rates {score}"),
             sources: vec![format!("https://{slug}.example.com")],
+            reviewed: None,
         };
         let parse = |text| Slug::parse(text).unwrap();
         Candidate {
@@ -232,6 +233,7 @@ mod tests {
             fits: HashMap::from([(parse("healthcare"), evidence(3))]),
             use_cases: Vec::new(),
             search_rank: None,
+            last_reviewed: None,
         }
     }
 
@@ -288,6 +290,7 @@ mod tests {
                 &[],
                 &Names::default(),
                 limits,
+                chrono::Utc::now().date_naive(),
             )
         };
         let shown = Limits {

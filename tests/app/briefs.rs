@@ -972,6 +972,11 @@ async fn a_brief_says_what_changed_since_it_was_pinned_and_why_until_it_is_re_ru
         select(&fresh, "#changed-since").is_empty(),
         "nothing has changed yet"
     );
+    let firmness = text_of(&fresh, ".brief-answer .firmness .flip");
+    assert!(
+        firmness.contains("first"),
+        "the pinned answer says how firm its first place is: {firmness}"
+    );
 
     // An editor raises Flask's real-time strength to the must-have minimum.
     let mut fields = edit_form(&editor, &app, "flask").await;

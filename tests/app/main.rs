@@ -14,6 +14,7 @@ mod dates;
 mod editing;
 mod errors;
 mod exposure;
+mod firmness;
 mod helpers;
 mod hostile;
 mod knowledge;

@@ -15,8 +15,8 @@ use crate::db;
 use crate::error::AppError;
 use crate::page_cache::PageCache;
 use crate::routes::recommendation::{
-    CloseCall, Criterion, CriterionKind, Excluded, Exclusion, QueryEcho, Ranked,
-    RecommendationsBody, answer_as_asked,
+    Bound, Change, CloseCall, Criterion, CriterionKind, Excluded, Exclusion, FragileReason,
+    QueryEcho, Ranked, RecommendationsBody, Sensitivity, StabilityInterval, answer_as_asked,
 };
 use crate::routes::representation::{Representation, revalidate};
 use items::{
@@ -258,7 +258,7 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
         ("q" = Option<String>, Query, description = "Free text, full-text searched; at most 200 characters"),
     ),
     responses(
-        (status = 200, description = "Ranked results with their breakdown, and the exclusions", body = RecommendationsBody),
+        (status = 200, description = "Ranked results with their breakdown, the exclusions, and how firm the first place is", body = RecommendationsBody),
         (status = 400, description = "A parameter is unknown or malformed; `field` names it", body = ErrorBody),
     )
 )]
@@ -269,8 +269,13 @@ pub async fn recommendations(
     request: HttpRequest,
 ) -> ApiResult {
     let knowledge = cache.current(&pool).await?;
-    // The answer depends on the knowledge version and the query string only.
-    let key = format!("api\n{}", request.query_string());
+    // The answer depends on the knowledge version, the query string and the day (which
+    // reviews are overdue, making the advice fragile).
+    let key = format!(
+        "api\n{}\n{}",
+        crate::domain::today(),
+        request.query_string()
+    );
     if let Some(answer) = pages.get(knowledge.version, &key) {
         return Ok(answer.respond(&request, revalidate()));
     }
@@ -332,7 +337,12 @@ pub async fn recommendations(
         briefs::OwnerItem,
         briefs::OutcomeItem,
         briefs::RevisionSummaryItem,
-        briefs::RevisionItem
+        briefs::RevisionItem,
+        Sensitivity,
+        Change,
+        FragileReason,
+        StabilityInterval,
+        Bound
     ))
 )]
 pub struct ApiDoc;

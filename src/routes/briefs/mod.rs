@@ -29,7 +29,7 @@ use crate::recommend::Limits;
 use crate::recommend::params::{self, Params};
 use crate::routes::admin::editing::{Change, CsrfForm, changes, see_other};
 use crate::routes::query::{SHOWN, summary};
-use crate::routes::recommendation::{RecommendationsBody, rank};
+use crate::routes::recommendation::{RecommendationsBody, Sensitivity, StabilityInterval, rank};
 use crate::routes::results::ResultsView;
 use crate::snapshot::KnowledgeCache;
 use form::{OutcomeEntry, OutcomeForm};
@@ -352,6 +352,10 @@ pub struct ShowPage {
     /// The query page asking the same today.
     pub query_link: String,
     pub answer: ResultsView,
+    /// How firm the pinned first place was (templates/firmness.html), as pinned.
+    pub sensitivity: Option<Sensitivity>,
+    pub stability: Vec<StabilityInterval>,
+    pub runner_up: String,
     pub may_change: bool,
     pub csrf_token: String,
     /// The knowledge version now, beside the one the revision was pinned on.
@@ -475,6 +479,9 @@ impl Shown<'_> {
             summary: summary(&Params::from(&stored.query), &knowledge.names),
             query_link: stored.query.link.clone(),
             answer: ResultsView::of_body(&stored, SHOWN),
+            sensitivity: stored.sensitivity.clone(),
+            stability: stored.stability.clone(),
+            runner_up: stored.runner_up().to_owned(),
             may_change: may_change(self.user, &brief),
             csrf_token: self.user.csrf_token().to_owned(),
             knowledge_now: knowledge.version,
