@@ -578,6 +578,32 @@ async fn accessibility(client: Client, app: TestApp) {
         "/admin/requirements/hipaa/edit",
         "/admin/health",
     ];
+    // A saved brief, changed since it was pinned, for the briefs' pages.
+    let sales = app.signed_in_with("sam@example.com", Role::Viewer).await;
+    let brief = app
+        .save_brief(
+            &sales,
+            "industry=healthcare&need=security&want=scalability&lang=python",
+            "Acme Health",
+            "Patient portal",
+        )
+        .await;
+    sqlx::query("UPDATE framework_requirements SET strength = 3 WHERE strength = 5 AND framework_id = (SELECT id FROM frameworks WHERE slug = 'django')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let briefs = [
+        "/briefs".to_owned(),
+        "/briefs/mine".to_owned(),
+        format!("/briefs/{brief}"),
+        format!("/briefs/{brief}/edit"),
+        "/briefs/new?industry=healthcare&need=security".to_owned(),
+        "/outcomes".to_owned(),
+    ];
+    let admin: Vec<&str> = admin
+        .into_iter()
+        .chain(briefs.iter().map(String::as_str))
+        .collect();
     // The pages of the knowledge's evidence, kept as pictures for review.
     let pictured = [
         ("/how-we-rate", "how-we-rate"),
@@ -596,7 +622,7 @@ async fn accessibility(client: Client, app: TestApp) {
         }
     }
     sign_in(&client, &app, "admin@example.com").await;
-    for path in admin {
+    for &path in &admin {
         client.goto(&app.url(path)).await.unwrap();
         for violation in audit(&client, &axe).await {
             problems.push(format!("{path}: {violation}"));
