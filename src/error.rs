@@ -15,6 +15,10 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     BadRequest(FieldError),
+    /// Not signed in where only signed-in users are answered (the API's briefs); the text
+    /// says how to sign in.
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
     /// Signed in (or not) without the right to do this; the text says what to do.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
@@ -67,6 +71,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -91,6 +96,7 @@ impl ResponseError for AppError {
                 "Bad request",
                 format!("The value of “{field}” was not understood: {message}."),
             ),
+            AppError::Unauthorized(message) => ("Sign in first", (*message).to_owned()),
             AppError::Forbidden(message) => ("Not allowed", (*message).to_owned()),
             AppError::TooManyRequests(message) => ("Too many attempts", message.clone()),
             AppError::PayloadTooLarge(message) => ("Too much at once", message.clone()),

@@ -9,6 +9,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use chrono::NaiveDate;
+
 use crate::domain::{Ring, Score, Slug};
 
 /// A must-have is met when the framework is at least "strong" (4 of 5) at it: merely
@@ -58,6 +60,8 @@ pub struct Evidence {
     pub score: Score,
     pub note: String,
     pub sources: Vec<String>,
+    /// The day the rating last changed or was confirmed; `None` when never recorded.
+    pub reviewed: Option<NaiveDate>,
 }
 
 /// A use case a framework is linked to, with the industry it belongs to.
@@ -83,6 +87,8 @@ pub struct Candidate {
     pub use_cases: Vec<UseCaseRef>,
     /// SQLite's bm25 for the search (lower is better); `None` when it does not match.
     pub search_rank: Option<f64>,
+    /// The day an editor last reviewed the whole entry; `None` when never.
+    pub last_reviewed: Option<NaiveDate>,
 }
 
 /// Display names for the slugs a query can mention.
@@ -122,6 +128,19 @@ impl CriterionKind {
             CriterionKind::UseCase => "Use case",
             CriterionKind::Search => "Search match",
             CriterionKind::Maturity => "Maturity",
+        }
+    }
+
+    /// How much one point of this criterion counts: its entry in [`weight`].
+    pub fn weight(self) -> u32 {
+        match self {
+            CriterionKind::Industry => weight::INDUSTRY,
+            CriterionKind::MustHave => weight::NEED,
+            CriterionKind::NiceToHave => weight::WANT,
+            CriterionKind::Language => weight::LANGUAGE,
+            CriterionKind::UseCase => weight::USE_CASE,
+            CriterionKind::Search => weight::SEARCH,
+            CriterionKind::Maturity => weight::MATURITY,
         }
     }
 }
@@ -218,6 +237,8 @@ pub struct Recommendation {
     pub total_excluded: usize,
     /// Each must-have's label with how many frameworks it left out, in the query's order.
     pub need_exclusions: Vec<(String, usize)>,
+    /// What would change the first place, and how far each weight may move before it does.
+    pub firmness: sensitivity::Firmness,
 }
 
 impl Recommendation {
@@ -532,13 +553,15 @@ impl Plan<'_> {
 /// Ranks the catalogue for the query. `search` holds each candidate's search rank by position
 /// (see [`Catalogue::search_ranks`]); it is ignored unless the query is searching. Every
 /// candidate is scored, but only the best `limits.results` results and the first
-/// `limits.excluded` exclusions (by name) are explained; the totals count them all.
+/// `limits.excluded` exclusions (by name) are explained; the totals count them all. The
+/// firmness of the first place is worked out on every candidate; `today` dates its reviews.
 pub fn rank(
     query: &Query,
     catalogue: &Catalogue,
     search: &[Option<f64>],
     names: &Names,
     limits: Limits,
+    today: NaiveDate,
 ) -> Recommendation {
     let (need, want, lang, use_cases) = normalise(query);
     let total_weight = query.industry.as_ref().map_or(0, |_| weight::INDUSTRY)
@@ -631,6 +654,7 @@ pub fn rank(
         }
         _ => None,
     };
+    let firmness = sensitivity::firmness(&plan, catalogue, &scored, &left_out, names, today);
     Recommendation {
         total_results: scored.len(),
         total_excluded: left_out.len(),
@@ -643,6 +667,7 @@ pub fn rank(
         results,
         excluded,
         close_call,
+        firmness,
     }
 }
 
@@ -853,6 +878,7 @@ fn round1(value: f64) -> f64 {
 }
 
 pub mod params;
+pub mod sensitivity;
 
 #[cfg(test)]
 mod tests;

@@ -50,6 +50,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     auth::minimum_role_for,
                 )))
                 .configure(table::register_admin),
+        )
+        // Briefs and their outcomes are for signed-in users of any role; which brief a
+        // viewer may change is decided by its handlers.
+        .service(
+            web::scope("/briefs")
+                .wrap(actix_web::middleware::from_fn(auth::require(
+                    auth::any_role,
+                )))
+                .configure(table::register_briefs),
+        )
+        .service(
+            web::scope("/outcomes")
+                .wrap(actix_web::middleware::from_fn(auth::require(
+                    auth::any_role,
+                )))
+                .configure(table::register_outcomes),
         );
 }
 

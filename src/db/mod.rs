@@ -2,7 +2,9 @@
 
 pub mod activity;
 pub mod backup;
+pub mod briefs;
 pub mod catalogue;
+pub mod changes;
 pub mod editing;
 pub mod frameworks;
 pub mod knowledge;

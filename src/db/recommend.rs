@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
 use crate::db::catalogue::{self, Industry, LanguageOption, Requirement, UseCaseOption};
@@ -119,7 +120,7 @@ async fn lexicon_in(tx: &mut sqlx::SqliteConnection) -> Result<Lexicon, sqlx::Er
 /// see [`search_ranks`].
 async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>, sqlx::Error> {
     let frameworks = sqlx::query!(
-        r#"SELECT f.id, f.slug AS "slug: Slug", f.name, f.ring AS "ring: Ring"
+        r#"SELECT f.id, f.slug AS "slug: Slug", f.name, f.ring AS "ring: Ring", f.last_reviewed
          FROM frameworks f
          ORDER BY f.id"#
     )
@@ -130,7 +131,8 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     let strengths = sqlx::query_as!(
         Rated,
         r#"SELECT fr.framework_id AS "framework_id!", r.slug AS "slug: Slug",
-                  fr.strength AS "score: Score", fr.note, fr.sources AS "sources: TextList"
+                  fr.strength AS "score: Score", fr.note, fr.sources AS "sources: TextList",
+                  fr.reviewed
          FROM framework_requirements fr JOIN requirements r ON r.id = fr.requirement_id"#
     )
     .fetch_all(&mut *tx)
@@ -138,7 +140,8 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     let fits = sqlx::query_as!(
         Rated,
         r#"SELECT fi.framework_id AS "framework_id!", i.slug AS "slug: Slug",
-                  fi.fit AS "score: Score", fi.note, fi.sources AS "sources: TextList"
+                  fi.fit AS "score: Score", fi.note, fi.sources AS "sources: TextList",
+                  fi.reviewed
          FROM framework_industries fi JOIN industries i ON i.id = fi.industry_id"#
     )
     .fetch_all(&mut *tx)
@@ -177,6 +180,7 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
                 fits: HashMap::new(),
                 use_cases: Vec::new(),
                 search_rank: None,
+                last_reviewed: day(f.last_reviewed.as_deref()),
             },
         );
     }
@@ -209,6 +213,12 @@ struct Rated {
     score: Score,
     note: String,
     sources: TextList,
+    reviewed: Option<String>,
+}
+
+/// A stored `YYYY-MM-DD` (the schema checks the form) as a date.
+fn day(stored: Option<&str>) -> Option<NaiveDate> {
+    stored.and_then(|text| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
 }
 
 /// Files each rating under its framework, in the map `ratings` picks.
@@ -223,6 +233,7 @@ fn file_ratings(
                 score: r.score,
                 note: r.note,
                 sources: r.sources.0,
+                reviewed: day(r.reviewed.as_deref()),
             };
             ratings(c).insert(r.slug, evidence);
         }

@@ -101,6 +101,16 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// How a brief's deal ended: won (we build it), lost (someone else does, or nobody), or
+    /// still open.
+    DealResult, "deal result" {
+        Won = "won", "Won";
+        Lost = "lost", "Lost";
+        Open = "open", "Open";
+    }
+);
+
 impl Role {
     pub fn can_edit(self) -> bool {
         matches!(self, Role::Admin | Role::Editor)
@@ -137,6 +147,9 @@ mod tests {
         }
         for group in RequirementGroup::ALL {
             assert_eq!(RequirementGroup::parse(group.as_str()), Ok(*group));
+        }
+        for result in DealResult::ALL {
+            assert_eq!(DealResult::parse(result.as_str()), Ok(*result));
         }
     }
 

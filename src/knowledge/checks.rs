@@ -21,9 +21,9 @@ use crate::recommend::MUST_HAVE_MINIMUM;
 /// a case study…), so no single page, possibly outdated or promotional, carries every rating.
 pub const MIN_SOURCES: usize = 3;
 
-/// Frameworks change a major version or two a year, and the admin desk lists entries unreviewed
-/// for six months: an entry older than this is likely to describe a framework that has moved.
-pub const REVIEW_INTERVAL_DAYS: i64 = 180;
+// The review interval is the engine's too (a recommendation resting on an overdue rating is
+// fragile), so it is defined there, like the must-have minimum, and read here.
+pub use crate::recommend::sensitivity::REVIEW_INTERVAL_DAYS;
 
 /// Documentation is rewritten and links rot; once a year an editor confirms a source still says
 /// what the entry rests on.
@@ -443,10 +443,15 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn days_since(&self, date: &str) -> Option<i64> {
-        NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .ok()
-            .map(|day| (self.today - day).num_days())
+    /// How many days before today `date` (YYYY-MM-DD) was, and the day as people write it
+    /// ("30 Nov 2026"): the messages are read on the health page and in the terminal.
+    fn days_since(&self, date: &str) -> Option<(i64, String)> {
+        NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().map(|day| {
+            (
+                (self.today - day).num_days(),
+                day.format("%-d %b %Y").to_string(),
+            )
+        })
     }
 
     fn sources(&mut self, f: &'a FrameworkRecord) {
@@ -469,8 +474,8 @@ impl<'a> Checker<'a> {
         }
         for source in &f.sources {
             let stale = match self.days_since(&source.checked) {
-                Some(days) if days > SOURCE_STALE_DAYS => {
-                    format!("was last checked on {}, {days} days ago", source.checked)
+                Some((days, day)) if days > SOURCE_STALE_DAYS => {
+                    format!("was last checked on {day}, {days} days ago")
                 }
                 Some(_) => continue,
                 None => format!("has no readable date checked (\"{}\")", source.checked),
@@ -494,8 +499,8 @@ impl<'a> Checker<'a> {
         let overdue = match f.last_reviewed.as_deref() {
             None => "has never been reviewed".to_owned(),
             Some(date) => match self.days_since(date) {
-                Some(days) if days > REVIEW_INTERVAL_DAYS => {
-                    format!("was last reviewed on {date}, {days} days ago")
+                Some((days, day)) if days > REVIEW_INTERVAL_DAYS => {
+                    format!("was last reviewed on {day}, {days} days ago")
                 }
                 Some(_) => return,
                 None => format!("has an unreadable review date (\"{date}\")"),

@@ -2,21 +2,32 @@ use proptest::prelude::*;
 
 use super::*;
 
-const REQUIREMENTS: [&str; 4] = ["security", "real-time-updates", "scalability", "low-budget"];
-const INDUSTRIES: [&str; 2] = ["healthcare", "fintech"];
+// The fixtures are shared with the firmness tests (`sensitivity/tests.rs`).
+pub(super) const REQUIREMENTS: [&str; 4] =
+    ["security", "real-time-updates", "scalability", "low-budget"];
+pub(super) const INDUSTRIES: [&str; 2] = ["healthcare", "fintech"];
 
-/// Ranks `candidates` explaining everything, with search ranks from the candidates themselves.
-fn recommend(query: &Query, candidates: &[Candidate], names: &Names) -> Recommendation {
-    let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
-    let catalogue = Catalogue::new(candidates.to_vec());
-    rank(query, &catalogue, &search, names, Limits::ALL)
+/// The day the tests rank on; every fixture rating was reviewed a month before it.
+pub(super) fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
 }
 
-fn score(v: u8) -> Score {
+fn a_month_ago() -> NaiveDate {
+    today() - chrono::Duration::days(30)
+}
+
+/// Ranks `candidates` explaining everything, with search ranks from the candidates themselves.
+pub(super) fn recommend(query: &Query, candidates: &[Candidate], names: &Names) -> Recommendation {
+    let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
+    let catalogue = Catalogue::new(candidates.to_vec());
+    rank(query, &catalogue, &search, names, Limits::ALL, today())
+}
+
+pub(super) fn score(v: u8) -> Score {
     Score::new(i64::from(v)).unwrap()
 }
 
-fn slug(text: &str) -> Slug {
+pub(super) fn slug(text: &str) -> Slug {
     Slug::parse(text).unwrap()
 }
 
@@ -30,13 +41,14 @@ fn evidence_map(keys: &[&str], values: &[u8]) -> HashMap<Slug, Evidence> {
                     score: score(*v),
                     note: format!("{k} is {v}"),
                     sources: vec![format!("https://example.org/{k}")],
+                    reviewed: Some(a_month_ago()),
                 },
             )
         })
         .collect()
 }
 
-fn candidate(
+pub(super) fn candidate(
     slug: &str,
     language: &str,
     ring: Ring,
@@ -63,10 +75,11 @@ fn candidate(
             },
         ],
         search_rank: None,
+        last_reviewed: Some(a_month_ago()),
     }
 }
 
-fn names() -> Names {
+pub(super) fn names() -> Names {
     let map = |pairs: &[(&str, &str)]| {
         pairs
             .iter()
@@ -89,7 +102,7 @@ fn names() -> Names {
     }
 }
 
-fn knowledge() -> Vec<Candidate> {
+pub(super) fn knowledge() -> Vec<Candidate> {
     vec![
         candidate("django", "python", Ring::Adopt, [5, 2, 4, 4], [5, 4]),
         candidate("flask", "python", Ring::Adopt, [3, 2, 3, 5], [3, 3]),
@@ -98,7 +111,7 @@ fn knowledge() -> Vec<Candidate> {
     ]
 }
 
-fn query() -> Query {
+pub(super) fn query() -> Query {
     Query {
         industry: Some("healthcare".into()),
         need: vec!["security".into()],
@@ -109,7 +122,7 @@ fn query() -> Query {
     }
 }
 
-fn slugs(r: &Recommendation) -> Vec<&str> {
+pub(super) fn slugs(r: &Recommendation) -> Vec<&str> {
     r.results.iter().map(|r| r.slug.as_str()).collect()
 }
 
@@ -349,7 +362,7 @@ fn a_requirement_both_needed_and_wanted_counts_once_as_a_must_have() {
     assert_eq!(recommend(&query(), &knowledge(), &names()), result);
 }
 
-fn arb_candidates() -> impl Strategy<Value = Vec<Candidate>> {
+pub(super) fn arb_candidates() -> impl Strategy<Value = Vec<Candidate>> {
     let ring = prop::sample::select(Ring::ALL.to_vec());
     let language = prop::sample::select(vec!["python", "kotlin", "java", "php"]);
     prop::collection::vec(
@@ -371,7 +384,7 @@ fn arb_candidates() -> impl Strategy<Value = Vec<Candidate>> {
     })
 }
 
-fn arb_query() -> impl Strategy<Value = Query> {
+pub(super) fn arb_query() -> impl Strategy<Value = Query> {
     let req = prop::sample::select(REQUIREMENTS.to_vec()).prop_map(String::from);
     (
         prop::option::of(prop::sample::select(INDUSTRIES.to_vec()).prop_map(String::from)),
@@ -477,7 +490,7 @@ proptest! {
         let full = recommend(&q, &candidates, &names());
         let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
         let limits = Limits { results: shown, excluded: excluded_shown };
-        let limited = rank(&q, &Catalogue::new(candidates.clone()), &search, &names(), limits);
+        let limited = rank(&q, &Catalogue::new(candidates.clone()), &search, &names(), limits, today());
         let explained = shown.min(full.results.len());
         prop_assert_eq!(&limited.results[..], &full.results[..explained]);
         prop_assert_eq!(&limited.excluded[..], &full.excluded[..excluded_shown.min(full.excluded.len())]);

@@ -8,9 +8,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
+use crate::client::Network;
 use crate::db;
 use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
 use crate::error::Result;
+use crate::routes::preview::Preview;
 
 pub const MIN_FRAMEWORKS: usize = 2;
 pub const MAX_FRAMEWORKS: usize = 4;
@@ -83,6 +85,7 @@ pub struct ComparePage {
     pub differing: usize,
     pub error: Option<String>,
     pub choices: Vec<Choice>,
+    pub preview: Preview,
 }
 
 /// Distinct slugs from the query string's `f` values, in order; or why they cannot be used.
@@ -118,7 +121,12 @@ fn selection(query_string: &str, known: &[String]) -> std::result::Result<Vec<St
     Ok(slugs)
 }
 
-pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<HttpResponse> {
+pub async fn show(
+    pool: web::Data<SqlitePool>,
+    network: web::Data<Network>,
+    request: HttpRequest,
+) -> Result<HttpResponse> {
+    let origin = network.base_url(&request);
     let all = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
     let known: Vec<String> = all.iter().map(|f| f.slug.to_string()).collect();
     let asked = !request.query_string().is_empty();
@@ -155,6 +163,13 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
                 differing: 0,
                 error,
                 choices,
+                preview: Preview::new(
+                    "Compare frameworks",
+                    "Two to four backend frameworks side by side: every requirement and \
+                     industry with each one's rating and the note behind it, the differences \
+                     highlighted.",
+                    format!("{origin}/compare"),
+                ),
             };
             return super::html(status, &page);
         }
@@ -220,6 +235,7 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
         .chain(&industry_rows)
         .filter(|r| r.differs)
         .count();
+    let preview = compare_preview(&columns, &sections, &industry_rows, differing, &origin);
     let page = ComparePage {
         columns,
         sections,
@@ -227,8 +243,38 @@ pub async fn show(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<H
         differing,
         error: None,
         choices,
+        preview,
     };
     super::html(StatusCode::OK, &page)
+}
+
+/// "Django vs Laravel vs Node.js", then "Django, Laravel and Node.js side by side on 35
+/// requirements and 19 industries: 40 rows differ, the best figure of each marked."
+fn compare_preview(
+    columns: &[Column],
+    sections: &[Section],
+    industry_rows: &[Row],
+    differing: usize,
+    origin: &str,
+) -> Preview {
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    let listed = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    };
+    let requirements: usize = sections.iter().map(|s| s.rows.len()).sum();
+    let description = format!(
+        "{listed} side by side on {requirements} requirements and {} industries: {differing} \
+         row{} differ, the best figure of each marked.",
+        industry_rows.len(),
+        if differing == 1 { "" } else { "s" },
+    );
+    let query: Vec<String> = columns.iter().map(|c| format!("f={}", c.slug)).collect();
+    Preview::new(
+        &names.join(" vs "),
+        &description,
+        format!("{origin}/compare?{}", query.join("&")),
+    )
 }
 
 /// A figure as compare shows it: the score, its note and the addresses it cites.

@@ -1,24 +1,26 @@
 //! `/export.csv` and `/export.json`: the query page's recommendation as a download, every
-//! result included, for a spreadsheet or another program.
+//! result included, for a spreadsheet or another program. A brief's pinned result downloads
+//! through the same writers ([`csv_download`], [`json_download`]), from the body it stored.
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use sqlx::SqlitePool;
 
 use crate::error::Result;
-use crate::recommend::params::Params;
-use crate::recommend::{self, Recommendation};
-use crate::routes::recommendation::{RecommendationsBody, answer_as_asked};
+use crate::routes::recommendation::{Exclusion, RecommendationsBody, answer_as_asked};
 use crate::snapshot::KnowledgeCache;
 
-/// The answer for an export: errors become a 400 naming the first bad parameter.
+/// The answer for an export, as the API's body: errors become a 400 naming the first bad
+/// parameter.
 async fn exported(
     pool: &SqlitePool,
     cache: &KnowledgeCache,
     request: &HttpRequest,
-) -> Result<(Params, Recommendation)> {
+) -> Result<RecommendationsBody> {
     let knowledge = cache.current(pool).await?;
-    answer_as_asked(pool, request.query_string(), &knowledge).await
+    let (params, recommendation) =
+        answer_as_asked(pool, request.query_string(), &knowledge).await?;
+    Ok(RecommendationsBody::new(&params, recommendation))
 }
 
 fn attachment(filename: &str) -> ContentDisposition {
@@ -28,22 +30,27 @@ fn attachment(filename: &str) -> ContentDisposition {
     }
 }
 
-/// The ranked results as CSV: one row per criterion of each result, then the exclusions,
-/// so a spreadsheet can pivot on any column.
+/// The ranked results as CSV: one row per criterion of each result, then the exclusions, then
+/// how firm the first place is (rank `firmness`: the smallest change that puts the runner-up
+/// first; rank `stability`: one row per weight), so a spreadsheet can pivot on any column.
 pub async fn csv(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
     request: HttpRequest,
 ) -> Result<HttpResponse> {
-    let (_, recommendation) = exported(&pool, &cache, &request).await?;
-    let body = to_csv(&recommendation)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(attachment("stackatlas-recommendation.csv"))
-        .body(body))
+    let body = exported(&pool, &cache, &request).await?;
+    csv_download(&body, "stackatlas-recommendation.csv")
 }
 
-fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::Error> {
+/// `body` as a CSV download named `filename`.
+pub fn csv_download(body: &RecommendationsBody, filename: &str) -> Result<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(attachment(filename))
+        .body(to_csv(body)?))
+}
+
+fn to_csv(body: &RecommendationsBody) -> std::result::Result<Vec<u8>, csv::Error> {
     let mut out = crate::spreadsheet::Writer::from_writer(Vec::new());
     out.write_record([
         "rank",
@@ -58,12 +65,12 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
         "evidence",
         "sources",
     ])?;
-    for r in &recommendation.results {
+    for r in &body.results {
         for c in &r.criteria {
             out.write_record([
                 r.rank.to_string(),
                 r.name.clone(),
-                r.slug.to_string(),
+                r.slug.clone(),
                 format!("{:.1}", r.score),
                 c.kind.label().to_owned(),
                 c.label.clone(),
@@ -75,12 +82,12 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
             ])?;
         }
     }
-    for e in &recommendation.excluded {
+    for e in &body.excluded {
         for reason in &e.reasons {
             out.write_record([
                 "excluded".to_owned(),
                 e.name.clone(),
-                e.slug.to_string(),
+                e.slug.clone(),
                 String::new(),
                 "Excluded".to_owned(),
                 reason.describe(),
@@ -88,17 +95,71 @@ fn to_csv(recommendation: &Recommendation) -> std::result::Result<Vec<u8>, csv::
                 String::new(),
                 String::new(),
                 match reason {
-                    recommend::Exclusion::MustHave { note, .. } => note.clone(),
-                    recommend::Exclusion::NoSearchMatch => String::new(),
+                    Exclusion::MustHave { note, .. } => note.clone(),
+                    Exclusion::NoSearchMatch => String::new(),
                 },
                 match reason {
-                    recommend::Exclusion::MustHave { sources, .. } => sources.join(" "),
-                    recommend::Exclusion::NoSearchMatch => String::new(),
+                    Exclusion::MustHave { sources, .. } => sources.join(" "),
+                    Exclusion::NoSearchMatch => String::new(),
                 },
             ])?;
         }
     }
+    firmness_rows(&mut out, body)?;
     out.into_inner()
+}
+
+/// The firmness rows, when at least two frameworks fit.
+fn firmness_rows<W: std::io::Write>(
+    out: &mut crate::spreadsheet::Writer<W>,
+    body: &RecommendationsBody,
+) -> std::result::Result<(), csv::Error> {
+    let [winner, runner_up, ..] = body.results.as_slice() else {
+        return Ok(());
+    };
+    let (subject, evidence) = match &body.sensitivity {
+        Some(s) => {
+            let mut evidence = format!("{}.", s.description);
+            for reason in &s.fragile_reasons {
+                evidence.push_str(" Fragile advice: ");
+                evidence.push_str(reason.message());
+            }
+            (s.change.label().to_owned(), evidence)
+        }
+        None => (
+            String::new(),
+            format!("No single change puts {} first.", runner_up.name),
+        ),
+    };
+    out.write_record([
+        "firmness".to_owned(),
+        runner_up.name.clone(),
+        runner_up.slug.clone(),
+        String::new(),
+        "Smallest change".to_owned(),
+        subject,
+        String::new(),
+        String::new(),
+        String::new(),
+        evidence,
+        String::new(),
+    ])?;
+    for interval in &body.stability {
+        out.write_record([
+            "stability".to_owned(),
+            winner.name.clone(),
+            winner.slug.clone(),
+            String::new(),
+            interval.label.clone(),
+            String::new(),
+            String::new(),
+            interval.weight.to_string(),
+            String::new(),
+            interval.description.clone(),
+            String::new(),
+        ])?;
+    }
+    Ok(())
 }
 
 /// The same answer as `/api/v1/recommendations`, as a download.
@@ -107,9 +168,18 @@ pub async fn json(
     cache: web::Data<KnowledgeCache>,
     request: HttpRequest,
 ) -> Result<HttpResponse> {
-    let (params, recommendation) = exported(&pool, &cache, &request).await?;
-    let body = RecommendationsBody::new(&params, recommendation);
+    let body = exported(&pool, &cache, &request).await?;
+    json_download(
+        serde_json::to_string(&body)?,
+        "stackatlas-recommendation.json",
+    )
+}
+
+/// A body already written as JSON (a brief keeps the text it stored), as a download named
+/// `filename`.
+pub fn json_download(json: String, filename: &str) -> Result<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .insert_header(attachment("stackatlas-recommendation.json"))
-        .json(body))
+        .content_type("application/json")
+        .insert_header(attachment(filename))
+        .body(json))
 }

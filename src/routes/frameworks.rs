@@ -2,15 +2,17 @@
 
 use crate::domain::FieldError;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
+use crate::client::Network;
 use crate::db::{self, catalogue::LanguageOption, frameworks::FrameworkSummary};
 use crate::domain::{Kind, Ring, Score, Slug};
 use crate::error::{AppError, Result};
 use crate::markdown::to_safe_html;
+use crate::routes::preview::Preview;
 use crate::search::fts_query;
 
 /// Longest search text accepted; real searches are a few words.
@@ -272,6 +274,7 @@ pub struct ShowPage {
     pub trends: Vec<db::catalogue::Term>,
     pub team_languages: Vec<db::catalogue::Term>,
     pub sources: Vec<db::frameworks::Source>,
+    pub preview: Preview,
 }
 
 /// One bar of the strength profile chart.
@@ -319,10 +322,30 @@ fn profile(groups: &[StrengthGroup]) -> Profile {
     }
 }
 
-pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Result<HttpResponse> {
+pub async fn show(
+    pool: web::Data<SqlitePool>,
+    network: web::Data<Network>,
+    request: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse> {
     let framework = db::frameworks::find(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
+    // "Adopt · Full-stack framework. Batteries-included Python web framework from 2005, …"
+    let preview = Preview::new(
+        &framework.name,
+        &format!(
+            "{} · {}. {}",
+            framework.ring.label(),
+            framework.kind.label(),
+            framework.summary
+        ),
+        format!(
+            "{}/frameworks/{}",
+            network.base_url(&request),
+            framework.slug
+        ),
+    );
     let strengths = db::frameworks::strengths(&pool, &slug).await?;
     let mut strength_groups: Vec<StrengthGroup> = Vec::new();
     for s in strengths {
@@ -369,6 +392,7 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
         team_languages: db::frameworks::team_languages(&pool, &slug).await?,
         sources: db::frameworks::sources(&pool, &slug).await?,
         framework,
+        preview,
     };
     super::html(StatusCode::OK, &page)
 }

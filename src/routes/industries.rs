@@ -1,16 +1,18 @@
 //! `/industries` and `/industries/{slug}`: which frameworks fit an industry best, and why.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
+use crate::client::Network;
 use crate::db::{
     self,
     catalogue::{Attachment, Industry, Term},
 };
 use crate::domain::{Ring, Score, Slug};
 use crate::error::{AppError, Result};
+use crate::routes::preview::Preview;
 
 #[derive(Template)]
 #[template(path = "industries/index.html")]
@@ -85,16 +87,22 @@ pub struct ShowPage {
     /// Fit 0–3, still shown so the reader sees the whole picture.
     pub others: Vec<FitRow>,
     pub use_cases: Vec<TermCard>,
+    pub preview: Preview,
 }
 
 /// Fits from this score up are presented as the industry's best choices.
 const STRONG_FIT: u8 = 4;
 
-pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Result<HttpResponse> {
+pub async fn show(
+    pool: web::Data<SqlitePool>,
+    network: web::Data<Network>,
+    request: HttpRequest,
+    slug: web::Path<String>,
+) -> Result<HttpResponse> {
     let industry = db::catalogue::industry(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let (best, others) = db::catalogue::industry_fits(&pool, &slug)
+    let (best, others): (Vec<FitRow>, Vec<FitRow>) = db::catalogue::industry_fits(&pool, &slug)
         .await?
         .into_iter()
         .map(|f| FitRow {
@@ -112,11 +120,32 @@ pub async fn show(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> Resul
         db::catalogue::industry_use_cases(&pool, &slug).await?,
         &attachments,
     );
+    // "Best fits: Django (5), Spring Boot (5), Laravel (4). Hospitals, clinics and …"
+    let fits: Vec<String> = best
+        .iter()
+        .take(4)
+        .map(|f| format!("{} ({})", f.name, f.score))
+        .collect();
+    let summary = if fits.is_empty() {
+        industry.description.clone()
+    } else {
+        format!("Best fits: {}. {}", fits.join(", "), industry.description)
+    };
+    let preview = Preview::new(
+        &format!("Backend frameworks for {}", industry.name),
+        &summary,
+        format!(
+            "{}/industries/{}",
+            network.base_url(&request),
+            industry.slug
+        ),
+    );
     let page = ShowPage {
         industry,
         best,
         others,
         use_cases,
+        preview,
     };
     super::html(StatusCode::OK, &page)
 }

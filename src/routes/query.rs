@@ -11,14 +11,18 @@ use sqlx::SqlitePool;
 use crate::client::Network;
 use crate::db::recommend::Knowledge;
 use crate::domain::FieldError;
-use crate::domain::{RequirementGroup, Score, Slug};
+use crate::domain::{RequirementGroup, Slug};
 use crate::error::Result;
 use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
-use crate::recommend::{self, Criterion, Limits, Names, Recommendation};
+use crate::recommend::{Limits, Names, Recommendation};
 use crate::routes::described::{self, Described};
-use crate::routes::recommendation::{Outcome, answer};
+use crate::routes::preview::{self, Preview};
+use crate::routes::recommendation::{
+    CloseCall, Outcome, Sensitivity, StabilityInterval, answer, firmness,
+};
 use crate::routes::representation::{Representation, revalidate};
+use crate::routes::results::{ExcludedView, ResultView, ResultsView};
 use crate::snapshot::KnowledgeCache;
 use crate::suggest;
 
@@ -56,55 +60,6 @@ pub struct SelectOption {
     pub selected: bool,
 }
 
-/// A criterion as drawn: the engine's figures plus the bar's class.
-pub struct CriterionView {
-    pub heading: &'static str,
-    pub label: String,
-    pub rating: Score,
-    pub points: f64,
-    pub max_points: f64,
-    pub note: String,
-    pub sources: Vec<String>,
-}
-
-impl From<&Criterion> for CriterionView {
-    fn from(c: &Criterion) -> Self {
-        Self {
-            heading: c.kind.label(),
-            label: c.label.clone(),
-            rating: c.rating,
-            points: c.points,
-            max_points: c.max_points,
-            note: c.note.clone(),
-            sources: c.sources.clone(),
-        }
-    }
-}
-
-pub struct ResultView {
-    pub rank: usize,
-    pub slug: Slug,
-    pub name: String,
-    pub score: f64,
-    /// The score in 5-point steps (0–20), for the width class of its bar.
-    pub score_step: u8,
-    pub criteria: Vec<CriterionView>,
-    pub use_cases: Vec<String>,
-}
-
-pub struct ExcludedView {
-    pub slug: Slug,
-    pub name: String,
-    pub reasons: Vec<ReasonView>,
-}
-
-/// Why a framework was left out, with the note and sources of the rating that did it.
-pub struct ReasonView {
-    pub reason: String,
-    pub note: String,
-    pub sources: Vec<String>,
-}
-
 /// A way out when must-haves leave too little: the most excluding one, and the link that
 /// asks for it as nice-to-have instead.
 pub struct Relaxation {
@@ -120,7 +75,12 @@ pub struct Answered {
     /// The best results, in full; the rest are in the exports.
     pub results: Vec<ResultView>,
     pub excluded: Vec<ExcludedView>,
-    pub close_call: Option<recommend::CloseCall>,
+    pub close_call: Option<CloseCall>,
+    /// What would put the runner-up first, and how far each weight may move (firmness.html).
+    pub sensitivity: Option<Sensitivity>,
+    pub stability: Vec<StabilityInterval>,
+    /// The second result's name; empty when fewer than two fit.
+    pub runner_up: String,
     pub relaxation: Option<Relaxation>,
     /// The query in words, for the printed summary.
     pub summary: Vec<(&'static str, String)>,
@@ -141,8 +101,11 @@ pub struct QueryPage {
     pub query_string: String,
     /// The absolute link to this result, for the printed summary.
     pub share_url: String,
+    /// Today's date, YYYY-MM-DD, printed on the summary as people write it.
     pub today: String,
     pub framework_count: usize,
+    /// What the page's link shows where it is pasted.
+    pub preview: Preview,
     /// The client's words, read into suggestions, when the query has a description.
     pub described: Option<Described>,
     /// The description box's text: what was described, or nothing.
@@ -160,6 +123,20 @@ impl QueryPage {
     fn has_error(&self, field: &str) -> bool {
         self.errors.iter().any(|e| e.field == field)
     }
+
+    /// The query as the hidden fields of the "Save as brief" form.
+    fn brief_fields(&self) -> Vec<(String, String)> {
+        crate::routes::briefs::form::hidden_fields(&self.query_string)
+    }
+
+    /// Signing in, then back to this result to save it.
+    fn sign_in_to_save(&self) -> String {
+        let here = with_query("/", &self.query_string);
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("next", &here)
+            .finish();
+        format!("/login?{query}")
+    }
 }
 
 fn requirement_name(names: &Names, slug: &str) -> String {
@@ -170,24 +147,9 @@ fn requirement_name(names: &Names, slug: &str) -> String {
         .unwrap_or_else(|| slug.to_owned())
 }
 
-fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> Answered {
-    let relaxation = recommendation
-        .most_excluding_need()
-        .filter(|_| recommendation.total_results < 3)
-        .and_then(|(label, excluded)| {
-            let slug = params
-                .need
-                .iter()
-                .find(|s| requirement_name(names, s) == label)?;
-            let mut relaxed = params.clone();
-            relaxed.need.retain(|s| s != slug);
-            relaxed.want.push(slug.clone());
-            Some(Relaxation {
-                requirement: label,
-                excluded,
-                href: format!("/?{}", relaxed.to_query_string()),
-            })
-        });
+/// The query in words, one line per kind of parameter: what the printed summary and a
+/// brief's header say was asked.
+pub fn summary(params: &Params, names: &Names) -> Vec<(&'static str, String)> {
     let list = |slugs: &[String], map: &std::collections::HashMap<String, String>| {
         slugs
             .iter()
@@ -215,50 +177,50 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
     if !params.q.is_empty() {
         summary.push(("Search", params.q.clone()));
     }
+    summary
+}
+
+fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> Answered {
+    let relaxation = recommendation
+        .most_excluding_need()
+        .filter(|_| recommendation.total_results < 3)
+        .and_then(|(label, excluded)| {
+            let slug = params
+                .need
+                .iter()
+                .find(|s| requirement_name(names, s) == label)?;
+            let mut relaxed = params.clone();
+            relaxed.need.retain(|s| s != slug);
+            relaxed.want.push(slug.clone());
+            Some(Relaxation {
+                requirement: label,
+                excluded,
+                href: format!("/?{}", relaxed.to_query_string()),
+            })
+        });
+    let ResultsView {
+        total_results,
+        total_excluded,
+        results,
+        excluded,
+        close_call,
+    } = ResultsView::of_engine(recommendation);
+    let (sensitivity, stability) = firmness(params, recommendation);
     Answered {
-        total_results: recommendation.total_results,
-        total_excluded: recommendation.total_excluded,
-        results: recommendation
+        total_results,
+        total_excluded,
+        results,
+        excluded,
+        close_call,
+        sensitivity,
+        stability,
+        runner_up: recommendation
             .results
-            .iter()
-            .map(|r| ResultView {
-                rank: r.rank,
-                slug: r.slug.clone(),
-                name: r.name.clone(),
-                score: r.score,
-                score_step: (r.score / 5.0).round().clamp(0.0, 20.0) as u8,
-                criteria: r.criteria.iter().map(CriterionView::from).collect(),
-                use_cases: r.use_cases.clone(),
-            })
-            .collect(),
-        excluded: recommendation
-            .excluded
-            .iter()
-            .map(|e| ExcludedView {
-                slug: e.slug.clone(),
-                name: e.name.clone(),
-                reasons: e
-                    .reasons
-                    .iter()
-                    .map(|r| {
-                        let (note, sources) = match r {
-                            recommend::Exclusion::MustHave { note, sources, .. } => {
-                                (note.clone(), sources.clone())
-                            }
-                            recommend::Exclusion::NoSearchMatch => (String::new(), Vec::new()),
-                        };
-                        ReasonView {
-                            reason: r.describe(),
-                            note,
-                            sources,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect(),
-        close_call: recommendation.close_call.clone(),
+            .get(1)
+            .map(|r| r.name.clone())
+            .unwrap_or_default(),
         relaxation,
-        summary,
+        summary: summary(params, names),
     }
 }
 
@@ -271,6 +233,7 @@ fn page(
     answer: Option<Answered>,
     share_url: String,
     today: String,
+    preview: Preview,
 ) -> QueryPage {
     let industries = knowledge
         .industries
@@ -339,6 +302,7 @@ fn page(
         share_url,
         today,
         framework_count: knowledge.catalogue.len(),
+        preview,
         described: None,
         describe_text: String::new(),
         describe_error: None,
@@ -347,6 +311,63 @@ fn page(
             .collect(),
         describe_max: suggest::MAX_TEXT_CHARS,
     }
+}
+
+/// A result's link preview: "Django, Laravel, Spring Boot for a healthcare app", then "Top
+/// pick Django (86/100) for Healthcare · must have Security · 18 fit, 7 excluded".
+fn result_preview(params: &Params, answer: &Answered, names: &Names, share_url: String) -> Preview {
+    let industry = params
+        .industry
+        .as_ref()
+        .and_then(|slug| names.industries.get(slug));
+    let top: Vec<&str> = answer
+        .results
+        .iter()
+        .take(3)
+        .map(|r| r.name.as_str())
+        .collect();
+    let picks = if top.is_empty() {
+        "No framework meets every must-have".to_owned()
+    } else {
+        top.join(", ")
+    };
+    let title = match industry {
+        Some(name) => format!("{picks} for {}", preview::an_app_in(name)),
+        None if top.is_empty() => picks,
+        None => format!("{picks}: a backend recommendation"),
+    };
+    let mut parts = Vec::new();
+    let lead = match answer.results.first() {
+        Some(first) => format!("Top pick {} ({:.0}/100)", first.name, first.score),
+        None => "No framework meets every must-have".to_owned(),
+    };
+    parts.push(match industry {
+        Some(name) => format!("{lead} for {name}"),
+        None => lead,
+    });
+    for (label, value) in &answer.summary {
+        match *label {
+            "Industry" => {}
+            "Search" => parts.push(format!("search “{value}”")),
+            _ => parts.push(format!("{} {value}", label.to_lowercase())),
+        }
+    }
+    parts.push(format!(
+        "{} fit, {} excluded",
+        answer.total_results, answer.total_excluded
+    ));
+    Preview::new(&title, &parts.join(" · "), share_url)
+}
+
+/// The query page's preview before anything is asked.
+fn form_preview(origin: &str) -> Preview {
+    Preview::new(
+        "Recommend a backend",
+        "Describe a client's project — industry, must-haves, nice-to-haves, the team's \
+         languages — and get a ranked recommendation of backend frameworks that explains \
+         every point of its score.",
+        format!("{origin}/"),
+    )
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -372,9 +393,10 @@ pub async fn index(
 ) -> Result<HttpResponse> {
     let knowledge = cache.current(&pool).await?;
     let origin = network.base_url(&request);
-    let today = chrono::Utc::now().format("%-d %B %Y").to_string();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     // Everything the page shows besides the knowledge: the layout names who is signed in
-    // (with their sign-out form's token), the summary prints the date and the link.
+    // (with their sign-out form's token), the summary prints the date and the link, and the
+    // link preview gives the link too (so it is cached with the page, for this origin).
     let key = format!(
         "{origin}\n{today}\n{:?}\n{}",
         crate::auth::signed_in(),
@@ -399,7 +421,16 @@ pub async fn index(
             // Too long or given twice: said at the box, which keeps what fits, over the
             // filters as they were.
             let kept = params::parse_lenient(query_string, names);
-            let mut page = page(&knowledge, &kept, Vec::new(), None, String::new(), today);
+            let preview = form_preview(&origin);
+            let mut page = page(
+                &knowledge,
+                &kept,
+                Vec::new(),
+                None,
+                String::new(),
+                today,
+                preview,
+            );
             page.describe_error = Some(problem.message);
             page.describe_text = split.describe[0]
                 .chars()
@@ -426,7 +457,16 @@ pub async fn index(
         Outcome::Invalid(errors) => {
             // Keep what was valid so the salesperson only fixes the named fields.
             let kept = params::parse_lenient(query_string, names);
-            let page = page(&knowledge, &kept, errors, None, String::new(), today);
+            let preview = form_preview(&origin);
+            let page = page(
+                &knowledge,
+                &kept,
+                errors,
+                None,
+                String::new(),
+                today,
+                preview,
+            );
             (StatusCode::BAD_REQUEST, page)
         }
         Outcome::Empty => {
@@ -437,12 +477,14 @@ pub async fn index(
                 None,
                 String::new(),
                 today,
+                form_preview(&origin),
             );
             (StatusCode::OK, page)
         }
         Outcome::Answer(params, recommendation) => {
             let share_url = format!("{origin}/?{}", params.to_query_string());
             let answered = answered(&params, &recommendation, names);
+            let preview = result_preview(&params, &answered, names, share_url.clone());
             let page = page(
                 &knowledge,
                 &params,
@@ -450,6 +492,7 @@ pub async fn index(
                 Some(answered),
                 share_url,
                 today,
+                preview,
             );
             (StatusCode::OK, page)
         }

@@ -70,12 +70,15 @@ pub async fn rank(
             Vec::new()
         }
     };
+    // The firmness dates reviews against today: whether an overdue rating makes it fragile.
+    let today = chrono::Utc::now().date_naive();
     Ok(recommend::rank(
         &query,
         catalogue,
         &search,
         &knowledge.names,
         limits,
+        today,
     ))
 }
 
@@ -120,6 +123,22 @@ pub struct QueryEcho {
     pub link: String,
 }
 
+impl From<&QueryEcho> for Params {
+    /// The parameters a stored answer was asked with, slugs as they were then (some may have
+    /// left the knowledge base since).
+    fn from(echo: &QueryEcho) -> Self {
+        Params {
+            industry: echo.industry.clone(),
+            need: echo.need.clone(),
+            want: echo.want.clone(),
+            lang: echo.lang.clone(),
+            use_cases: echo.use_cases.clone(),
+            q: echo.q.clone(),
+            ..Params::default()
+        }
+    }
+}
+
 /// A ranked, explained recommendation; see docs/scoring.md for the formula.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RecommendationsBody {
@@ -127,11 +146,20 @@ pub struct RecommendationsBody {
     pub results: Vec<Ranked>,
     pub excluded: Vec<Excluded>,
     pub close_call: Option<CloseCall>,
+    /// The smallest single change that makes the runner-up first, or null when there is no
+    /// runner-up or no single change does.
+    #[serde(default)]
+    pub sensitivity: Option<Sensitivity>,
+    /// For each kind of criterion the query brings, the values of its weight over which the
+    /// first result stays first; empty with fewer than two results.
+    #[serde(default)]
+    pub stability: Vec<StabilityInterval>,
 }
 
 impl RecommendationsBody {
     /// The body for `recommendation`, the answer to `params`.
     pub fn new(params: &Params, recommendation: recommend::Recommendation) -> Self {
+        let (sensitivity, stability) = firmness(params, &recommendation);
         Self {
             query: QueryEcho {
                 industry: params.industry.clone(),
@@ -153,7 +181,15 @@ impl RecommendationsBody {
                 .map(Excluded::from)
                 .collect(),
             close_call: recommendation.close_call.map(CloseCall::from),
+            sensitivity,
+            stability,
         }
+    }
+
+    /// The runner-up's name, empty when fewer than two frameworks passed: what the firmness
+    /// macro (templates/firmness.html) says no single change puts first.
+    pub fn runner_up(&self) -> &str {
+        self.results.get(1).map_or("", |r| r.name.as_str())
     }
 }
 
@@ -230,6 +266,27 @@ pub enum CriterionKind {
     Maturity,
 }
 
+impl CriterionKind {
+    /// The heading pages give the criterion, as the engine names it.
+    pub fn label(self) -> &'static str {
+        recommend::CriterionKind::from(self).label()
+    }
+}
+
+impl From<CriterionKind> for recommend::CriterionKind {
+    fn from(kind: CriterionKind) -> Self {
+        match kind {
+            CriterionKind::Industry => Self::Industry,
+            CriterionKind::MustHave => Self::MustHave,
+            CriterionKind::NiceToHave => Self::NiceToHave,
+            CriterionKind::Language => Self::Language,
+            CriterionKind::UseCase => Self::UseCase,
+            CriterionKind::Search => Self::Search,
+            CriterionKind::Maturity => Self::Maturity,
+        }
+    }
+}
+
 impl From<recommend::CriterionKind> for CriterionKind {
     fn from(kind: recommend::CriterionKind) -> Self {
         match kind {
@@ -280,6 +337,36 @@ pub enum Exclusion {
     NoSearchMatch,
 }
 
+impl Exclusion {
+    /// One sentence a salesperson can read out, worded as the engine words it.
+    pub fn describe(&self) -> String {
+        recommend::Exclusion::from(self.clone()).describe()
+    }
+}
+
+impl From<Exclusion> for recommend::Exclusion {
+    fn from(exclusion: Exclusion) -> Self {
+        match exclusion {
+            Exclusion::MustHave {
+                requirement,
+                label,
+                strength,
+                minimum,
+                note,
+                sources,
+            } => Self::MustHave {
+                requirement,
+                label,
+                strength,
+                minimum,
+                note,
+                sources,
+            },
+            Exclusion::NoSearchMatch => Self::NoSearchMatch,
+        }
+    }
+}
+
 impl From<recommend::Exclusion> for Exclusion {
     fn from(exclusion: recommend::Exclusion) -> Self {
         match exclusion {
@@ -324,6 +411,305 @@ impl From<recommend::CloseCall> for CloseCall {
     }
 }
 
+// The firmness of the first place (docs/scoring.md, "How firm is the winner"): the API's copy
+// of `recommend::sensitivity`'s types, with the engine's sentences written out so that a
+// stored brief shows them as they were.
+
+/// The firmness of `recommendation`'s first place (the answer to `params`) as the API and the
+/// pages show it: the smallest change that puts the runner-up first, and each weight's
+/// stability interval.
+pub fn firmness(
+    params: &Params,
+    recommendation: &recommend::Recommendation,
+) -> (Option<Sensitivity>, Vec<StabilityInterval>) {
+    let winner = recommendation
+        .results
+        .first()
+        .map_or("", |r| r.name.as_str());
+    let firmness = &recommendation.firmness;
+    (
+        firmness
+            .sensitivity
+            .as_ref()
+            .map(|s| Sensitivity::new(params, s)),
+        firmness
+            .stability
+            .iter()
+            .map(|i| StabilityInterval::new(winner, i))
+            .collect(),
+    )
+}
+
+/// The smallest single change that puts the runner-up first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Sensitivity {
+    /// The first result's slug and name.
+    pub winner: String,
+    pub winner_name: String,
+    /// The second result's slug and name.
+    pub runner_up: String,
+    pub runner_up_name: String,
+    pub change: Change,
+    /// The change in a sentence: "Laravel would be first if Django's Security fell from 5 to 4".
+    pub description: String,
+    /// Where to look: the rating's row on its framework's page, or the changed query's result.
+    pub link: String,
+    /// The rating that would flip the winner is doubtful (overdue for review): check it before
+    /// leaning on the advice.
+    pub fragile: bool,
+    /// Why the advice is fragile; empty when it is not.
+    pub fragile_reasons: Vec<FragileReason>,
+}
+
+impl Sensitivity {
+    fn new(params: &Params, s: &recommend::sensitivity::Sensitivity) -> Self {
+        use recommend::sensitivity::Change as Engine;
+        let description = s.describe();
+        let fragile_reasons = match s.rating() {
+            Some(rating) => s
+                .fragility
+                .iter()
+                .map(|f| FragileReason::new(f, rating))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut changed = params.clone();
+        let drop = |list: &mut Vec<String>, slug: &str| list.retain(|s| s != slug);
+        let change = match &s.change {
+            Engine::Rating(r) => Change::Rating {
+                framework: r.framework.slug.to_string(),
+                framework_name: r.framework.name.clone(),
+                criterion: r.kind.into(),
+                subject: r.subject.clone(),
+                label: r.label.clone(),
+                from: r.from,
+                to: r.to,
+                excludes: r.excludes,
+                reviewed: r.reviewed.map(|day| day.format("%Y-%m-%d").to_string()),
+            },
+            Engine::WantDropped { requirement, label } => {
+                drop(&mut changed.want, requirement);
+                Change::WantDropped {
+                    requirement: requirement.clone(),
+                    label: label.clone(),
+                }
+            }
+            Engine::UseCaseDropped { use_case, label } => {
+                drop(&mut changed.use_cases, use_case);
+                Change::UseCaseDropped {
+                    use_case: use_case.clone(),
+                    label: label.clone(),
+                }
+            }
+            Engine::WantBecomesNeed { requirement, label } => {
+                drop(&mut changed.want, requirement);
+                changed.need.push(requirement.clone());
+                Change::WantBecomesNeed {
+                    requirement: requirement.clone(),
+                    label: label.clone(),
+                }
+            }
+            Engine::NeedDropped { requirement, label } => {
+                drop(&mut changed.need, requirement);
+                drop(&mut changed.want, requirement);
+                Change::NeedDropped {
+                    requirement: requirement.clone(),
+                    label: label.clone(),
+                }
+            }
+            Engine::IndustryRemoved { industry, label } => {
+                changed.industry = None;
+                Change::IndustryRemoved {
+                    industry: industry.clone(),
+                    label: label.clone(),
+                }
+            }
+        };
+        let link = match &change {
+            Change::Rating {
+                framework,
+                criterion,
+                subject,
+                ..
+            } => {
+                let row = match criterion {
+                    CriterionKind::Industry => "industry",
+                    _ => "requirement",
+                };
+                format!("/frameworks/{framework}#{row}-{subject}")
+            }
+            _ => format!("/?{}", changed.to_query_string()),
+        };
+        Self {
+            winner: s.winner.slug.to_string(),
+            winner_name: s.winner.name.clone(),
+            runner_up: s.runner_up.slug.to_string(),
+            runner_up_name: s.runner_up.name.clone(),
+            change,
+            description,
+            link,
+            fragile: !fragile_reasons.is_empty(),
+            fragile_reasons,
+        }
+    }
+
+    /// What [`Sensitivity::link`] leads to, as its link text.
+    pub fn link_text(&self) -> String {
+        match &self.change {
+            Change::Rating {
+                framework_name,
+                label,
+                criterion: CriterionKind::Industry,
+                ..
+            } => format!("{framework_name}'s fit for {label}"),
+            Change::Rating {
+                framework_name,
+                label,
+                ..
+            } => format!("{framework_name}'s {label} rating"),
+            _ => format!("The ranking with {} first", self.runner_up_name),
+        }
+    }
+}
+
+/// One change to the knowledge or to the query, by `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Change {
+    /// One framework's rating moves by one point.
+    Rating {
+        framework: String,
+        framework_name: String,
+        /// `industry` (a fit), `must-have` or `nice-to-have` (a strength).
+        criterion: CriterionKind,
+        /// The industry or requirement slug.
+        subject: String,
+        label: String,
+        from: u8,
+        to: u8,
+        /// The rating falls below the must-have minimum, which leaves the framework out.
+        excludes: bool,
+        /// When the rating was last reviewed (YYYY-MM-DD): its own date, else its
+        /// framework's; null when neither is recorded.
+        reviewed: Option<String>,
+    },
+    /// A nice-to-have is no longer asked for.
+    WantDropped { requirement: String, label: String },
+    /// A use case is no longer asked for.
+    UseCaseDropped { use_case: String, label: String },
+    /// A nice-to-have becomes a must-have.
+    WantBecomesNeed { requirement: String, label: String },
+    /// A must-have is no longer asked for.
+    NeedDropped { requirement: String, label: String },
+    /// No industry is chosen.
+    IndustryRemoved { industry: String, label: String },
+}
+
+impl Change {
+    /// The name of what changes: the rating's criterion, or the requirement, use case or
+    /// industry the query would change.
+    pub fn label(&self) -> &str {
+        match self {
+            Change::Rating { label, .. }
+            | Change::WantDropped { label, .. }
+            | Change::UseCaseDropped { label, .. }
+            | Change::WantBecomesNeed { label, .. }
+            | Change::NeedDropped { label, .. }
+            | Change::IndustryRemoved { label, .. } => label,
+        }
+    }
+}
+
+/// Why the rating that would flip the winner is doubtful.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum FragileReason {
+    /// Not reviewed for more than 180 days, or never.
+    ReviewOverdue {
+        /// The day it was last reviewed (YYYY-MM-DD), null when never.
+        reviewed: Option<String>,
+        /// Days since then, null when never.
+        days: Option<i64>,
+        /// The reason in a sentence.
+        message: String,
+    },
+}
+
+impl FragileReason {
+    fn new(
+        fragility: &recommend::sensitivity::Fragility,
+        rating: &recommend::sensitivity::RatingChange,
+    ) -> Self {
+        let message = fragility.describe(rating);
+        match *fragility {
+            recommend::sensitivity::Fragility::ReviewOverdue { reviewed, days } => {
+                Self::ReviewOverdue {
+                    reviewed: reviewed.map(|day| day.format("%Y-%m-%d").to_string()),
+                    days,
+                    message,
+                }
+            }
+        }
+    }
+
+    /// The reason in a sentence.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::ReviewOverdue { message, .. } => message,
+        }
+    }
+}
+
+/// The values of one kind of criterion's weight over which the first result stays first,
+/// every other weight as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StabilityInterval {
+    pub kind: CriterionKind,
+    pub label: String,
+    /// The weight the ranking uses: always inside the interval.
+    pub weight: u32,
+    /// Never below 0.
+    pub lower: Bound,
+    /// Null when every larger weight keeps the first result first.
+    pub upper: Option<Bound>,
+    /// The interval in a sentence: "Django stays first from 1.5 to 7".
+    pub description: String,
+}
+
+impl StabilityInterval {
+    fn new(winner: &str, interval: &recommend::sensitivity::StabilityInterval) -> Self {
+        Self {
+            kind: interval.kind.into(),
+            label: interval.kind.label().to_owned(),
+            weight: interval.weight,
+            description: interval.describe(winner),
+            lower: interval.lower.into(),
+            upper: interval.upper.map(Bound::from),
+        }
+    }
+}
+
+/// One end of an interval, an exact fraction: `numerator / denominator` (lowest terms), with
+/// `value` the nearest number, and whether the end itself belongs to the interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Bound {
+    pub numerator: u64,
+    pub denominator: u64,
+    pub value: f64,
+    pub inclusive: bool,
+}
+
+impl From<recommend::sensitivity::Bound> for Bound {
+    fn from(b: recommend::sensitivity::Bound) -> Self {
+        Self {
+            numerator: b.value.numerator(),
+            denominator: b.value.denominator(),
+            value: b.value.to_f64(),
+            inclusive: b.inclusive,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -339,6 +725,7 @@ mod tests {
             score: Score::new(score).unwrap(),
             note: format!("{slug} rates {score}"),
             sources: Vec::new(),
+            reviewed: None,
         };
         let parse = |text| Slug::parse(text).unwrap();
         Candidate {
@@ -350,6 +737,7 @@ mod tests {
             fits: HashMap::from([(parse("healthcare"), evidence(4))]),
             use_cases: Vec::new(),
             search_rank: None,
+            last_reviewed: None,
         }
     }
 
@@ -372,6 +760,7 @@ mod tests {
             &[],
             &Names::default(),
             Limits::ALL,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
         );
         serde_json::to_value(RecommendationsBody::new(&params, recommendation)).unwrap()
     }
@@ -390,7 +779,17 @@ mod tests {
     #[test]
     fn the_api_body_keeps_its_field_names() {
         let body = body();
-        assert_eq!(keys(&body), ["close_call", "excluded", "query", "results"]);
+        assert_eq!(
+            keys(&body),
+            [
+                "close_call",
+                "excluded",
+                "query",
+                "results",
+                "sensitivity",
+                "stability"
+            ]
+        );
         assert_eq!(
             keys(&body["query"]),
             ["industry", "lang", "link", "need", "q", "use", "want"]
@@ -429,6 +828,110 @@ mod tests {
             ]
         );
         assert_eq!(keys(&body["close_call"]), ["first", "margin", "second"]);
+        let sensitivity = &body["sensitivity"];
+        assert_eq!(
+            keys(sensitivity),
+            [
+                "change",
+                "description",
+                "fragile",
+                "fragile_reasons",
+                "link",
+                "runner_up",
+                "runner_up_name",
+                "winner",
+                "winner_name"
+            ]
+        );
+        assert_eq!(
+            keys(&sensitivity["change"]),
+            [
+                "criterion",
+                "excludes",
+                "framework",
+                "framework_name",
+                "from",
+                "kind",
+                "label",
+                "reviewed",
+                "subject",
+                "to"
+            ]
+        );
+        let interval = &body["stability"][0];
+        assert_eq!(
+            keys(interval),
+            ["description", "kind", "label", "lower", "upper", "weight"]
+        );
+        assert_eq!(
+            keys(&interval["lower"]),
+            ["denominator", "inclusive", "numerator", "value"]
+        );
+    }
+
+    #[test]
+    fn the_firmness_reads_the_engines_answer_and_links_to_the_rating() {
+        // Django and Flask tie; Django is first by name, so its security falling a point
+        // (weight 2, less than the industry's 3) puts Flask first.
+        let body: RecommendationsBody = serde_json::from_value(body()).unwrap();
+        let sensitivity = body.sensitivity.as_ref().unwrap();
+        assert_eq!(
+            sensitivity.change,
+            Change::Rating {
+                framework: "django".into(),
+                framework_name: "DJANGO".into(),
+                criterion: CriterionKind::MustHave,
+                subject: "security".into(),
+                label: "security".into(),
+                from: 5,
+                to: 4,
+                excludes: false,
+                reviewed: None,
+            }
+        );
+        assert_eq!(
+            sensitivity.description,
+            "FLASK would be first if DJANGO's security fell from 5 to 4"
+        );
+        assert_eq!(sensitivity.link, "/frameworks/django#requirement-security");
+        assert_eq!(sensitivity.link_text(), "DJANGO's security rating");
+        // Never reviewed: the advice is fragile.
+        assert!(sensitivity.fragile);
+        assert_eq!(
+            sensitivity.fragile_reasons,
+            [FragileReason::ReviewOverdue {
+                reviewed: None,
+                days: None,
+                message: "DJANGO's security rating has never been reviewed.".into()
+            }]
+        );
+        assert_eq!(body.runner_up(), "FLASK");
+        let kinds: Vec<CriterionKind> = body.stability.iter().map(|i| i.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                CriterionKind::Industry,
+                CriterionKind::MustHave,
+                CriterionKind::Language,
+                CriterionKind::Maturity
+            ]
+        );
+        // Equal in everything: any weight keeps Django first.
+        assert!(body.stability.iter().all(|i| i.upper.is_none()
+            && i.lower.numerator == 0
+            && i.lower.inclusive
+            && i.description == "DJANGO stays first at any weight"));
+    }
+
+    #[test]
+    fn a_body_stored_before_the_firmness_still_reads() {
+        let mut stored = body();
+        let object = stored.as_object_mut().unwrap();
+        object.remove("sensitivity");
+        object.remove("stability");
+        let body: RecommendationsBody = serde_json::from_value(stored).unwrap();
+        assert_eq!(body.sensitivity, None);
+        assert!(body.stability.is_empty());
     }
 
     #[test]

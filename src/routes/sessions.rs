@@ -14,6 +14,7 @@ use crate::auth::{
 use crate::client::Network;
 use crate::db::users;
 use crate::error::{AppError, Result};
+use crate::routes::preview::Preview;
 use crate::sign_in::{self, Decision, Keys, PasswordGate};
 
 /// How long a client told that sign-in is busy (503) should wait before trying again.
@@ -26,6 +27,9 @@ pub struct LoginPage {
     pub email: String,
     pub csrf_token: String,
     pub error: Option<&'static str>,
+    /// What a link that led here shows where it is pasted: a brief's link is answered with
+    /// this page when the chat tool's crawler is not signed in.
+    pub preview: Preview,
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,7 +54,9 @@ fn login_form(
 }
 
 pub async fn new(
+    request: HttpRequest,
     settings: web::Data<AuthSettings>,
+    network: web::Data<Network>,
     query: web::Query<NextQuery>,
     user: Option<CurrentUser>,
 ) -> Result<HttpResponse> {
@@ -59,6 +65,7 @@ pub async fn new(
         return Ok(see_other(&next));
     }
     let page = LoginPage {
+        preview: Preview::sign_in(&network.base_url(&request), &next),
         next,
         email: String::new(),
         csrf_token: random_token(),
@@ -119,6 +126,7 @@ pub async fn create(
     let next = auth::safe_next(form.next.as_deref());
     let form_again = |status, error| {
         let page = LoginPage {
+            preview: Preview::sign_in(&network.base_url(&request), &next),
             next: next.clone(),
             email: form.email.trim().to_owned(),
             csrf_token: random_token(),

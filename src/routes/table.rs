@@ -12,8 +12,8 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{ResponseError, web};
 
 use super::{
-    admin, api, assets, compare, export, frameworks, health, industries, query, rubric, sessions,
-    trends,
+    admin, api, assets, briefs, compare, export, frameworks, health, industries, query, rubric,
+    sessions, trends,
 };
 use crate::error::AppError;
 
@@ -79,6 +79,8 @@ routes! { PUBLIC, register_public:
     "/api/v1/trends" => { GET api::trends }
     "/api/v1/recommendations" => { GET api::recommendations }
     "/api/v1/suggestions" => { GET api::suggestions }
+    "/api/v1/briefs" => { GET api::briefs::index }
+    "/api/v1/briefs/{id}" => { GET api::briefs::show }
     "/api/openapi.json" => { GET api::openapi_json }
 }
 
@@ -109,13 +111,42 @@ routes! { ADMIN, register_admin:
     "/{kind}/{slug}/history/{id}/restore" => { POST admin::terms::restore }
 }
 
-/// Every route as (full path, methods), the editors' ones under `/admin`.
+// Under `/briefs`, for signed-in users of any role, guarded as a whole in `startup.rs`; the
+// fixed paths come before `/{id}`.
+routes! { BRIEFS, register_briefs:
+    "" => { GET briefs::index, POST briefs::saving::create }
+    "/mine" => { GET briefs::mine }
+    "/new" => { GET briefs::saving::new }
+    "/{id}" => { GET briefs::show }
+    "/{id}/edit" => { GET briefs::saving::edit, POST briefs::saving::update }
+    "/{id}/rerun" => { POST briefs::rerun }
+    "/{id}/archive" => { POST briefs::archive }
+    "/{id}/outcome" => { POST briefs::outcome }
+    "/{id}/export.csv" => { GET briefs::export_csv }
+    "/{id}/export.json" => { GET briefs::export_json }
+}
+
+// `/outcomes`, guarded like the briefs it counts.
+routes! { OUTCOMES, register_outcomes:
+    "" => { GET briefs::outcomes::index }
+}
+
+/// Every route as (full path, methods): the editors' ones under `/admin`, the briefs under
+/// `/briefs`, the outcomes at `/outcomes`.
 pub fn all() -> Vec<(String, &'static [&'static str])> {
     let public = PUBLIC.iter().map(|r| (r.path.to_owned(), r.methods));
-    let admin = ADMIN
-        .iter()
-        .map(|r| (format!("/admin{}", r.path), r.methods));
-    public.chain(admin).collect()
+    let scoped = [
+        ("/admin", ADMIN),
+        ("/briefs", BRIEFS),
+        ("/outcomes", OUTCOMES),
+    ]
+    .into_iter()
+    .flat_map(|(scope, table)| {
+        table
+            .iter()
+            .map(move |r| (format!("{scope}{}", r.path), r.methods))
+    });
+    public.chain(scoped).collect()
 }
 
 /// Gives actix's bare 405 (its `Allow` header computed from the routes declared above) the

@@ -176,6 +176,42 @@ impl TestApp {
         browser
     }
 
+    /// A browser signed in as a new account `email` with `role`.
+    pub async fn signed_in_with(&self, email: &str, role: Role) -> reqwest::Client {
+        self.create_user(email, role).await;
+        let browser = self.browser();
+        let response = self.sign_in(&browser, email, TEST_PASSWORD, "/").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "signing in {email}"
+        );
+        browser
+    }
+
+    /// Saves the result of the query page at `/?{query}` as a brief for `client` and
+    /// `project`, through the page's "Save as brief" form; returns the brief's id.
+    pub async fn save_brief(
+        &self,
+        browser: &reqwest::Client,
+        query: &str,
+        client: &str,
+        project: &str,
+    ) -> i64 {
+        let (status, page) = self.page(browser, &format!("/?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "the query page for {query}");
+        let mut fields = form_fields(&page, "form[action='/briefs']");
+        set_field(&mut fields, "client", client);
+        set_field(&mut fields, "project", project);
+        let saved = self.submit(browser, "/briefs", &fields).await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER, "saving {client}");
+        let location = saved.headers()["location"].to_str().unwrap();
+        location
+            .strip_prefix("/briefs/")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("saved to {location}"))
+    }
+
     /// The CSRF token of the browser's session, read from the sign-out form in the header.
     pub async fn csrf_token(&self, browser: &reqwest::Client) -> String {
         let page = browser

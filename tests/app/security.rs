@@ -22,6 +22,13 @@ impl Route {
         self.template == "/admin" || self.template.starts_with("/admin/")
     }
 
+    /// Under a scope for signed-in users of any role: the briefs and their outcomes.
+    fn is_signed_in_only(&self) -> bool {
+        self.template == "/briefs"
+            || self.template.starts_with("/briefs/")
+            || self.template == "/outcomes"
+    }
+
     fn admin_only(&self) -> bool {
         self.template.starts_with("/admin/users")
     }
@@ -122,6 +129,10 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM users",
         "SELECT version FROM knowledge_version",
         "SELECT COALESCE(SUM(version), 0) FROM users",
+        "SELECT COUNT(*) FROM briefs",
+        "SELECT COUNT(*) FROM briefs WHERE archived_at IS NOT NULL",
+        "SELECT COALESCE(SUM(version), 0) FROM briefs",
+        "SELECT COUNT(*) FROM brief_revisions",
     ] {
         counts.push(sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap());
     }
@@ -159,6 +170,11 @@ async fn every_state_changing_form_refuses_a_request_without_the_sessions_token(
     let admin = app.signed_in_as(Role::Admin).await;
     // Someone else, so the accounts page offers its role and access forms.
     app.create_user("someone@example.com", Role::Viewer).await;
+    // A brief, so its page offers its forms (`/briefs/1`).
+    let brief = app
+        .save_brief(&admin, "need=security", "Acme", "Portal")
+        .await;
+    assert_eq!(brief, 1);
     let routes = declared_routes();
     // The pages a signed-in admin can see, where every form lives.
     let mut pages = Vec::new();
@@ -297,10 +313,12 @@ fn allowed(template: &str, routes: &[Route]) -> Vec<String> {
 async fn every_address_answers_head_like_get_and_other_methods_with_405_and_allow() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
+    app.save_brief(&admin, "need=security", "Acme", "Portal")
+        .await;
     let routes = declared_routes();
     for route in routes.iter().filter(|r| r.method == Method::GET) {
         let path = route.sample_path();
-        let client = if route.is_admin() {
+        let client = if route.is_admin() || route.is_signed_in_only() {
             &admin
         } else {
             &app.client
@@ -322,7 +340,7 @@ async fn every_address_answers_head_like_get_and_other_methods_with_405_and_allo
     templates.dedup_by(|a, b| a.template == b.template);
     for route in templates {
         let path = route.sample_path();
-        let client = if route.is_admin() {
+        let client = if route.is_admin() || route.is_signed_in_only() {
             &admin
         } else {
             &app.client

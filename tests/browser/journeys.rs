@@ -4,7 +4,7 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use futures_util::FutureExt;
 use stackatlas::domain::Role;
 
@@ -21,10 +21,14 @@ type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
 /// failed.
 pub async fn run_all(driver_binary: PathBuf) -> usize {
     let driver = start_driver(&driver_binary);
-    let journeys: [(&str, Journey); 6] = [
+    let journeys: [(&str, Journey); 8] = [
         (
             "a salesperson builds, compares, exports and prints a recommendation",
             |a, _, app| Box::pin(salesperson(a, app)),
+        ),
+        (
+            "a salesperson reads a comparison on a 360 px phone without scrolling sideways",
+            |a, _, app| Box::pin(compare_on_a_phone(a, app)),
         ),
         (
             "an editor changes a strength, sees the ranking move, and reverts it",
@@ -40,6 +44,10 @@ pub async fn run_all(driver_binary: PathBuf) -> usize {
         (
             "the query page works from the keyboard alone",
             |a, _, app| Box::pin(keyboard_only(a, app)),
+        ),
+        (
+            "a salesperson saves a brief, an editor changes a rating, the brief says why and is re-run, the outcome is recorded",
+            |a, b, app| Box::pin(brief_journey(a, b, app)),
         ),
         ("every page passes the accessibility audit", |a, _, app| {
             Box::pin(accessibility(a, app))
@@ -175,6 +183,76 @@ async fn salesperson(client: Client, app: TestApp) {
         pdf,
     )
     .unwrap();
+}
+
+/// The narrowest phone people use: 360 px. The page itself never scrolls sideways, and every
+/// framework compared is named on screen beside its figure, however many are compared.
+async fn compare_on_a_phone(client: Client, app: TestApp) {
+    let chosen = ["django", "laravel", "nodejs", "spring-boot"];
+    client.set_window_size(360, 800).await.unwrap();
+    for count in 2..=4 {
+        let query: Vec<String> = chosen[..count].iter().map(|f| format!("f={f}")).collect();
+        client
+            .goto(&app.url(&format!("/compare?{}", query.join("&"))))
+            .await
+            .unwrap();
+        find(&client, ".compare-table").await;
+        let width = client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth, \
+                   document.documentElement.clientWidth];",
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        let [scroll, inner, client_width] = [0, 1, 2].map(|i| width[i].as_i64().unwrap());
+        assert!(
+            scroll <= inner && scroll <= client_width,
+            "{count} frameworks: the page is {scroll} px wide in a {client_width} px window"
+        );
+        // Each framework's name, in the list on top and on every figure of the first rows,
+        // is shown whole inside the window.
+        let names: Vec<String> = client
+            .execute(
+                "const inside = e => { const r = e.getBoundingClientRect(); \
+                   return r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth; }; \
+                 const shown = s => [...document.querySelectorAll(s)].filter(inside) \
+                   .map(e => e.textContent.trim()); \
+                 return [shown('.compare-table thead th a'), \
+                   ...[...document.querySelectorAll('.compare-table tbody tr:not(.section-row)')].slice(0, 8) \
+                     .map(row => [...row.querySelectorAll('.cell-name')].filter(inside) \
+                       .map(e => e.textContent.trim()))].map(list => list.join(' | '));",
+                Vec::new(),
+            )
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        let expected = ["Django", "Laravel", "Node.js", "Spring Boot"][..count].join(" | ");
+        for (row, shown) in names.iter().enumerate() {
+            assert_eq!(shown, &expected, "{count} frameworks, row {row}");
+        }
+        let png = client.screenshot().await.unwrap();
+        std::fs::create_dir_all(crate::support::ARTIFACTS).unwrap();
+        std::fs::write(
+            format!("{}/compare-{count}-360.png", crate::support::ARTIFACTS),
+            png,
+        )
+        .unwrap();
+    }
+    // On a wide screen it is a table again, the names in its column headings only.
+    client.set_window_size(1280, 900).await.unwrap();
+    let names_in_cells = client
+        .execute(
+            "return [...document.querySelectorAll('.cell-name')].filter(e => e.offsetParent !== null).length;",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(names_in_cells.as_i64(), Some(0));
 }
 
 async fn editor_edits_and_reverts(client: Client, app: TestApp) {
@@ -345,6 +423,138 @@ async fn viewer_refused(client: Client, app: TestApp) {
     screenshots(&client, "viewer-refused").await;
 }
 
+/// A salesperson's week with one client: the query becomes a brief, the knowledge moves, the
+/// brief says what changed and why, is re-run, and the client's choice is recorded.
+async fn brief_journey(sales: Client, editor: Client, app: TestApp) {
+    app.create_user("sam@example.com", Role::Viewer).await;
+    app.create_user("ana@example.com", Role::Editor).await;
+    sign_in(&sales, &app, "sam@example.com").await;
+    brief_from_the_clients_words(&sales, &app).await;
+    find(&sales, ".ranked").await;
+
+    // Save the answer as a brief for the client.
+    click(&sales, "details.save-brief summary").await;
+    find(&sales, "#brief-client")
+        .await
+        .send_keys("Northwind Couriers")
+        .await
+        .unwrap();
+    find(&sales, "#brief-project")
+        .await
+        .send_keys("Courier app")
+        .await
+        .unwrap();
+    find(&sales, "#brief-notes")
+        .await
+        .send_keys("Met their CTO on Monday; decision by the end of the month.")
+        .await
+        .unwrap();
+    click(&sales, "form.brief-form button[type=submit]").await;
+    wait_for_text(&sales, "h1", |h1| h1.contains("Northwind Couriers")).await;
+    let brief = path_of(&sales).await;
+    assert!(brief.starts_with("/briefs/"), "{brief}");
+    let result_slug = async |place: usize| {
+        find(&sales, &format!(".ranked > li:nth-child({place})"))
+            .await
+            .attr("id")
+            .await
+            .unwrap()
+            .unwrap()
+            .trim_start_matches("result-")
+            .to_owned()
+    };
+    let (winner, slug) = (result_slug(1).await, result_slug(2).await);
+    let runner_up = text(&sales, ".ranked > li:nth-child(2) h3 a").await;
+    screenshots(&sales, "brief").await;
+
+    // An editor finds the top pick's real-time support weaker than rated: below the must-have.
+    sign_in(&editor, &app, "ana@example.com").await;
+    editor
+        .goto(&app.url(&format!("/admin/frameworks/{winner}/edit")))
+        .await
+        .unwrap();
+    click(
+        &editor,
+        "label:has(> input[name='req.real-time-updates.strength'][value='3'])",
+    )
+    .await;
+    let note = find(&editor, "input[name='req.real-time-updates.note']").await;
+    note.clear().await.unwrap();
+    note.send_keys("Push needs a separate service; nothing built in for live updates.")
+        .await
+        .unwrap();
+    click(&editor, ".save-bar button[value=save]").await;
+    find(&editor, ".alert.success").await;
+
+    // The brief says what changed, by whom and why; re-running keeps both answers.
+    sales.goto(&app.url(&brief)).await.unwrap();
+    let changed = text(&sales, "#changed-since").await;
+    assert!(changed.contains(&runner_up), "{changed}");
+    assert!(
+        changed.contains("nothing built in for live updates"),
+        "{changed}"
+    );
+    screenshots(&sales, "brief-changed-since").await;
+    click(&sales, "form.rerun-now button[type=submit]").await;
+    wait_for_text(&sales, "#revisions", |list| list.contains("Revision 2")).await;
+    assert!(sales.find(Locator::Css("#changed-since")).await.is_err());
+    assert_eq!(
+        text(&sales, ".ranked > li:nth-child(1) h3 a").await,
+        runner_up,
+        "today's answer puts the runner-up first"
+    );
+
+    // The client chose: record it, and it counts on the outcomes page.
+    click(&sales, "input[name=result][value=won]").await;
+    find(&sales, "#o-chosen")
+        .await
+        .select_by_value(&slug)
+        .await
+        .unwrap();
+    sales
+        .execute(
+            "document.getElementById('o-decided_on').value = new Date().toISOString().slice(0, 10);",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    click(&sales, "form.outcome-form button[type=submit]").await;
+    wait_for_text(&sales, "#recorded-outcome", |o| o.contains(&runner_up)).await;
+    screenshots(&sales, "brief-outcome").await;
+    sales.goto(&app.url("/outcomes")).await.unwrap();
+    find(&sales, "table").await;
+    screenshots(&sales, "outcomes").await;
+}
+
+/// The query for the brief journey, from the client's own words: the salesperson pastes them,
+/// sees what they suggest and where each suggestion came from, and accepts them.
+async fn brief_from_the_clients_words(client: &Client, app: &TestApp) {
+    client.goto(&app.url("/")).await.unwrap();
+    find(client, "#describe")
+        .await
+        .send_keys("We're a logistics company. Our dispatchers must see the vans live on a map.")
+        .await
+        .unwrap();
+    click(client, "form.describe-form button[type=submit]").await;
+    let row = wait_for_text(client, "#suggested-real-time-updates legend", |row| {
+        row.contains("live on a map")
+    })
+    .await;
+    assert!(row.starts_with("Real-time updates"), "{row}");
+    let must = find(client, "#suggested-real-time-updates input[value=need]").await;
+    assert_eq!(must.prop("checked").await.unwrap().as_deref(), Some("true"));
+    // Nothing is applied until the salesperson accepts.
+    assert!(client.find(Locator::Css(".ranked")).await.is_err());
+    screenshots(client, "suggestions-from-the-clients-words").await;
+    click(client, "form.apply-suggestions button[type=submit]").await;
+    wait_for_text(client, "#results-title", |title| title == "Recommendation").await;
+    let address = path_of(client).await;
+    assert!(
+        address.starts_with("/?industry=logistics&need=real-time-updates"),
+        "{address}"
+    );
+}
+
 async fn accessibility(client: Client, app: TestApp) {
     let Some(axe) = axe_source() else {
         let advice = "axe-core not found; run `npm install --prefix target/axe axe-core` or \
@@ -387,6 +597,32 @@ async fn accessibility(client: Client, app: TestApp) {
         "/admin/requirements/hipaa/edit",
         "/admin/health",
     ];
+    // A saved brief, changed since it was pinned, for the briefs' pages.
+    let sales = app.signed_in_with("sam@example.com", Role::Viewer).await;
+    let brief = app
+        .save_brief(
+            &sales,
+            "industry=healthcare&need=security&want=scalability&lang=python",
+            "Acme Health",
+            "Patient portal",
+        )
+        .await;
+    sqlx::query("UPDATE framework_requirements SET strength = 3 WHERE strength = 5 AND framework_id = (SELECT id FROM frameworks WHERE slug = 'django')")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let briefs = [
+        "/briefs".to_owned(),
+        "/briefs/mine".to_owned(),
+        format!("/briefs/{brief}"),
+        format!("/briefs/{brief}/edit"),
+        "/briefs/new?industry=healthcare&need=security".to_owned(),
+        "/outcomes".to_owned(),
+    ];
+    let admin: Vec<&str> = admin
+        .into_iter()
+        .chain(briefs.iter().map(String::as_str))
+        .collect();
     // The pages of the knowledge's evidence, kept as pictures for review.
     let pictured = [
         ("/how-we-rate", "how-we-rate"),
@@ -409,7 +645,7 @@ async fn accessibility(client: Client, app: TestApp) {
         }
     }
     sign_in(&client, &app, "admin@example.com").await;
-    for path in admin {
+    for &path in &admin {
         client.goto(&app.url(path)).await.unwrap();
         for violation in audit(&client, &axe).await {
             problems.push(format!("{path}: {violation}"));

@@ -484,7 +484,9 @@ fn a_framework_reviewed_more_than_180_days_ago_or_never_is_overdue() {
     assert_eq!(finding.severity, Severity::Warning);
     assert_eq!(finding.location, "frameworks[alpha].last_reviewed");
     assert!(
-        finding.message.contains("181 days ago"),
+        finding
+            .message
+            .contains("last reviewed on 2 Dec 2025, 181 days ago"),
         "{}",
         finding.message
     );
@@ -513,7 +515,10 @@ fn a_source_checked_more_than_a_year_ago_is_stale() {
         "frameworks[beta].sources[https://beta.example/releases]"
     );
     assert!(
-        finding.message.contains("\"beta releases\""),
+        finding.message.contains("\"beta releases\"")
+            && finding
+                .message
+                .contains("last checked on 31 May 2025, 366 days ago"),
         "{}",
         finding.message
     );

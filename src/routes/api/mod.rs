@@ -2,6 +2,7 @@
 //! queries and the same ranking as the pages; `/api/openapi.json` describes it, generated
 //! from these handlers and types.
 
+pub mod briefs;
 mod items;
 
 use actix_web::http::StatusCode;
@@ -14,8 +15,8 @@ use crate::db;
 use crate::error::AppError;
 use crate::page_cache::PageCache;
 use crate::routes::recommendation::{
-    CloseCall, Criterion, CriterionKind, Excluded, Exclusion, QueryEcho, Ranked,
-    RecommendationsBody, answer_as_asked,
+    Bound, Change, CloseCall, Criterion, CriterionKind, Excluded, Exclusion, FragileReason,
+    QueryEcho, Ranked, RecommendationsBody, Sensitivity, StabilityInterval, answer_as_asked,
 };
 use crate::routes::representation::{Representation, revalidate};
 use items::{
@@ -49,7 +50,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `not_found`, `bad_request`, `method_not_allowed`,
-    /// `forbidden`, `too_many_requests`, `payload_too_large` or `internal`.
+    /// `unauthorized`, `forbidden`, `too_many_requests`, `payload_too_large` or `internal`.
     pub code: &'static str,
     pub message: String,
     /// The parameter at fault, when there is one.
@@ -81,6 +82,11 @@ impl ResponseError for ApiError {
                 code: "bad_request",
                 message: format!("{field}: {message}"),
                 field: Some(field.clone()),
+            },
+            AppError::Unauthorized(message) => ErrorDetail {
+                code: "unauthorized",
+                message: (*message).to_owned(),
+                field: None,
             },
             AppError::Forbidden(message) => ErrorDetail {
                 code: "forbidden",
@@ -253,7 +259,7 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
         ("q" = Option<String>, Query, description = "Free text, full-text searched; at most 200 characters"),
     ),
     responses(
-        (status = 200, description = "Ranked results with their breakdown, and the exclusions", body = RecommendationsBody),
+        (status = 200, description = "Ranked results with their breakdown, the exclusions, and how firm the first place is", body = RecommendationsBody),
         (status = 400, description = "A parameter is unknown or malformed; `field` names it", body = ErrorBody),
     )
 )]
@@ -264,8 +270,13 @@ pub async fn recommendations(
     request: HttpRequest,
 ) -> ApiResult {
     let knowledge = cache.current(&pool).await?;
-    // The answer depends on the knowledge version and the query string only.
-    let key = format!("api\n{}", request.query_string());
+    // The answer depends on the knowledge version, the query string and the day (which
+    // reviews are overdue, making the advice fragile).
+    let key = format!(
+        "api\n{}\n{}",
+        crate::domain::today(),
+        request.query_string()
+    );
     if let Some(answer) = pages.get(knowledge.version, &key) {
         return Ok(answer.respond(&request, revalidate()));
     }
@@ -336,6 +347,7 @@ fn description(query_string: &str) -> Result<String, AppError> {
         title = "stackatlas API",
         description = "Read-only access to the stackatlas knowledge base of backend frameworks and to its explained recommendations."
     ),
+    modifiers(&SessionCookie),
     paths(
         frameworks,
         framework,
@@ -344,7 +356,9 @@ fn description(query_string: &str) -> Result<String, AppError> {
         languages,
         trends,
         recommendations,
-        suggestions
+        suggestions,
+        briefs::index,
+        briefs::show
     ),
     components(schemas(
         ErrorBody,
@@ -372,10 +386,41 @@ fn description(query_string: &str) -> Result<String, AppError> {
         SuggestionItem,
         SuggestedParam,
         LeftOutItem,
-        SuggestedKind
+        SuggestedKind,
+        briefs::BriefList,
+        briefs::BriefSummaryItem,
+        briefs::BriefItem,
+        briefs::OwnerItem,
+        briefs::OutcomeItem,
+        briefs::RevisionSummaryItem,
+        briefs::RevisionItem,
+        Sensitivity,
+        Change,
+        FragileReason,
+        StabilityInterval,
+        Bound
     ))
 )]
 pub struct ApiDoc;
+
+/// The briefs answer signed-in users only: the session cookie the sign-in page sets.
+struct SessionCookie;
+
+impl utoipa::Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "session",
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                    crate::auth::SESSION_COOKIE,
+                    "The session cookie set by signing in at /login",
+                ))),
+            );
+    }
+}
 
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())

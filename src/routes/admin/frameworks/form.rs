@@ -9,6 +9,7 @@ use crate::knowledge::document::{
 };
 use crate::knowledge::validate::{KnownSlugs, MAX_SOURCES, problems_of_record};
 use crate::routes::admin::editing::{Entry, FieldName, Fields, Revisioned};
+use crate::routes::dates::readable_date;
 
 /// The submitted fields in order. The form repeats names (one `feature` per ticked box), which
 /// a struct cannot hold, so actix reads the body into pairs within its form limit.
@@ -228,13 +229,20 @@ impl Entry for FrameworkRecord {
             ("website".into(), self.website.clone()),
             ("summary".into(), self.summary.clone()),
             ("description".into(), self.description.clone()),
-            ("last reviewed".into(), optional(self.last_reviewed.clone())),
+            // Dates as people read them: these values are shown, never parsed back.
+            (
+                "last reviewed".into(),
+                optional(self.last_reviewed.as_deref().map(readable_date)),
+            ),
             ("languages a team writes".into(), self.languages.join(", ")),
             (
                 "sources".into(),
                 self.sources
                     .iter()
-                    .map(|s| format!("{} ({}, checked {})", s.title, s.url, s.checked))
+                    .map(|s| {
+                        let checked = readable_date(&s.checked);
+                        format!("{} ({}, checked {checked})", s.title, s.url)
+                    })
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),

@@ -1,0 +1,692 @@
+//! Client briefs and their revisions (migration 0005): saving a brief with its first pinned
+//! answer, re-running it as a new revision, editing, archiving, the outcome, and the reads
+//! behind the lists, the brief page, the outcomes page and the API.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::db::editing::{Outcome, Stored};
+use crate::domain::{DealResult, Email};
+
+/// A brief as its pages show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief {
+    pub id: i64,
+    pub client: String,
+    pub project: String,
+    pub notes: String,
+    pub owner_id: i64,
+    pub owner_name: String,
+    pub owner_email: Email,
+    /// When it was archived; `None` while it is current.
+    pub archived_at: Option<String>,
+    pub outcome: Option<DealOutcome>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Who changed it last, by name.
+    pub updated_by: Option<String>,
+}
+
+/// What the client chose, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealOutcome {
+    pub result: DealResult,
+    /// The chosen framework's slug as it was then; `None` when nothing was chosen (yet).
+    pub chosen: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub decided_on: Option<String>,
+    pub note: String,
+    pub recorded_at: String,
+}
+
+/// The columns of a brief as stored, before its outcome is put together.
+struct BriefRow {
+    id: i64,
+    client: String,
+    project: String,
+    notes: String,
+    owner_id: i64,
+    owner_name: String,
+    owner_email: Email,
+    archived_at: Option<String>,
+    outcome_result: Option<DealResult>,
+    outcome_chosen: Option<String>,
+    outcome_decided_on: Option<String>,
+    outcome_note: String,
+    outcome_recorded_at: Option<String>,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+    updated_by: Option<String>,
+}
+
+impl From<BriefRow> for Brief {
+    fn from(row: BriefRow) -> Self {
+        // The schema records an outcome whole: a result always comes with its moment.
+        let outcome =
+            row.outcome_result
+                .zip(row.outcome_recorded_at)
+                .map(|(result, recorded_at)| DealOutcome {
+                    result,
+                    chosen: row.outcome_chosen,
+                    decided_on: row.outcome_decided_on,
+                    note: row.outcome_note,
+                    recorded_at,
+                });
+        Self {
+            id: row.id,
+            client: row.client,
+            project: row.project,
+            notes: row.notes,
+            owner_id: row.owner_id,
+            owner_name: row.owner_name,
+            owner_email: row.owner_email,
+            archived_at: row.archived_at,
+            outcome,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by,
+        }
+    }
+}
+
+/// The brief `id`, or `None`.
+pub async fn find(pool: &SqlitePool, id: i64) -> Result<Option<Brief>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    find_in(&mut conn, id).await
+}
+
+async fn find_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<Brief>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        BriefRow,
+        r#"SELECT b.id, b.client, b.project, b.notes, b.owner_id, o.name AS owner_name,
+                  o.email AS "owner_email: Email", b.archived_at,
+                  b.outcome_result AS "outcome_result: DealResult", b.outcome_chosen,
+                  b.outcome_decided_on, b.outcome_note, b.outcome_recorded_at, b.version,
+                  b.created_at, b.updated_at, e.name AS "updated_by?"
+           FROM briefs b
+           JOIN users o ON o.id = b.owner_id
+           LEFT JOIN users e ON e.id = b.updated_by
+           WHERE b.id = ?1"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(Brief::from))
+}
+
+/// One page of briefs for the API, most recently changed first, after the brief at
+/// `(updated_at, id)` when given.
+pub async fn page_after(
+    pool: &SqlitePool,
+    after: Option<(&str, i64)>,
+    limit: i64,
+) -> Result<Vec<Brief>, sqlx::Error> {
+    let (after_at, after_id) = after.unzip();
+    let rows = sqlx::query_as!(
+        BriefRow,
+        r#"SELECT b.id, b.client, b.project, b.notes, b.owner_id, o.name AS owner_name,
+                  o.email AS "owner_email: Email", b.archived_at,
+                  b.outcome_result AS "outcome_result: DealResult", b.outcome_chosen,
+                  b.outcome_decided_on, b.outcome_note, b.outcome_recorded_at, b.version,
+                  b.created_at, b.updated_at, e.name AS "updated_by?"
+           FROM briefs b
+           JOIN users o ON o.id = b.owner_id
+           LEFT JOIN users e ON e.id = b.updated_by
+           WHERE ?1 IS NULL OR b.updated_at < ?1 OR (b.updated_at = ?1 AND b.id < ?2)
+           ORDER BY b.updated_at DESC, b.id DESC
+           LIMIT ?3"#,
+        after_at,
+        after_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Brief::from).collect())
+}
+
+/// A revision as the revision list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevisionSummary {
+    pub number: i64,
+    pub query: String,
+    pub knowledge_version: i64,
+    pub created_at: String,
+    /// Who pinned it, by name.
+    pub created_by: Option<String>,
+    /// The top pick then, with its score; `None` when nothing fit.
+    pub top_name: Option<String>,
+    pub top_score: Option<f64>,
+}
+
+/// Every revision of a brief, oldest first.
+pub async fn revisions(
+    pool: &SqlitePool,
+    brief_id: i64,
+) -> Result<Vec<RevisionSummary>, sqlx::Error> {
+    sqlx::query_as!(
+        RevisionSummary,
+        r#"SELECT r.number, r.query, r.knowledge_version, r.created_at, u.name AS "created_by?",
+                  json_extract(r.result, '$.results[0].name') AS "top_name?: String",
+                  json_extract(r.result, '$.results[0].score') AS "top_score?: f64"
+           FROM brief_revisions r
+           LEFT JOIN users u ON u.id = r.created_by
+           WHERE r.brief_id = ?1
+           ORDER BY r.number"#,
+        brief_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A revision in full, with the answer it pinned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub number: i64,
+    pub query: String,
+    pub knowledge_version: i64,
+    pub audit_mark: i64,
+    /// `routes::recommendation::RecommendationsBody` as JSON, exactly as stored.
+    pub result: String,
+    pub created_at: String,
+    pub created_by: Option<String>,
+}
+
+/// Revision `number` of a brief, or its latest when `number` is `None`.
+pub async fn revision(
+    pool: &SqlitePool,
+    brief_id: i64,
+    number: Option<i64>,
+) -> Result<Option<Revision>, sqlx::Error> {
+    sqlx::query_as!(
+        Revision,
+        r#"SELECT r.number, r.query, r.knowledge_version, r.audit_mark, r.result, r.created_at,
+                  u.name AS "created_by?"
+           FROM brief_revisions r
+           LEFT JOIN users u ON u.id = r.created_by
+           WHERE r.brief_id = ?1 AND r.number = COALESCE(
+               ?2, (SELECT MAX(number) FROM brief_revisions WHERE brief_id = ?1))"#,
+        brief_id,
+        number
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Every revision of a brief in full, oldest first (the API's detail).
+pub async fn full_revisions(
+    pool: &SqlitePool,
+    brief_id: i64,
+) -> Result<Vec<Revision>, sqlx::Error> {
+    sqlx::query_as!(
+        Revision,
+        r#"SELECT r.number, r.query, r.knowledge_version, r.audit_mark, r.result, r.created_at,
+                  u.name AS "created_by?"
+           FROM brief_revisions r
+           LEFT JOIN users u ON u.id = r.created_by
+           WHERE r.brief_id = ?1
+           ORDER BY r.number"#,
+        brief_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// How a list of briefs is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Most recently changed first.
+    Updated,
+    /// Least recently changed first.
+    Oldest,
+    /// Most recently created first.
+    Created,
+}
+
+impl Sort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Updated => "updated",
+            Sort::Oldest => "oldest",
+            Sort::Created => "created",
+        }
+    }
+}
+
+/// Which briefs a list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    /// Words looked for in client, project and notes, as typed (matched literally).
+    pub search: String,
+    pub owner: Option<i64>,
+    /// Exactly this client.
+    pub client: Option<String>,
+    /// Archived briefs too.
+    pub archived: bool,
+    pub sort: Sort,
+}
+
+/// A `LIKE` pattern matching `text` anywhere, its own `%`, `_` and `\` taken literally
+/// (the query says `ESCAPE '\'`); `None` for no search.
+pub fn contains_pattern(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Some(pattern)
+}
+
+/// A brief as the lists show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedBrief {
+    pub id: i64,
+    pub client: String,
+    pub project: String,
+    pub owner_name: String,
+    pub archived_at: Option<String>,
+    pub outcome_result: Option<DealResult>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The latest revision's top pick and its score; `None` when nothing fit.
+    pub top_name: Option<String>,
+    pub top_score: Option<f64>,
+    /// How many revisions it has (its latest number).
+    pub revisions: i64,
+}
+
+/// One page of the briefs `filter` selects, `limit` to a page from `offset`.
+pub async fn list(
+    pool: &SqlitePool,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ListedBrief>, sqlx::Error> {
+    let pattern = contains_pattern(&filter.search);
+    let sort = filter.sort.as_str();
+    sqlx::query_as!(
+        ListedBrief,
+        r#"SELECT b.id, b.client, b.project, o.name AS owner_name, b.archived_at,
+                  b.outcome_result AS "outcome_result: DealResult", b.created_at, b.updated_at,
+                  json_extract(r.result, '$.results[0].name') AS "top_name?: String",
+                  json_extract(r.result, '$.results[0].score') AS "top_score?: f64",
+                  r.number AS revisions
+           FROM briefs b
+           JOIN users o ON o.id = b.owner_id
+           JOIN brief_revisions r ON r.brief_id = b.id
+            AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
+           WHERE (?1 IS NULL OR b.client LIKE ?1 ESCAPE '\' OR b.project LIKE ?1 ESCAPE '\'
+                  OR b.notes LIKE ?1 ESCAPE '\')
+             AND (?2 IS NULL OR b.owner_id = ?2)
+             AND (?3 IS NULL OR b.client = ?3)
+             AND (?4 OR b.archived_at IS NULL)
+           ORDER BY CASE WHEN ?5 = 'oldest' THEN b.updated_at END ASC,
+                    CASE WHEN ?5 = 'oldest' THEN b.id END ASC,
+                    CASE WHEN ?5 = 'created' THEN b.created_at END DESC,
+                    b.updated_at DESC, b.id DESC
+           LIMIT ?6 OFFSET ?7"#,
+        pattern,
+        filter.owner,
+        filter.client,
+        filter.archived,
+        sort,
+        limit,
+        offset
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// How many briefs `filter` selects, on every page.
+pub async fn count(pool: &SqlitePool, filter: &Filter) -> Result<i64, sqlx::Error> {
+    let pattern = contains_pattern(&filter.search);
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM briefs b
+           WHERE (?1 IS NULL OR b.client LIKE ?1 ESCAPE '\' OR b.project LIKE ?1 ESCAPE '\'
+                  OR b.notes LIKE ?1 ESCAPE '\')
+             AND (?2 IS NULL OR b.owner_id = ?2)
+             AND (?3 IS NULL OR b.client = ?3)
+             AND (?4 OR b.archived_at IS NULL)"#,
+        pattern,
+        filter.owner,
+        filter.client,
+        filter.archived
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Every client with a brief, by name: the list's client filter.
+pub async fn clients(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT DISTINCT client AS "client!" FROM briefs ORDER BY client COLLATE NOCASE"#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Everyone who owns a brief, as (id, name) by name: the list's owner filter.
+pub async fn owners(pool: &SqlitePool) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT DISTINCT u.id AS "id!", u.name AS "name!"
+           FROM briefs b JOIN users u ON u.id = b.owner_id
+           ORDER BY u.name COLLATE NOCASE, u.id"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+/// What a brief says about its client and project: its edit form's fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BriefDraft {
+    pub client: String,
+    pub project: String,
+    pub notes: String,
+}
+
+/// An answer to pin: the canonical query, the knowledge version it was ranked on, and the
+/// answer as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    pub query: String,
+    pub knowledge_version: i64,
+    pub result: String,
+}
+
+/// What became of pinning an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pinned {
+    /// Stored as this brief's revision `number`.
+    Done { brief_id: i64, number: i64 },
+    /// The knowledge changed after the answer was ranked; nothing was stored. Rank again.
+    KnowledgeMoved,
+    /// There is no such brief.
+    Gone,
+}
+
+/// Whether `pin` was ranked on the knowledge as it is now, and the audit log's last entry:
+/// read inside the write transaction, so no change can slip in between (every change to
+/// the knowledge moves its version in the same transaction as its audit entry).
+async fn audit_mark_for(
+    conn: &mut SqliteConnection,
+    pin: &Pin,
+) -> Result<Option<i64>, sqlx::Error> {
+    let version = sqlx::query_scalar!("SELECT version FROM knowledge_version WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    if version != pin.knowledge_version {
+        return Ok(None);
+    }
+    let mark = sqlx::query_scalar!(r#"SELECT COALESCE(MAX(id), 0) AS "mark!: i64" FROM audit_log"#)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Some(mark))
+}
+
+async fn insert_revision(
+    conn: &mut SqliteConnection,
+    brief_id: i64,
+    number: i64,
+    pin: &Pin,
+    audit_mark: i64,
+    author: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO brief_revisions
+             (brief_id, number, query, knowledge_version, audit_mark, result, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        brief_id,
+        number,
+        pin.query,
+        pin.knowledge_version,
+        audit_mark,
+        pin.result,
+        author
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Saves a new brief owned by `owner` with `pin` as its revision 1, in one transaction.
+pub async fn create(
+    pool: &SqlitePool,
+    draft: &BriefDraft,
+    owner: i64,
+    pin: &Pin,
+) -> Result<Pinned, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let Some(mark) = audit_mark_for(&mut tx, pin).await? else {
+        return Ok(Pinned::KnowledgeMoved);
+    };
+    let brief_id = sqlx::query_scalar!(
+        r#"INSERT INTO briefs (client, project, notes, owner_id, updated_by)
+           VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id AS "id!: i64""#,
+        draft.client,
+        draft.project,
+        draft.notes,
+        owner
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    insert_revision(&mut tx, brief_id, 1, pin, mark, owner).await?;
+    tx.commit().await?;
+    Ok(Pinned::Done {
+        brief_id,
+        number: 1,
+    })
+}
+
+/// Adds `pin` as the brief's next revision (never touching the earlier ones), in one
+/// transaction.
+pub async fn add_revision(
+    pool: &SqlitePool,
+    brief_id: i64,
+    pin: &Pin,
+    author: i64,
+) -> Result<Pinned, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let latest = sqlx::query_scalar!(
+        r#"SELECT MAX(number) AS "latest: i64" FROM brief_revisions WHERE brief_id = ?1"#,
+        brief_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let Some(latest) = latest else {
+        return Ok(Pinned::Gone);
+    };
+    let Some(mark) = audit_mark_for(&mut tx, pin).await? else {
+        return Ok(Pinned::KnowledgeMoved);
+    };
+    let number = latest + 1;
+    insert_revision(&mut tx, brief_id, number, pin, mark, author).await?;
+    touch(&mut tx, brief_id, author).await?;
+    tx.commit().await?;
+    Ok(Pinned::Done { brief_id, number })
+}
+
+/// Records that `author` changed the brief now.
+async fn touch(conn: &mut SqliteConnection, brief_id: i64, author: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE briefs SET updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), updated_by = ?2
+         WHERE id = ?1",
+        brief_id,
+        author
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The brief as stored when it is still at `expected_version`; otherwise what the caller
+/// answers instead.
+async fn current_at(
+    conn: &mut SqliteConnection,
+    id: i64,
+    expected_version: i64,
+) -> Result<Result<Brief, Outcome<Brief>>, sqlx::Error> {
+    let Some(current) = find_in(conn, id).await? else {
+        return Ok(Err(Outcome::Gone));
+    };
+    if current.version != expected_version {
+        let version = current.version;
+        return Ok(Err(Outcome::Conflict(Box::new(Stored {
+            record: current,
+            version,
+        }))));
+    }
+    Ok(Ok(current))
+}
+
+/// Saves the edit form (client, project, notes, owner) over the brief, provided it is still
+/// at `expected_version`.
+pub async fn update(
+    pool: &SqlitePool,
+    id: i64,
+    expected_version: i64,
+    draft: &BriefDraft,
+    owner: i64,
+    author: i64,
+) -> Result<Outcome<Brief>, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    if let Err(answer) = current_at(&mut tx, id, expected_version).await? {
+        return Ok(answer);
+    }
+    sqlx::query!(
+        "UPDATE briefs SET client = ?2, project = ?3, notes = ?4, owner_id = ?5,
+                version = version + 1
+         WHERE id = ?1",
+        id,
+        draft.client,
+        draft.project,
+        draft.notes,
+        owner
+    )
+    .execute(&mut *tx)
+    .await?;
+    touch(&mut tx, id, author).await?;
+    tx.commit().await?;
+    Ok(Outcome::Done)
+}
+
+/// An outcome as a form gives it (the moment is the database's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeDraft {
+    pub result: DealResult,
+    pub chosen: Option<String>,
+    pub decided_on: Option<String>,
+    pub note: String,
+}
+
+/// Records the outcome over any earlier one, provided the brief is still at
+/// `expected_version`.
+pub async fn record_outcome(
+    pool: &SqlitePool,
+    id: i64,
+    expected_version: i64,
+    outcome: &OutcomeDraft,
+    author: i64,
+) -> Result<Outcome<Brief>, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    if let Err(answer) = current_at(&mut tx, id, expected_version).await? {
+        return Ok(answer);
+    }
+    sqlx::query!(
+        "UPDATE briefs SET outcome_result = ?2, outcome_chosen = ?3, outcome_decided_on = ?4,
+                outcome_note = ?5,
+                outcome_recorded_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                version = version + 1
+         WHERE id = ?1",
+        id,
+        outcome.result,
+        outcome.chosen,
+        outcome.decided_on,
+        outcome.note
+    )
+    .execute(&mut *tx)
+    .await?;
+    touch(&mut tx, id, author).await?;
+    tx.commit().await?;
+    Ok(Outcome::Done)
+}
+
+/// Archives the brief (keeping the first moment it was archived) or brings it back;
+/// `false` when there is no such brief.
+pub async fn set_archived(
+    pool: &SqlitePool,
+    id: i64,
+    archived: bool,
+    author: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let changed = sqlx::query!(
+        "UPDATE briefs
+         SET archived_at = CASE WHEN ?2 THEN COALESCE(archived_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                                ELSE NULL END
+         WHERE id = ?1",
+        id,
+        archived
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    touch(&mut tx, id, author).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// One brief as the outcomes page counts it: its latest revision's top pick and its
+/// outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeRow {
+    pub archived: bool,
+    pub top_slug: Option<String>,
+    pub top_name: Option<String>,
+    pub result: Option<DealResult>,
+    pub chosen: Option<String>,
+}
+
+/// Every brief, archived or not, as the outcomes page counts it.
+pub async fn outcome_rows(pool: &SqlitePool) -> Result<Vec<OutcomeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        OutcomeRow,
+        r#"SELECT b.archived_at IS NOT NULL AS "archived!: bool",
+                  json_extract(r.result, '$.results[0].slug') AS "top_slug?: String",
+                  json_extract(r.result, '$.results[0].name') AS "top_name?: String",
+                  b.outcome_result AS "result: DealResult", b.outcome_chosen AS chosen
+           FROM briefs b
+           JOIN brief_revisions r ON r.brief_id = b.id
+            AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
+           ORDER BY b.id"#
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_matches_its_wildcards_and_backslashes_literally() {
+        assert_eq!(contains_pattern("  "), None);
+        assert_eq!(contains_pattern(" acme "), Some("%acme%".into()));
+        assert_eq!(
+            contains_pattern(r"50%_off\now"),
+            Some(r"%50\%\_off\\now%".into())
+        );
+    }
+}

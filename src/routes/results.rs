@@ -1,0 +1,309 @@
+//! A recommendation as the pages draw it (`templates/results.html`): the ranked results with
+//! their bars and breakdown, the exclusions, the close call. The query page draws what the
+//! engine just ranked; a brief draws the [`RecommendationsBody`] it stored. Both become the
+//! same view structs here, so a pinned result looks exactly like a fresh one.
+
+use crate::domain::Score;
+use crate::recommend::{self, Limits, Recommendation};
+use crate::routes::recommendation::{self as body, RecommendationsBody};
+
+/// A criterion as drawn: the engine's figures plus the bar's class.
+pub struct CriterionView {
+    pub heading: &'static str,
+    pub label: String,
+    pub rating: Score,
+    pub points: f64,
+    pub max_points: f64,
+    pub note: String,
+    pub sources: Vec<String>,
+}
+
+impl From<&recommend::Criterion> for CriterionView {
+    fn from(c: &recommend::Criterion) -> Self {
+        Self {
+            heading: c.kind.label(),
+            label: c.label.clone(),
+            rating: c.rating,
+            points: c.points,
+            max_points: c.max_points,
+            note: c.note.clone(),
+            sources: c.sources.clone(),
+        }
+    }
+}
+
+impl From<&body::Criterion> for CriterionView {
+    fn from(c: &body::Criterion) -> Self {
+        Self {
+            heading: c.kind.label(),
+            label: c.label.clone(),
+            // Stored ratings were 0–5 when they were ranked.
+            rating: Score::of(c.rating.min(Score::MAX)),
+            points: c.points,
+            max_points: c.max_points,
+            note: c.note.clone(),
+            sources: c.sources.clone(),
+        }
+    }
+}
+
+pub struct ResultView {
+    pub rank: usize,
+    pub slug: String,
+    pub name: String,
+    pub score: f64,
+    /// The score in 5-point steps (0–20), for the width class of its bar.
+    pub score_step: u8,
+    pub criteria: Vec<CriterionView>,
+    pub use_cases: Vec<String>,
+}
+
+/// The width class of a 0–100 score's bar.
+fn score_step(score: f64) -> u8 {
+    (score / 5.0).round().clamp(0.0, 20.0) as u8
+}
+
+impl From<&recommend::Ranked> for ResultView {
+    fn from(r: &recommend::Ranked) -> Self {
+        Self {
+            rank: r.rank,
+            slug: r.slug.to_string(),
+            name: r.name.clone(),
+            score: r.score,
+            score_step: score_step(r.score),
+            criteria: r.criteria.iter().map(CriterionView::from).collect(),
+            use_cases: r.use_cases.clone(),
+        }
+    }
+}
+
+impl From<&body::Ranked> for ResultView {
+    fn from(r: &body::Ranked) -> Self {
+        Self {
+            rank: r.rank,
+            slug: r.slug.clone(),
+            name: r.name.clone(),
+            score: r.score,
+            score_step: score_step(r.score),
+            criteria: r.criteria.iter().map(CriterionView::from).collect(),
+            use_cases: r.use_cases.clone(),
+        }
+    }
+}
+
+pub struct ExcludedView {
+    pub slug: String,
+    pub name: String,
+    pub reasons: Vec<ReasonView>,
+}
+
+/// Why a framework was left out, with the note and sources of the rating that did it.
+pub struct ReasonView {
+    pub reason: String,
+    pub note: String,
+    pub sources: Vec<String>,
+}
+
+impl From<&recommend::Exclusion> for ReasonView {
+    fn from(r: &recommend::Exclusion) -> Self {
+        let (note, sources) = match r {
+            recommend::Exclusion::MustHave { note, sources, .. } => (note.clone(), sources.clone()),
+            recommend::Exclusion::NoSearchMatch => (String::new(), Vec::new()),
+        };
+        Self {
+            reason: r.describe(),
+            note,
+            sources,
+        }
+    }
+}
+
+impl From<&body::Exclusion> for ReasonView {
+    fn from(r: &body::Exclusion) -> Self {
+        let (note, sources) = match r {
+            body::Exclusion::MustHave { note, sources, .. } => (note.clone(), sources.clone()),
+            body::Exclusion::NoSearchMatch => (String::new(), Vec::new()),
+        };
+        Self {
+            reason: r.describe(),
+            note,
+            sources,
+        }
+    }
+}
+
+impl From<&recommend::Excluded> for ExcludedView {
+    fn from(e: &recommend::Excluded) -> Self {
+        Self {
+            slug: e.slug.to_string(),
+            name: e.name.clone(),
+            reasons: e.reasons.iter().map(ReasonView::from).collect(),
+        }
+    }
+}
+
+impl From<&body::Excluded> for ExcludedView {
+    fn from(e: &body::Excluded) -> Self {
+        Self {
+            slug: e.slug.clone(),
+            name: e.name.clone(),
+            reasons: e.reasons.iter().map(ReasonView::from).collect(),
+        }
+    }
+}
+
+/// A whole recommendation as drawn: the best results and exclusions in full, the totals,
+/// and the close call.
+pub struct ResultsView {
+    /// How many fit and how many were left out, in all.
+    pub total_results: usize,
+    pub total_excluded: usize,
+    /// The best results, in full; the rest are in the exports.
+    pub results: Vec<ResultView>,
+    pub excluded: Vec<ExcludedView>,
+    pub close_call: Option<body::CloseCall>,
+}
+
+impl ResultsView {
+    /// What the engine just ranked (already cut to the page's limits).
+    pub fn of_engine(recommendation: &Recommendation) -> Self {
+        Self {
+            total_results: recommendation.total_results,
+            total_excluded: recommendation.total_excluded,
+            results: recommendation
+                .results
+                .iter()
+                .map(ResultView::from)
+                .collect(),
+            excluded: recommendation
+                .excluded
+                .iter()
+                .map(ExcludedView::from)
+                .collect(),
+            close_call: recommendation.close_call.clone().map(body::CloseCall::from),
+        }
+    }
+
+    /// A stored body, which holds every result: the best `limits.results` and the first
+    /// `limits.excluded` exclusions are drawn, as the engine would have cut them.
+    pub fn of_body(stored: &RecommendationsBody, limits: Limits) -> Self {
+        Self {
+            total_results: stored.results.len(),
+            total_excluded: stored.excluded.len(),
+            results: stored
+                .results
+                .iter()
+                .take(limits.results)
+                .map(ResultView::from)
+                .collect(),
+            excluded: stored
+                .excluded
+                .iter()
+                .take(limits.excluded)
+                .map(ExcludedView::from)
+                .collect(),
+            close_call: stored.close_call.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::domain::{Ring, Slug};
+    use crate::recommend::params::Params;
+    use crate::recommend::{Candidate, Catalogue, Evidence, Names};
+
+    fn candidate(slug: &str, security: i64) -> Candidate {
+        let evidence = |score| Evidence {
+            score: Score::new(score).unwrap(),
+            note: format!("{slug} rates {score}"),
+            sources: vec![format!("https://{slug}.example.com")],
+            reviewed: None,
+        };
+        let parse = |text| Slug::parse(text).unwrap();
+        Candidate {
+            slug: parse(slug),
+            name: slug.to_uppercase(),
+            languages: vec![parse("python")],
+            ring: Ring::Trial,
+            strengths: HashMap::from([(parse("security"), evidence(security))]),
+            fits: HashMap::from([(parse("healthcare"), evidence(3))]),
+            use_cases: Vec::new(),
+            search_rank: None,
+            last_reviewed: None,
+        }
+    }
+
+    /// Draws `view` as text, field by field, so two views can be compared.
+    fn drawn(view: &ResultsView) -> String {
+        let mut out = format!("{} {}\n", view.total_results, view.total_excluded);
+        for r in &view.results {
+            out += &format!(
+                "{} {} {} {:.1} {}\n",
+                r.rank, r.slug, r.name, r.score, r.score_step
+            );
+            for c in &r.criteria {
+                out += &format!(
+                    "  {} {} {} {:.1}/{:.1} {} {:?}\n",
+                    c.heading, c.label, c.rating, c.points, c.max_points, c.note, c.sources
+                );
+            }
+        }
+        for e in &view.excluded {
+            for reason in &e.reasons {
+                out += &format!(
+                    "x {} {} {} {:?}\n",
+                    e.slug, reason.reason, reason.note, reason.sources
+                );
+            }
+        }
+        if let Some(close) = &view.close_call {
+            out += &format!(
+                "close {} {} {:.1}\n",
+                close.first, close.second, close.margin
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn a_stored_body_draws_exactly_as_the_fresh_recommendation_it_came_from() {
+        let catalogue = Catalogue::new(vec![
+            candidate("django", 5),
+            candidate("flask", 4),
+            candidate("bottle", 2),
+            candidate("pyramid", 1),
+        ]);
+        let params = Params {
+            industry: Some("healthcare".to_owned()),
+            need: vec!["security".to_owned()],
+            lang: vec!["python".to_owned()],
+            ..Params::default()
+        };
+        let rank = |limits| {
+            recommend::rank(
+                &params.to_query(),
+                &catalogue,
+                &[],
+                &Names::default(),
+                limits,
+                chrono::Utc::now().date_naive(),
+            )
+        };
+        let shown = Limits {
+            results: 1,
+            excluded: 1,
+        };
+        let fresh = ResultsView::of_engine(&rank(shown));
+        let stored = RecommendationsBody::new(&params, rank(Limits::ALL));
+        let stored: RecommendationsBody =
+            serde_json::from_str(&serde_json::to_string(&stored).unwrap()).unwrap();
+        let pinned = ResultsView::of_body(&stored, shown);
+        assert_eq!(drawn(&pinned), drawn(&fresh));
+        assert_eq!((pinned.total_results, pinned.total_excluded), (2, 2));
+        assert_eq!(pinned.results.len(), 1);
+    }
+}
