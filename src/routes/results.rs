@@ -209,33 +209,8 @@ impl ResultsView {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
-    use crate::domain::{Ring, Slug};
-    use crate::recommend::params::Params;
-    use crate::recommend::{Candidate, Catalogue, Evidence, Names};
-
-    fn candidate(slug: &str, security: i64) -> Candidate {
-        let evidence = |score| Evidence {
-            score: Score::new(score).unwrap(),
-            note: format!("{slug} rates {score}"),
-            sources: vec![format!("https://{slug}.example.com")],
-            reviewed: None,
-        };
-        let parse = |text| Slug::parse(text).unwrap();
-        Candidate {
-            slug: parse(slug),
-            name: slug.to_uppercase(),
-            languages: vec![parse("python")],
-            ring: Ring::Trial,
-            strengths: HashMap::from([(parse("security"), evidence(security))]),
-            fits: HashMap::from([(parse("healthcare"), evidence(3))]),
-            use_cases: Vec::new(),
-            search_rank: None,
-            last_reviewed: None,
-        }
-    }
+    use crate::routes::recommendation::fixture::{params, rank};
 
     /// Draws `view` as text, field by field, so two views can be compared.
     fn drawn(view: &ResultsView) -> String {
@@ -271,34 +246,13 @@ mod tests {
 
     #[test]
     fn a_stored_body_draws_exactly_as_the_fresh_recommendation_it_came_from() {
-        let catalogue = Catalogue::new(vec![
-            candidate("django", 5),
-            candidate("flask", 4),
-            candidate("bottle", 2),
-            candidate("pyramid", 1),
-        ]);
-        let params = Params {
-            industry: Some("healthcare".to_owned()),
-            need: vec!["security".to_owned()],
-            lang: vec!["python".to_owned()],
-            ..Params::default()
-        };
-        let rank = |limits| {
-            recommend::rank(
-                &params.to_query(),
-                &catalogue,
-                &[],
-                &Names::default(),
-                limits,
-                chrono::Utc::now().date_naive(),
-            )
-        };
+        let frameworks = [("django", 5), ("flask", 4), ("bottle", 2), ("pyramid", 1)];
         let shown = Limits {
             results: 1,
             excluded: 1,
         };
-        let fresh = ResultsView::of_engine(&rank(shown));
-        let stored = RecommendationsBody::new(&params, rank(Limits::ALL));
+        let fresh = ResultsView::of_engine(&rank(&frameworks, shown));
+        let stored = RecommendationsBody::new(&params(), rank(&frameworks, Limits::ALL));
         let stored: RecommendationsBody =
             serde_json::from_str(&serde_json::to_string(&stored).unwrap()).unwrap();
         let pinned = ResultsView::of_body(&stored, shown);
