@@ -8,8 +8,7 @@ use serde_json::Value;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    TestApp, attributes, csrf_in, edit_form, form_fields, select, set_field, spawn_app, text,
-    text_of,
+    TestApp, attributes, csrf_in, form_fields, select, set_field, spawn_app, text, text_of,
 };
 
 /// A query with every kind of parameter but the search.
@@ -695,61 +694,45 @@ async fn the_downloads_give_the_pinned_answer_even_after_the_knowledge_changed()
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
     let query = "need=real-time-updates";
+    let fresh_csv = format!("/export.csv?{query}");
     let csv_then = app
-        .get(&format!("/export.csv?{query}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .download(&app.client, &fresh_csv, "stackatlas-recommendation.csv")
+        .await;
     let id = app.save_brief(&editor, query, "Acme", "Chat").await;
 
     // An editor raises Flask's real-time strength through the admin form.
-    let mut fields = edit_form(&editor, &app, "flask").await;
-    set_field(&mut fields, "req.real-time-updates.strength", "4");
-    set_field(
-        &mut fields,
-        "req.real-time-updates.note",
-        "Flask-SocketIO at scale.",
-    );
-    set_field(&mut fields, "action", "save");
     let saved = app
-        .submit(&editor, "/admin/frameworks/flask/edit", &fields)
+        .save_framework(
+            &editor,
+            "flask",
+            &[
+                ("req.real-time-updates.strength", "4"),
+                ("req.real-time-updates.note", "Flask-SocketIO at scale."),
+            ],
+        )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let csv_now = app
-        .get(&format!("/export.csv?{query}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .download(&app.client, &fresh_csv, "stackatlas-recommendation.csv")
+        .await;
     assert_ne!(csv_now, csv_then, "the knowledge moved");
 
-    let csv = editor
-        .get(app.url(&format!("/briefs/{id}/export.csv")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(csv.status(), StatusCode::OK);
-    assert!(
-        csv.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
-    assert!(
-        csv.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains(&format!("stackatlas-brief-{id}-revision-1.csv"))
-    );
-    assert_eq!(csv.text().await.unwrap(), csv_then);
-    let json = editor
-        .get(app.url(&format!("/briefs/{id}/export.json")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(json.status(), StatusCode::OK);
-    assert_eq!(json.text().await.unwrap(), stored_result(&app, id, 1).await);
+    let csv = app
+        .download(
+            &editor,
+            &format!("/briefs/{id}/export.csv"),
+            &format!("stackatlas-brief-{id}-revision-1.csv"),
+        )
+        .await;
+    assert_eq!(csv, csv_then);
+    let json = app
+        .download(
+            &editor,
+            &format!("/briefs/{id}/export.json"),
+            &format!("stackatlas-brief-{id}-revision-1.json"),
+        )
+        .await;
+    assert_eq!(json, stored_result(&app, id, 1).await);
     let (_, page) = app.page(&editor, &format!("/briefs/{id}")).await;
     assert!(!result_slugs(&page).contains(&"flask".to_owned()));
     // The print summary names the client, the project, the knowledge version and the link.
@@ -979,16 +962,18 @@ async fn a_brief_says_what_changed_since_it_was_pinned_and_why_until_it_is_re_ru
     );
 
     // An editor raises Flask's real-time strength to the must-have minimum.
-    let mut fields = edit_form(&editor, &app, "flask").await;
-    set_field(&mut fields, "req.real-time-updates.strength", "4");
-    set_field(
-        &mut fields,
-        "req.real-time-updates.note",
-        "Flask-SocketIO carries rooms and broadcasts.",
-    );
-    set_field(&mut fields, "action", "save");
     let saved = app
-        .submit(&editor, "/admin/frameworks/flask/edit", &fields)
+        .save_framework(
+            &editor,
+            "flask",
+            &[
+                ("req.real-time-updates.strength", "4"),
+                (
+                    "req.real-time-updates.note",
+                    "Flask-SocketIO carries rooms and broadcasts.",
+                ),
+            ],
+        )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 

@@ -250,6 +250,52 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `editor` submits `framework`'s admin edit form as it is shown, with `changes` made to
+    /// its fields and the action `save` (unless `changes` names another); the answer is the
+    /// form's (303 when saved).
+    pub async fn save_framework(
+        &self,
+        editor: &reqwest::Client,
+        framework: &str,
+        changes: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut fields = edit_form(editor, self, framework).await;
+        set_field(&mut fields, "action", "save");
+        for (name, value) in changes {
+            set_field(&mut fields, name, value);
+        }
+        self.submit(
+            editor,
+            &format!("/admin/frameworks/{framework}/edit"),
+            &fields,
+        )
+        .await
+    }
+
+    /// GETs the download at `path` with `client`, checks it is a 200 attachment named
+    /// `filename` of the type its extension says (`.csv` or `.json`), and gives its text.
+    pub async fn download(&self, client: &reqwest::Client, path: &str, filename: &str) -> String {
+        let response = client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "status of {path}");
+        let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+        let expected_type = if filename.ends_with(".csv") {
+            "text/csv"
+        } else {
+            "application/json"
+        };
+        let content_type = header("content-type");
+        assert!(
+            content_type.starts_with(expected_type),
+            "{path} is {content_type}"
+        );
+        let disposition = header("content-disposition");
+        assert!(
+            disposition.starts_with("attachment") && disposition.contains(filename),
+            "{path} is {disposition}"
+        );
+        response.text().await.unwrap()
+    }
+
     /// GETs `path` as a browser holding the copy tagged `tag` would.
     pub async fn revalidate(&self, path: &str, tag: &str) -> reqwest::Response {
         self.client
