@@ -8,20 +8,14 @@ use serde_json::Value;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    TestApp, attributes, csrf_in, form_fields, select, set_field, spawn_app, text, text_of,
+    TestApp, another_writer_makes_gin_strong_at_offline_sync, attributes, csrf_in, form_fields,
+    result_slugs, select, set_field, spawn_app, text, text_of,
 };
 
 /// A query with every kind of parameter but the search.
 const HEALTHCARE: &str =
     "industry=healthcare&need=security&want=scalability&lang=python&use=telemedicine";
 const OFFLINE: &str = "need=offline-sync";
-
-fn result_slugs(html: &Html) -> Vec<String> {
-    attributes(html, ".ranked > li", "id")
-        .into_iter()
-        .map(|id| id.trim_start_matches("result-").to_owned())
-        .collect()
-}
 
 fn totals(html: &Html) -> Vec<String> {
     select(html, ".ranked .total")
@@ -56,17 +50,15 @@ async fn form_on(
     form_fields(&page, &format!("form[action='{action}']"))
 }
 
-/// Another writer (as `stackatlas import` in another process would): Gin becomes strong at
-/// offline sync, so it joins the answer to `need=offline-sync`.
-async fn gin_becomes_strong_at_offline_sync(app: &TestApp) {
-    sqlx::query(
-        "UPDATE framework_requirements SET strength = 5
-         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
-           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
+/// `browser` presses the brief's "Re-run now" button.
+async fn rerun(app: &TestApp, browser: &reqwest::Client, id: i64) -> reqwest::Response {
+    let token = app.csrf_token(browser).await;
+    app.submit(
+        browser,
+        &format!("/briefs/{id}/rerun"),
+        &[("csrf_token".into(), token)],
     )
-    .execute(&app.pool)
     .await
-    .unwrap();
 }
 
 async fn get_json_as(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, Value) {
@@ -565,19 +557,12 @@ async fn a_rerun_adds_revision_2_and_keeps_revision_1_as_it_was() {
     let pinned = stored_result(&app, id, 1).await;
     assert!(!result_slugs(&before).contains(&"gin".to_owned()));
 
-    gin_becomes_strong_at_offline_sync(&app).await;
+    another_writer_makes_gin_strong_at_offline_sync(&app).await;
     // The pinned answer does not move with the knowledge.
     let (_, still) = app.page(&owner, &format!("/briefs/{id}")).await;
     assert_eq!(result_slugs(&still), result_slugs(&before));
 
-    let token = app.csrf_token(&owner).await;
-    let rerun = app
-        .submit(
-            &owner,
-            &format!("/briefs/{id}/rerun"),
-            &[("csrf_token".into(), token)],
-        )
-        .await;
+    let rerun = rerun(&app, &owner, id).await;
     assert_eq!(rerun.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         rerun.headers()["location"],
@@ -636,14 +621,7 @@ async fn the_briefs_pages_show_dates_as_people_write_them() {
         .submit(&owner, &format!("/briefs/{id}/outcome"), &fields)
         .await;
     assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
-    let token = app.csrf_token(&owner).await;
-    let rerun = app
-        .submit(
-            &owner,
-            &format!("/briefs/{id}/rerun"),
-            &[("csrf_token".into(), token)],
-        )
-        .await;
+    let rerun = rerun(&app, &owner, id).await;
     assert_eq!(rerun.status(), StatusCode::SEE_OTHER);
     let mut problems = Vec::new();
     for path in [
@@ -671,14 +649,7 @@ async fn a_brief_whose_query_can_no_longer_be_asked_is_not_rerun_and_says_why() 
         .execute(&app.pool)
         .await
         .unwrap();
-    let token = app.csrf_token(&owner).await;
-    let refused = app
-        .submit(
-            &owner,
-            &format!("/briefs/{id}/rerun"),
-            &[("csrf_token".into(), token)],
-        )
-        .await;
+    let refused = rerun(&app, &owner, id).await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let page = Html::parse_document(&refused.text().await.unwrap());
     assert!(text_of(&page, "main").contains("offline-sync"));

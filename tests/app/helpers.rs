@@ -377,6 +377,14 @@ pub fn attributes(html: &Html, css: &str, attribute: &str) -> Vec<String> {
         .collect()
 }
 
+/// The slugs of the ranked results on a page, in their order.
+pub fn result_slugs(html: &Html) -> Vec<String> {
+    attributes(html, ".ranked > li", "id")
+        .into_iter()
+        .map(|id| id.trim_start_matches("result-").to_owned())
+        .collect()
+}
+
 /// The path of the stackatlas binary built for these tests.
 /// The `stackatlas` binary the tests run: the one cargo built for them, or the one named by
 /// `STACKATLAS_TEST_BINARY` (CI points it at the release build for the crash test).
@@ -446,6 +454,19 @@ pub async fn edit_form(
         .await;
     assert_eq!(status, StatusCode::OK);
     form_fields(&html, "form.edit-form")
+}
+
+/// A change made outside the web app (as `stackatlas import` in another process would):
+/// Gin becomes strong at offline sync, so it joins the results of `need=offline-sync`.
+pub async fn another_writer_makes_gin_strong_at_offline_sync(app: &TestApp) {
+    sqlx::query(
+        "UPDATE framework_requirements SET strength = 5
+         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
+           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
 }
 
 /// Runs the binary in `dir` (so no stray `.env` is read) against the database `db`.

@@ -6,29 +6,12 @@ use std::io::Read;
 
 use stackatlas::domain::Role;
 
-use crate::helpers::{TestApp, attributes, seed_document, select, spawn_app, text, text_of};
-
-fn result_slugs(html: &scraper::Html) -> Vec<String> {
-    attributes(html, ".ranked > li", "id")
-        .into_iter()
-        .map(|id| id.trim_start_matches("result-").to_owned())
-        .collect()
-}
+use crate::helpers::{
+    another_writer_makes_gin_strong_at_offline_sync, attributes, result_slugs, seed_document,
+    select, spawn_app, text, text_of,
+};
 
 const OFFLINE_QUERY: &str = "/?need=offline-sync";
-
-/// A change made outside the web app (as `stackatlas import` in another process would):
-/// Gin becomes strong at offline sync, so it joins the results of `need=offline-sync`.
-async fn another_writer_makes_gin_strong_at_offline_sync(app: &TestApp) {
-    sqlx::query(
-        "UPDATE framework_requirements SET strength = 5
-         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
-           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-}
 
 #[tokio::test]
 async fn the_empty_form_offers_every_industry_requirement_and_language() {
