@@ -11,7 +11,7 @@ use stackatlas::domain::Role;
 use crate::helpers::{TestApp, spawn_app};
 use crate::support::{
     Driver, audit, axe_source, browser, click, find, path_of, required, reset, retype, screenshots,
-    sign_in, start_driver, text, type_into, wait_for_text,
+    sign_in, start_driver, strings, text, type_into, wait_for_text,
 };
 
 type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
@@ -87,19 +87,12 @@ async fn salesperson(client: Client, app: TestApp) {
     client.goto(&app.url("/")).await.unwrap();
     // Typing in the requirement filter narrows the long list as you type.
     type_into(&client, "#requirement-filter", "offline").await;
-    let visible: Vec<String> = client
-        .execute(
-            "return [...document.querySelectorAll('.choice-table tbody tr')]\
+    let visible = strings(
+        &client,
+        "return [...document.querySelectorAll('.choice-table tbody tr')]\
                .filter(r => !r.hidden && r.offsetParent !== null).map(r => r.cells[0].textContent.trim());",
-            Vec::new(),
-        )
-        .await
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
+    )
+    .await;
     assert_eq!(visible, ["Offline sync"]);
     retype(&client, "#requirement-filter", " ").await;
     find(&client, "#industry")
@@ -193,9 +186,9 @@ async fn compare_on_a_phone(client: Client, app: TestApp) {
         );
         // Each framework's name, in the list on top and on every figure of the first rows,
         // is shown whole inside the window.
-        let names: Vec<String> = client
-            .execute(
-                "const inside = e => { const r = e.getBoundingClientRect(); \
+        let names = strings(
+            &client,
+            "const inside = e => { const r = e.getBoundingClientRect(); \
                    return r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth; }; \
                  const shown = s => [...document.querySelectorAll(s)].filter(inside) \
                    .map(e => e.textContent.trim()); \
@@ -203,15 +196,8 @@ async fn compare_on_a_phone(client: Client, app: TestApp) {
                    ...[...document.querySelectorAll('.compare-table tbody tr:not(.section-row)')].slice(0, 8) \
                      .map(row => [...row.querySelectorAll('.cell-name')].filter(inside) \
                        .map(e => e.textContent.trim()))].map(list => list.join(' | '));",
-                Vec::new(),
-            )
-            .await
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_owned())
-            .collect();
+        )
+        .await;
         let expected = ["Django", "Laravel", "Node.js", "Spring Boot"][..count].join(" | ");
         for (row, shown) in names.iter().enumerate() {
             assert_eq!(shown, &expected, "{count} frameworks, row {row}");

@@ -222,6 +222,19 @@ pub async fn path_of(client: &Client) -> String {
     }
 }
 
+/// Runs `script` in the page and gives the list of strings it returns.
+pub async fn strings(client: &Client, script: &str) -> Vec<String> {
+    client
+        .execute(script, Vec::new())
+        .await
+        .unwrap_or_else(|e| panic!("the script failed: {e}"))
+        .as_array()
+        .expect("the script returns a list")
+        .iter()
+        .map(|v| v.as_str().expect("a list of strings").to_owned())
+        .collect()
+}
+
 /// Types `keys` into the field `css`, after what it holds, as a person would.
 pub async fn type_into(client: &Client, css: &str, keys: &str) {
     find(client, css)
