@@ -710,21 +710,50 @@ impl From<recommend::sensitivity::Bound> for Bound {
     }
 }
 
+/// What the tests of the body and of its drawing (`routes::results`) rank: Python
+/// frameworks rated only on security, for a healthcare query that needs it.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixture {
     use std::collections::HashMap;
-
-    use serde_json::{Value, json};
 
     use super::*;
     use crate::domain::{Ring, Score, Slug};
-    use crate::recommend::{Candidate, Catalogue, Evidence, Names};
+    use crate::recommend::{Candidate, Catalogue, Evidence, Names, Recommendation};
+
+    /// `industry=healthcare&need=security&lang=python`.
+    pub fn params() -> Params {
+        Params {
+            industry: Some("healthcare".to_owned()),
+            need: vec!["security".to_owned()],
+            lang: vec!["python".to_owned()],
+            ..Params::default()
+        }
+    }
+
+    /// [`params`] ranked over frameworks `(slug, security)`, each fitting healthcare 4,
+    /// never reviewed, on 30 Nov 2026.
+    pub fn rank(frameworks: &[(&str, i64)], limits: Limits) -> Recommendation {
+        let catalogue = Catalogue::new(
+            frameworks
+                .iter()
+                .map(|(slug, security)| candidate(slug, *security))
+                .collect(),
+        );
+        recommend::rank(
+            &params().to_query(),
+            &catalogue,
+            &[],
+            &Names::default(),
+            limits,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        )
+    }
 
     fn candidate(slug: &str, security: i64) -> Candidate {
         let evidence = |score| Evidence {
             score: Score::new(score).unwrap(),
             note: format!("{slug} rates {score}"),
-            sources: Vec::new(),
+            sources: vec![format!("https://{slug}.example.com")],
             reviewed: None,
         };
         let parse = |text| Slug::parse(text).unwrap();
@@ -740,29 +769,19 @@ mod tests {
             last_reviewed: None,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::fixture::{params, rank};
+    use super::*;
 
     /// Two frameworks that pass (a close call) and one that a must-have leaves out.
     fn body() -> Value {
-        let catalogue = Catalogue::new(vec![
-            candidate("django", 5),
-            candidate("flask", 5),
-            candidate("bottle", 2),
-        ]);
-        let params = Params {
-            industry: Some("healthcare".to_owned()),
-            need: vec!["security".to_owned()],
-            lang: vec!["python".to_owned()],
-            ..Params::default()
-        };
-        let recommendation = recommend::rank(
-            &params.to_query(),
-            &catalogue,
-            &[],
-            &Names::default(),
-            Limits::ALL,
-            chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
-        );
-        serde_json::to_value(RecommendationsBody::new(&params, recommendation)).unwrap()
+        let recommendation = rank(&[("django", 5), ("flask", 5), ("bottle", 2)], Limits::ALL);
+        serde_json::to_value(RecommendationsBody::new(&params(), recommendation)).unwrap()
     }
 
     fn keys(value: &Value) -> Vec<&str> {

@@ -4,7 +4,7 @@
 //! same view structs here, so a pinned result looks exactly like a fresh one.
 
 use crate::domain::Score;
-use crate::recommend::{self, Limits, Recommendation};
+use crate::recommend::{Limits, Recommendation};
 use crate::routes::recommendation::{self as body, RecommendationsBody};
 
 /// A criterion as drawn: the engine's figures plus the bar's class.
@@ -16,20 +16,6 @@ pub struct CriterionView {
     pub max_points: f64,
     pub note: String,
     pub sources: Vec<String>,
-}
-
-impl From<&recommend::Criterion> for CriterionView {
-    fn from(c: &recommend::Criterion) -> Self {
-        Self {
-            heading: c.kind.label(),
-            label: c.label.clone(),
-            rating: c.rating,
-            points: c.points,
-            max_points: c.max_points,
-            note: c.note.clone(),
-            sources: c.sources.clone(),
-        }
-    }
 }
 
 impl From<&body::Criterion> for CriterionView {
@@ -63,20 +49,6 @@ fn score_step(score: f64) -> u8 {
     (score / 5.0).round().clamp(0.0, 20.0) as u8
 }
 
-impl From<&recommend::Ranked> for ResultView {
-    fn from(r: &recommend::Ranked) -> Self {
-        Self {
-            rank: r.rank,
-            slug: r.slug.to_string(),
-            name: r.name.clone(),
-            score: r.score,
-            score_step: score_step(r.score),
-            criteria: r.criteria.iter().map(CriterionView::from).collect(),
-            use_cases: r.use_cases.clone(),
-        }
-    }
-}
-
 impl From<&body::Ranked> for ResultView {
     fn from(r: &body::Ranked) -> Self {
         Self {
@@ -104,20 +76,6 @@ pub struct ReasonView {
     pub sources: Vec<String>,
 }
 
-impl From<&recommend::Exclusion> for ReasonView {
-    fn from(r: &recommend::Exclusion) -> Self {
-        let (note, sources) = match r {
-            recommend::Exclusion::MustHave { note, sources, .. } => (note.clone(), sources.clone()),
-            recommend::Exclusion::NoSearchMatch => (String::new(), Vec::new()),
-        };
-        Self {
-            reason: r.describe(),
-            note,
-            sources,
-        }
-    }
-}
-
 impl From<&body::Exclusion> for ReasonView {
     fn from(r: &body::Exclusion) -> Self {
         let (note, sources) = match r {
@@ -128,16 +86,6 @@ impl From<&body::Exclusion> for ReasonView {
             reason: r.describe(),
             note,
             sources,
-        }
-    }
-}
-
-impl From<&recommend::Excluded> for ExcludedView {
-    fn from(e: &recommend::Excluded) -> Self {
-        Self {
-            slug: e.slug.to_string(),
-            name: e.name.clone(),
-            reasons: e.reasons.iter().map(ReasonView::from).collect(),
         }
     }
 }
@@ -165,7 +113,8 @@ pub struct ResultsView {
 }
 
 impl ResultsView {
-    /// What the engine just ranked (already cut to the page's limits).
+    /// What the engine just ranked (already cut to the page's limits), drawn through the
+    /// body's types as a stored answer is, so the two cannot draw apart.
     pub fn of_engine(recommendation: &Recommendation) -> Self {
         Self {
             total_results: recommendation.total_results,
@@ -173,12 +122,12 @@ impl ResultsView {
             results: recommendation
                 .results
                 .iter()
-                .map(ResultView::from)
+                .map(|r| ResultView::from(&body::Ranked::from(r.clone())))
                 .collect(),
             excluded: recommendation
                 .excluded
                 .iter()
-                .map(ExcludedView::from)
+                .map(|e| ExcludedView::from(&body::Excluded::from(e.clone())))
                 .collect(),
             close_call: recommendation.close_call.clone().map(body::CloseCall::from),
         }
@@ -209,33 +158,8 @@ impl ResultsView {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
-    use crate::domain::{Ring, Slug};
-    use crate::recommend::params::Params;
-    use crate::recommend::{Candidate, Catalogue, Evidence, Names};
-
-    fn candidate(slug: &str, security: i64) -> Candidate {
-        let evidence = |score| Evidence {
-            score: Score::new(score).unwrap(),
-            note: format!("{slug} rates {score}"),
-            sources: vec![format!("https://{slug}.example.com")],
-            reviewed: None,
-        };
-        let parse = |text| Slug::parse(text).unwrap();
-        Candidate {
-            slug: parse(slug),
-            name: slug.to_uppercase(),
-            languages: vec![parse("python")],
-            ring: Ring::Trial,
-            strengths: HashMap::from([(parse("security"), evidence(security))]),
-            fits: HashMap::from([(parse("healthcare"), evidence(3))]),
-            use_cases: Vec::new(),
-            search_rank: None,
-            last_reviewed: None,
-        }
-    }
+    use crate::routes::recommendation::fixture::{params, rank};
 
     /// Draws `view` as text, field by field, so two views can be compared.
     fn drawn(view: &ResultsView) -> String {
@@ -271,34 +195,13 @@ mod tests {
 
     #[test]
     fn a_stored_body_draws_exactly_as_the_fresh_recommendation_it_came_from() {
-        let catalogue = Catalogue::new(vec![
-            candidate("django", 5),
-            candidate("flask", 4),
-            candidate("bottle", 2),
-            candidate("pyramid", 1),
-        ]);
-        let params = Params {
-            industry: Some("healthcare".to_owned()),
-            need: vec!["security".to_owned()],
-            lang: vec!["python".to_owned()],
-            ..Params::default()
-        };
-        let rank = |limits| {
-            recommend::rank(
-                &params.to_query(),
-                &catalogue,
-                &[],
-                &Names::default(),
-                limits,
-                chrono::Utc::now().date_naive(),
-            )
-        };
+        let frameworks = [("django", 5), ("flask", 4), ("bottle", 2), ("pyramid", 1)];
         let shown = Limits {
             results: 1,
             excluded: 1,
         };
-        let fresh = ResultsView::of_engine(&rank(shown));
-        let stored = RecommendationsBody::new(&params, rank(Limits::ALL));
+        let fresh = ResultsView::of_engine(&rank(&frameworks, shown));
+        let stored = RecommendationsBody::new(&params(), rank(&frameworks, Limits::ALL));
         let stored: RecommendationsBody =
             serde_json::from_str(&serde_json::to_string(&stored).unwrap()).unwrap();
         let pinned = ResultsView::of_body(&stored, shown);

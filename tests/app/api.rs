@@ -123,10 +123,7 @@ async fn the_api_ranks_exactly_as_the_page_does() {
     let html = app
         .get_html(&format!("/?{query}"), reqwest::StatusCode::OK)
         .await;
-    let page: Vec<String> = crate::helpers::attributes(&html, ".ranked > li", "id")
-        .into_iter()
-        .map(|id| id.trim_start_matches("result-").to_owned())
-        .collect();
+    let page = crate::helpers::result_slugs(&html);
     assert_eq!(api, page);
 }
 

@@ -8,21 +8,14 @@ use serde_json::Value;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    TestApp, attributes, csrf_in, edit_form, form_fields, select, set_field, spawn_app, text,
-    text_of,
+    TestApp, another_writer_makes_gin_strong_at_offline_sync, attributes, csrf_in, form_fields,
+    result_slugs, select, set_field, spawn_app, text, text_of,
 };
 
 /// A query with every kind of parameter but the search.
 const HEALTHCARE: &str =
     "industry=healthcare&need=security&want=scalability&lang=python&use=telemedicine";
 const OFFLINE: &str = "need=offline-sync";
-
-fn result_slugs(html: &Html) -> Vec<String> {
-    attributes(html, ".ranked > li", "id")
-        .into_iter()
-        .map(|id| id.trim_start_matches("result-").to_owned())
-        .collect()
-}
 
 fn totals(html: &Html) -> Vec<String> {
     select(html, ".ranked .total")
@@ -57,17 +50,15 @@ async fn form_on(
     form_fields(&page, &format!("form[action='{action}']"))
 }
 
-/// Another writer (as `stackatlas import` in another process would): Gin becomes strong at
-/// offline sync, so it joins the answer to `need=offline-sync`.
-async fn gin_becomes_strong_at_offline_sync(app: &TestApp) {
-    sqlx::query(
-        "UPDATE framework_requirements SET strength = 5
-         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
-           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
+/// `browser` presses the brief's "Re-run now" button.
+async fn rerun(app: &TestApp, browser: &reqwest::Client, id: i64) -> reqwest::Response {
+    let token = app.csrf_token(browser).await;
+    app.submit(
+        browser,
+        &format!("/briefs/{id}/rerun"),
+        &[("csrf_token".into(), token)],
     )
-    .execute(&app.pool)
     .await
-    .unwrap();
 }
 
 async fn get_json_as(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, Value) {
@@ -566,19 +557,12 @@ async fn a_rerun_adds_revision_2_and_keeps_revision_1_as_it_was() {
     let pinned = stored_result(&app, id, 1).await;
     assert!(!result_slugs(&before).contains(&"gin".to_owned()));
 
-    gin_becomes_strong_at_offline_sync(&app).await;
+    another_writer_makes_gin_strong_at_offline_sync(&app).await;
     // The pinned answer does not move with the knowledge.
     let (_, still) = app.page(&owner, &format!("/briefs/{id}")).await;
     assert_eq!(result_slugs(&still), result_slugs(&before));
 
-    let token = app.csrf_token(&owner).await;
-    let rerun = app
-        .submit(
-            &owner,
-            &format!("/briefs/{id}/rerun"),
-            &[("csrf_token".into(), token)],
-        )
-        .await;
+    let rerun = rerun(&app, &owner, id).await;
     assert_eq!(rerun.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         rerun.headers()["location"],
@@ -637,14 +621,7 @@ async fn the_briefs_pages_show_dates_as_people_write_them() {
         .submit(&owner, &format!("/briefs/{id}/outcome"), &fields)
         .await;
     assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
-    let token = app.csrf_token(&owner).await;
-    let rerun = app
-        .submit(
-            &owner,
-            &format!("/briefs/{id}/rerun"),
-            &[("csrf_token".into(), token)],
-        )
-        .await;
+    let rerun = rerun(&app, &owner, id).await;
     assert_eq!(rerun.status(), StatusCode::SEE_OTHER);
     let mut problems = Vec::new();
     for path in [
@@ -672,14 +649,7 @@ async fn a_brief_whose_query_can_no_longer_be_asked_is_not_rerun_and_says_why() 
         .execute(&app.pool)
         .await
         .unwrap();
-    let token = app.csrf_token(&owner).await;
-    let refused = app
-        .submit(
-            &owner,
-            &format!("/briefs/{id}/rerun"),
-            &[("csrf_token".into(), token)],
-        )
-        .await;
+    let refused = rerun(&app, &owner, id).await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     let page = Html::parse_document(&refused.text().await.unwrap());
     assert!(text_of(&page, "main").contains("offline-sync"));
@@ -695,61 +665,45 @@ async fn the_downloads_give_the_pinned_answer_even_after_the_knowledge_changed()
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
     let query = "need=real-time-updates";
+    let fresh_csv = format!("/export.csv?{query}");
     let csv_then = app
-        .get(&format!("/export.csv?{query}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .download(&app.client, &fresh_csv, "stackatlas-recommendation.csv")
+        .await;
     let id = app.save_brief(&editor, query, "Acme", "Chat").await;
 
     // An editor raises Flask's real-time strength through the admin form.
-    let mut fields = edit_form(&editor, &app, "flask").await;
-    set_field(&mut fields, "req.real-time-updates.strength", "4");
-    set_field(
-        &mut fields,
-        "req.real-time-updates.note",
-        "Flask-SocketIO at scale.",
-    );
-    set_field(&mut fields, "action", "save");
     let saved = app
-        .submit(&editor, "/admin/frameworks/flask/edit", &fields)
+        .save_framework(
+            &editor,
+            "flask",
+            &[
+                ("req.real-time-updates.strength", "4"),
+                ("req.real-time-updates.note", "Flask-SocketIO at scale."),
+            ],
+        )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let csv_now = app
-        .get(&format!("/export.csv?{query}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .download(&app.client, &fresh_csv, "stackatlas-recommendation.csv")
+        .await;
     assert_ne!(csv_now, csv_then, "the knowledge moved");
 
-    let csv = editor
-        .get(app.url(&format!("/briefs/{id}/export.csv")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(csv.status(), StatusCode::OK);
-    assert!(
-        csv.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
-    assert!(
-        csv.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains(&format!("stackatlas-brief-{id}-revision-1.csv"))
-    );
-    assert_eq!(csv.text().await.unwrap(), csv_then);
-    let json = editor
-        .get(app.url(&format!("/briefs/{id}/export.json")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(json.status(), StatusCode::OK);
-    assert_eq!(json.text().await.unwrap(), stored_result(&app, id, 1).await);
+    let csv = app
+        .download(
+            &editor,
+            &format!("/briefs/{id}/export.csv"),
+            &format!("stackatlas-brief-{id}-revision-1.csv"),
+        )
+        .await;
+    assert_eq!(csv, csv_then);
+    let json = app
+        .download(
+            &editor,
+            &format!("/briefs/{id}/export.json"),
+            &format!("stackatlas-brief-{id}-revision-1.json"),
+        )
+        .await;
+    assert_eq!(json, stored_result(&app, id, 1).await);
     let (_, page) = app.page(&editor, &format!("/briefs/{id}")).await;
     assert!(!result_slugs(&page).contains(&"flask".to_owned()));
     // The print summary names the client, the project, the knowledge version and the link.
@@ -979,16 +933,18 @@ async fn a_brief_says_what_changed_since_it_was_pinned_and_why_until_it_is_re_ru
     );
 
     // An editor raises Flask's real-time strength to the must-have minimum.
-    let mut fields = edit_form(&editor, &app, "flask").await;
-    set_field(&mut fields, "req.real-time-updates.strength", "4");
-    set_field(
-        &mut fields,
-        "req.real-time-updates.note",
-        "Flask-SocketIO carries rooms and broadcasts.",
-    );
-    set_field(&mut fields, "action", "save");
     let saved = app
-        .submit(&editor, "/admin/frameworks/flask/edit", &fields)
+        .save_framework(
+            &editor,
+            "flask",
+            &[
+                ("req.real-time-updates.strength", "4"),
+                (
+                    "req.real-time-updates.note",
+                    "Flask-SocketIO carries rooms and broadcasts.",
+                ),
+            ],
+        )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 

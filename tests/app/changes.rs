@@ -7,7 +7,7 @@ use stackatlas::db;
 use stackatlas::domain::Role;
 use stackatlas::routes::recommendation::RecommendationsBody;
 
-use crate::helpers::{TestApp, edit_form, select, set_field, spawn_app, text};
+use crate::helpers::{TestApp, select, spawn_app, text};
 
 const QUERY: &str = "/api/v1/recommendations?industry=healthcare&need=real-time-updates";
 
@@ -37,16 +37,18 @@ async fn an_editors_rating_change_is_named_in_the_report_with_who_and_the_new_va
         "Flask starts below the must-have"
     );
 
-    let mut fields = edit_form(&editor, &app, "flask").await;
-    set_field(&mut fields, "req.real-time-updates.strength", "5");
-    set_field(
-        &mut fields,
-        "req.real-time-updates.note",
-        "Flask-SocketIO on async workers, load-tested at 10k connections.",
-    );
-    set_field(&mut fields, "action", "save");
     let saved = app
-        .submit(&editor, "/admin/frameworks/flask/edit", &fields)
+        .save_framework(
+            &editor,
+            "flask",
+            &[
+                ("req.real-time-updates.strength", "5"),
+                (
+                    "req.real-time-updates.note",
+                    "Flask-SocketIO on async workers, load-tested at 10k connections.",
+                ),
+            ],
+        )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
@@ -110,15 +112,12 @@ async fn edits_that_cannot_move_the_ranking_are_counted_but_not_read() {
     let mark = db::changes::mark(&app.pool).await.unwrap();
     assert!(mark > 0, "the seed's import is in the log");
 
-    let mut fields = edit_form(&editor, &app, "gin").await;
-    set_field(
-        &mut fields,
-        "summary",
-        "A fast Go web framework, summarised again.",
-    );
-    set_field(&mut fields, "action", "save");
     let saved = app
-        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .save_framework(
+            &editor,
+            "gin",
+            &[("summary", "A fast Go web framework, summarised again.")],
+        )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 

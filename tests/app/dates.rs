@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use scraper::{Html, Node};
 use stackatlas::domain::Role;
 
-use crate::helpers::{TestApp, edit_form, seed_document, select, set_field, spawn_app};
+use crate::helpers::{TestApp, seed_document, select, set_field, spawn_app};
 
 /// Pages anyone reads, besides every framework's and every industry's own page.
 const PUBLIC_PAGES: [&str; 12] = [
@@ -109,15 +109,15 @@ pub fn date_problems(path: &str, html: &Html) -> Vec<String> {
 /// Saves a framework and a language, so history, activity and "changed" lines have entries
 /// made today as well as the seed's.
 async fn edit_a_little(app: &TestApp, admin: &reqwest::Client) {
-    let mut fields = edit_form(admin, app, "flask").await;
-    set_field(
-        &mut fields,
-        "summary",
-        "A small Python framework, edited today.",
-    );
-    set_field(&mut fields, "action", "review");
     let saved = app
-        .submit(admin, "/admin/frameworks/flask/edit", &fields)
+        .save_framework(
+            admin,
+            "flask",
+            &[
+                ("summary", "A small Python framework, edited today."),
+                ("action", "review"),
+            ],
+        )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 

@@ -90,16 +90,18 @@ async fn an_editor_changes_a_strength_and_the_recommendation_follows() {
         "flask starts below the must-have minimum"
     );
 
-    let mut fields = edit_form(&editor, &app, "flask").await;
-    set_field(&mut fields, "req.real-time-updates.strength", "4");
-    set_field(
-        &mut fields,
-        "req.real-time-updates.note",
-        "Flask-SocketIO on async workers, tested at 10k connections.",
-    );
-    set_field(&mut fields, "action", "save");
     let response = app
-        .submit(&editor, "/admin/frameworks/flask/edit", &fields)
+        .save_framework(
+            &editor,
+            "flask",
+            &[
+                ("req.real-time-updates.strength", "4"),
+                (
+                    "req.real-time-updates.note",
+                    "Flask-SocketIO on async workers, tested at 10k connections.",
+                ),
+            ],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -171,14 +173,17 @@ async fn a_stale_version_is_refused_with_a_conflict_page() {
 async fn bad_values_are_shown_again_with_a_message_at_each_field() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let mut fields = edit_form(&editor, &app, "gin").await;
-    set_field(&mut fields, "name", "");
-    set_field(&mut fields, "first_release", "last year");
-    set_field(&mut fields, "req.security.strength", "9");
-    set_field(&mut fields, "summary", "Kept summary");
-    set_field(&mut fields, "action", "save");
     let response = app
-        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .save_framework(
+            &editor,
+            "gin",
+            &[
+                ("name", ""),
+                ("first_release", "last year"),
+                ("req.security.strength", "9"),
+                ("summary", "Kept summary"),
+            ],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = Html::parse_document(&response.text().await.unwrap());
@@ -224,10 +229,8 @@ async fn marking_reviewed_stamps_today() {
         .unwrap();
     let (_, desk) = app.page(&editor, "/admin").await;
     assert!(text_of(&desk, "#due-list").contains("Gin"));
-    let mut fields = edit_form(&editor, &app, "gin").await;
-    set_field(&mut fields, "action", "review");
     let response = app
-        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .save_framework(&editor, "gin", &[("action", "review")])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let body = app.get_json("/api/v1/frameworks/gin", StatusCode::OK).await;
@@ -333,15 +336,10 @@ async fn markup_saved_in_a_note_is_shown_escaped() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
     let payload = "<script>alert(1)</script><b onmouseover=alert(2)>x</b>";
-    let mut fields = edit_form(&editor, &app, "gin").await;
-    set_field(&mut fields, "req.security.note", payload);
-    set_field(&mut fields, "action", "save");
-    assert_eq!(
-        app.submit(&editor, "/admin/frameworks/gin/edit", &fields)
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
-    );
+    let saved = app
+        .save_framework(&editor, "gin", &[("req.security.note", payload)])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     for path in [
         "/frameworks/gin",
         "/admin/frameworks/gin/edit",
@@ -362,10 +360,7 @@ async fn markup_saved_in_a_note_is_shown_escaped() {
 async fn the_activity_feed_filters_by_editor_and_kind_of_entry() {
     let app = spawn_app().await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let mut fields = edit_form(&editor, &app, "gin").await;
-    set_field(&mut fields, "summary", "Go's most used router.");
-    set_field(&mut fields, "action", "save");
-    app.submit(&editor, "/admin/frameworks/gin/edit", &fields)
+    app.save_framework(&editor, "gin", &[("summary", "Go's most used router.")])
         .await;
 
     let (status, html) = app

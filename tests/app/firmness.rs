@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use stackatlas::domain::Role;
 
-use crate::helpers::{TestApp, edit_form, select, set_field, spawn_app, text, text_of};
+use crate::helpers::{TestApp, edit_form, select, spawn_app, text, text_of};
 
 /// Django first, Supabase second on the seed, tied on score: Django wins on the name.
 const CLOSE_QUERY: &str = "industry=healthcare&need=security&want=scalability&lang=python";
@@ -84,20 +84,14 @@ async fn the_reported_rating_change_made_by_an_editor_puts_the_runner_up_first()
 
     // An editor makes exactly that change through the edit form.
     let editor = app.signed_in_as(Role::Editor).await;
-    let mut fields = edit_form(&editor, &app, framework).await;
     let field = match change["criterion"].as_str().unwrap() {
         "industry" => format!("ind.{subject}.fit"),
         _ => format!("req.{subject}.strength"),
     };
-    assert!(fields.iter().any(|(name, _)| *name == field), "{field}");
-    set_field(&mut fields, &field, &to.to_string());
-    set_field(&mut fields, "action", "save");
+    let form = edit_form(&editor, &app, framework).await;
+    assert!(form.iter().any(|(name, _)| *name == field), "{field}");
     let response = app
-        .submit(
-            &editor,
-            &format!("/admin/frameworks/{framework}/edit"),
-            &fields,
-        )
+        .save_framework(&editor, framework, &[(&field, &to.to_string())])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
@@ -371,11 +365,12 @@ async fn the_exports_carry_the_firmness() {
     let app = spawn_app().await;
     let body = answer(&app, CLOSE_QUERY).await;
     let csv = app
-        .get(&format!("/export.csv?{CLOSE_QUERY}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+        .download(
+            &app.client,
+            &format!("/export.csv?{CLOSE_QUERY}"),
+            "stackatlas-recommendation.csv",
+        )
+        .await;
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let firmness: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "firmness").collect();
@@ -398,12 +393,14 @@ async fn the_exports_carry_the_firmness() {
         .collect();
     assert_eq!(stability, expected);
 
-    let json: Value = app
-        .get(&format!("/export.json?{CLOSE_QUERY}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let json = app
+        .download(
+            &app.client,
+            &format!("/export.json?{CLOSE_QUERY}"),
+            "stackatlas-recommendation.json",
+        )
+        .await;
+    let json: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json["sensitivity"], body["sensitivity"]);
     assert_eq!(json["stability"], body["stability"]);
 }

@@ -250,6 +250,52 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `editor` submits `framework`'s admin edit form as it is shown, with `changes` made to
+    /// its fields and the action `save` (unless `changes` names another); the answer is the
+    /// form's (303 when saved).
+    pub async fn save_framework(
+        &self,
+        editor: &reqwest::Client,
+        framework: &str,
+        changes: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut fields = edit_form(editor, self, framework).await;
+        set_field(&mut fields, "action", "save");
+        for (name, value) in changes {
+            set_field(&mut fields, name, value);
+        }
+        self.submit(
+            editor,
+            &format!("/admin/frameworks/{framework}/edit"),
+            &fields,
+        )
+        .await
+    }
+
+    /// GETs the download at `path` with `client`, checks it is a 200 attachment named
+    /// `filename` of the type its extension says (`.csv` or `.json`), and gives its text.
+    pub async fn download(&self, client: &reqwest::Client, path: &str, filename: &str) -> String {
+        let response = client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "status of {path}");
+        let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+        let expected_type = if filename.ends_with(".csv") {
+            "text/csv"
+        } else {
+            "application/json"
+        };
+        let content_type = header("content-type");
+        assert!(
+            content_type.starts_with(expected_type),
+            "{path} is {content_type}"
+        );
+        let disposition = header("content-disposition");
+        assert!(
+            disposition.starts_with("attachment") && disposition.contains(filename),
+            "{path} is {disposition}"
+        );
+        response.text().await.unwrap()
+    }
+
     /// GETs `path` as a browser holding the copy tagged `tag` would.
     pub async fn revalidate(&self, path: &str, tag: &str) -> reqwest::Response {
         self.client
@@ -331,6 +377,14 @@ pub fn attributes(html: &Html, css: &str, attribute: &str) -> Vec<String> {
         .collect()
 }
 
+/// The slugs of the ranked results on a page, in their order.
+pub fn result_slugs(html: &Html) -> Vec<String> {
+    attributes(html, ".ranked > li", "id")
+        .into_iter()
+        .map(|id| id.trim_start_matches("result-").to_owned())
+        .collect()
+}
+
 /// The path of the stackatlas binary built for these tests.
 /// The `stackatlas` binary the tests run: the one cargo built for them, or the one named by
 /// `STACKATLAS_TEST_BINARY` (CI points it at the release build for the crash test).
@@ -400,6 +454,19 @@ pub async fn edit_form(
         .await;
     assert_eq!(status, StatusCode::OK);
     form_fields(&html, "form.edit-form")
+}
+
+/// A change made outside the web app (as `stackatlas import` in another process would):
+/// Gin becomes strong at offline sync, so it joins the results of `need=offline-sync`.
+pub async fn another_writer_makes_gin_strong_at_offline_sync(app: &TestApp) {
+    sqlx::query(
+        "UPDATE framework_requirements SET strength = 5
+         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
+           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
 }
 
 /// Runs the binary in `dir` (so no stray `.env` is read) against the database `db`.

@@ -39,11 +39,12 @@ async fn the_largest_valid_edit_form_is_saved_and_anything_over_the_limit_is_ref
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
     let before = footprint(&app).await;
-    let mut fields = edit_form(&editor, &app, "flask").await;
-    set_field(&mut fields, "description", &"x".repeat(2 * 1024 * 1024));
-    set_field(&mut fields, "action", "save");
     let refused = app
-        .submit(&editor, "/admin/frameworks/flask/edit", &fields)
+        .save_framework(
+            &editor,
+            "flask",
+            &[("description", &"x".repeat(2 * 1024 * 1024))],
+        )
         .await;
     assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let page = scraper::Html::parse_document(&refused.text().await.unwrap());

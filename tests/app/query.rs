@@ -7,30 +7,11 @@ use std::io::Read;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    TestApp, attributes, edit_form, seed_document, select, set_field, spawn_app, text, text_of,
+    another_writer_makes_gin_strong_at_offline_sync, attributes, result_slugs, seed_document,
+    select, spawn_app, text, text_of,
 };
 
-fn result_slugs(html: &scraper::Html) -> Vec<String> {
-    attributes(html, ".ranked > li", "id")
-        .into_iter()
-        .map(|id| id.trim_start_matches("result-").to_owned())
-        .collect()
-}
-
 const OFFLINE_QUERY: &str = "/?need=offline-sync";
-
-/// A change made outside the web app (as `stackatlas import` in another process would):
-/// Gin becomes strong at offline sync, so it joins the results of `need=offline-sync`.
-async fn another_writer_makes_gin_strong_at_offline_sync(app: &TestApp) {
-    sqlx::query(
-        "UPDATE framework_requirements SET strength = 5
-         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'gin')
-           AND requirement_id = (SELECT id FROM requirements WHERE slug = 'offline-sync')",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-}
 
 #[tokio::test]
 async fn the_empty_form_offers_every_industry_requirement_and_language() {
@@ -196,23 +177,13 @@ async fn search_text_with_fts_syntax_never_errors() {
 #[tokio::test]
 async fn the_csv_export_has_a_row_per_criterion_and_one_per_exclusion() {
     let app = spawn_app().await;
-    let response = app
-        .get("/export.csv?industry=healthcare&need=offline-sync&lang=python")
+    let body = app
+        .download(
+            &app.client,
+            "/export.csv?industry=healthcare&need=offline-sync&lang=python",
+            "stackatlas-recommendation.csv",
+        )
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
-    assert!(
-        response.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("attachment")
-    );
-    let body = response.text().await.unwrap();
     let mut reader = csv::Reader::from_reader(body.as_bytes());
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "rank");
@@ -244,11 +215,12 @@ async fn names_and_notes_that_a_spreadsheet_would_run_are_exported_as_text() {
     .await
     .unwrap();
     let body = app
-        .get("/export.csv?industry=healthcare&lang=python")
-        .await
-        .text()
-        .await
-        .unwrap();
+        .download(
+            &app.client,
+            "/export.csv?industry=healthcare&lang=python",
+            "stackatlas-recommendation.csv",
+        )
+        .await;
     let mut reader = csv::Reader::from_reader(body.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let django: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[2] == "django").collect();
@@ -275,12 +247,14 @@ async fn names_and_notes_that_a_spreadsheet_would_run_are_exported_as_text() {
 async fn the_json_export_matches_the_api() {
     let app = spawn_app().await;
     let query = "industry=ecommerce&want=scalability&lang=php";
-    let export: serde_json::Value = app
-        .get(&format!("/export.json?{query}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let export = app
+        .download(
+            &app.client,
+            &format!("/export.json?{query}"),
+            "stackatlas-recommendation.json",
+        )
+        .await;
+    let export: serde_json::Value = serde_json::from_str(&export).unwrap();
     let api = app
         .get_json(&format!("/api/v1/recommendations?{query}"), StatusCode::OK)
         .await;
@@ -408,11 +382,8 @@ async fn a_served_answer_is_revalidated_by_its_tag_until_a_save_changes_it() {
     assert_eq!(again.headers()["etag"].to_str().unwrap(), tag);
     assert!(again.bytes().await.unwrap().is_empty());
 
-    let mut fields = edit_form(&editor, &app, "gin").await;
-    set_field(&mut fields, "req.offline-sync.strength", "5");
-    set_field(&mut fields, "action", "save");
     let saved = app
-        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .save_framework(&editor, "gin", &[("req.offline-sync.strength", "5")])
         .await;
     assert_eq!(
         saved.status(),

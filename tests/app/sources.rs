@@ -8,8 +8,7 @@ use stackatlas::knowledge::seed::FIRST_EDITION_JSON;
 use stackatlas::knowledge::validate::parse;
 
 use crate::helpers::{
-    attributes, edit_form, seed_document, select, set_field, spawn_app, spawn_app_with, text,
-    text_of,
+    attributes, seed_document, select, set_field, spawn_app, spawn_app_with, text, text_of,
 };
 
 #[tokio::test]
@@ -103,18 +102,17 @@ async fn an_editor_adds_a_source_cites_it_and_the_rating_records_who_changed_it_
     let new_source = "https://example.org/gin-security-review";
     let row = gin.sources.len();
 
-    let mut fields = edit_form(&editor, &app, "gin").await;
-    set_field(&mut fields, &format!("source.{row}.url"), new_source);
-    set_field(
-        &mut fields,
-        &format!("source.{row}.title"),
-        "A security review of Gin",
-    );
-    set_field(&mut fields, &format!("source.{row}.checked"), "2026-11-01");
-    set_field(&mut fields, "req.security.sources", new_source);
-    set_field(&mut fields, "action", "save");
     let saved = app
-        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .save_framework(
+            &editor,
+            "gin",
+            &[
+                (&format!("source.{row}.url"), new_source),
+                (&format!("source.{row}.title"), "A security review of Gin"),
+                (&format!("source.{row}.checked"), "2026-11-01"),
+                ("req.security.sources", new_source),
+            ],
+        )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 
@@ -180,13 +178,16 @@ async fn a_source_that_is_not_a_web_address_or_checked_in_the_future_is_a_field_
         ),
         ("https://example.org/later", "2999-01-01", "in the future"),
     ] {
-        let mut fields = edit_form(&editor, &app, "gin").await;
-        set_field(&mut fields, &format!("source.{row}.url"), url);
-        set_field(&mut fields, &format!("source.{row}.title"), "A source");
-        set_field(&mut fields, &format!("source.{row}.checked"), checked);
-        set_field(&mut fields, "action", "save");
         let refused = app
-            .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+            .save_framework(
+                &editor,
+                "gin",
+                &[
+                    (&format!("source.{row}.url"), url),
+                    (&format!("source.{row}.title"), "A source"),
+                    (&format!("source.{row}.checked"), checked),
+                ],
+            )
             .await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = scraper::Html::parse_document(&refused.text().await.unwrap());
@@ -283,9 +284,13 @@ async fn how_we_rate_explains_every_requirement_and_industry_with_how_many_pass(
 #[tokio::test]
 async fn the_results_csv_carries_the_sources_behind_each_figure() {
     let app = spawn_app().await;
-    let response = app.get("/export.csv?need=security").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body = response.text().await.unwrap();
+    let body = app
+        .download(
+            &app.client,
+            "/export.csv?need=security",
+            "stackatlas-recommendation.csv",
+        )
+        .await;
     let mut reader = csv::Reader::from_reader(body.as_bytes());
     let headers = reader.headers().unwrap().clone();
     let column = headers.iter().position(|h| h == "sources").unwrap();

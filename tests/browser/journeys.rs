@@ -10,8 +10,8 @@ use stackatlas::domain::Role;
 
 use crate::helpers::{TestApp, spawn_app};
 use crate::support::{
-    Driver, audit, axe_source, browser, click, find, path_of, required, reset, screenshots,
-    sign_in, start_driver, text, wait_for_text,
+    Driver, audit, axe_source, browser, click, find, path_of, required, reset, retype, screenshots,
+    sign_in, start_driver, strings, text, type_into, wait_for_text,
 };
 
 type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
@@ -86,35 +86,15 @@ pub async fn run_all(driver_binary: PathBuf) -> usize {
 async fn salesperson(client: Client, app: TestApp) {
     client.goto(&app.url("/")).await.unwrap();
     // Typing in the requirement filter narrows the long list as you type.
-    find(&client, "#requirement-filter")
-        .await
-        .send_keys("offline")
-        .await
-        .unwrap();
-    let visible: Vec<String> = client
-        .execute(
-            "return [...document.querySelectorAll('.choice-table tbody tr')]\
+    type_into(&client, "#requirement-filter", "offline").await;
+    let visible = strings(
+        &client,
+        "return [...document.querySelectorAll('.choice-table tbody tr')]\
                .filter(r => !r.hidden && r.offsetParent !== null).map(r => r.cells[0].textContent.trim());",
-            Vec::new(),
-        )
-        .await
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
+    )
+    .await;
     assert_eq!(visible, ["Offline sync"]);
-    find(&client, "#requirement-filter")
-        .await
-        .clear()
-        .await
-        .unwrap();
-    find(&client, "#requirement-filter")
-        .await
-        .send_keys(" ")
-        .await
-        .unwrap();
+    retype(&client, "#requirement-filter", " ").await;
     find(&client, "#industry")
         .await
         .select_by_value("healthcare")
@@ -156,14 +136,8 @@ async fn salesperson(client: Client, app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    let csv = app.get(&href).await;
-    assert_eq!(csv.status(), reqwest::StatusCode::OK);
-    assert!(
-        csv.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
+    app.download(&app.client, &href, "stackatlas-recommendation.csv")
+        .await;
 
     // The print view: script shows the Print button, and printing gives a one-page summary.
     assert!(
@@ -212,9 +186,9 @@ async fn compare_on_a_phone(client: Client, app: TestApp) {
         );
         // Each framework's name, in the list on top and on every figure of the first rows,
         // is shown whole inside the window.
-        let names: Vec<String> = client
-            .execute(
-                "const inside = e => { const r = e.getBoundingClientRect(); \
+        let names = strings(
+            &client,
+            "const inside = e => { const r = e.getBoundingClientRect(); \
                    return r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth; }; \
                  const shown = s => [...document.querySelectorAll(s)].filter(inside) \
                    .map(e => e.textContent.trim()); \
@@ -222,15 +196,8 @@ async fn compare_on_a_phone(client: Client, app: TestApp) {
                    ...[...document.querySelectorAll('.compare-table tbody tr:not(.section-row)')].slice(0, 8) \
                      .map(row => [...row.querySelectorAll('.cell-name')].filter(inside) \
                        .map(e => e.textContent.trim()))].map(list => list.join(' | '));",
-                Vec::new(),
-            )
-            .await
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_owned())
-            .collect();
+        )
+        .await;
         let expected = ["Django", "Laravel", "Node.js", "Spring Boot"][..count].join(" | ");
         for (row, shown) in names.iter().enumerate() {
             assert_eq!(shown, &expected, "{count} frameworks, row {row}");
@@ -281,17 +248,14 @@ async fn editor_edits_and_reverts(client: Client, app: TestApp) {
         "input[name='req.real-time-updates.strength'][value='4'] + span",
     )
     .await;
-    let note = find(&client, "#req-real-time-updates-note").await;
-    note.clear().await.unwrap();
-    note.send_keys("Flask-SocketIO on async workers.")
-        .await
-        .unwrap();
+    retype(
+        &client,
+        "#req-real-time-updates-note",
+        "Flask-SocketIO on async workers.",
+    )
+    .await;
     // The description's live preview shows the Markdown rendered.
-    let description = find(&client, "#f-description").await;
-    description
-        .send_keys("\n\nAlso **tested live**.")
-        .await
-        .unwrap();
+    type_into(&client, "#f-description", "\n\nAlso **tested live**.").await;
     client
         .wait()
         .at_most(std::time::Duration::from_secs(10))
@@ -330,15 +294,11 @@ async fn stale_copy(first: Client, second: Client, app: TestApp) {
             .await
             .unwrap();
     }
-    let summary = find(&second, "#f-summary").await;
-    summary.clear().await.unwrap();
-    summary.send_keys("Grace's summary.").await.unwrap();
+    retype(&second, "#f-summary", "Grace's summary.").await;
     click(&second, ".save-bar button[value=save]").await;
     find(&second, ".alert.success").await;
 
-    let summary = find(&first, "#f-summary").await;
-    summary.clear().await.unwrap();
-    summary.send_keys("Ada's summary.").await.unwrap();
+    retype(&first, "#f-summary", "Ada's summary.").await;
     click(&first, ".save-bar button[value=save]").await;
     let conflict = text(&first, "#conflict").await;
     assert!(conflict.contains("Grace's summary.") && conflict.contains("Ada's summary."));
@@ -434,21 +394,14 @@ async fn brief_journey(sales: Client, editor: Client, app: TestApp) {
 
     // Save the answer as a brief for the client.
     click(&sales, "details.save-brief summary").await;
-    find(&sales, "#brief-client")
-        .await
-        .send_keys("Northwind Couriers")
-        .await
-        .unwrap();
-    find(&sales, "#brief-project")
-        .await
-        .send_keys("Courier app")
-        .await
-        .unwrap();
-    find(&sales, "#brief-notes")
-        .await
-        .send_keys("Met their CTO on Monday; decision by the end of the month.")
-        .await
-        .unwrap();
+    type_into(&sales, "#brief-client", "Northwind Couriers").await;
+    type_into(&sales, "#brief-project", "Courier app").await;
+    type_into(
+        &sales,
+        "#brief-notes",
+        "Met their CTO on Monday; decision by the end of the month.",
+    )
+    .await;
     click(&sales, "form.brief-form button[type=submit]").await;
     wait_for_text(&sales, "h1", |h1| h1.contains("Northwind Couriers")).await;
     let brief = path_of(&sales).await;
@@ -478,11 +431,12 @@ async fn brief_journey(sales: Client, editor: Client, app: TestApp) {
         "label:has(> input[name='req.real-time-updates.strength'][value='3'])",
     )
     .await;
-    let note = find(&editor, "input[name='req.real-time-updates.note']").await;
-    note.clear().await.unwrap();
-    note.send_keys("Push needs a separate service; nothing built in for live updates.")
-        .await
-        .unwrap();
+    retype(
+        &editor,
+        "input[name='req.real-time-updates.note']",
+        "Push needs a separate service; nothing built in for live updates.",
+    )
+    .await;
     click(&editor, ".save-bar button[value=save]").await;
     find(&editor, ".alert.success").await;
 

@@ -222,18 +222,49 @@ pub async fn path_of(client: &Client) -> String {
     }
 }
 
+/// Runs `script` in the page and gives the list of strings it returns.
+pub async fn strings(client: &Client, script: &str) -> Vec<String> {
+    client
+        .execute(script, Vec::new())
+        .await
+        .unwrap_or_else(|e| panic!("the script failed: {e}"))
+        .as_array()
+        .expect("the script returns a list")
+        .iter()
+        .map(|v| v.as_str().expect("a list of strings").to_owned())
+        .collect()
+}
+
+/// Types `keys` into the field `css`, after what it holds, as a person would.
+pub async fn type_into(client: &Client, css: &str, keys: &str) {
+    find(client, css)
+        .await
+        .send_keys(keys)
+        .await
+        .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+}
+
+/// Empties the field `css` and types `keys` into it.
+pub async fn retype(client: &Client, css: &str, keys: &str) {
+    let field = find(client, css).await;
+    field
+        .clear()
+        .await
+        .unwrap_or_else(|e| panic!("clearing {css}: {e}"));
+    field
+        .send_keys(keys)
+        .await
+        .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+}
+
 /// Signs in through the sign-in form, as a person would.
 pub async fn sign_in(client: &Client, app: &TestApp, email: &str) {
     client
         .goto(&app.url("/login"))
         .await
         .expect("the sign-in page");
-    find(client, "#email").await.send_keys(email).await.unwrap();
-    find(client, "#password")
-        .await
-        .send_keys(crate::helpers::TEST_PASSWORD)
-        .await
-        .unwrap();
+    type_into(client, "#email", email).await;
+    type_into(client, "#password", crate::helpers::TEST_PASSWORD).await;
     find(client, "form.stacked-form button[type=submit]")
         .await
         .click()

@@ -102,6 +102,15 @@ impl FieldName {
 /// An entry as text, field by field, so two versions can be compared.
 pub type Fields = BTreeMap<FieldName, String>;
 
+/// `(name, value)` pairs as [`Fields`], each ranked by its place: the form's order.
+pub fn in_form_order<'a>(fields: impl IntoIterator<Item = (&'a str, &'a String)>) -> Fields {
+    fields
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (name, value))| (FieldName::new(rank as u8, name), value.clone()))
+        .collect()
+}
+
 /// An entry whose versions can be compared.
 pub trait Entry {
     fn fields(&self) -> Fields;

@@ -57,19 +57,15 @@ pub struct RevisionSummaryItem {
 /// A revision with the answer it pinned.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionItem {
-    pub number: i64,
-    pub knowledge_version: i64,
-    pub created_at: String,
-    pub query: String,
-    pub link: String,
+    #[serde(flatten)]
+    pub revision: RevisionSummaryItem,
     /// The recommendation exactly as it was given, ranked on `knowledge_version`.
     pub result: RecommendationsBody,
 }
 
-/// A brief in a list; its revisions without their answers (`GET /api/v1/briefs/{id}` has
-/// them).
+/// What every answer about a brief says of it, whatever it says of its revisions.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BriefSummaryItem {
+pub struct BriefFacts {
     pub id: i64,
     pub client: String,
     pub project: String,
@@ -79,6 +75,14 @@ pub struct BriefSummaryItem {
     pub outcome: Option<OutcomeItem>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// A brief in a list; its revisions without their answers (`GET /api/v1/briefs/{id}` has
+/// them).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BriefSummaryItem {
+    #[serde(flatten)]
+    pub brief: BriefFacts,
     /// Oldest first.
     pub revisions: Vec<RevisionSummaryItem>,
 }
@@ -86,15 +90,8 @@ pub struct BriefSummaryItem {
 /// A brief with every revision and the answer each pinned.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BriefItem {
-    pub id: i64,
-    pub client: String,
-    pub project: String,
-    pub notes: String,
-    pub owner: OwnerItem,
-    pub archived: bool,
-    pub outcome: Option<OutcomeItem>,
-    pub created_at: String,
-    pub updated_at: String,
+    #[serde(flatten)]
+    pub brief: BriefFacts,
     /// Oldest first.
     pub revisions: Vec<RevisionItem>,
 }
@@ -123,13 +120,24 @@ fn revision_link(brief_id: i64, number: i64) -> String {
     format!("/briefs/{brief_id}?revision={number}")
 }
 
-fn owner(brief: &Brief, reader: &CurrentUser) -> OwnerItem {
-    OwnerItem {
-        name: brief.owner_name.clone(),
-        email: reader
-            .role()
-            .is_admin()
-            .then(|| brief.owner_email.as_str().to_owned()),
+/// The brief as every answer describes it; owners' emails for admins only.
+fn facts(brief: Brief, reader: &CurrentUser) -> BriefFacts {
+    BriefFacts {
+        owner: OwnerItem {
+            name: brief.owner_name,
+            email: reader
+                .role()
+                .is_admin()
+                .then(|| brief.owner_email.as_str().to_owned()),
+        },
+        id: brief.id,
+        archived: brief.archived_at.is_some(),
+        outcome: brief.outcome.map(OutcomeItem::from),
+        client: brief.client,
+        project: brief.project,
+        notes: brief.notes,
+        created_at: brief.created_at,
+        updated_at: brief.updated_at,
     }
 }
 
@@ -139,7 +147,6 @@ fn summary_item(
     reader: &CurrentUser,
 ) -> BriefSummaryItem {
     BriefSummaryItem {
-        owner: owner(&brief, reader),
         revisions: revisions
             .into_iter()
             .map(|r| RevisionSummaryItem {
@@ -150,14 +157,7 @@ fn summary_item(
                 query: r.query,
             })
             .collect(),
-        id: brief.id,
-        archived: brief.archived_at.is_some(),
-        outcome: brief.outcome.map(OutcomeItem::from),
-        client: brief.client,
-        project: brief.project,
-        notes: brief.notes,
-        created_at: brief.created_at,
-        updated_at: brief.updated_at,
+        brief: facts(brief, reader),
     }
 }
 
@@ -170,26 +170,20 @@ fn detail_item(
         .into_iter()
         .map(|r| {
             Ok(RevisionItem {
-                link: revision_link(brief.id, r.number),
                 result: serde_json::from_str(&r.result).map_err(AppError::from)?,
-                number: r.number,
-                knowledge_version: r.knowledge_version,
-                created_at: r.created_at,
-                query: r.query,
+                revision: RevisionSummaryItem {
+                    link: revision_link(brief.id, r.number),
+                    number: r.number,
+                    knowledge_version: r.knowledge_version,
+                    created_at: r.created_at,
+                    query: r.query,
+                },
             })
         })
         .collect::<Result<_, ApiError>>()?;
     Ok(BriefItem {
-        owner: owner(&brief, reader),
         revisions,
-        id: brief.id,
-        archived: brief.archived_at.is_some(),
-        outcome: brief.outcome.map(OutcomeItem::from),
-        client: brief.client,
-        project: brief.project,
-        notes: brief.notes,
-        created_at: brief.created_at,
-        updated_at: brief.updated_at,
+        brief: facts(brief, reader),
     })
 }
 
@@ -201,8 +195,8 @@ fn reader(user: Option<CurrentUser>) -> Result<CurrentUser, ApiError> {
 }
 
 /// A cursor as this API writes it: the last brief's change time and id.
-fn cursor_of(brief: &BriefSummaryItem) -> String {
-    format!("{}_{}", brief.updated_at, brief.id)
+fn cursor_of(item: &BriefSummaryItem) -> String {
+    format!("{}_{}", item.brief.updated_at, item.brief.id)
 }
 
 /// A cursor this API wrote, or a 400 naming it.

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::db::briefs::{Brief, BriefDraft, OutcomeDraft};
 use crate::domain::{DealResult, FieldError};
-use crate::routes::admin::editing::{Entry, FieldName, Fields};
+use crate::routes::admin::editing::{Entry, Fields, in_form_order};
 
 /// Longest client or project name: a name, not a description.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -288,16 +288,12 @@ impl BriefEntry {
 
 impl Entry for BriefEntry {
     fn fields(&self) -> Fields {
-        [
+        in_form_order([
             ("Client", &self.client),
             ("Project", &self.project),
             ("Notes", &self.notes),
             ("Owner", &self.owner),
-        ]
-        .into_iter()
-        .enumerate()
-        .map(|(rank, (field, value))| (FieldName::new(rank as u8, field), value.clone()))
-        .collect()
+        ])
     }
 }
 
@@ -311,16 +307,12 @@ pub struct OutcomeEntry {
 
 impl Entry for OutcomeEntry {
     fn fields(&self) -> Fields {
-        [
+        in_form_order([
             ("Result", &self.result),
             ("Chosen", &self.chosen),
             ("Decided on", &self.decided_on),
             ("Note", &self.note),
-        ]
-        .into_iter()
-        .enumerate()
-        .map(|(rank, (field, value))| (FieldName::new(rank as u8, field), value.clone()))
-        .collect()
+        ])
     }
 }
 

@@ -57,10 +57,12 @@ pub fn may_change(user: &CurrentUser, brief: &Brief) -> bool {
     user.role().can_edit() || brief.owner_id == user.0.user.id
 }
 
-/// Refuses a change by someone who may only read the brief.
-fn ensure_may_change(user: &CurrentUser, brief: &Brief) -> Result<()> {
-    if may_change(user, brief) {
-        Ok(())
+/// The brief `id` for `user` to change, or a 404 when there is none and a 403 when they may
+/// only read it.
+async fn load_to_change(pool: &SqlitePool, user: &CurrentUser, id: &str) -> Result<Brief> {
+    let brief = load(pool, id).await?;
+    if may_change(user, &brief) {
+        Ok(brief)
     } else {
         Err(AppError::Forbidden(
             "Only the brief's owner, editors and admins change a brief. You can read it, and save a brief of your own from the same query.",
@@ -587,8 +589,7 @@ pub async fn rerun(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let brief = load(&pool, &id).await?;
-    ensure_may_change(&user, &brief)?;
+    let brief = load_to_change(&pool, &user, &id).await?;
     let latest = revision_of(&pool, &brief, None).await?;
     let author = user.0.user.id;
     let pinned = pin(&pool, &cache, &latest.query, async |pin: &Pin| {
@@ -625,8 +626,7 @@ pub async fn archive(
     form: web::Form<ArchiveForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let brief = load(&pool, &id).await?;
-    ensure_may_change(&user, &brief)?;
+    let brief = load_to_change(&pool, &user, &id).await?;
     let archived = match form.archived.as_str() {
         "1" => true,
         "0" => false,
@@ -656,8 +656,7 @@ pub async fn outcome(
     request: HttpRequest,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let brief = load(&pool, &id).await?;
-    ensure_may_change(&user, &brief)?;
+    let brief = load_to_change(&pool, &user, &id).await?;
     let shown = Shown {
         pool: &pool,
         cache: &cache,

@@ -6,7 +6,7 @@ use askama::Template;
 use sqlx::SqlitePool;
 
 use super::form::{BriefEntry, BriefForm, EditForm, SaveForm, hidden_fields, owner};
-use super::{ensure_may_change, load, pin};
+use super::{load_to_change, pin};
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::briefs::{Brief, Pin, Pinned};
@@ -230,8 +230,7 @@ pub async fn edit(
     user: CurrentUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse> {
-    let brief = load(&pool, &id).await?;
-    ensure_may_change(&user, &brief)?;
+    let brief = load_to_change(&pool, &user, &id).await?;
     let (owners, _) = owner_choices(&pool, &user, &brief).await?;
     let form = BriefForm {
         client: brief.client.clone(),
@@ -252,8 +251,7 @@ pub async fn update(
     form: web::Form<EditForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let brief = load(&pool, &id).await?;
-    ensure_may_change(&user, &brief)?;
+    let brief = load_to_change(&pool, &user, &id).await?;
     let (owners, active) = owner_choices(&pool, &user, &brief).await?;
     let submitted = form.brief();
     let chosen_owner = owner(
