@@ -32,10 +32,8 @@ CREATE TABLE briefs (
     -- moment it was recorded.
     CHECK ((outcome_result IS NULL) = (outcome_recorded_at IS NULL)),
     CHECK (outcome_result IS NOT NULL OR (outcome_chosen IS NULL AND outcome_decided_on IS NULL AND outcome_note = '')),
-    -- A decided deal has a date; an open one has no chosen framework yet.
-    CHECK (outcome_result IS NULL OR outcome_result = 'open' OR outcome_decided_on IS NOT NULL),
-    CHECK (outcome_result IS NULL OR outcome_result <> 'open' OR outcome_chosen IS NULL),
-    -- A won deal is built on some framework.
+    -- A won deal is built on some framework. (The day may be unknown, and an open deal may
+    -- name the framework the client leans to.)
     CHECK (outcome_result IS NULL OR outcome_result <> 'won' OR outcome_chosen IS NOT NULL)
 );
 

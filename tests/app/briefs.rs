@@ -991,3 +991,46 @@ async fn a_brief_says_what_changed_since_it_was_pinned_and_why_until_it_is_re_ru
     assert!(result_slugs(&rerun_page).contains(&"flask".to_owned()));
     assert_eq!(select(&rerun_page, "#revisions li").len(), 2);
 }
+
+#[tokio::test]
+async fn an_outcome_posted_with_only_the_contracts_fields_is_recorded() {
+    // DESIGN.md names `chosen`, `result` and `note` (with the CSRF token); the page also sends
+    // the day and the version, but a client that leaves them out is still heard.
+    let app = spawn_app().await;
+    let owner = app.signed_in_with("sam@example.com", Role::Viewer).await;
+    let id = app
+        .save_brief(&owner, "need=real-time-updates", "Acme", "Chat")
+        .await;
+    let csrf = app.csrf_token(&owner).await;
+    let leaning = owner
+        .post(app.url(&format!("/briefs/{id}/outcome")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("result", "open"),
+            ("chosen", "django"),
+            ("note", "They lean to Django."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(leaning.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&owner, &format!("/briefs/{id}")).await;
+    let said = text_of(&page, "#recorded-outcome");
+    assert!(said.contains("leans to Django"), "{said}");
+
+    let won = owner
+        .post(app.url(&format!("/briefs/{id}/outcome")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("result", "won"),
+            ("chosen", "django"),
+            ("note", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(won.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&owner, &format!("/briefs/{id}")).await;
+    let said = text_of(&page, "#recorded-outcome");
+    assert!(said.contains("The client chose Django"), "{said}");
+}

@@ -317,7 +317,7 @@ impl OutcomeFormView {
             chosen: form.chosen.trim().to_owned(),
             decided_on: form.decided_on.trim().to_owned(),
             note: form.note.clone(),
-            version: form.version,
+            version: form.version.unwrap_or(0),
             errors: Vec::new(),
             conflict: Vec::new(),
         }
@@ -671,13 +671,16 @@ pub async fn outcome(
         Ok(draft) => draft,
         Err(errors) => {
             let mut again = OutcomeFormView::submitted(&form);
+            again.version = form.version.unwrap_or(brief.version);
             again.errors = errors;
             let page = shown.page(brief, None, Some(again)).await?;
             return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     let id = brief.id;
-    match db::briefs::record_outcome(&pool, id, form.version, &draft, user.0.user.id).await? {
+    // Without a version, the outcome is recorded over the brief as it is now.
+    let version = form.version.unwrap_or(brief.version);
+    match db::briefs::record_outcome(&pool, id, version, &draft, user.0.user.id).await? {
         Outcome::Done => Ok(see_other(format!("/briefs/{id}"))),
         Outcome::Conflict(current) => {
             let Stored {
