@@ -216,12 +216,11 @@ impl OutcomeForm {
                 format!("there is no framework “{slug}” in the knowledge base"),
             ));
         }
-        match (result, &chosen) {
-            (Some(DealResult::Won), None) => errors.push(FieldError::new(
+        if result == Some(DealResult::Won) && chosen.is_none() {
+            errors.push(FieldError::new(
                 "chosen",
                 "say which framework the project is built on",
-            )),
-            _ => {}
+            ));
         }
         let decided_on = Some(self.decided_on.trim()).filter(|d| !d.is_empty());
         let decided_on = match decided_on.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
