@@ -485,8 +485,9 @@ proptest::proptest! {
 }
 
 /// The evaluation: the client briefs of `tests/fixtures/client-briefs.json` read against the
-/// seeded phrases, scored as the file's `about` says. `cargo test --lib suggest::tests::the_
-/// client_briefs -- --nocapture` prints the figures (and every miss with `SUGGEST_MISSES=1`).
+/// seeded phrases, scored set by set as the file's `about` says. `cargo test --lib
+/// suggest::tests::evaluation -- --nocapture` prints the figures (and every miss with
+/// `SUGGEST_MISSES=1`).
 mod evaluation {
     use std::collections::BTreeSet;
 
