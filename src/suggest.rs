@@ -14,7 +14,10 @@
 //!    a compound with a one-letter or joining part is one word: *e-commerce* = *ecommerce*,
 //!    *to-do* = *todo*), numbers from 10,000 up read alike (*200k*, *2M*, *millions* all
 //!    match a phrase written *100k*), so do smaller ones (*six weeks* = *3 weeks*) and
-//!    multiples (*10x* = *100x*).
+//!    multiples (*10x* = *100x*). A few compounds are one word ([`COMPOUNDS`]: a *food bank*
+//!    is no bank), and a word of seven letters or more that no phrase or cue knows is read
+//!    as the one known word a slip of the keyboard away (a letter left out, added or
+//!    replaced, or two swapped; not the first letter nor the last two): *notfications*.
 //! 2. **Phrases.** A phrase of one word matches that word. A phrase of n words matches where
 //!    all of them occur, in any order, among n + 1 consecutive words of one clause (n + 2
 //!    from four words up), common words (*a, the, our, …*) not counted: so *live tracking*
@@ -108,6 +111,10 @@ pub struct Lexicon {
     entries: Vec<Entry>,
     phrases: Vec<Phrase>,
     by_first_word: HashMap<String, Vec<usize>>,
+    /// Every word a phrase or a cue looks for, and the long ones (see [`TYPO_MIN_CHARS`]) by
+    /// each of their one-letter deletions, to read a slip of the keyboard as the word meant.
+    vocabulary: HashSet<String>,
+    near: HashMap<String, Vec<String>>,
 }
 
 impl Lexicon {
@@ -133,10 +140,50 @@ impl Lexicon {
                 });
             }
         }
+        let cue_words = [MUST, NICE, HEDGES, TEAM]
+            .into_iter()
+            .flatten()
+            .flat_map(|cue| cue.iter().map(|w| (*w).to_owned()))
+            .chain(NEGATORS.iter().map(|w| (*w).to_owned()));
+        let vocabulary: HashSet<String> = phrases
+            .iter()
+            .flat_map(|p| p.words.iter().cloned())
+            .chain(cue_words)
+            .collect();
+        let mut near: HashMap<String, Vec<String>> = HashMap::new();
+        for word in vocabulary.iter().filter(|w| typo_candidate(w)) {
+            for variant in deletions(word).chain([word.clone()]) {
+                near.entry(variant).or_default().push(word.clone());
+            }
+        }
         Self {
             entries,
             phrases,
             by_first_word,
+            vocabulary,
+            near,
+        }
+    }
+
+    /// Reads each long word of `tokens` that no phrase or cue knows as the one word of the
+    /// vocabulary it is a slip away from (see [`one_slip_apart`]), when there is exactly one.
+    fn correct(&self, tokens: &mut [Token]) {
+        for token in tokens.iter_mut() {
+            if token.common || !typo_candidate(&token.word) || self.vocabulary.contains(&token.word)
+            {
+                continue;
+            }
+            let mut meant: Vec<&String> = deletions(&token.word)
+                .chain([token.word.clone()])
+                .filter_map(|variant| self.near.get(&variant))
+                .flatten()
+                .filter(|word| one_slip_apart(&token.word, word))
+                .collect();
+            meant.sort_unstable();
+            meant.dedup();
+            if let [word] = meant[..] {
+                token.word = word.clone();
+            }
         }
     }
 
@@ -248,7 +295,7 @@ pub fn suggest(lexicon: &Lexicon, text: &str) -> Result<Reading, TooLong> {
     if chars > MAX_TEXT_CHARS {
         return Err(TooLong(chars));
     }
-    let mut text = Text::new(text);
+    let mut text = Text::read(text, Some(lexicon));
     let matches = Text::resolve(lexicon, text.find(lexicon));
     text.phrase_words = matches.iter().flat_map(|m| m.first..=m.last).collect();
     Ok(text.conclude(lexicon, &matches))
@@ -269,7 +316,7 @@ fn sorted_key(words: &[String]) -> String {
 
 /// The words of a phrase that a match looks for.
 fn phrase_words(phrase: &str) -> Vec<String> {
-    let text = Text::new(phrase);
+    let text = Text::read(phrase, None);
     text.tokens
         .iter()
         .filter(|t| !t.common)
@@ -401,6 +448,32 @@ const COMMON: &[&str] = &[
 const JOINING: &[&str] = &[
     "a", "an", "the", "of", "to", "do", "and", "or", "for", "by", "as",
 ];
+
+/// Pairs of words that make one word of their own, read as one so that a phrase of either
+/// word alone does not match them: a *food bank* is no bank, a *health check* no healthcare,
+/// *flight mode* no flight. A phrase written with the pair ("flight mode") still matches it.
+const COMPOUNDS: &[(&str, &str)] = &[
+    ("food", "bank"),
+    ("blood", "bank"),
+    ("milk", "bank"),
+    ("seed", "bank"),
+    ("sperm", "bank"),
+    ("piggy", "bank"),
+    ("river", "bank"),
+    ("power", "bank"),
+    ("memory", "bank"),
+    ("question", "bank"),
+    ("bank", "holiday"),
+    ("health", "check"),
+    ("game", "changer"),
+    ("game", "plan"),
+    ("flight", "mode"),
+    ("news", "feed"),
+];
+
+/// Typos are read only in words of at least this many letters: shorter words are too close
+/// to each other.
+const TYPO_MIN_CHARS: usize = 7;
 
 /// Words that open a new clause.
 const CLAUSE_WORDS: &[&str] = &[
@@ -723,8 +796,13 @@ struct Mention {
 }
 
 impl<'a> Text<'a> {
-    fn new(source: &'a str) -> Text<'a> {
-        let tokens = tokenise(source);
+    /// The text cut into tokens; with a lexicon, its slips of the keyboard read as the words
+    /// meant (a phrase is read as written).
+    fn read(source: &'a str, lexicon: Option<&Lexicon>) -> Text<'a> {
+        let mut tokens = tokenise(source);
+        if let Some(lexicon) = lexicon {
+            lexicon.correct(&mut tokens);
+        }
         let content: Vec<usize> = (0..tokens.len()).filter(|&i| !tokens[i].common).collect();
         let mut occurs: HashMap<String, Vec<usize>> = HashMap::new();
         for (position, &token) in content.iter().enumerate() {
@@ -1213,7 +1291,63 @@ fn tokenise(text: &str) -> Vec<Token> {
         }
         i += 1;
     }
-    tokens
+    join_compounds(tokens)
+}
+
+/// Two consecutive words of one clause that make a known compound ([`COMPOUNDS`]) as one word.
+fn join_compounds(tokens: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        if let Some(previous) = out.last_mut()
+            && previous.clause == token.clause
+            && COMPOUNDS.contains(&(previous.word.as_str(), token.word.as_str()))
+        {
+            previous.word.push_str(&token.word);
+            previous.end = token.end;
+            previous.common = false;
+            continue;
+        }
+        out.push(token);
+    }
+    out
+}
+
+/// Whether a word is long enough, and all letters, for a typo in it to be read.
+fn typo_candidate(word: &str) -> bool {
+    word.chars().count() >= TYPO_MIN_CHARS && word.chars().all(char::is_alphabetic)
+}
+
+/// The word with one letter left out, for each letter.
+fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len()).map(move |i| chars[..i].iter().chain(&chars[i + 1..]).collect::<String>())
+}
+
+/// Whether `a` and `b` differ by one slip (a letter left out, added, replaced, or two
+/// neighbours swapped: Damerau distance 1) that is neither in the first letter nor in the
+/// last two, where English words differ by inflection (*managed*, *manager*).
+fn one_slip_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let at = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let shorter = a.len().min(b.len());
+    if at == 0 || at + 2 >= shorter {
+        return false;
+    }
+    let rest = |x: &[char], from: usize| x.get(from..).unwrap_or(&[]).to_vec();
+    if a.len() == b.len() {
+        let replaced = rest(&a, at + 1) == rest(&b, at + 1);
+        let swapped = a.get(at + 1) == b.get(at)
+            && a.get(at) == b.get(at + 1)
+            && rest(&a, at + 2) == rest(&b, at + 2);
+        replaced || swapped
+    } else if a.len() > b.len() {
+        rest(&a, at + 1) == rest(&b, at)
+    } else {
+        rest(&a, at) == rest(&b, at + 1)
+    }
 }
 
 /// The normalised words of one raw word (`don't`, `real-time`, `node.js`, `200k`) with the

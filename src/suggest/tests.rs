@@ -388,6 +388,63 @@ fn numbers_of_one_size_read_alike() {
 }
 
 #[test]
+fn a_known_compound_is_one_word_that_a_phrase_of_one_of_its_words_does_not_match() {
+    let lexicon = Lexicon::new(vec![
+        entry(Kind::Industry, "fintech", &["bank"]),
+        entry(Kind::Industry, "travel", &["flights"]),
+        entry(Kind::Requirement, "offline-sync", &["flight mode"]),
+    ]);
+    let pairs = |text: &str| -> Vec<String> {
+        suggest(&lexicon, text)
+            .expect("short")
+            .suggestions
+            .iter()
+            .map(|s| format!("{}={}", s.param.as_str(), s.slug))
+            .collect()
+    };
+    assert!(pairs("volunteers sign up for shifts at the food bank").is_empty());
+    assert!(pairs("a power bank rental kiosk").is_empty());
+    assert_eq!(pairs("an app for our bank"), ["industry=fintech"]);
+    assert_eq!(pairs("it must work in flight mode"), ["need=offline-sync"]);
+    assert_eq!(pairs("compare flights"), ["industry=travel"]);
+}
+
+#[test]
+fn a_slip_of_the_keyboard_in_a_long_word_reads_as_the_word_meant() {
+    assert_eq!(
+        pairs("push notfications please"),
+        ["want=push-notifications"]
+    );
+    assert_eq!(pairs("a wrehuose app"), Vec::<String>::new(), "two slips");
+    assert_eq!(
+        pairs("a warehuose app"),
+        ["industry=logistics"],
+        "two letters swapped"
+    );
+    assert_eq!(pairs("our pateints"), ["industry=healthcare"]);
+    assert_eq!(pairs("our helathcare app"), ["industry=healthcare"]);
+    // Each suggestion still quotes the words as the client wrote them.
+    assert_eq!(read("a warehuose app").suggestions[0].matched, "warehuose");
+    // Not in short words, nor in the first letter or the last two, where English words
+    // differ by inflection rather than by slips.
+    let lexicon = Lexicon::new(vec![
+        entry(Kind::UseCase, "task-management", &["task manager"]),
+        entry(Kind::Industry, "logistics", &["trucking", "parcels"]),
+    ]);
+    let found = |text: &str| {
+        !suggest(&lexicon, text)
+            .expect("short")
+            .suggestions
+            .is_empty()
+    };
+    assert!(found("a task maneger"));
+    assert!(!found("a task managed by them"), "last letters");
+    assert!(!found("a task nanager"), "first letter");
+    assert!(!found("parcles"), "short");
+    assert!(found("trukcing"));
+}
+
+#[test]
 fn empty_unmatched_and_overlong_texts() {
     assert_eq!(read(""), Reading::default());
     assert_eq!(read("   \n "), Reading::default());
@@ -428,8 +485,9 @@ proptest::proptest! {
 }
 
 /// The evaluation: the client briefs of `tests/fixtures/client-briefs.json` read against the
-/// seeded phrases, scored as the file's `about` says. `cargo test --lib suggest::tests::the_
-/// client_briefs -- --nocapture` prints the figures (and every miss with `SUGGEST_MISSES=1`).
+/// seeded phrases, scored set by set as the file's `about` says. `cargo test --lib
+/// suggest::tests::evaluation -- --nocapture` prints the figures (and every miss with
+/// `SUGGEST_MISSES=1`).
 mod evaluation {
     use std::collections::BTreeSet;
 
@@ -459,9 +517,27 @@ mod evaluation {
         use_cases: Vec<String>,
         #[serde(default)]
         left_out: Vec<String>,
-        #[serde(default)]
-        held_out: bool,
+        /// Which set the brief belongs to: see [`SETS`].
+        #[serde(default = "tuning")]
+        set: String,
     }
+
+    fn tuning() -> String {
+        SETS[0].0.to_owned()
+    }
+
+    /// The sets of briefs, in the order they were written, and whether the phrases and rules
+    /// were tuned on them (the figures of a tuning set must reach 0.85; a held-out set's are
+    /// reported as they are).
+    const SETS: &[(&str, bool)] = &[
+        // Written before any phrase was seeded; the first round of tuning used them.
+        ("tuning", true),
+        // Written after the first round as its held-out set; the second round looked at
+        // their misses, so they are tuning briefs now.
+        ("tuning-2", true),
+        // Written and committed after the second round, before it was measured on them.
+        ("held-out-2", false),
+    ];
 
     impl Brief {
         fn expected(&self) -> BTreeSet<(String, String)> {
@@ -504,11 +580,11 @@ mod evaluation {
         }
     }
 
-    fn evaluate() -> (Tally, Tally) {
+    fn evaluate() -> Vec<Tally> {
         let fixture: Fixture = serde_json::from_str(BRIEFS).expect("the briefs parse");
         let lexicon = Lexicon::of(&parse(SEED_JSON).expect("the seed parses"));
         let details = std::env::var_os("SUGGEST_MISSES").is_some();
-        let (mut tuning, mut held_out) = (Tally::default(), Tally::default());
+        let mut tallies: Vec<Tally> = SETS.iter().map(|_| Tally::default()).collect();
         for brief in &fixture.briefs {
             let reading = suggest(&lexicon, &brief.text).expect("a brief is short enough");
             let got: BTreeSet<(String, String)> = reading
@@ -517,11 +593,11 @@ mod evaluation {
                 .map(|s| (s.param.as_str().to_owned(), s.slug.clone()))
                 .collect();
             let expected = brief.expected();
-            let tally = if brief.held_out {
-                &mut held_out
-            } else {
-                &mut tuning
-            };
+            let set = SETS
+                .iter()
+                .position(|(name, _)| *name == brief.set)
+                .unwrap_or_else(|| panic!("{}: no set {:?}", brief.id, brief.set));
+            let tally = &mut tallies[set];
             tally.briefs += 1;
             tally.tp += got.intersection(&expected).count();
             let extra: Vec<_> = got.difference(&expected).collect();
@@ -536,8 +612,10 @@ mod evaluation {
                 .collect();
             tally.ruled_out_but_suggested += ruled_out.len();
             if details && (!extra.is_empty() || !missed.is_empty()) {
-                let set = if brief.held_out { "held-out" } else { "tuning" };
-                println!("[{set}] {}: extra {extra:?}, missed {missed:?}", brief.id);
+                println!(
+                    "[{}] {}: extra {extra:?}, missed {missed:?}",
+                    brief.set, brief.id
+                );
                 for s in &reading.suggestions {
                     println!(
                         "    {} {} <- {:?} ({:?})",
@@ -549,13 +627,13 @@ mod evaluation {
                 }
             }
         }
-        (tuning, held_out)
+        tallies
     }
 
     #[test]
     fn the_client_briefs_are_read_with_precision_and_recall_of_at_least_85_percent() {
-        let (tuning, held_out) = evaluate();
-        for (name, tally) in [("tuning", &tuning), ("held-out", &held_out)] {
+        let tallies = evaluate();
+        for ((name, _), tally) in SETS.iter().zip(&tallies) {
             println!(
                 "{name} set: {} briefs, precision {:.3} ({} of {} suggested), recall {:.3} ({} of {} expected), {} ruled out but suggested",
                 tally.briefs,
@@ -568,18 +646,18 @@ mod evaluation {
                 tally.ruled_out_but_suggested,
             );
         }
-        assert!(tuning.briefs >= 40, "{} tuning briefs", tuning.briefs);
         assert!(
-            tuning.precision() >= 0.85,
-            "tuning precision {:.3}",
-            tuning.precision()
+            tallies[0].briefs >= 40,
+            "{} tuning briefs",
+            tallies[0].briefs
         );
-        assert!(
-            tuning.recall() >= 0.85,
-            "tuning recall {:.3}",
-            tuning.recall()
-        );
-        assert_eq!(tuning.ruled_out_but_suggested, 0);
-        assert_eq!(held_out.ruled_out_but_suggested, 0);
+        for ((name, tuned), tally) in SETS.iter().zip(&tallies) {
+            assert_eq!(tally.ruled_out_but_suggested, 0, "{name}");
+            if *tuned {
+                let (precision, recall) = (tally.precision(), tally.recall());
+                assert!(precision >= 0.85, "{name} precision {precision:.3}");
+                assert!(recall >= 0.85, "{name} recall {recall:.3}");
+            }
+        }
     }
 }
