@@ -537,6 +537,9 @@ mod evaluation {
         ("tuning-2", true),
         // Written and committed after the second round, before it was measured on them.
         ("held-out-2", false),
+        // Written and committed after the second round, before the third round changed any
+        // rule and before the reader was run on them.
+        ("held-out-3", false),
     ];
 
     impl Brief {
