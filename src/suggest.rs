@@ -14,7 +14,8 @@
 //!    a compound with a one-letter or joining part is one word: *e-commerce* = *ecommerce*,
 //!    *to-do* = *todo*), numbers from 10,000 up read alike (*200k*, *2M*, *millions* all
 //!    match a phrase written *100k*), so do smaller ones (*six weeks* = *3 weeks*) and
-//!    multiples (*10x* = *100x*). A few compounds are one word ([`COMPOUNDS`]: a *food bank*
+//!    multiples (*10x* = *100x* = *ten times* = *triples* = *doubled* = *tenfold*). *of course*
+//!    is a filler, not a course. A few compounds are one word ([`COMPOUNDS`]: a *food bank*
 //!    is no bank), and a word of seven letters or more that no phrase or cue knows is read
 //!    as the one known word a slip of the keyboard away (a letter left out, added or
 //!    replaced, or two swapped; not the first letter nor the last two): *notfications*.
@@ -33,20 +34,29 @@
 //!    negates nothing else). *not only, not just, no matter* are no negation. A clause that only lists
 //!    more matches right after a negated clause is negated too ("no need for offline, push or
 //!    chat"). "not essential / critical / a must" after a requirement makes it nice to have,
-//!    and so does a hedge after its negation ("not needed for now, maybe in v2").
+//!    and so does a hedge after its negation ("not needed for now, maybe in v2"). A rule is
+//!    no negation: *may not, must not, shall not, can not be, not allowed, not permitted*
+//!    make a requirement a must-have ("documents may not leave our own servers").
 //! 5. **Must or nice.** For a requirement, cue words in its clause decide, else those in the
+//!    clause whose list it continues ("We need X with A, B and C": clauses after the cue's,
+//!    opened by neither a clause word nor a subject of their own, and opened by *and* only
+//!    when they hold nothing but phrases), else those in the other
 //!    clauses of its sentence that mention no other requirement: a hedge (*if, eventually, later, maybe, perhaps, ideally, someday, v2, …*)
 //!    makes it nice to have; otherwise the nearest cue wins, must (*must, need, required,
-//!    essential, critical, mandatory, has to, non-negotiable, the whole point, …*) or nice
+//!    essential, critical, mandatory, has to, non-negotiable, the whole point, a policy that
+//!    says, by law, regulators, …*) or nice
 //!    (*nice, bonus, optional, prefer, would love, would be great, …*). A sentence opening
 //!    with *if* is hedged throughout. With no cue a compliance requirement (HIPAA, PCI DSS…)
-//!    is a must-have — a law that applies is not optional — and any other a nice-to-have, so
+//!    is a must-have — a law that applies is not optional (single sign-on is no law) — and any
+//!    other a nice-to-have, so
 //!    that nothing is excluded on a guess.
 //! 6. **Languages** are suggested from sentences about the team or the code (*team, devs,
 //!    developers, engineers, know, write, in-house, shop, stack, backend, …*): "Java" in "our
 //!    devs know Java", not in "we'd like to go live".
-//! 7. **One industry**: the one with the most matches of its own phrases and of its use cases'
-//!    phrases; a tie goes to the one mentioned first, then to slug order.
+//! 7. **One industry**: the one whose own phrases and use cases' phrases match the most words
+//!    (each word once; a match inside a longer one naming another industry does not count:
+//!    "the health of their machines" is machine data, not healthcare); a tie goes to the one
+//!    mentioned first, then to slug order.
 //!
 //! Work is linear in the text for a given vocabulary (each phrase is looked up by its first
 //! word), and the text is bounded ([`MAX_TEXT_CHARS`]).
@@ -63,6 +73,10 @@ pub const MIN_PHRASE_CHARS: usize = 2;
 pub const MAX_PHRASE_CHARS: usize = 80;
 /// …and a term carries at most 60 of them.
 pub const MAX_PHRASES: usize = 60;
+
+/// Requirements of the compliance group that no law or audit imposes: single sign-on is a
+/// convenience an enterprise asks for, so with no cue it is a nice-to-have like any other.
+const NOT_A_LAW: &[&str] = &["enterprise-sso"];
 
 /// What a phrase names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -204,7 +218,7 @@ impl Lexicon {
         }
         for r in &doc.requirements {
             entries.push(Entry {
-                compliance: r.group == "compliance",
+                compliance: r.group == "compliance" && !NOT_A_LAW.contains(&r.slug.as_str()),
                 ..entry(Kind::Requirement, &r.slug, &r.name, &r.phrases)
             });
         }
@@ -480,6 +494,12 @@ const CLAUSE_WORDS: &[&str] = &[
     "but", "although", "though", "however", "whereas", "so", "because", "since", "while", "except",
 ];
 
+/// Words that open a clause with a subject of its own: such a clause says something new
+/// rather than continuing a list ("we need support, and we run microservices").
+const SUBJECTS: &[&str] = &[
+    "we", "i", "they", "it", "you", "he", "she", "there", "this", "that", "our", "my", "their",
+];
+
 /// Words that negate what follows (or, `no`/`not`, what precedes).
 const NEGATORS: &[&str] = &[
     "no", "not", "without", "never", "nor", "none", "avoid", "neither",
@@ -534,6 +554,17 @@ const MUST: &[&[&str]] = &[
     &["can", "not", "live", "without"],
     &["deal", "breaker"],
     &["dealbreaker"],
+    // A rule the client is bound by: "IT policy says everything runs on-premises".
+    &["policy", "say"],
+    &["policy", "require"],
+    &["by", "policy"],
+    &["company", "policy"],
+    &["regulator"],
+    &["regulation"],
+    &["by", "law"],
+    &["legally"],
+    &["compulsory"],
+    &["obligatory"],
 ];
 
 /// Cue sequences that make a requirement a nice-to-have, nearest cue winning. (A longer
@@ -626,6 +657,29 @@ const NUMBER_WORDS: &[&str] = &[
     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
     "fifteen", "twenty", "thirty", "forty", "fifty", "hundred",
 ];
+
+/// Words that say a multiple (*traffic triples*, *doubled*, *tenfold*): read as *10x*.
+const MULTIPLE_WORDS: &[&str] = &[
+    "double",
+    "doubles",
+    "doubled",
+    "doubling",
+    "triple",
+    "triples",
+    "tripled",
+    "tripling",
+    "quadruple",
+    "quadruples",
+    "quadrupled",
+];
+
+/// The word before `not` that makes it a rule rather than a negation: "documents *may not*
+/// leave our servers" asks for self-hosting. (*can not* only before *be*: "data can't be
+/// hosted abroad".)
+const PROHIBITING: &[&str] = &["may", "must", "shall"];
+
+/// Words after `not` that make it a rule: "not allowed", "not permitted".
+const FORBIDDEN: &[&str] = &["allowed", "permitted"];
 
 /// Words left as they are by the singular rule.
 const NOT_PLURAL: &[&str] = &[
@@ -793,6 +847,8 @@ struct Mention {
     /// For requirements: must-have or not, and the cue's tokens when a cue decided.
     must: bool,
     cue: Option<(usize, usize)>,
+    /// The tokens of the phrase's own words (not the words between them).
+    words: Vec<usize>,
 }
 
 impl<'a> Text<'a> {
@@ -924,7 +980,15 @@ impl<'a> Text<'a> {
                 continue;
             }
             let mut negated_by = self.negation(m);
+            // "may not leave our own servers": a rule that asks for the requirement.
+            let prohibition = negated_by
+                .filter(|_| entry.kind == Kind::Requirement)
+                .and_then(|t| self.prohibition(t));
+            if prohibition.is_some() {
+                negated_by = None;
+            }
             let (must, cue) = match (entry.kind, negated_by) {
+                (Kind::Requirement, None) if prohibition.is_some() => (true, prohibition),
                 // "not needed for now, maybe in v2": wanted later, not ruled out.
                 (Kind::Requirement, Some(negator)) => match self.hedge_after(negator, m, &busy) {
                     Some(hedge) => {
@@ -943,6 +1007,7 @@ impl<'a> Text<'a> {
                 negated_by,
                 must,
                 cue,
+                words: m.used.iter().map(|&p| self.content[p]).collect(),
             });
         }
         self.carry_negation_along_lists(&mut mentions, matches);
@@ -988,6 +1053,26 @@ impl<'a> Text<'a> {
             .find(|&t| self.tokens[t].word == "not" && self.is_negator(t) && !self.downgraded(t))
     }
 
+    /// The words of a rule when the negator at `t` forbids rather than negates: *may not*,
+    /// *must not*, *shall not*, *can not be*, *not allowed*, *not permitted* — unless what
+    /// follows is a cue ("may not need offline" is a doubt, not a rule).
+    fn prohibition(&self, t: usize) -> Option<(usize, usize)> {
+        if self.tokens[t].word != "not" {
+            return None;
+        }
+        let word = |i: usize| self.tokens.get(i).map_or("", |token| token.word.as_str());
+        let before = t.checked_sub(1).map_or("", word);
+        let cue_after = within(&self.cues.must, t + 1..t + 2).len()
+            + within(&self.cues.nice, t + 1..t + 2).len()
+            > 0
+            || matches!(word(t + 1), "want" | "like" | "have");
+        if FORBIDDEN.contains(&word(t + 1)) {
+            return Some((t, t + 1));
+        }
+        let forbids = PROHIBITING.contains(&before) || (before == "can" && word(t + 1) == "be");
+        (forbids && !cue_after && t > 0).then(|| (t - 1, t))
+    }
+
     /// Whether the `not` at `t` is followed by a word that makes a requirement nice to have
     /// rather than unwanted ("not essential").
     fn downgraded(&self, t: usize) -> bool {
@@ -1024,7 +1109,13 @@ impl<'a> Text<'a> {
             let clause = self.tokens[a].clause;
             clause != own && !busy.contains(&clause)
         };
-        let scopes: [(Range<usize>, Counts<'_>); 2] = [(clause, &in_clause), (sentence, &free)];
+        // The clause whose cue governs the list this clause continues, if any.
+        let list = self
+            .governing_clause(own, sentence.start)
+            .map_or(0..0, |c| self.clauses[c].clone());
+        let any = |_: &(usize, usize)| true;
+        let scopes: [(Range<usize>, Counts<'_>); 3] =
+            [(clause, &in_clause), (list, &any), (sentence, &free)];
         for (scope, counts) in scopes {
             let cues =
                 |list: &[(usize, usize)]| within(list, scope.clone()).into_iter().filter(counts);
@@ -1049,6 +1140,50 @@ impl<'a> Text<'a> {
             return (false, opening_if);
         }
         (compliance, None)
+    }
+
+    /// The clause whose cue governs the list that clause `own` continues: "We need a news app
+    /// with alerts, paywalled articles and offline reading" — the clauses after the cue's,
+    /// each opened by neither a clause word (*but, so, because…*) nor a new subject ("and
+    /// we run microservices"), read as one list with it. The nearest clause back with a cue.
+    fn governing_clause(&self, own: usize, sentence_start: usize) -> Option<usize> {
+        let first_clause = self.tokens[sentence_start].clause;
+        let has_cue = |c: usize| {
+            let range = self.clauses[c].clone();
+            !within(&self.cues.must, range.clone()).is_empty()
+                || !within(&self.cues.nice, range.clone()).is_empty()
+                || !within(&self.cues.hedges, range).is_empty()
+        };
+        let mut c = own;
+        while c > first_clause {
+            let range = self.clauses[c].clone();
+            if range.is_empty() {
+                return None;
+            }
+            let opening = self.tokens[range.clone()]
+                .iter()
+                .map(|t| t.word.as_str())
+                .find(|w| !matches!(*w, "and" | "or" | "plus" | "also"))
+                .unwrap_or("");
+            if CLAUSE_WORDS.contains(&opening) || SUBJECTS.contains(&opening) {
+                return None;
+            }
+            // A clause opened by *and* / *or* may say something new ("and enterprise buyers
+            // keep asking for SAML"): it is the list's last item only when it holds nothing
+            // but phrases and common words ("…, and a live map").
+            let joined = matches!(self.tokens[range.start].word.as_str(), "and" | "or");
+            let only_phrases = range
+                .clone()
+                .all(|t| self.tokens[t].common || self.phrase_words.contains(&t));
+            if joined && !only_phrases {
+                return None;
+            }
+            c -= 1;
+            if has_cue(c) {
+                return Some(c);
+            }
+        }
+        None
     }
 
     /// A hedge after the negation of `m`, in its clause or in a clause of its sentence that
@@ -1141,23 +1276,44 @@ impl<'a> Text<'a> {
             matched: said(m),
             cue: m.cue.map(|(a, b)| self.words(a, b)),
         };
-        // The industry: the best supported, by its own mentions and its use cases'.
-        let mut support: BTreeMap<&str, (usize, usize, &Mention)> = BTreeMap::new();
-        for m in mentions.iter().filter(|m| m.negated_by.is_none()) {
-            let industry = match entry(m).kind {
-                Kind::Industry => Some(entry(m).slug.as_str()),
-                Kind::UseCase => entry(m).industry.as_deref(),
-                _ => None,
-            };
-            if let Some(industry) = industry {
-                let held = support.entry(industry).or_insert((0, m.first, m));
-                held.0 += 1;
+        // The industry: the best supported, by the words of its own mentions and of its use
+        // cases' (each word once, so that a word both phrases name counts once), leaving out
+        // a mention that lies inside a longer one naming another industry ("the health of
+        // their machines" is machine data, not healthcare).
+        let industry_of = |m: &Mention| match entry(m).kind {
+            Kind::Industry => Some(entry(m).slug.as_str()),
+            Kind::UseCase => entry(m).industry.as_deref(),
+            _ => None,
+        };
+        let positive: Vec<(&Mention, &str)> = mentions
+            .iter()
+            .filter(|m| m.negated_by.is_none())
+            .filter_map(|m| industry_of(m).map(|industry| (m, industry)))
+            .collect();
+        let mut support: BTreeMap<&str, (HashSet<usize>, usize, &Mention)> = BTreeMap::new();
+        for &(m, industry) in &positive {
+            let inside_a_longer = positive.iter().any(|&(other, elsewhere)| {
+                elsewhere != industry
+                    && other.first <= m.first
+                    && m.last <= other.last
+                    && other.last - other.first > m.last - m.first
+            });
+            if inside_a_longer {
+                continue;
             }
+            let held = support
+                .entry(industry)
+                .or_insert((HashSet::new(), m.first, m));
+            held.0.extend(m.words.iter().copied());
         }
         let best = support
             .iter()
-            .max_by_key(|(slug, (count, first, _))| {
-                (*count, std::cmp::Reverse(*first), std::cmp::Reverse(*slug))
+            .max_by_key(|(slug, (words, first, _))| {
+                (
+                    words.len(),
+                    std::cmp::Reverse(*first),
+                    std::cmp::Reverse(*slug),
+                )
             })
             .map(|(slug, (_, _, m))| (*slug, *m));
         if let Some((slug, m)) = best
@@ -1295,17 +1451,32 @@ fn tokenise(text: &str) -> Vec<Token> {
 }
 
 /// Two consecutive words of one clause that make a known compound ([`COMPOUNDS`]) as one word.
+/// A number followed by *times* is a multiple ("ten times the traffic" = "10x traffic"), and
+/// *of course* (the singular only: "a catalogue of courses" is about courses) is a filler.
 fn join_compounds(tokens: Vec<Token>) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     for token in tokens {
         if let Some(previous) = out.last_mut()
             && previous.clause == token.clause
-            && COMPOUNDS.contains(&(previous.word.as_str(), token.word.as_str()))
         {
-            previous.word.push_str(&token.word);
-            previous.end = token.end;
-            previous.common = false;
-            continue;
+            let pair = (previous.word.as_str(), token.word.as_str());
+            if COMPOUNDS.contains(&pair) {
+                previous.word.push_str(&token.word);
+                previous.end = token.end;
+                previous.common = false;
+                continue;
+            }
+            if pair == ("#n", "time") {
+                previous.word = "#times".to_owned();
+                previous.end = token.end;
+                continue;
+            }
+            if pair == ("of", "course") && token.end - token.start == "course".len() {
+                previous.word = "ofcourse".to_owned();
+                previous.end = token.end;
+                previous.common = true;
+                continue;
+            }
         }
         out.push(token);
     }
@@ -1367,7 +1538,9 @@ fn words_of(raw: &str, offset: usize) -> Vec<(String, usize, usize)> {
         let lower = piece.to_lowercase();
         let lower = lower.replace('’', "'");
         // Contractions: don't = do not, can't = can not, we're = we.
-        let (base, not) = if let Some(base) = lower.strip_suffix("n't") {
+        let (base, not) = if lower == "cannot" {
+            ("can".to_owned(), true)
+        } else if let Some(base) = lower.strip_suffix("n't") {
             let base = match base {
                 "ca" => "can",
                 "wo" => "will",
@@ -1429,6 +1602,9 @@ fn number(word: &str) -> Option<&'static str> {
     }
     if NUMBER_WORDS.contains(&word) {
         return Some("#n");
+    }
+    if MULTIPLE_WORDS.contains(&word) || (word.len() > 4 && word.ends_with("fold")) {
+        return Some("#times");
     }
     let digits: String = word.chars().filter(|c| *c != ',').collect();
     let (number, suffix) = match digits.find(|c: char| !c.is_ascii_digit()) {

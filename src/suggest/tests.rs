@@ -444,6 +444,191 @@ fn a_slip_of_the_keyboard_in_a_long_word_reads_as_the_word_meant() {
     assert!(found("trukcing"));
 }
 
+/// `param=slug` pairs of `text` read against `lexicon`.
+fn pairs_in(lexicon: &Lexicon, text: &str) -> Vec<String> {
+    suggest(lexicon, text)
+        .expect("short")
+        .suggestions
+        .iter()
+        .map(|s| format!("{}={}", s.param.as_str(), s.slug))
+        .collect()
+}
+
+#[test]
+fn a_must_cue_governs_the_list_that_follows_its_clause() {
+    assert_eq!(
+        pairs("We need push notifications, paywalled articles and offline reading for commuters."),
+        ["need=push-notifications", "need=offline-sync"]
+    );
+    assert_eq!(
+        pairs("Push notifications are a must, an admin panel, and a live map."),
+        [
+            "need=push-notifications",
+            "need=admin-back-office",
+            "need=real-time-updates"
+        ]
+    );
+    // A clause with a subject of its own, or opened by a clause word, says something new.
+    assert_eq!(
+        pairs("We need push notifications, and we show a live map."),
+        ["need=push-notifications", "want=real-time-updates"]
+    );
+    assert_eq!(
+        pairs("We need push notifications, and drivers keep asking about a live map."),
+        ["need=push-notifications", "want=real-time-updates"]
+    );
+    assert_eq!(
+        pairs("We need push notifications, but offline for the drivers."),
+        ["need=push-notifications", "want=offline-sync"]
+    );
+    // Its own cue still decides.
+    assert_eq!(
+        pairs("We need push notifications, offline would be nice."),
+        ["need=push-notifications", "want=offline-sync"]
+    );
+}
+
+#[test]
+fn a_rule_the_client_is_bound_by_makes_a_must_have_not_a_negation() {
+    let lexicon = Lexicon::new(vec![
+        entry(
+            Kind::Requirement,
+            "self-hosting",
+            &["own servers", "on-premises"],
+        ),
+        entry(
+            Kind::Requirement,
+            "data-residency",
+            &["hosted outside the country"],
+        ),
+        entry(
+            Kind::Requirement,
+            "push-notifications",
+            &["push notifications"],
+        ),
+    ]);
+    let cue = |text: &str| {
+        let reading = suggest(&lexicon, text).expect("short");
+        assert!(reading.left_out.is_empty(), "{text}: {reading:?}");
+        let [found] = &reading.suggestions[..] else {
+            panic!("{text}: {reading:?}");
+        };
+        assert_eq!(found.param, Param::Need, "{text}");
+        found.cue.clone().expect("a cue decided")
+    };
+    assert_eq!(
+        cue("The group's IT policy says everything runs on-premises."),
+        "policy says"
+    );
+    assert_eq!(cue("Documents may not leave our own servers."), "may not");
+    assert_eq!(cue("Data cannot be hosted outside the country."), "cannot");
+    assert_eq!(cue("By law, it runs on our own servers."), "By law");
+    assert_eq!(
+        cue("Files are not allowed to leave our own servers."),
+        "not allowed"
+    );
+    // A doubt or a plain negation is still a negation: "cannot" is "can not".
+    for text in [
+        "We may not need our own servers.",
+        "We cannot use push notifications.",
+    ] {
+        let reading = suggest(&lexicon, text).expect("short");
+        assert!(reading.suggestions.is_empty(), "{text}: {reading:?}");
+        assert_eq!(reading.left_out.len(), 1, "{text}: {reading:?}");
+    }
+}
+
+#[test]
+fn an_industry_needs_more_than_a_stray_word_inside_a_longer_phrase() {
+    let lexicon = Lexicon::new(vec![
+        entry(Kind::Industry, "healthcare", &["health"]),
+        entry(Kind::Industry, "iot", &["sensors"]),
+        Entry {
+            industry: Some("iot".into()),
+            ..entry(Kind::UseCase, "device-telemetry", &["machine health"])
+        },
+        entry(Kind::Industry, "on-demand-services", &["restaurant"]),
+        Entry {
+            industry: Some("on-demand-services".into()),
+            ..entry(
+                Kind::UseCase,
+                "food-delivery",
+                &["restaurant", "food delivery"],
+            )
+        },
+        entry(Kind::Industry, "travel", &["hotel"]),
+        Entry {
+            industry: Some("travel".into()),
+            ..entry(Kind::UseCase, "booking", &["table booking"])
+        },
+    ]);
+    // "health" lies inside "health of their machines", a use case of another industry.
+    assert_eq!(
+        pairs_in(&lexicon, "Customers see the health of their machines.")[0],
+        "industry=iot"
+    );
+    assert_eq!(
+        pairs_in(&lexicon, "A health app.")[0],
+        "industry=healthcare"
+    );
+    // Support is counted in words, each once: "Restaurant" named by an industry and by its
+    // use case is one word; "table booking" is two.
+    assert_eq!(
+        pairs_in(&lexicon, "Restaurant group: a table booking app.")[0],
+        "industry=travel"
+    );
+    assert_eq!(
+        pairs_in(
+            &lexicon,
+            "Restaurant group: food delivery and table booking."
+        )[0],
+        "industry=on-demand-services"
+    );
+}
+
+#[test]
+fn set_phrases_and_multiples_written_as_words_read_as_they_mean() {
+    let lexicon = Lexicon::new(vec![
+        entry(Kind::UseCase, "e-learning", &["courses"]),
+        entry(Kind::Requirement, "scalability", &["10x traffic"]),
+    ]);
+    let pairs = |text: &str| pairs_in(&lexicon, text);
+    assert!(pairs("GDPR is of course mandatory.").is_empty());
+    assert_eq!(pairs("a catalogue of courses"), ["use=e-learning"]);
+    assert_eq!(pairs("Of Course! We sell courses"), ["use=e-learning"]);
+    for text in [
+        "Summer weekends bring ten times the usual traffic.",
+        "Traffic triples on election nights.",
+        "traffic doubled last year",
+        "a tenfold traffic",
+        "10x traffic",
+    ] {
+        assert_eq!(pairs(text), ["want=scalability"], "{text}");
+    }
+    assert!(pairs("traffic three weeks a year").is_empty());
+}
+
+#[test]
+fn single_sign_on_is_no_law_so_without_a_cue_it_is_a_nice_to_have() {
+    let lexicon = Lexicon::of(
+        &crate::knowledge::validate::parse(crate::knowledge::seed::SEED_JSON)
+            .expect("the seed parses"),
+    );
+    let pairs = |text: &str| pairs_in(&lexicon, text);
+    let sso = |text: &str| -> Vec<String> {
+        pairs(text)
+            .into_iter()
+            .filter(|p| p.ends_with("=enterprise-sso"))
+            .collect()
+    };
+    assert_eq!(
+        sso("Login through our Active Directory."),
+        ["want=enterprise-sso"]
+    );
+    assert_eq!(sso("SSO is required."), ["need=enterprise-sso"]);
+    assert!(pairs("HIPAA.").contains(&"need=hipaa".to_owned()));
+}
+
 #[test]
 fn empty_unmatched_and_overlong_texts() {
     assert_eq!(read(""), Reading::default());
@@ -535,8 +720,9 @@ mod evaluation {
         // Written after the first round as its held-out set; the second round looked at
         // their misses, so they are tuning briefs now.
         ("tuning-2", true),
-        // Written and committed after the second round, before it was measured on them.
-        ("held-out-2", false),
+        // Written and committed after the second round as its held-out set (held-out-2),
+        // before it was measured on them; the third round looked at their misses.
+        ("tuning-3", true),
         // Written and committed after the second round, before the third round changed any
         // rule and before the reader was run on them.
         ("held-out-3", false),
@@ -662,5 +848,26 @@ mod evaluation {
                 assert!(recall >= 0.85, "{name} recall {recall:.3}");
             }
         }
+    }
+}
+
+#[test]
+#[ignore = "a timing, run by hand: cargo test --lib suggest::tests::timing -- --ignored --nocapture"]
+fn timing() {
+    let lexicon = Lexicon::of(
+        &crate::knowledge::validate::parse(crate::knowledge::seed::SEED_JSON)
+            .expect("the seed parses"),
+    );
+    let brief = "We need push notifications, offline sync, a live map, and we must host on our own servers by policy. ";
+    for text in [
+        brief.repeat(20),
+        "need, ".repeat(333),
+        "health of their machines, ".repeat(76),
+        "may not ".repeat(250),
+    ] {
+        let text: String = text.chars().take(MAX_TEXT_CHARS).collect();
+        let start = std::time::Instant::now();
+        suggest(&lexicon, &text).expect("short");
+        println!("{:?} for {:?}…", start.elapsed(), &text[..20]);
     }
 }
