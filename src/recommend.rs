@@ -449,6 +449,13 @@ impl Catalogue {
         self.candidates.is_empty()
     }
 
+    /// Every candidate (every framework in the knowledge base), by name then slug.
+    pub fn by_name(&self) -> Vec<&Candidate> {
+        let mut rows: Vec<usize> = (0..self.candidates.len()).collect();
+        rows.sort_by_key(|&row| self.name_order[row]);
+        rows.into_iter().map(|row| &self.candidates[row]).collect()
+    }
+
     /// Search ranks by slug, laid out by candidate position for [`rank`].
     pub fn search_ranks(&self, ranks: &HashMap<Slug, f64>) -> Vec<Option<f64>> {
         let mut laid_out = vec![None; self.candidates.len()];

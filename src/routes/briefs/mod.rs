@@ -433,7 +433,8 @@ async fn revision_of(pool: &SqlitePool, brief: &Brief, number: Option<i64>) -> R
 /// request.
 struct Shown<'a> {
     pool: &'a SqlitePool,
-    cache: &'a KnowledgeCache,
+    /// The knowledge as it is now, read once for the whole request.
+    knowledge: &'a Knowledge,
     network: &'a Network,
     request: &'a HttpRequest,
     user: &'a CurrentUser,
@@ -453,13 +454,13 @@ impl Shown<'_> {
         let stored: RecommendationsBody = serde_json::from_str(&revision.result)?;
         let revisions = db::briefs::revisions(self.pool, brief.id).await?;
         let latest = revisions.last().map_or(revision.number, |r| r.number);
-        let knowledge = self.cache.current(self.pool).await?;
-        let frameworks: Vec<(String, String)> =
-            db::frameworks::list(self.pool, &db::frameworks::Filter::default())
-                .await?
-                .into_iter()
-                .map(|f| (f.slug.to_string(), f.name))
-                .collect();
+        let knowledge = self.knowledge;
+        let frameworks: Vec<(String, String)> = knowledge
+            .catalogue
+            .by_name()
+            .into_iter()
+            .map(|f| (f.slug.to_string(), f.name.clone()))
+            .collect();
         let chosen_name = brief
             .outcome
             .as_ref()
@@ -467,7 +468,7 @@ impl Shown<'_> {
             .map(|slug| framework_name(slug, &frameworks, &stored));
         let (changed, unaskable) =
             if revision.number == latest && knowledge.version != revision.knowledge_version {
-                self.changed_since(&revision, &stored, &knowledge).await?
+                self.changed_since(&revision, &stored).await?
             } else {
                 (None, None)
             };
@@ -508,20 +509,12 @@ impl Shown<'_> {
         &self,
         revision: &Revision,
         pinned: &RecommendationsBody,
-        knowledge: &Knowledge,
     ) -> Result<(Option<ChangeReport>, Option<String>)> {
-        let params = match params::parse(&revision.query, &knowledge.names) {
+        let params = match params::parse(&revision.query, &self.knowledge.names) {
             Ok(params) => params,
-            Err(errors) => {
-                let why = errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                return Ok((None, Some(why)));
-            }
+            Err(errors) => return Ok((None, Some(joined(&errors)))),
         };
-        let today = rank(self.pool, &params, knowledge, Limits::ALL).await?;
+        let today = rank(self.pool, &params, self.knowledge, Limits::ALL).await?;
         let today = RecommendationsBody::new(&params, today);
         let scope = changes::scope(pinned, &today);
         let trail = db::changes::since(
@@ -533,6 +526,15 @@ impl Shown<'_> {
         .await?;
         Ok((Some(changes::since(pinned, &today, &trail)), None))
     }
+}
+
+/// A query's problems in one line.
+fn joined(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A framework's name: as the knowledge base has it now, else as the pinned answer had it,
@@ -568,9 +570,10 @@ pub async fn show(
     request: HttpRequest,
 ) -> Result<HttpResponse> {
     let brief = load(&pool, &id).await?;
+    let knowledge = cache.current(&pool).await?;
     let shown = Shown {
         pool: &pool,
-        cache: &cache,
+        knowledge: &knowledge,
         network: &network,
         request: &request,
         user: &user,
@@ -601,11 +604,7 @@ pub async fn rerun(
         Ok(Pinned::Gone | Pinned::KnowledgeMoved) => Err(AppError::not_found()),
         Err(errors) => Err(AppError::Conflict(format!(
             "This brief's query can no longer be asked as it was: {}. Its revisions are kept as they are; save a new brief from the query page with the query as it can be asked today.",
-            errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
+            joined(&errors)
         ))),
     }
 }
@@ -657,14 +656,15 @@ pub async fn outcome(
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
     let brief = load_to_change(&pool, &user, &id).await?;
+    let knowledge = cache.current(&pool).await?;
     let shown = Shown {
         pool: &pool,
-        cache: &cache,
+        knowledge: &knowledge,
         network: &network,
         request: &request,
         user: &user,
     };
-    let frameworks = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
+    let frameworks = knowledge.catalogue.by_name();
     let slugs: HashSet<&str> = frameworks.iter().map(|f| f.slug.as_str()).collect();
     let today = chrono::Utc::now().date_naive();
     let draft = match form.parse(&slugs, today) {

@@ -13,6 +13,7 @@ use crate::db;
 use crate::db::briefs::OutcomeRow;
 use crate::domain::DealResult;
 use crate::error::{AppError, Result};
+use crate::snapshot::KnowledgeCache;
 
 /// One framework's line: how often the briefs ranked it first, how often clients chose it,
 /// and how the deals it was recommended in went.
@@ -166,6 +167,7 @@ impl OutcomesPage {
 /// `GET /outcomes`.
 pub async fn index(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     query: web::Query<OutcomesQuery>,
 ) -> Result<HttpResponse> {
     let sort_by = match query.sort.as_deref().unwrap_or("") {
@@ -182,12 +184,13 @@ pub async fn index(
                 )
             })?,
     };
-    let names: HashMap<String, String> =
-        db::frameworks::list(&pool, &db::frameworks::Filter::default())
-            .await?
-            .into_iter()
-            .map(|f| (f.slug.to_string(), f.name))
-            .collect();
+    let knowledge = cache.current(&pool).await?;
+    let names: HashMap<String, String> = knowledge
+        .catalogue
+        .by_name()
+        .into_iter()
+        .map(|f| (f.slug.to_string(), f.name.clone()))
+        .collect();
     let mut tally = tally(&db::briefs::outcome_rows(&pool).await?, &names);
     sort(&mut tally.frameworks, sort_by);
     let max = |count: fn(&FrameworkOutcomes) -> usize| {
