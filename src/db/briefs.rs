@@ -2,6 +2,8 @@
 //! answer, re-running it as a new revision, editing, archiving, the outcome, and the reads
 //! behind the lists, the brief page, the outcomes page and the API.
 
+use std::collections::HashMap;
+
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::editing::{Outcome, Stored};
@@ -178,6 +180,44 @@ pub async fn revisions(
     )
     .fetch_all(pool)
     .await
+}
+
+/// Every revision of each of `brief_ids`, oldest first, in one read: the API's list page.
+/// A brief with no revisions has no entry.
+pub async fn revisions_of(
+    pool: &SqlitePool,
+    brief_ids: &[i64],
+) -> Result<HashMap<i64, Vec<RevisionSummary>>, sqlx::Error> {
+    let ids = serde_json::to_string(brief_ids).expect("a list of numbers is JSON");
+    let rows = sqlx::query!(
+        r#"SELECT r.brief_id, r.number, r.query, r.knowledge_version, r.created_at,
+                  u.name AS "created_by?",
+                  json_extract(r.result, '$.results[0].name') AS "top_name?: String",
+                  json_extract(r.result, '$.results[0].score') AS "top_score?: f64"
+           FROM brief_revisions r
+           LEFT JOIN users u ON u.id = r.created_by
+           WHERE r.brief_id IN (SELECT value FROM json_each(?1))
+           ORDER BY r.brief_id, r.number"#,
+        ids
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut by_brief: HashMap<i64, Vec<RevisionSummary>> = HashMap::new();
+    for r in rows {
+        by_brief
+            .entry(r.brief_id)
+            .or_default()
+            .push(RevisionSummary {
+                number: r.number,
+                query: r.query,
+                knowledge_version: r.knowledge_version,
+                created_at: r.created_at,
+                created_by: r.created_by,
+                top_name: r.top_name,
+                top_score: r.top_score,
+            });
+    }
+    Ok(by_brief)
 }
 
 /// A revision in full, with the answer it pinned.
@@ -528,24 +568,31 @@ async fn touch(conn: &mut SqliteConnection, brief_id: i64, author: i64) -> Resul
     Ok(())
 }
 
-/// The brief as stored when it is still at `expected_version`; otherwise what the caller
-/// answers instead.
-async fn current_at(
-    conn: &mut SqliteConnection,
+/// Runs `write` over the brief and records that `author` changed it, all in one
+/// transaction, provided the brief is still at `expected_version`; otherwise writes nothing
+/// and answers why (gone, or the brief as it now stands).
+async fn change_at_version(
+    pool: &SqlitePool,
     id: i64,
     expected_version: i64,
-) -> Result<Result<Brief, Outcome<Brief>>, sqlx::Error> {
-    let Some(current) = find_in(conn, id).await? else {
-        return Ok(Err(Outcome::Gone));
+    author: i64,
+    write: impl AsyncFnOnce(&mut SqliteConnection) -> Result<(), sqlx::Error>,
+) -> Result<Outcome<Brief>, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let Some(current) = find_in(&mut tx, id).await? else {
+        return Ok(Outcome::Gone);
     };
     if current.version != expected_version {
         let version = current.version;
-        return Ok(Err(Outcome::Conflict(Box::new(Stored {
+        return Ok(Outcome::Conflict(Box::new(Stored {
             record: current,
             version,
-        }))));
+        })));
     }
-    Ok(Ok(current))
+    write(&mut tx).await?;
+    touch(&mut tx, id, author).await?;
+    tx.commit().await?;
+    Ok(Outcome::Done)
 }
 
 /// Saves the edit form (client, project, notes, owner) over the brief, provided it is still
@@ -558,25 +605,22 @@ pub async fn update(
     owner: i64,
     author: i64,
 ) -> Result<Outcome<Brief>, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    if let Err(answer) = current_at(&mut tx, id, expected_version).await? {
-        return Ok(answer);
-    }
-    sqlx::query!(
-        "UPDATE briefs SET client = ?2, project = ?3, notes = ?4, owner_id = ?5,
-                version = version + 1
-         WHERE id = ?1",
-        id,
-        draft.client,
-        draft.project,
-        draft.notes,
-        owner
-    )
-    .execute(&mut *tx)
-    .await?;
-    touch(&mut tx, id, author).await?;
-    tx.commit().await?;
-    Ok(Outcome::Done)
+    change_at_version(pool, id, expected_version, author, async |conn| {
+        sqlx::query!(
+            "UPDATE briefs SET client = ?2, project = ?3, notes = ?4, owner_id = ?5,
+                    version = version + 1
+             WHERE id = ?1",
+            id,
+            draft.client,
+            draft.project,
+            draft.notes,
+            owner
+        )
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// An outcome as a form gives it (the moment is the database's).
@@ -597,27 +641,24 @@ pub async fn record_outcome(
     outcome: &OutcomeDraft,
     author: i64,
 ) -> Result<Outcome<Brief>, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    if let Err(answer) = current_at(&mut tx, id, expected_version).await? {
-        return Ok(answer);
-    }
-    sqlx::query!(
-        "UPDATE briefs SET outcome_result = ?2, outcome_chosen = ?3, outcome_decided_on = ?4,
-                outcome_note = ?5,
-                outcome_recorded_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
-                version = version + 1
-         WHERE id = ?1",
-        id,
-        outcome.result,
-        outcome.chosen,
-        outcome.decided_on,
-        outcome.note
-    )
-    .execute(&mut *tx)
-    .await?;
-    touch(&mut tx, id, author).await?;
-    tx.commit().await?;
-    Ok(Outcome::Done)
+    change_at_version(pool, id, expected_version, author, async |conn| {
+        sqlx::query!(
+            "UPDATE briefs SET outcome_result = ?2, outcome_chosen = ?3, outcome_decided_on = ?4,
+                    outcome_note = ?5,
+                    outcome_recorded_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                    version = version + 1
+             WHERE id = ?1",
+            id,
+            outcome.result,
+            outcome.chosen,
+            outcome.decided_on,
+            outcome.note
+        )
+        .execute(conn)
+        .await?;
+        Ok(())
+    })
+    .await
 }
 
 /// Archives the brief (keeping the first moment it was archived) or brings it back;

@@ -269,11 +269,15 @@ pub async fn index(
     .await?;
     let more = briefs.len() as i64 > limit;
     briefs.truncate(limit as usize);
-    let mut items = Vec::with_capacity(briefs.len());
-    for brief in briefs {
-        let revisions = db::briefs::revisions(&pool, brief.id).await?;
-        items.push(summary_item(brief, revisions, &user));
-    }
+    let ids: Vec<i64> = briefs.iter().map(|b| b.id).collect();
+    let mut revisions = db::briefs::revisions_of(&pool, &ids).await?;
+    let items: Vec<BriefSummaryItem> = briefs
+        .into_iter()
+        .map(|brief| {
+            let revisions = revisions.remove(&brief.id).unwrap_or_default();
+            summary_item(brief, revisions, &user)
+        })
+        .collect();
     let next_cursor = items.last().filter(|_| more).map(cursor_of);
     Ok(HttpResponse::Ok().json(BriefList {
         briefs: items,
