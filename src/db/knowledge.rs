@@ -7,7 +7,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::domain::TextList;
 use crate::knowledge::document::{
-    Document, FitRecord, FrameworkRecord, IndustryRecord, RequirementRecord, SourceRecord,
+    Document, FitRecord, FrameworkRecord, IndustryRecord, Phrases, RequirementRecord, SourceRecord,
     StrengthRecord, TermRecord, UseCaseRecord,
 };
 
@@ -202,6 +202,16 @@ pub async fn load_framework_in(
 /// index. Slugs are lowercase ASCII, so this range holds them all.
 const EVERY_SLUG: (&str, &str) = ("", "\u{10FFFF}");
 
+/// A language, feature or trend row as its record; each query's row is its own type.
+fn term(slug: String, name: String, description: String, phrases: Phrases) -> TermRecord {
+    TermRecord {
+        slug,
+        name,
+        description,
+        phrases,
+    }
+}
+
 async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Error> {
     let languages = sqlx::query!(
         r#"SELECT slug, name, description, phrases AS "phrases: TextList" FROM languages ORDER BY slug"#
@@ -209,24 +219,14 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .map(|r| TermRecord {
-        slug: r.slug,
-        name: r.name,
-        description: r.description,
-        phrases: r.phrases.0,
-    })
+    .map(|r| term(r.slug, r.name, r.description, r.phrases.0))
     .collect();
     // Features and trends carry no phrases.
     let features = sqlx::query!("SELECT slug, name, description FROM features ORDER BY slug")
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|r| TermRecord {
-            slug: r.slug,
-            name: r.name,
-            description: r.description,
-            phrases: Vec::new(),
-        })
+        .map(|r| term(r.slug, r.name, r.description, Vec::new()))
         .collect();
     let industries = sqlx::query!(
         r#"SELECT slug, name, description, rubric AS "rubric: TextList",
@@ -248,12 +248,7 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
-        .map(|r| TermRecord {
-            slug: r.slug,
-            name: r.name,
-            description: r.description,
-            phrases: Vec::new(),
-        })
+        .map(|r| term(r.slug, r.name, r.description, Vec::new()))
         .collect();
     let use_cases = sqlx::query!(
         r#"SELECT u.slug, u.name, i.slug AS industry, u.description,
@@ -442,6 +437,29 @@ async fn frameworks_in(
     );
 
     Ok(frameworks)
+}
+
+/// True when some language, industry, use case or requirement has no phrases and the audit
+/// log holds no revision of it with exactly `note`: the only entries that could be given
+/// phrases under that note, found without reading the knowledge itself.
+pub async fn lacks_phrases_not_noted(pool: &SqlitePool, note: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+             SELECT 1 FROM (
+                 SELECT 'language' AS entity, slug, phrases FROM languages
+                 UNION ALL SELECT 'industry', slug, phrases FROM industries
+                 UNION ALL SELECT 'use_case', slug, phrases FROM use_cases
+                 UNION ALL SELECT 'requirement', slug, phrases FROM requirements
+             ) t
+             WHERE json_array_length(t.phrases) = 0
+               AND NOT EXISTS (SELECT 1 FROM audit_log a
+                               WHERE a.entity = t.entity AND a.entity_slug = t.slug
+                                 AND a.note = ?1)
+           ) AS "lacks!: bool""#,
+        note
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// True when any framework lists a source.

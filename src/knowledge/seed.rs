@@ -132,11 +132,15 @@ pub const PHRASES_NOTE: &str = "Phrases clients use, from the seed: the query pa
 /// phrases an editor has since removed. Installations from before phrases get them on their
 /// next start this way; later, nothing is left to do.
 pub async fn fill_phrases(pool: &SqlitePool) -> Result<usize, ImportError> {
+    // Every start comes here: when no entry could be given phrases, as after the first start,
+    // neither the seed nor the stored knowledge is read.
+    if !db::knowledge::lacks_phrases_not_noted(pool, PHRASES_NOTE).await? {
+        return Ok(0);
+    }
     let seed = parsed(SEED_JSON)?;
     let mut tx = db::begin_write(pool).await?;
     let stored = db::knowledge::load_vocabulary_in(&mut tx).await?;
-    // Read only when some term could be given phrases: after the first start, none can.
-    let mut given_before: Option<std::collections::HashSet<(String, String)>> = None;
+    let given_before = db::knowledge::noted_in(&mut tx, PHRASES_NOTE).await?;
     let mut given = 0;
     macro_rules! fill {
         ($list:ident, $upsert:path, $entity:literal) => {
@@ -147,14 +151,7 @@ pub async fn fill_phrases(pool: &SqlitePool) -> Result<usize, ImportError> {
                 if !record.phrases.is_empty() || seeded.phrases.is_empty() {
                     continue;
                 }
-                if given_before.is_none() {
-                    given_before = Some(db::knowledge::noted_in(&mut tx, PHRASES_NOTE).await?);
-                }
-                let key = ($entity.to_owned(), record.slug.clone());
-                if given_before
-                    .as_ref()
-                    .is_some_and(|once| once.contains(&key))
-                {
+                if given_before.contains(&($entity.to_owned(), record.slug.clone())) {
                     continue;
                 }
                 let mut after = record.clone();
