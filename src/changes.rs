@@ -15,6 +15,7 @@ use crate::db::changes::{AuditTrail, AuditedChange, Scope};
 use crate::db::terms::State;
 use crate::domain::Ring;
 use crate::knowledge::document::{FrameworkRecord, RatingList};
+use crate::recommend::round1;
 use crate::routes::recommendation::{
     CriterionKind, Excluded, Exclusion, QueryEcho, Ranked, RecommendationsBody,
 };
@@ -457,10 +458,6 @@ fn signed(value: f64) -> String {
     } else {
         "±0.0".to_owned()
     }
-}
-
-fn round1(value: f64) -> f64 {
-    (value * 10.0).round() / 10.0
 }
 
 /// What the query asks about: the subjects whose changes can move its ranking.

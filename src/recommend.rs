@@ -880,7 +880,8 @@ fn points(raw: u32, max_raw: u32) -> f64 {
     round1(100.0 * f64::from(raw) / f64::from(max_raw))
 }
 
-fn round1(value: f64) -> f64 {
+/// `value` to one decimal, as scores are shown.
+pub(crate) fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 

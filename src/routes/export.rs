@@ -7,7 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use sqlx::SqlitePool;
 
 use crate::error::Result;
-use crate::routes::recommendation::{Exclusion, RecommendationsBody, answer_as_asked};
+use crate::routes::recommendation::{RecommendationsBody, answer_as_asked};
+use crate::routes::results::ReasonView;
 use crate::snapshot::KnowledgeCache;
 
 /// The answer for an export, as the API's body: errors become a 400 naming the first bad
@@ -84,24 +85,24 @@ fn to_csv(body: &RecommendationsBody) -> std::result::Result<Vec<u8>, csv::Error
     }
     for e in &body.excluded {
         for reason in &e.reasons {
+            // The sentence, note and sources as the pages draw them.
+            let ReasonView {
+                reason,
+                note,
+                sources,
+            } = ReasonView::from(reason);
             out.write_record([
                 "excluded".to_owned(),
                 e.name.clone(),
                 e.slug.clone(),
                 String::new(),
                 "Excluded".to_owned(),
-                reason.describe(),
+                reason,
                 String::new(),
                 String::new(),
                 String::new(),
-                match reason {
-                    Exclusion::MustHave { note, .. } => note.clone(),
-                    Exclusion::NoSearchMatch => String::new(),
-                },
-                match reason {
-                    Exclusion::MustHave { sources, .. } => sources.join(" "),
-                    Exclusion::NoSearchMatch => String::new(),
-                },
+                note,
+                sources.join(" "),
             ])?;
         }
     }

@@ -18,11 +18,9 @@ use crate::recommend::params::{self, Params};
 use crate::recommend::{Limits, Names, Recommendation};
 use crate::routes::described::{self, Described};
 use crate::routes::preview::{self, Preview};
-use crate::routes::recommendation::{
-    CloseCall, Outcome, Sensitivity, StabilityInterval, answer, firmness,
-};
+use crate::routes::recommendation::{Outcome, Sensitivity, StabilityInterval, answer, firmness};
 use crate::routes::representation::{Representation, revalidate};
-use crate::routes::results::{ExcludedView, ResultView, ResultsView};
+use crate::routes::results::ResultsView;
 use crate::snapshot::KnowledgeCache;
 use crate::suggest;
 
@@ -69,21 +67,21 @@ pub struct Relaxation {
 }
 
 pub struct Answered {
-    /// How many fit and how many were left out, in all.
-    pub total_results: usize,
-    pub total_excluded: usize,
-    /// The best results, in full; the rest are in the exports.
-    pub results: Vec<ResultView>,
-    pub excluded: Vec<ExcludedView>,
-    pub close_call: Option<CloseCall>,
+    /// The totals, the best results and exclusions in full, and the close call.
+    pub view: ResultsView,
     /// What would put the runner-up first, and how far each weight may move (firmness.html).
     pub sensitivity: Option<Sensitivity>,
     pub stability: Vec<StabilityInterval>,
-    /// The second result's name; empty when fewer than two fit.
-    pub runner_up: String,
     pub relaxation: Option<Relaxation>,
     /// The query in words, for the printed summary.
     pub summary: Vec<(&'static str, String)>,
+}
+
+impl Answered {
+    /// The second result's name; empty when fewer than two fit.
+    fn runner_up(&self) -> &str {
+        self.view.results.get(1).map_or("", |r| r.name.as_str())
+    }
 }
 
 #[derive(Template)]
@@ -198,27 +196,11 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
                 href: format!("/?{}", relaxed.to_query_string()),
             })
         });
-    let ResultsView {
-        total_results,
-        total_excluded,
-        results,
-        excluded,
-        close_call,
-    } = ResultsView::of_engine(recommendation);
     let (sensitivity, stability) = firmness(params, recommendation);
     Answered {
-        total_results,
-        total_excluded,
-        results,
-        excluded,
-        close_call,
+        view: ResultsView::of_engine(recommendation),
         sensitivity,
         stability,
-        runner_up: recommendation
-            .results
-            .get(1)
-            .map(|r| r.name.clone())
-            .unwrap_or_default(),
         relaxation,
         summary: summary(params, names),
     }
@@ -321,6 +303,7 @@ fn result_preview(params: &Params, answer: &Answered, names: &Names, share_url: 
         .as_ref()
         .and_then(|slug| names.industries.get(slug));
     let top: Vec<&str> = answer
+        .view
         .results
         .iter()
         .take(3)
@@ -337,7 +320,7 @@ fn result_preview(params: &Params, answer: &Answered, names: &Names, share_url: 
         None => format!("{picks}: a backend recommendation"),
     };
     let mut parts = Vec::new();
-    let lead = match answer.results.first() {
+    let lead = match answer.view.results.first() {
         Some(first) => format!("Top pick {} ({:.0}/100)", first.name, first.score),
         None => "No framework meets every must-have".to_owned(),
     };
@@ -354,7 +337,7 @@ fn result_preview(params: &Params, answer: &Answered, names: &Names, share_url: 
     }
     parts.push(format!(
         "{} fit, {} excluded",
-        answer.total_results, answer.total_excluded
+        answer.view.total_results, answer.view.total_excluded
     ));
     Preview::new(&title, &parts.join(" · "), share_url)
 }
@@ -393,7 +376,7 @@ pub async fn index(
 ) -> Result<HttpResponse> {
     let knowledge = cache.current(&pool).await?;
     let origin = network.base_url(&request);
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let today = crate::domain::today();
     // Everything the page shows besides the knowledge: the layout names who is signed in
     // (with their sign-out form's token), the summary prints the date and the link, and the
     // link preview gives the link too (so it is cached with the page, for this origin).

@@ -108,6 +108,29 @@ fn first_error(errors: Vec<FieldError>) -> AppError {
 // `Exclusion` and `CloseCall` repeat the engine's fields (and doc lines) on purpose: they are
 // the API's copy, so that the engine can change while the API keeps its contract.
 
+/// `From` both ways between an API enum and the engine's enum of the same name and shape
+/// (`recommend::$name`), each variant (with its fields) listed once: the API keeps types of
+/// its own, and a variant or field the two do not share fails to compile.
+macro_rules! mirror_enum {
+    ($name:ident { $($variant:ident $({ $($field:ident),* $(,)? })?),* $(,)? }) => {
+        impl From<$name> for recommend::$name {
+            fn from(value: $name) -> Self {
+                match value {
+                    $($name::$variant $({ $($field),* })? => Self::$variant $({ $($field),* })?,)*
+                }
+            }
+        }
+
+        impl From<recommend::$name> for $name {
+            fn from(value: recommend::$name) -> Self {
+                match value {
+                    $(recommend::$name::$variant $({ $($field),* })? => Self::$variant $({ $($field),* })?,)*
+                }
+            }
+        }
+    };
+}
+
 /// The query as understood, in canonical form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QueryEcho {
@@ -273,33 +296,15 @@ impl CriterionKind {
     }
 }
 
-impl From<CriterionKind> for recommend::CriterionKind {
-    fn from(kind: CriterionKind) -> Self {
-        match kind {
-            CriterionKind::Industry => Self::Industry,
-            CriterionKind::MustHave => Self::MustHave,
-            CriterionKind::NiceToHave => Self::NiceToHave,
-            CriterionKind::Language => Self::Language,
-            CriterionKind::UseCase => Self::UseCase,
-            CriterionKind::Search => Self::Search,
-            CriterionKind::Maturity => Self::Maturity,
-        }
-    }
-}
-
-impl From<recommend::CriterionKind> for CriterionKind {
-    fn from(kind: recommend::CriterionKind) -> Self {
-        match kind {
-            recommend::CriterionKind::Industry => Self::Industry,
-            recommend::CriterionKind::MustHave => Self::MustHave,
-            recommend::CriterionKind::NiceToHave => Self::NiceToHave,
-            recommend::CriterionKind::Language => Self::Language,
-            recommend::CriterionKind::UseCase => Self::UseCase,
-            recommend::CriterionKind::Search => Self::Search,
-            recommend::CriterionKind::Maturity => Self::Maturity,
-        }
-    }
-}
+mirror_enum!(CriterionKind {
+    Industry,
+    MustHave,
+    NiceToHave,
+    Language,
+    UseCase,
+    Search,
+    Maturity,
+});
 
 /// A framework left out, with every reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -344,51 +349,17 @@ impl Exclusion {
     }
 }
 
-impl From<Exclusion> for recommend::Exclusion {
-    fn from(exclusion: Exclusion) -> Self {
-        match exclusion {
-            Exclusion::MustHave {
-                requirement,
-                label,
-                strength,
-                minimum,
-                note,
-                sources,
-            } => Self::MustHave {
-                requirement,
-                label,
-                strength,
-                minimum,
-                note,
-                sources,
-            },
-            Exclusion::NoSearchMatch => Self::NoSearchMatch,
-        }
-    }
-}
-
-impl From<recommend::Exclusion> for Exclusion {
-    fn from(exclusion: recommend::Exclusion) -> Self {
-        match exclusion {
-            recommend::Exclusion::MustHave {
-                requirement,
-                label,
-                strength,
-                minimum,
-                note,
-                sources,
-            } => Self::MustHave {
-                requirement,
-                label,
-                strength,
-                minimum,
-                note,
-                sources,
-            },
-            recommend::Exclusion::NoSearchMatch => Self::NoSearchMatch,
-        }
-    }
-}
+mirror_enum!(Exclusion {
+    MustHave {
+        requirement,
+        label,
+        strength,
+        minimum,
+        note,
+        sources,
+    },
+    NoSearchMatch,
+});
 
 // The margin is the engine's `recommend::CLOSE_CALL_MARGIN`; the description names it as the
 // engine's own type once did, so the OpenAPI document reads as before.
