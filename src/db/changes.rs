@@ -95,7 +95,9 @@ macro_rules! read_in_scope {
                 + $filter
                 + r#"), 0) AS "in_scope!: i64"
                FROM audit_log a
-               WHERE a.id > ?1 AND a.entity <> 'user'"#,
+               WHERE a.id > ?1
+                 AND a.entity IN ('framework', 'language', 'feature', 'industry', 'use_case',
+                                  'requirement', 'trend')"#,
             $mark,
             $frameworks,
             $terms,

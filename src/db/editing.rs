@@ -126,6 +126,7 @@ pub async fn record_revision<T: serde::Serialize>(
         before: before.as_deref(),
         after: after.as_deref(),
         note: "",
+        approval: None,
     };
     append_audit(conn, &entry).await
 }

@@ -730,6 +730,17 @@ pub struct AuditEntry<'a> {
     pub after: Option<&'a str>,
     /// Why the change was made, when someone said so; empty otherwise.
     pub note: &'a str,
+    /// Who approved it, when it was published through a change request.
+    pub approval: Option<Approval<'a>>,
+}
+
+/// The approval of a change request that an audit revision published: the revision's own
+/// user and actor are the request's author.
+#[derive(Debug, Clone, Copy)]
+pub struct Approval<'a> {
+    pub approver_id: i64,
+    pub approver: &'a str,
+    pub change_request: i64,
 }
 
 /// The entries (entity, slug) the audit log has a revision of with exactly `note`.
@@ -753,9 +764,18 @@ pub async fn append_audit(
     conn: &mut SqliteConnection,
     entry: &AuditEntry<'_>,
 ) -> Result<(), sqlx::Error> {
+    let (approver_id, approver, change_request) = match entry.approval {
+        Some(a) => (
+            Some(a.approver_id),
+            Some(a.approver),
+            Some(a.change_request),
+        ),
+        None => (None, None, None),
+    };
     sqlx::query!(
-        "INSERT INTO audit_log (user_id, actor, entity, entity_slug, action, before, after, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit_log (user_id, actor, entity, entity_slug, action, before, after, note,
+                                approver_id, approver, change_request)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         entry.user_id,
         entry.actor,
         entry.entity,
@@ -763,7 +783,10 @@ pub async fn append_audit(
         entry.action,
         entry.before,
         entry.after,
-        entry.note
+        entry.note,
+        approver_id,
+        approver,
+        change_request
     )
     .execute(conn)
     .await?;

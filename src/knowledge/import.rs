@@ -316,6 +316,7 @@ async fn audit<T: Keyed>(
         before: before.as_deref(),
         after: Some(&after),
         note,
+        approval: None,
         ..Default::default()
     };
     db::append_audit(conn, &entry).await

@@ -167,6 +167,7 @@ pub async fn fill_phrases(pool: &SqlitePool) -> Result<usize, ImportError> {
                     before: Some(&before),
                     after: Some(&after),
                     note: PHRASES_NOTE,
+                    approval: None,
                     ..Default::default()
                 };
                 db::knowledge::append_audit(&mut tx, &entry).await?;
