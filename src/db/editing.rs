@@ -4,17 +4,31 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::knowledge::{AuditEntry, append_audit, load_framework_in, upsert_framework};
+use crate::db::knowledge::{
+    Approval, AuditEntry, append_audit, load_framework_in, upsert_framework,
+};
 use crate::knowledge::document::{Document, FrameworkRecord};
 
 /// The audit log's name for frameworks.
 pub const FRAMEWORK: &str = "framework";
 
-/// Who is making a change.
-#[derive(Debug, Clone)]
+/// Who is making a change, why, and who approved it: what its audit revision records.
+#[derive(Debug, Clone, Default)]
 pub struct Author {
     pub user_id: i64,
     pub name: String,
+    /// Why the change is made, as the editor said it; empty when they said nothing.
+    pub note: String,
+    /// Set when the change is published by approving a change request.
+    pub approval: Option<Approved>,
+}
+
+/// Who approved the change request a change publishes, and which request it was.
+#[derive(Debug, Clone)]
+pub struct Approved {
+    pub approver_id: i64,
+    pub approver: String,
+    pub change_request: i64,
 }
 
 /// An entry as stored (a framework, or a vocabulary term), with the version an edit must
@@ -125,8 +139,12 @@ pub async fn record_revision<T: serde::Serialize>(
         action,
         before: before.as_deref(),
         after: after.as_deref(),
-        note: "",
-        approval: None,
+        note: &author.note,
+        approval: author.approval.as_ref().map(|a| Approval {
+            approver_id: a.approver_id,
+            approver: &a.approver,
+            change_request: a.change_request,
+        }),
     };
     append_audit(conn, &entry).await
 }

@@ -52,6 +52,7 @@ pub fn author(user: &CurrentUser) -> Author {
     Author {
         user_id: user.0.user.id,
         name: user.name().to_owned(),
+        ..Author::default()
     }
 }
 
