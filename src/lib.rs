@@ -12,6 +12,7 @@ pub mod page_cache;
 pub mod radar;
 pub mod recommend;
 pub mod request_body;
+pub mod risk;
 pub mod routes;
 pub mod search;
 pub mod sign_in;

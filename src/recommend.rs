@@ -91,6 +91,13 @@ pub struct Candidate {
     pub last_reviewed: Option<NaiveDate>,
 }
 
+/// Which of a framework's ratings: a requirement's strength or an industry's fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RatingKind {
+    Requirement,
+    Industry,
+}
+
 /// Display names for the slugs a query can mention.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
@@ -467,6 +474,49 @@ impl Catalogue {
         laid_out
     }
 
+    /// Every candidate, in the catalogue's own order (the order [`Catalogue::set_score`]
+    /// numbers them in).
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.candidates
+    }
+
+    /// Sets the score the ranking reads for the rating of `subject` recorded on the
+    /// candidate at `row`, leaving its evidence as it is: for asking what a rating one point
+    /// off would change, on a working copy. Returns the score it had; `None`, changing
+    /// nothing, when no such rating is recorded.
+    pub fn set_score(
+        &mut self,
+        row: usize,
+        kind: RatingKind,
+        subject: &str,
+        value: Score,
+    ) -> Option<Score> {
+        let candidate = self.candidates.get(row)?;
+        let (recorded, columns, table) = match kind {
+            RatingKind::Requirement => (
+                &candidate.strengths,
+                &self.requirement_columns,
+                &mut self.strengths,
+            ),
+            RatingKind::Industry => (&candidate.fits, &self.industry_columns, &mut self.fits),
+        };
+        recorded.get(subject)?;
+        let cell = &mut table[row * columns.len() + columns[subject]];
+        let before = Score::of(*cell);
+        *cell = value.value();
+        Some(before)
+    }
+
+    /// The order results are ranked in: the higher sum first, then the surer ring, then by
+    /// name.
+    fn result_order(&self, raw: u32, row: usize) -> (std::cmp::Reverse<u32>, Ring, usize) {
+        (
+            std::cmp::Reverse(raw),
+            self.candidates[row].ring,
+            self.name_order[row],
+        )
+    }
+
     fn strength(&self, row: usize, column: Option<usize>) -> u8 {
         let width = self.requirement_columns.len();
         column.map_or(0, |c| self.strengths[row * width + c])
@@ -557,6 +607,51 @@ impl Plan<'_> {
     }
 }
 
+impl<'a> Plan<'a> {
+    /// What `query` asks of `catalogue`, with `search` holding each candidate's search rank
+    /// by position.
+    fn new(query: &'a Query, catalogue: &Catalogue, search: &'a [Option<f64>]) -> Self {
+        let (need, want, lang, use_cases) = normalise(query);
+        let total_weight = query.industry.as_ref().map_or(0, |_| weight::INDUSTRY)
+            + weight::NEED * need.len() as u32
+            + weight::WANT * want.len() as u32
+            + if lang.is_empty() { 0 } else { weight::LANGUAGE }
+            + weight::USE_CASE * use_cases.len() as u32
+            + if query.searching { weight::SEARCH } else { 0 }
+            + weight::MATURITY;
+        let requirement_column = |slug: &&str| catalogue.requirement_columns.get(*slug).copied();
+        Plan {
+            query,
+            industry_column: query
+                .industry
+                .as_ref()
+                .and_then(|i| catalogue.industry_columns.get(i.as_str()).copied()),
+            need_columns: need.iter().map(requirement_column).collect(),
+            want_columns: want.iter().map(requirement_column).collect(),
+            use_case_columns: use_cases
+                .iter()
+                .map(|slug| catalogue.use_case_columns.get(*slug).copied())
+                .collect(),
+            language_ratings: catalogue
+                .language_sets
+                .iter()
+                .map(|set| language_rating(set, &lang).0)
+                .collect(),
+            best_search: search
+                .iter()
+                .flatten()
+                .copied()
+                .fold(f64::INFINITY, f64::min),
+            search,
+            max_raw: 5 * total_weight,
+            need,
+            want,
+            lang,
+            use_cases,
+        }
+    }
+}
+
 /// Ranks the catalogue for the query. `search` holds each candidate's search rank by position
 /// (see [`Catalogue::search_ranks`]); it is ignored unless the query is searching. Every
 /// candidate is scored, but only the best `limits.results` results and the first
@@ -570,45 +665,7 @@ pub fn rank(
     limits: Limits,
     today: NaiveDate,
 ) -> Recommendation {
-    let (need, want, lang, use_cases) = normalise(query);
-    let total_weight = query.industry.as_ref().map_or(0, |_| weight::INDUSTRY)
-        + weight::NEED * need.len() as u32
-        + weight::WANT * want.len() as u32
-        + if lang.is_empty() { 0 } else { weight::LANGUAGE }
-        + weight::USE_CASE * use_cases.len() as u32
-        + if query.searching { weight::SEARCH } else { 0 }
-        + weight::MATURITY;
-    let requirement_column = |slug: &&str| catalogue.requirement_columns.get(*slug).copied();
-    let plan = Plan {
-        query,
-        industry_column: query
-            .industry
-            .as_ref()
-            .and_then(|i| catalogue.industry_columns.get(i.as_str()).copied()),
-        need_columns: need.iter().map(requirement_column).collect(),
-        want_columns: want.iter().map(requirement_column).collect(),
-        use_case_columns: use_cases
-            .iter()
-            .map(|slug| catalogue.use_case_columns.get(*slug).copied())
-            .collect(),
-        language_ratings: catalogue
-            .language_sets
-            .iter()
-            .map(|set| language_rating(set, &lang).0)
-            .collect(),
-        best_search: search
-            .iter()
-            .flatten()
-            .copied()
-            .fold(f64::INFINITY, f64::min),
-        search,
-        max_raw: 5 * total_weight,
-        need,
-        want,
-        lang,
-        use_cases,
-    };
-
+    let plan = Plan::new(query, catalogue, search);
     let mut scored: Vec<(u32, usize)> = Vec::new();
     let mut left_out: Vec<usize> = Vec::new();
     let mut need_exclusions = vec![0usize; plan.need.len()];
@@ -626,9 +683,7 @@ pub fn rank(
         }
     }
 
-    let ring = |row: usize| catalogue.candidates[row].ring;
-    let result_order =
-        |&(raw, row): &(u32, usize)| (std::cmp::Reverse(raw), ring(row), catalogue.name_order[row]);
+    let result_order = |&(raw, row): &(u32, usize)| catalogue.result_order(raw, row);
     // The close call needs the top two even when fewer are explained.
     best_first(&mut scored, limits.results.max(2), result_order);
     best_first(&mut left_out, limits.excluded, |&row| {
@@ -676,6 +731,21 @@ pub fn rank(
         close_call,
         firmness,
     }
+}
+
+/// The first place alone, for asking one question of many variations of the knowledge (how
+/// much a rating is at stake): nothing is explained and no firmness is worked out. `None`
+/// when nothing passes.
+pub fn top_pick<'c>(
+    query: &Query,
+    catalogue: &'c Catalogue,
+    search: &[Option<f64>],
+) -> Option<&'c Slug> {
+    let plan = Plan::new(query, catalogue, search);
+    (0..catalogue.len())
+        .filter_map(|row| plan.score(catalogue, row).map(|raw| (raw, row)))
+        .min_by_key(|&(raw, row)| catalogue.result_order(raw, row))
+        .map(|(_, row)| &catalogue.candidates[row].slug)
 }
 
 /// Puts the first `count` items in order at the front: a partial sort, so a large

@@ -499,4 +499,36 @@ proptest! {
         prop_assert_eq!(&limited.close_call, &full.close_call);
         prop_assert_eq!(limited.most_excluding_need(), full.most_excluding_need());
     }
+
+    #[test]
+    fn the_top_pick_alone_is_the_first_result_of_the_full_answer(
+        candidates in arb_candidates(),
+        q in arb_query(),
+    ) {
+        let full = recommend(&q, &candidates, &names());
+        let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
+        let catalogue = Catalogue::new(candidates.clone());
+        prop_assert_eq!(top_pick(&q, &catalogue, &search), full.results.first().map(|r| &r.slug));
+    }
+
+    #[test]
+    fn a_score_set_on_a_working_copy_ranks_as_the_rating_changed_would(
+        candidates in arb_candidates(),
+        q in arb_query(),
+        which in 0usize..8,
+        requirement in prop::sample::select(REQUIREMENTS.to_vec()),
+        value in 0u8..=5,
+    ) {
+        let index = which % candidates.len();
+        let mut changed = candidates.clone();
+        changed[index].strengths.get_mut(requirement).unwrap().score = score(value);
+        let expected = recommend(&q, &changed, &names());
+
+        let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
+        let mut working = Catalogue::new(candidates.clone());
+        let row = working.candidates().iter().position(|c| c.slug == candidates[index].slug).unwrap();
+        let before = working.set_score(row, RatingKind::Requirement, requirement, score(value));
+        prop_assert_eq!(before, Some(candidates[index].strengths[requirement].score));
+        prop_assert_eq!(top_pick(&q, &working, &search), expected.results.first().map(|r| &r.slug));
+    }
 }
