@@ -233,6 +233,31 @@ pub struct Revision {
     pub created_by: Option<String>,
 }
 
+/// A brief's latest question: what the review queue and the impact of an edit ask again.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    pub id: i64,
+    pub client: String,
+    pub project: String,
+    /// The latest revision's canonical query string.
+    pub query: String,
+}
+
+/// The latest question of every brief not archived, newest brief first.
+pub async fn asked(pool: &SqlitePool) -> Result<Vec<Asked>, sqlx::Error> {
+    sqlx::query_as!(
+        Asked,
+        r#"SELECT b.id, b.client, b.project, r.query
+           FROM briefs b
+           JOIN brief_revisions r ON r.brief_id = b.id
+            AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
+           WHERE b.archived_at IS NULL
+           ORDER BY b.id DESC"#
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Revision `number` of a brief, or its latest when `number` is `None`.
 pub async fn revision(
     pool: &SqlitePool,

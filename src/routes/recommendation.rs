@@ -60,16 +60,8 @@ pub async fn rank(
     knowledge: &Knowledge,
     limits: Limits,
 ) -> Result<recommend::Recommendation> {
-    let mut query = params.to_query();
+    let (query, search) = prepare(pool, params, knowledge).await?;
     let catalogue = &knowledge.catalogue;
-    // Text with no searchable word ("?!") searches for nothing rather than excluding all.
-    let search = match fts_query(&params.q) {
-        Some(fts) => catalogue.search_ranks(&db::recommend::search_ranks(pool, &fts).await?),
-        None => {
-            query.searching = false;
-            Vec::new()
-        }
-    };
     // The firmness dates reviews against today: whether an overdue rating makes it fragile.
     let today = chrono::Utc::now().date_naive();
     Ok(recommend::rank(
@@ -80,6 +72,27 @@ pub async fn rank(
         limits,
         today,
     ))
+}
+
+/// The engine's query for valid parameters, with each candidate's search rank by position
+/// (empty when the query does not search): only the free-text search asks SQLite.
+pub async fn prepare(
+    pool: &SqlitePool,
+    params: &Params,
+    knowledge: &Knowledge,
+) -> Result<(recommend::Query, Vec<Option<f64>>)> {
+    let mut query = params.to_query();
+    // Text with no searchable word ("?!") searches for nothing rather than excluding all.
+    let search = match fts_query(&params.q) {
+        Some(fts) => knowledge
+            .catalogue
+            .search_ranks(&db::recommend::search_ranks(pool, &fts).await?),
+        None => {
+            query.searching = false;
+            Vec::new()
+        }
+    };
+    Ok((query, search))
 }
 
 /// The answer for a program rather than a person (the JSON API, the exports): the query as

@@ -21,6 +21,7 @@ mod knowledge;
 mod previews;
 mod query;
 mod reliability;
+mod review_queue;
 mod security;
 mod sign_in;
 mod sources;

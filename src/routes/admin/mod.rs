@@ -6,6 +6,7 @@ pub mod editing;
 pub mod frameworks;
 pub mod health;
 pub mod listing;
+pub mod stakes;
 pub mod terms;
 pub mod users;
 
@@ -17,6 +18,12 @@ use sqlx::SqlitePool;
 use crate::auth::CurrentUser;
 use crate::db::activity::{Change, DueForReview, due_for_review, recent_changes};
 use crate::error::Result;
+use crate::risk::OpenFlags;
+use crate::snapshot::KnowledgeCache;
+use stakes::ReviewQueue;
+
+/// How many ratings at stake the desk lists.
+const AT_STAKE_SHOWN: usize = 15;
 
 /// Entries not reviewed for this long are listed on the admin home.
 pub const REVIEW_AFTER_MONTHS: i64 = 6;
@@ -42,14 +49,24 @@ pub struct HomePage {
     pub user_name: String,
     pub is_admin: bool,
     pub due: Vec<DueForReview>,
+    pub at_stake: ReviewQueue,
     pub changes: Vec<Change>,
     pub review_after_months: i64,
     /// Only admins see the emails of accounts that changed.
     pub show_emails: bool,
 }
 
-pub async fn home(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpResponse> {
+pub async fn home(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    user: CurrentUser,
+) -> Result<HttpResponse> {
+    let knowledge = cache.current(&pool).await?;
+    let asked = stakes::askings(&pool).await?;
+    let flags = OpenFlags::new();
+    let at_stake = stakes::review_queue(&pool, &knowledge, asked, &flags, AT_STAKE_SHOWN).await?;
     let page = HomePage {
+        at_stake,
         user_name: user.name().to_owned(),
         is_admin: user.role().is_admin(),
         due: due_for_review(&pool, REVIEW_AFTER_MONTHS).await?,

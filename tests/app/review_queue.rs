@@ -1,0 +1,113 @@
+//! The desk's review queue: ratings whose one-point move would change a saved brief's top
+//! pick, riskiest first, each with the briefs that hang on it — and the move really does
+//! change that brief's answer.
+
+use reqwest::StatusCode;
+use stackatlas::domain::Role;
+
+use crate::helpers::{TestApp, select, spawn_app, text};
+
+/// Queries from the article's pairings, close enough at the top that some rating decides.
+const QUERIES: [&str; 3] = [
+    "need=security&want=scalability&want=frequent-feature-updates",
+    "industry=on-demand-services&want=real-time-updates&want=scalability",
+    "need=android-clients&lang=kotlin",
+];
+
+async fn top_pick(app: &TestApp, query: &str) -> String {
+    let answer = app
+        .get_json(&format!("/api/v1/recommendations?{query}"), StatusCode::OK)
+        .await;
+    answer["results"][0]["slug"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn with_no_brief_saved_the_desk_says_nothing_is_at_stake_yet() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let (status, desk) = app.page(&editor, "/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(select(&desk, "#at-stake").is_empty());
+    let section = text(select(&desk, "section.stakes")[0]);
+    assert!(section.contains("No saved brief"), "{section}");
+}
+
+#[tokio::test]
+async fn the_riskiest_rating_comes_first_with_its_brief_and_moving_it_changes_that_briefs_top_pick()
+{
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let mut briefs = Vec::new();
+    for (i, query) in QUERIES.iter().enumerate() {
+        let id = app
+            .save_brief(&editor, query, &format!("Client {i}"), "Mobile app")
+            .await;
+        briefs.push((id, *query));
+    }
+
+    let (status, desk) = app.page(&editor, "/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    let ratings = select(&desk, "#at-stake > li");
+    assert!(
+        !ratings.is_empty(),
+        "some rating decides one of {QUERIES:?}"
+    );
+    let risks: Vec<f64> = ratings
+        .iter()
+        .map(|li| li.value().attr("data-risk").unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        risks.windows(2).all(|w| w[0] >= w[1]),
+        "riskiest first: {risks:?}"
+    );
+
+    // Take the first rating and the first brief it names; move it the way the desk says.
+    let first = ratings[0];
+    let framework = first.value().attr("data-framework").unwrap();
+    let field = first.value().attr("data-field").unwrap();
+    let value: i8 = first.value().attr("data-value").unwrap().parse().unwrap();
+    let dependent = first
+        .select(&crate::helpers::selector("li[data-direction]"))
+        .next()
+        .expect("the riskiest rating names what depends on it");
+    let direction: i8 = dependent
+        .value()
+        .attr("data-direction")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let after = dependent.value().attr("data-after").unwrap().to_owned();
+    let link = dependent
+        .select(&crate::helpers::selector("a"))
+        .next()
+        .unwrap();
+    let href = link.value().attr("href").unwrap();
+    let (id, query) = briefs
+        .iter()
+        .find(|(id, _)| href == format!("/briefs/{id}"))
+        .unwrap_or_else(|| panic!("{href} is one of the saved briefs"));
+    let before = top_pick(&app, query).await;
+    assert_ne!(before, after, "brief {id}: the move changes the top pick");
+
+    let moved = (value + direction).to_string();
+    let saved = app
+        .save_framework(&editor, framework, &[(field, &moved)])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        top_pick(&app, query).await,
+        after,
+        "{framework} {field} {value} → {moved} changes brief {id}'s top pick as the desk said"
+    );
+}
+
+#[tokio::test]
+async fn the_review_queue_is_for_editors_only() {
+    let app = spawn_app().await;
+    let viewer = app.signed_in_as(Role::Viewer).await;
+    let (status, _) = app.page(&viewer, "/admin").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
