@@ -480,6 +480,11 @@ impl Catalogue {
         &self.candidates
     }
 
+    /// The candidate with this slug, if any.
+    pub fn candidate(&self, slug: &str) -> Option<&Candidate> {
+        self.positions.get(slug).map(|&row| &self.candidates[row])
+    }
+
     /// Sets the score the ranking reads for the rating of `subject` recorded on the
     /// candidate at `row`, leaving its evidence as it is: for asking what a rating one point
     /// off would change, on a working copy. Returns the score it had; `None`, changing

@@ -138,9 +138,7 @@ fn view(rating: RatingRisk, knowledge: &Knowledge) -> StakeView {
     let framework_name = |slug: Option<&crate::domain::Slug>| match slug {
         Some(slug) => knowledge
             .catalogue
-            .candidates()
-            .iter()
-            .find(|c| &c.slug == slug)
+            .candidate(slug.as_str())
             .map_or_else(|| slug.to_string(), |c| c.name.clone()),
         None => "nothing".to_owned(),
     };
