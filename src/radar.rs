@@ -1,8 +1,12 @@
 //! Lays out the technology radar drawn on `/trends`: rings from adopt (centre) to hold
 //! (edge), one quadrant per kind of framework, each framework a labelled dot. Pure geometry,
-//! so the SVG template only draws what this computes.
+//! so the SVG template only draws what this computes. What moved between editions is worked
+//! out in [`moves`].
+
+pub mod moves;
 
 use crate::domain::{Kind, Ring};
+use moves::Change;
 
 /// The drawing's width and height, in SVG units.
 pub const SIZE: f64 = 720.0;
@@ -37,6 +41,10 @@ pub struct Blip {
     pub name: String,
     pub ring: Ring,
     pub kind: Kind,
+    /// How it moved since the picture it is compared with, marked on the drawing.
+    pub change: Option<Change>,
+    /// Whether it still has a page to link to (an old edition may show one deleted since).
+    pub linked: bool,
 }
 
 /// A placed framework: its dot, and where its label goes.
@@ -54,6 +62,8 @@ pub struct Placed {
     pub label_y: f64,
     /// `start` or `end`: labels point away from the centre line so they stay inside.
     pub anchor: &'static str,
+    pub change: Option<Change>,
+    pub linked: bool,
 }
 
 /// A ring's circle and the position of its name.
@@ -114,6 +124,8 @@ pub fn layout(blips: &[Blip]) -> Radar {
                     label_x: round(if right { x + 9.0 } else { x - 9.0 }),
                     label_y: round(y + 4.0),
                     anchor: if right { "start" } else { "end" },
+                    change: blip.change,
+                    linked: blip.linked,
                 });
             }
         }
@@ -169,6 +181,8 @@ mod tests {
             name: slug.to_uppercase(),
             ring,
             kind,
+            change: None,
+            linked: true,
         }
     }
 
