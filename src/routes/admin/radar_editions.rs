@@ -15,6 +15,7 @@ use crate::db::radar_editions::{self, Edition, NewEdition};
 use crate::domain::{FieldError, today};
 use crate::error::{AppError, Result};
 use crate::radar::moves::{Moves, Standing, moves};
+use crate::routes::dates::readable_date;
 
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_NOTE_CHARS: usize = 4000;
@@ -107,7 +108,7 @@ fn parse(
     {
         None => errors.push(FieldError::new(
             "published_on",
-            format!("\"{day}\" is not a date; write it as YYYY-MM-DD, such as {today}"),
+            format!("\"{day}\" is not a date; write it as YYYY-MM-DD"),
         )),
         Some(_) if day > today => errors.push(FieldError::new(
             "published_on",
@@ -120,8 +121,9 @@ fn parse(
                 errors.push(FieldError::new(
                     "published_on",
                     format!(
-                        "cannot be earlier than edition {} ({})",
-                        latest.number, latest.published_on
+                        "cannot be earlier than edition {}, published {}",
+                        latest.number,
+                        readable_date(&latest.published_on)
                     ),
                 ));
             }
