@@ -42,19 +42,6 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Edition>, sqlx::Error> {
     .await
 }
 
-/// The edition numbered `number`.
-pub async fn find(pool: &SqlitePool, number: i64) -> Result<Option<Edition>, sqlx::Error> {
-    sqlx::query_as!(
-        Edition,
-        r#"SELECT e.id, e.number, e.title, e.published_on, e.note, u.name AS "published_by?"
-           FROM radar_editions e LEFT JOIN users u ON u.id = e.published_by
-           WHERE e.number = ?1"#,
-        number
-    )
-    .fetch_optional(pool)
-    .await
-}
-
 /// Every framework's place in edition `edition_id`, by the name it had then. A framework still
 /// in the knowledge base is given its slug of today, so links to it work after a rename. Its
 /// quadrant is not part of the snapshot (the schema keeps rings only): it is the framework's
