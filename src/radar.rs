@@ -66,6 +66,31 @@ pub struct Placed {
     pub linked: bool,
 }
 
+impl Placed {
+    /// What the mark says to those who cannot see it: name, quadrant, ring and any move.
+    pub fn description(&self) -> String {
+        let mut text = format!(
+            "{}: {}, {}",
+            self.name,
+            self.kind.label(),
+            self.ring.label()
+        );
+        if let Some(change) = self.change {
+            text.push_str(", ");
+            text.push_str(&change.describe());
+        }
+        text
+    }
+
+    /// The mark's CSS classes: its ring, and how it moved.
+    pub fn classes(&self) -> String {
+        match self.change {
+            Some(change) => format!("blip ring-{} changed {}", self.ring, change.as_str()),
+            None => format!("blip ring-{}", self.ring),
+        }
+    }
+}
+
 /// A ring's circle and the position of its name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RingCircle {
@@ -229,6 +254,25 @@ mod tests {
                 assert!(gap > 8.0, "{} and {} are {gap} apart", a.slug, b.slug);
             }
         }
+    }
+
+    #[test]
+    fn a_moved_mark_says_how_it_moved_in_words_and_in_its_classes() {
+        let mut moved = blip("flask", Ring::Hold, Kind::Micro);
+        moved.change = Some(Change::Moved {
+            from: Ring::Adopt,
+            to: Ring::Hold,
+        });
+        let radar = layout(&[moved, blip("gin", Ring::Adopt, Kind::Micro)]);
+        let flask = radar.blips.iter().find(|b| b.slug == "flask").unwrap();
+        assert_eq!(
+            flask.description(),
+            "FLASK: Micro / API framework, Hold, moved out from Adopt to Hold"
+        );
+        assert_eq!(flask.classes(), "blip ring-hold changed moved-out");
+        let gin = radar.blips.iter().find(|b| b.slug == "gin").unwrap();
+        assert_eq!(gin.description(), "GIN: Micro / API framework, Adopt");
+        assert_eq!(gin.classes(), "blip ring-adopt");
     }
 
     #[test]
