@@ -510,3 +510,34 @@ async fn a_framework_new_since_the_latest_edition_is_in_no_edition_yet() {
     let now = app.get_html("/trends", StatusCode::OK).await;
     assert_eq!(listed(&now, "moves", "new"), ["vapor"]);
 }
+
+#[tokio::test]
+async fn a_renamed_framework_keeps_its_editions_and_is_not_counted_as_gone_and_new() {
+    let app = spawn_app().await;
+    let admin = app.signed_in_as(Role::Admin).await;
+    publish(&app, &admin, "Spring").await;
+    let renamed = app
+        .save_framework(&admin, "flask", &[("slug", "flask-py"), ("ring", "trial")])
+        .await;
+    assert_eq!(renamed.status(), StatusCode::SEE_OTHER);
+
+    let now = app.get_html("/trends", StatusCode::OK).await;
+    assert_eq!(listed(&now, "moves", "moved-out"), ["flask-py"]);
+    assert!(listed(&now, "moves", "new").is_empty() && listed(&now, "moves", "gone").is_empty());
+    // The old edition links to the framework where it lives now.
+    let first = app.get_html("/trends?edition=1", StatusCode::OK).await;
+    assert_eq!(table_ring(&first, "flask-py").as_deref(), Some("adopt"));
+    assert_eq!(
+        attributes(
+            &first,
+            ".radar-table li[data-framework='flask-py'] a",
+            "href"
+        ),
+        ["/frameworks/flask-py"]
+    );
+    let page = app.get_html("/frameworks/flask-py", StatusCode::OK).await;
+    assert_eq!(
+        attributes(&page, "#ring-over-time tbody tr", "data-edition"),
+        ["1", "now"]
+    );
+}
