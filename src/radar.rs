@@ -1,8 +1,12 @@
 //! Lays out the technology radar drawn on `/trends`: rings from adopt (centre) to hold
 //! (edge), one quadrant per kind of framework, each framework a labelled dot. Pure geometry,
-//! so the SVG template only draws what this computes.
+//! so the SVG template only draws what this computes. What moved between editions is worked
+//! out in [`moves`].
+
+pub mod moves;
 
 use crate::domain::{Kind, Ring};
+use moves::Change;
 
 /// The drawing's width and height, in SVG units.
 pub const SIZE: f64 = 720.0;
@@ -37,6 +41,10 @@ pub struct Blip {
     pub name: String,
     pub ring: Ring,
     pub kind: Kind,
+    /// How it moved since the picture it is compared with, marked on the drawing.
+    pub change: Option<Change>,
+    /// Whether it still has a page to link to (an old edition may show one deleted since).
+    pub linked: bool,
 }
 
 /// A placed framework: its dot, and where its label goes.
@@ -54,6 +62,33 @@ pub struct Placed {
     pub label_y: f64,
     /// `start` or `end`: labels point away from the centre line so they stay inside.
     pub anchor: &'static str,
+    pub change: Option<Change>,
+    pub linked: bool,
+}
+
+impl Placed {
+    /// What the mark says to those who cannot see it: name, quadrant, ring and any move.
+    pub fn description(&self) -> String {
+        let mut text = format!(
+            "{}: {}, {}",
+            self.name,
+            self.kind.label(),
+            self.ring.label()
+        );
+        if let Some(change) = self.change {
+            text.push_str(", ");
+            text.push_str(&change.describe());
+        }
+        text
+    }
+
+    /// The mark's CSS classes: its ring, and how it moved.
+    pub fn classes(&self) -> String {
+        match self.change {
+            Some(change) => format!("blip ring-{} changed {}", self.ring, change.as_str()),
+            None => format!("blip ring-{}", self.ring),
+        }
+    }
 }
 
 /// A ring's circle and the position of its name.
@@ -114,6 +149,8 @@ pub fn layout(blips: &[Blip]) -> Radar {
                     label_x: round(if right { x + 9.0 } else { x - 9.0 }),
                     label_y: round(y + 4.0),
                     anchor: if right { "start" } else { "end" },
+                    change: blip.change,
+                    linked: blip.linked,
                 });
             }
         }
@@ -169,6 +206,8 @@ mod tests {
             name: slug.to_uppercase(),
             ring,
             kind,
+            change: None,
+            linked: true,
         }
     }
 
@@ -215,6 +254,25 @@ mod tests {
                 assert!(gap > 8.0, "{} and {} are {gap} apart", a.slug, b.slug);
             }
         }
+    }
+
+    #[test]
+    fn a_moved_mark_says_how_it_moved_in_words_and_in_its_classes() {
+        let mut moved = blip("flask", Ring::Hold, Kind::Micro);
+        moved.change = Some(Change::Moved {
+            from: Ring::Adopt,
+            to: Ring::Hold,
+        });
+        let radar = layout(&[moved, blip("gin", Ring::Adopt, Kind::Micro)]);
+        let flask = radar.blips.iter().find(|b| b.slug == "flask").unwrap();
+        assert_eq!(
+            flask.description(),
+            "FLASK: Micro / API framework, Hold, moved out from Adopt to Hold"
+        );
+        assert_eq!(flask.classes(), "blip ring-hold changed moved-out");
+        let gin = radar.blips.iter().find(|b| b.slug == "gin").unwrap();
+        assert_eq!(gin.description(), "GIN: Micro / API framework, Adopt");
+        assert_eq!(gin.classes(), "blip ring-adopt");
     }
 
     #[test]

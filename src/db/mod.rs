@@ -8,6 +8,7 @@ pub mod changes;
 pub mod editing;
 pub mod frameworks;
 pub mod knowledge;
+pub mod radar_editions;
 pub mod recommend;
 pub mod terms;
 pub mod users;

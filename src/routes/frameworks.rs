@@ -275,6 +275,8 @@ pub struct ShowPage {
     pub team_languages: Vec<db::catalogue::Term>,
     pub sources: Vec<db::frameworks::Source>,
     pub preview: Preview,
+    /// Its ring in every radar edition, then now.
+    pub ring_over_time: Vec<super::trends::RingPoint>,
 }
 
 /// One bar of the strength profile chart.
@@ -391,6 +393,7 @@ pub async fn show(
         trends: db::frameworks::trends(&pool, &slug).await?,
         team_languages: db::frameworks::team_languages(&pool, &slug).await?,
         sources: db::frameworks::sources(&pool, &slug).await?,
+        ring_over_time: super::trends::ring_over_time(&pool, &slug, framework.ring).await?,
         framework,
         preview,
     };

@@ -102,6 +102,10 @@ routes! { ADMIN, register_admin:
     "/users" => { GET admin::users::index, POST admin::users::create }
     "/users/{id}/role" => { POST admin::users::update_role }
     "/users/{id}/access" => { POST admin::users::update_access }
+    "/radar-editions" => {
+        GET admin::radar_editions::index,
+        POST admin::radar_editions::create,
+    }
     // The vocabulary takes its kind from the path, so it comes after the fixed paths above.
     "/{kind}" => { GET admin::terms::index }
     "/{kind}/new" => { GET admin::terms::new, POST admin::terms::create }

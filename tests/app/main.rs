@@ -20,6 +20,7 @@ mod hostile;
 mod knowledge;
 mod previews;
 mod query;
+mod radar;
 mod reliability;
 mod review_queue;
 mod security;

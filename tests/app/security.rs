@@ -133,6 +133,7 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM briefs WHERE archived_at IS NOT NULL",
         "SELECT COALESCE(SUM(version), 0) FROM briefs",
         "SELECT COUNT(*) FROM brief_revisions",
+        "SELECT COUNT(*) FROM radar_editions",
     ] {
         counts.push(sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap());
     }

@@ -519,6 +519,25 @@ async fn accessibility(client: Client, app: TestApp) {
         return;
     };
     app.create_user("admin@example.com", Role::Admin).await;
+    // A radar edition and a ring moved since, so the radar shows an edition and what moved,
+    // and framework pages their ring over time.
+    let admin_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'admin@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let edition = stackatlas::db::radar_editions::NewEdition {
+        title: "Spring".into(),
+        note: "The first edition.".into(),
+        published_on: stackatlas::domain::today(),
+    };
+    stackatlas::db::radar_editions::publish(&app.pool, &edition, admin_id, "Admin")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE frameworks SET ring = 'trial' WHERE slug = 'flask'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let public = [
         "/",
         "/?industry=healthcare&need=security&want=scalability&lang=python",
@@ -531,6 +550,8 @@ async fn accessibility(client: Client, app: TestApp) {
         "/industries",
         "/industries/healthcare",
         "/trends",
+        "/trends?edition=1",
+        "/trends?edition=abc",
         "/compare",
         "/compare?f=django&f=laravel&f=nodejs",
         "/how-we-rate",
@@ -550,6 +571,7 @@ async fn accessibility(client: Client, app: TestApp) {
         "/admin/use-cases/telemedicine/edit",
         "/admin/requirements/hipaa/edit",
         "/admin/health",
+        "/admin/radar-editions",
     ];
     // A saved brief, changed since it was pinned, for the briefs' pages.
     let sales = app.signed_in_with("sam@example.com", Role::Viewer).await;
