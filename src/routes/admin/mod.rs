@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod editing;
+pub mod flags;
 pub mod frameworks;
 pub mod health;
 pub mod listing;
