@@ -17,6 +17,7 @@ use sqlx::SqlitePool;
 
 use crate::auth::CurrentUser;
 use crate::db::activity::{Change, DueForReview, due_for_review, recent_changes};
+use crate::db::flags::OpenCount;
 use crate::error::Result;
 
 /// Entries not reviewed for this long are listed on the admin home.
@@ -47,6 +48,14 @@ pub struct HomePage {
     pub review_after_months: i64,
     /// Only admins see the emails of accounts that changed.
     pub show_emails: bool,
+    /// Frameworks with open flags from sales, most flagged first.
+    pub flags: Vec<OpenCount>,
+}
+
+impl HomePage {
+    fn open_flags(&self) -> i64 {
+        self.flags.iter().map(|c| c.open).sum()
+    }
 }
 
 pub async fn home(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpResponse> {
@@ -57,6 +66,7 @@ pub async fn home(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<Http
         changes: recent_changes(&pool, 20).await?,
         review_after_months: REVIEW_AFTER_MONTHS,
         show_emails: user.role().is_admin(),
+        flags: crate::db::flags::open_per_framework(&pool).await?,
     };
     super::html(StatusCode::OK, &page)
 }
