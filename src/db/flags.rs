@@ -119,7 +119,11 @@ pub async fn framework_id(pool: &SqlitePool, slug: &str) -> Result<Option<i64>, 
 }
 
 /// Records `flag` for `author`, audited; gives its id.
-pub async fn create(pool: &SqlitePool, flag: &NewFlag, author: &Author) -> Result<i64, sqlx::Error> {
+pub async fn create(
+    pool: &SqlitePool,
+    flag: &NewFlag,
+    author: &Author,
+) -> Result<i64, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
     let id = sqlx::query_scalar!(
         "INSERT INTO flags (framework_id, framework_slug, subject_kind, subject, reason, comment, flagged_by)

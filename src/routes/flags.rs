@@ -93,7 +93,10 @@ pub fn subject_label(kind: FlagSubjectKind, subject: &str, names: &Names) -> Str
 }
 
 fn fact_label(field: &str) -> Option<&'static str> {
-    FACTS.iter().find(|(f, _)| *f == field).map(|(_, label)| *label)
+    FACTS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, label)| *label)
 }
 
 /// The subject a flag names, checked against the vocabulary: an unknown kind or subject is
@@ -118,7 +121,9 @@ pub fn check_subject(
         FlagSubjectKind::Requirement => {
             format!("there is no requirement “{subject}” in the knowledge base")
         }
-        FlagSubjectKind::Industry => format!("there is no industry “{subject}” in the knowledge base"),
+        FlagSubjectKind::Industry => {
+            format!("there is no industry “{subject}” in the knowledge base")
+        }
         FlagSubjectKind::Fact => format!(
             "“{subject}” is not a fact of a framework; expected one of: {}",
             FACTS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
@@ -335,19 +340,13 @@ async fn flagged(
                     &t.name
                 }),
                 "kind" => framework.kind.label().to_owned(),
-                "ring" => format!(
-                    "{} — {}",
-                    framework.ring.label(),
-                    framework.ring.advice()
-                ),
+                "ring" => format!("{} — {}", framework.ring.label(), framework.ring.advice()),
                 "license" => or_not_recorded(&framework.license),
                 "first_release" => framework
                     .first_release
                     .map_or_else(|| "Not recorded".to_owned(), |y| y.to_string()),
                 "website" => or_not_recorded(&framework.website),
-                "use_cases" => listed(&db::frameworks::use_cases(pool, &slug).await?, |u| {
-                    &u.name
-                }),
+                "use_cases" => listed(&db::frameworks::use_cases(pool, &slug).await?, |u| &u.name),
                 "features" => listed(&db::frameworks::features(pool, &slug).await?, |t| &t.name),
                 "trends" => listed(&db::frameworks::trends(pool, &slug).await?, |t| &t.name),
                 _ => {
@@ -614,7 +613,12 @@ mod tests {
     #[test]
     fn a_link_to_the_form_names_the_subject_and_the_way_back() {
         assert_eq!(
-            new_href("django", FlagSubjectKind::Requirement, "security", "/?need=security#result-django"),
+            new_href(
+                "django",
+                FlagSubjectKind::Requirement,
+                "security",
+                "/?need=security#result-django"
+            ),
             "/flags/new?framework=django&subject_kind=requirement&subject=security&back=%2F%3Fneed%3Dsecurity%23result-django"
         );
         assert_eq!(
@@ -701,7 +705,11 @@ mod tests {
     #[test]
     fn a_flag_gives_a_known_reason_and_says_what_is_wrong_when_it_calls_a_figure_wrong() {
         assert_eq!(
-            form("outdated", "  Version 5 changed this.\r\nSee the changelog. ").said(),
+            form(
+                "outdated",
+                "  Version 5 changed this.\r\nSee the changelog. "
+            )
+            .said(),
             Ok(Said {
                 reason: FlagReason::Outdated,
                 comment: "Version 5 changed this.\nSee the changelog.".to_owned(),

@@ -108,7 +108,11 @@ async fn anonymous_visitors_see_no_flag_control_and_a_flag_they_post_sends_them_
         let page = app.get_html(&path, StatusCode::OK).await;
         assert!(select(&page, ".flag-link").is_empty(), "{path}");
     }
-    for (method, path) in [("POST", "/flags"), ("GET", "/flags/mine"), ("GET", "/flags/new")] {
+    for (method, path) in [
+        ("POST", "/flags"),
+        ("GET", "/flags/mine"),
+        ("GET", "/flags/new"),
+    ] {
         let request = match method {
             "POST" => app.client.post(app.url(path)).form(&[
                 ("framework", "django"),
@@ -236,7 +240,10 @@ async fn results_briefs_and_comparisons_offer_a_flag_beside_every_rated_line() {
         .into_iter()
         .find_map(|l| param(&l, "back").map(str::to_owned))
         .unwrap();
-    assert!(back.starts_with(&format!("/briefs/{brief}#result-")), "{back}");
+    assert!(
+        back.starts_with(&format!("/briefs/{brief}#result-")),
+        "{back}"
+    );
 
     let (_, compared) = app.page(&viewer, "/compare?f=django&f=laravel").await;
     let links = flag_links(&compared);
@@ -247,10 +254,17 @@ async fn results_briefs_and_comparisons_offer_a_flag_beside_every_rated_line() {
         .map(|(framework, _, _)| framework)
         .collect();
     assert_eq!(security, ["django", "laravel"]);
-    assert!(links.iter().map(|l| subject_of(l)).any(|s| s == ("laravel".into(), "fact".into(), "license".into())));
-    assert!(links
-        .iter()
-        .all(|l| param(l, "back") == Some("/compare?f=django&f=laravel")));
+    assert!(
+        links
+            .iter()
+            .map(|l| subject_of(l))
+            .any(|s| s == ("laravel".into(), "fact".into(), "license".into()))
+    );
+    assert!(
+        links
+            .iter()
+            .all(|l| param(l, "back") == Some("/compare?f=django&f=laravel"))
+    );
 }
 
 #[tokio::test]
@@ -258,10 +272,14 @@ async fn the_flag_form_shows_the_rating_with_its_note_and_sources_and_the_flag_l
     let app = spawn_app().await;
     let viewer = app.signed_in_as(Role::Viewer).await;
     let (_, results) = app.page(&viewer, &format!("/?{HEALTHCARE}")).await;
-    let href = attributes(&results, ".ranked > li:first-child .breakdown a.flag-link", "href")
-        .into_iter()
-        .find(|h| h.contains("subject=security"))
-        .unwrap();
+    let href = attributes(
+        &results,
+        ".ranked > li:first-child .breakdown a.flag-link",
+        "href",
+    )
+    .into_iter()
+    .find(|h| h.contains("subject=security"))
+    .unwrap();
     let (status, form) = app.page(&viewer, &href).await;
     assert_eq!(status, StatusCode::OK);
     let framework = param(&query_of(&href), "framework").unwrap().to_owned();
@@ -282,7 +300,10 @@ async fn the_flag_form_shows_the_rating_with_its_note_and_sources_and_the_flag_l
     .await
     .unwrap();
     assert_eq!(text_of(&form, ".flagged dd.note"), note);
-    assert!(!select(&form, ".flagged .bar").is_empty(), "the figure is shown");
+    assert!(
+        !select(&form, ".flagged .bar").is_empty(),
+        "the figure is shown"
+    );
     let reasons = attributes(&form, "input[name=reason]", "value");
     assert_eq!(reasons, ["wrong", "outdated", "missing-source"]);
     for label in select(&form, "form[action='/flags'] textarea") {
@@ -292,11 +313,18 @@ async fn the_flag_form_shows_the_rating_with_its_note_and_sources_and_the_flag_l
 
     let mut fields = form_fields(&form, "form[action='/flags']");
     set_field(&mut fields, "reason", "outdated");
-    set_field(&mut fields, "comment", "Version 5 added built-in CSRF checks.");
+    set_field(
+        &mut fields,
+        "comment",
+        "Version 5 added built-in CSRF checks.",
+    );
     let sent = app.submit(&viewer, "/flags", &fields).await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let location = sent.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("/flags/mine?sent=1&back="), "{location}");
+    assert!(
+        location.starts_with("/flags/mine?sent=1&back="),
+        "{location}"
+    );
 
     let (_, mine) = app.page(&viewer, &location).await;
     assert!(text_of(&mine, "#flag-sent").contains("sent to the editors"));
@@ -310,7 +338,10 @@ async fn the_flag_form_shows_the_rating_with_its_note_and_sources_and_the_flag_l
         text_of(&mine, "#flag-1 .flag-comment"),
         "Version 5 added built-in CSRF checks."
     );
-    assert!(select(&mine, "#flag-1 time[datetime]").len() == 1, "the date is readable");
+    assert!(
+        select(&mine, "#flag-1 time[datetime]").len() == 1,
+        "the date is readable"
+    );
 
     let stored: (String, String, String, String, i64) = sqlx::query_as(
         "SELECT framework_slug, subject_kind, subject, reason, framework_id IS NOT NULL FROM flags",
@@ -320,7 +351,13 @@ async fn the_flag_form_shows_the_rating_with_its_note_and_sources_and_the_flag_l
     .unwrap();
     assert_eq!(
         stored,
-        (framework, "requirement".into(), "security".into(), "outdated".into(), 1)
+        (
+            framework,
+            "requirement".into(),
+            "security".into(),
+            "outdated".into(),
+            1
+        )
     );
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM audit_log WHERE entity = 'flag' AND action = 'create' AND entity_slug = '1'").await,
@@ -334,15 +371,26 @@ async fn a_fact_is_flagged_by_its_field_name_and_the_form_shows_its_value() {
     let app = spawn_app().await;
     let viewer = app.signed_in_as(Role::Viewer).await;
     let (status, form) = app
-        .page(&viewer, "/flags/new?framework=django&subject_kind=fact&subject=license")
+        .page(
+            &viewer,
+            "/flags/new?framework=django&subject_kind=fact&subject=license",
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let license: String = sqlx::query_scalar("SELECT license FROM frameworks WHERE slug = 'django'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let license: String =
+        sqlx::query_scalar("SELECT license FROM frameworks WHERE slug = 'django'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(text_of(&form, ".flagged-value"), license);
-    flagged(&app, &viewer, ("django", "fact", "license"), "missing-source", "").await;
+    flagged(
+        &app,
+        &viewer,
+        ("django", "fact", "license"),
+        "missing-source",
+        "",
+    )
+    .await;
     let stored: (String, String) = sqlx::query_as("SELECT subject_kind, subject FROM flags")
         .fetch_one(&app.pool)
         .await
@@ -387,12 +435,27 @@ async fn bad_flags_come_back_with_the_message_at_the_field_and_nothing_is_stored
         assert_eq!(named, [field], "{field}");
         // The form comes back with what was typed.
         assert_eq!(
-            attributes(&page, "form[action='/flags'] input[name=framework]", "value"),
-            [if field == "framework" { value } else { "django" }]
+            attributes(
+                &page,
+                "form[action='/flags'] input[name=framework]",
+                "value"
+            ),
+            [if field == "framework" {
+                value
+            } else {
+                "django"
+            }]
         );
     }
     // A figure called wrong says what is wrong, at the comment box.
-    let answer = flag(&app, &viewer, ("django", "requirement", "security"), "wrong", " ").await;
+    let answer = flag(
+        &app,
+        &viewer,
+        ("django", "requirement", "security"),
+        "wrong",
+        " ",
+    )
+    .await;
     assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = Html::parse_document(&answer.text().await.unwrap());
     assert!(text_of(&page, "#flag-comment-error").starts_with("say what is wrong"));
@@ -402,7 +465,10 @@ async fn bad_flags_come_back_with_the_message_at_the_field_and_nothing_is_stored
     );
     // A link to the form naming nothing that exists is a 400 naming its parameter.
     let (status, page) = app
-        .page(&viewer, "/flags/new?framework=django&subject_kind=industry&subject=nowhere")
+        .page(
+            &viewer,
+            "/flags/new?framework=django&subject_kind=industry&subject=nowhere",
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(text(select(&page, "main").remove(0)).contains("subject"));
@@ -425,7 +491,14 @@ async fn bad_flags_come_back_with_the_message_at_the_field_and_nothing_is_stored
 async fn viewers_are_refused_the_editors_queue_and_cannot_resolve_a_flag() {
     let app = spawn_app().await;
     let viewer = app.signed_in_as(Role::Viewer).await;
-    let id = flagged(&app, &viewer, ("django", "requirement", "security"), "outdated", "").await;
+    let id = flagged(
+        &app,
+        &viewer,
+        ("django", "requirement", "security"),
+        "outdated",
+        "",
+    )
+    .await;
     let (status, _) = app.page(&viewer, "/admin/flags").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let token = app.csrf_token(&viewer).await;
@@ -453,9 +526,30 @@ async fn editors_see_the_open_flags_oldest_first_with_counts_per_framework_and_f
     let app = spawn_app().await;
     let seller = app.signed_in_with("seller@example.com", Role::Viewer).await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let first = flagged(&app, &seller, ("django", "requirement", "security"), "outdated", "first").await;
-    let second = flagged(&app, &seller, ("laravel", "industry", "healthcare"), "missing-source", "second").await;
-    let third = flagged(&app, &seller, ("django", "fact", "license"), "wrong", "It is BSD-3-Clause.").await;
+    let first = flagged(
+        &app,
+        &seller,
+        ("django", "requirement", "security"),
+        "outdated",
+        "first",
+    )
+    .await;
+    let second = flagged(
+        &app,
+        &seller,
+        ("laravel", "industry", "healthcare"),
+        "missing-source",
+        "second",
+    )
+    .await;
+    let third = flagged(
+        &app,
+        &seller,
+        ("django", "fact", "license"),
+        "wrong",
+        "It is BSD-3-Clause.",
+    )
+    .await;
 
     let (status, queue) = app.page(&editor, "/admin/flags").await;
     assert_eq!(status, StatusCode::OK);
@@ -465,14 +559,27 @@ async fn editors_see_the_open_flags_oldest_first_with_counts_per_framework_and_f
     );
     let counts: Vec<(String, String)> = select(&queue, "#flag-counts li")
         .into_iter()
-        .map(|li| (li.value().attr("data-framework").unwrap().to_owned(), text_of_count(li)))
+        .map(|li| {
+            (
+                li.value().attr("data-framework").unwrap().to_owned(),
+                text_of_count(li),
+            )
+        })
         .collect();
     assert_eq!(
         counts,
-        [("django".into(), "2".into()), ("laravel".into(), "1".into())]
+        [
+            ("django".into(), "2".into()),
+            ("laravel".into(), "1".into())
+        ]
     );
     let item = text(select(&queue, &format!("#flag-{third}")).remove(0));
-    for said in ["Django · License", "Wrong", "Test User", "It is BSD-3-Clause."] {
+    for said in [
+        "Django · License",
+        "Wrong",
+        "Test User",
+        "It is BSD-3-Clause.",
+    ] {
         assert!(item.contains(said), "{said} in {item}");
     }
 
@@ -483,7 +590,10 @@ async fn editors_see_the_open_flags_oldest_first_with_counts_per_framework_and_f
     );
     let (_, resolved) = app.page(&editor, "/admin/flags?status=resolved").await;
     assert!(select(&resolved, "#flag-queue > li").is_empty());
-    for bad in ["/admin/flags?status=maybe", "/admin/flags?framework=nowhere"] {
+    for bad in [
+        "/admin/flags?status=maybe",
+        "/admin/flags?framework=nowhere",
+    ] {
         let (status, _) = app.page(&editor, bad).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
     }
@@ -493,7 +603,8 @@ async fn editors_see_the_open_flags_oldest_first_with_counts_per_framework_and_f
     assert_eq!(text_of(&desk, "#open-flags"), "3 open flags");
     let (_, list) = app.page(&editor, "/admin/frameworks?q=django").await;
     assert!(
-        attributes(&list, "a.flag-count", "href").contains(&"/admin/flags?framework=django".to_owned())
+        attributes(&list, "a.flag-count", "href")
+            .contains(&"/admin/flags?framework=django".to_owned())
     );
 }
 
@@ -509,9 +620,23 @@ async fn an_editor_resolves_a_flag_with_the_revision_that_fixed_it_and_the_flagg
     let app = spawn_app().await;
     let seller = app.signed_in_with("seller@example.com", Role::Viewer).await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let id = flagged(&app, &seller, ("django", "fact", "summary"), "outdated", "Says 2005.").await;
+    let id = flagged(
+        &app,
+        &seller,
+        ("django", "fact", "summary"),
+        "outdated",
+        "Says 2005.",
+    )
+    .await;
     let saved = app
-        .save_framework(&editor, "django", &[("summary", "The web framework for perfectionists with deadlines.")])
+        .save_framework(
+            &editor,
+            "django",
+            &[(
+                "summary",
+                "The web framework for perfectionists with deadlines.",
+            )],
+        )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let revision = latest_revision(&app, "django").await;
@@ -519,11 +644,17 @@ async fn an_editor_resolves_a_flag_with_the_revision_that_fixed_it_and_the_flagg
     let mut fields = resolve_form(&app, &editor, id).await;
     let (_, queue) = app.page(&editor, "/admin/flags").await;
     let offered = attributes(&queue, &format!("#fixed-by-{id} option"), "value");
-    assert_eq!(offered[..2], [String::new(), revision.to_string()], "newest first");
+    assert_eq!(
+        offered[..2],
+        [String::new(), revision.to_string()],
+        "newest first"
+    );
     set_field(&mut fields, "status", "fixed");
     set_field(&mut fields, "fixed_by", &revision.to_string());
     set_field(&mut fields, "answer", "Updated, thanks.");
-    let resolved = app.submit(&editor, &format!("/admin/flags/{id}/resolve"), &fields).await;
+    let resolved = app
+        .submit(&editor, &format!("/admin/flags/{id}/resolve"), &fields)
+        .await;
     assert_eq!(resolved.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         resolved.headers()["location"],
@@ -536,7 +667,10 @@ async fn an_editor_resolves_a_flag_with_the_revision_that_fixed_it_and_the_flagg
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert_eq!(stored, ("fixed".into(), Some(revision), "Updated, thanks.".into(), 2));
+    assert_eq!(
+        stored,
+        ("fixed".into(), Some(revision), "Updated, thanks.".into(), 2)
+    );
     let audited: (String, String) = sqlx::query_as(
         "SELECT json_extract(before, '$.status'), json_extract(after, '$.status')
          FROM audit_log WHERE entity = 'flag' AND action = 'resolve' AND entity_slug = ?1",
@@ -550,34 +684,55 @@ async fn an_editor_resolves_a_flag_with_the_revision_that_fixed_it_and_the_flagg
     let (_, queue) = app.page(&editor, "/admin/flags").await;
     assert!(select(&queue, "#flag-queue > li").is_empty());
     let (_, done) = app.page(&editor, "/admin/flags?status=resolved").await;
-    assert_eq!(attributes(&done, "#flag-queue > li", "data-status"), ["fixed"]);
+    assert_eq!(
+        attributes(&done, "#flag-queue > li", "data-status"),
+        ["fixed"]
+    );
 
     // The flagger, a viewer, is led to the framework page; an editor would see the revision.
     let (_, mine) = app.page(&seller, "/flags/mine").await;
-    assert_eq!(attributes(&mine, "#my-flags > li", "data-status"), ["fixed"]);
+    assert_eq!(
+        attributes(&mine, "#my-flags > li", "data-status"),
+        ["fixed"]
+    );
     assert_eq!(text_of(&mine, ".flag-editor-answer"), "Updated, thanks.");
-    assert_eq!(attributes(&mine, ".flag-answer a", "href"), ["/frameworks/django"]);
+    assert_eq!(
+        attributes(&mine, ".flag-answer a", "href"),
+        ["/frameworks/django"]
+    );
     let own = flagged(&app, &editor, ("django", "fact", "website"), "outdated", "").await;
     let mut fields = resolve_form(&app, &editor, own).await;
     set_field(&mut fields, "status", "fixed");
     set_field(&mut fields, "fixed_by", &revision.to_string());
-    let resolved = app.submit(&editor, &format!("/admin/flags/{own}/resolve"), &fields).await;
+    let resolved = app
+        .submit(&editor, &format!("/admin/flags/{own}/resolve"), &fields)
+        .await;
     assert_eq!(resolved.status(), StatusCode::SEE_OTHER);
     let (_, editors_own) = app.page(&editor, "/flags/mine").await;
     assert_eq!(
         attributes(&editors_own, ".flag-answer a", "href"),
-        [format!("/admin/frameworks/django/history#revision-{revision}")]
+        [format!(
+            "/admin/frameworks/django/history#revision-{revision}"
+        )]
     );
     let (_, history) = app.page(&editor, "/admin/frameworks/django/history").await;
     assert_eq!(select(&history, &format!("#revision-{revision}")).len(), 1);
 }
 
 #[tokio::test]
-async fn a_flag_that_stands_carries_the_answer_and_a_resolution_without_one_is_refused_at_the_field() {
+async fn a_flag_that_stands_carries_the_answer_and_a_resolution_without_one_is_refused_at_the_field()
+ {
     let app = spawn_app().await;
     let seller = app.signed_in_with("seller@example.com", Role::Viewer).await;
     let editor = app.signed_in_as(Role::Editor).await;
-    let id = flagged(&app, &seller, ("django", "requirement", "security"), "wrong", "It should be 3.").await;
+    let id = flagged(
+        &app,
+        &seller,
+        ("django", "requirement", "security"),
+        "wrong",
+        "It should be 3.",
+    )
+    .await;
     let laravel_revision: i64 = {
         let saved = app
             .save_framework(&editor, "laravel", &[("summary", "A PHP framework.")])
@@ -589,15 +744,27 @@ async fn a_flag_that_stands_carries_the_answer_and_a_resolution_without_one_is_r
     for (changes, field) in [
         (vec![("status", "stands"), ("answer", "  ")], "answer"),
         (vec![("status", "fixed"), ("fixed_by", "")], "fixed_by"),
-        (vec![("status", "fixed"), ("fixed_by", &*laravel_revision.to_string())], "fixed_by"),
+        (
+            vec![
+                ("status", "fixed"),
+                ("fixed_by", &*laravel_revision.to_string()),
+            ],
+            "fixed_by",
+        ),
         (vec![("status", "open")], "status"),
     ] {
         let mut sent = fields.clone();
         for (name, value) in &changes {
             set_field(&mut sent, name, value);
         }
-        let answer = app.submit(&editor, &format!("/admin/flags/{id}/resolve"), &sent).await;
-        assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY, "{changes:?}");
+        let answer = app
+            .submit(&editor, &format!("/admin/flags/{id}/resolve"), &sent)
+            .await;
+        assert_eq!(
+            answer.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{changes:?}"
+        );
         let page = Html::parse_document(&answer.text().await.unwrap());
         let named: Vec<String> = select(&page, "#form-errors li strong")
             .into_iter()
@@ -611,29 +778,50 @@ async fn a_flag_that_stands_carries_the_answer_and_a_resolution_without_one_is_r
         };
         assert_eq!(select(&page, &at_field).len(), 1, "{changes:?}");
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM flags WHERE status = 'open'").await, 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM flags WHERE status = 'open'").await,
+        1
+    );
 
     let mut sent = fields.clone();
     set_field(&mut sent, "status", "stands");
-    set_field(&mut sent, "answer", "Its CSRF and XSS protection is built in; 5 stands.");
-    let answer = app.submit(&editor, &format!("/admin/flags/{id}/resolve"), &sent).await;
+    set_field(
+        &mut sent,
+        "answer",
+        "Its CSRF and XSS protection is built in; 5 stands.",
+    );
+    let answer = app
+        .submit(&editor, &format!("/admin/flags/{id}/resolve"), &sent)
+        .await;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let (_, mine) = app.page(&seller, "/flags/mine").await;
-    assert_eq!(attributes(&mine, "#my-flags > li", "data-status"), ["stands"]);
+    assert_eq!(
+        attributes(&mine, "#my-flags > li", "data-status"),
+        ["stands"]
+    );
     assert_eq!(
         text_of(&mine, ".flag-editor-answer"),
         "Its CSRF and XSS protection is built in; 5 stands."
     );
-    assert!(select(&mine, ".flag-answer a").is_empty(), "nothing to link to");
+    assert!(
+        select(&mine, ".flag-answer a").is_empty(),
+        "nothing to link to"
+    );
 
     // The same form sent again is late: the flag is resolved, which the answer says.
-    let late = app.submit(&editor, &format!("/admin/flags/{id}/resolve"), &sent).await;
+    let late = app
+        .submit(&editor, &format!("/admin/flags/{id}/resolve"), &sent)
+        .await;
     assert_eq!(late.status(), StatusCode::CONFLICT);
     let page = Html::parse_document(&late.text().await.unwrap());
     assert_eq!(select(&page, "#conflict").len(), 1);
     assert!(select(&page, "form[action$='/resolve']").is_empty());
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM audit_log WHERE entity = 'flag' AND action = 'resolve'").await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'flag' AND action = 'resolve'"
+        )
+        .await,
         1
     );
 }
@@ -643,9 +831,30 @@ async fn my_flags_are_mine_alone_newest_first() {
     let app = spawn_app().await;
     let seller = app.signed_in_with("seller@example.com", Role::Viewer).await;
     let other = app.signed_in_with("other@example.com", Role::Viewer).await;
-    let older = flagged(&app, &seller, ("django", "requirement", "security"), "outdated", "").await;
-    let newer = flagged(&app, &seller, ("django", "industry", "healthcare"), "missing-source", "").await;
-    let theirs = flagged(&app, &other, ("laravel", "fact", "license"), "missing-source", "").await;
+    let older = flagged(
+        &app,
+        &seller,
+        ("django", "requirement", "security"),
+        "outdated",
+        "",
+    )
+    .await;
+    let newer = flagged(
+        &app,
+        &seller,
+        ("django", "industry", "healthcare"),
+        "missing-source",
+        "",
+    )
+    .await;
+    let theirs = flagged(
+        &app,
+        &other,
+        ("laravel", "fact", "license"),
+        "missing-source",
+        "",
+    )
+    .await;
     let (_, mine) = app.page(&seller, "/flags/mine").await;
     assert_eq!(
         attributes(&mine, "#my-flags > li", "id"),
@@ -653,14 +862,23 @@ async fn my_flags_are_mine_alone_newest_first() {
     );
     // Announcing someone else's flag as sent is not believed.
     let (_, claimed) = app
-        .page(&seller, &format!("/flags/mine?sent={theirs}&back=https://evil.example/"))
+        .page(
+            &seller,
+            &format!("/flags/mine?sent={theirs}&back=https://evil.example/"),
+        )
         .await;
     assert!(select(&claimed, "#flag-sent").is_empty());
     let (_, announced) = app
-        .page(&seller, &format!("/flags/mine?sent={newer}&back=//evil.example/"))
+        .page(
+            &seller,
+            &format!("/flags/mine?sent={newer}&back=//evil.example/"),
+        )
         .await;
     assert_eq!(select(&announced, "#flag-sent").len(), 1);
-    assert!(attributes(&announced, "#flag-sent a", "href").is_empty(), "no way out of the site");
+    assert!(
+        attributes(&announced, "#flag-sent a", "href").is_empty(),
+        "no way out of the site"
+    );
 }
 
 #[tokio::test]
@@ -668,9 +886,30 @@ async fn open_counts_name_each_flagged_subject_until_it_is_resolved() {
     let app = spawn_app().await;
     let seller = app.signed_in_with("seller@example.com", Role::Viewer).await;
     let editor = app.signed_in_as(Role::Editor).await;
-    flagged(&app, &seller, ("django", "requirement", "security"), "outdated", "").await;
-    flagged(&app, &editor, ("django", "requirement", "security"), "missing-source", "").await;
-    let answered = flagged(&app, &seller, ("laravel", "fact", "license"), "missing-source", "").await;
+    flagged(
+        &app,
+        &seller,
+        ("django", "requirement", "security"),
+        "outdated",
+        "",
+    )
+    .await;
+    flagged(
+        &app,
+        &editor,
+        ("django", "requirement", "security"),
+        "missing-source",
+        "",
+    )
+    .await;
+    let answered = flagged(
+        &app,
+        &seller,
+        ("laravel", "fact", "license"),
+        "missing-source",
+        "",
+    )
+    .await;
     let key = |f: &str, k: &str, s: &str| (f.to_owned(), k.to_owned(), s.to_owned());
     let counts = stackatlas::db::flags::open_counts(&app.pool).await.unwrap();
     assert_eq!(counts.len(), 2);
@@ -680,7 +919,13 @@ async fn open_counts_name_each_flagged_subject_until_it_is_resolved() {
     let mut fields = resolve_form(&app, &editor, answered).await;
     set_field(&mut fields, "status", "stands");
     set_field(&mut fields, "answer", "MIT, as its repository says.");
-    let resolved = app.submit(&editor, &format!("/admin/flags/{answered}/resolve"), &fields).await;
+    let resolved = app
+        .submit(
+            &editor,
+            &format!("/admin/flags/{answered}/resolve"),
+            &fields,
+        )
+        .await;
     assert_eq!(resolved.status(), StatusCode::SEE_OTHER);
     let counts = stackatlas::db::flags::open_counts(&app.pool).await.unwrap();
     assert_eq!(counts.len(), 1);

@@ -167,15 +167,11 @@ async fn queue_item(
     errors: Vec<FieldError>,
 ) -> Result<QueueItem> {
     let flag = &view.flag;
-    let revisions = db::flags::fixing_revisions(
-        pool,
-        &flag.framework_slug,
-        REVISIONS_OFFERED,
-    )
-    .await?
-    .iter()
-    .map(RevisionOption::of)
-    .collect();
+    let revisions = db::flags::fixing_revisions(pool, &flag.framework_slug, REVISIONS_OFFERED)
+        .await?
+        .iter()
+        .map(RevisionOption::of)
+        .collect();
     let form = form.unwrap_or_else(|| ResolveForm {
         version: flag.version,
         ..ResolveForm::default()
@@ -266,13 +262,21 @@ pub async fn index(
     }
     let knowledge = cache.current(&pool).await?;
     let can_edit = user.role().can_edit();
-    let flags = db::flags::queue(&pool, resolved, Some(framework.as_str()).filter(|f| !f.is_empty()))
-        .await?;
+    let flags = db::flags::queue(
+        &pool,
+        resolved,
+        Some(framework.as_str()).filter(|f| !f.is_empty()),
+    )
+    .await?;
     let total = flags.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
     let mut items = Vec::new();
-    for flag in flags.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE) {
+    for flag in flags
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+    {
         let view = FlagView::new(flag, &knowledge.names, can_edit);
         items.push(queue_item(&pool, view, None, Vec::new()).await?);
     }
@@ -318,15 +322,11 @@ pub async fn resolve(
         .ok_or_else(AppError::not_found)?;
     let knowledge = cache.current(&pool).await?;
     let can_edit = user.role().can_edit();
-    let revisions: Vec<i64> = db::flags::fixing_revisions(
-        &pool,
-        &flag.framework_slug,
-        i64::MAX,
-    )
-    .await?
-    .iter()
-    .map(|r| r.id)
-    .collect();
+    let revisions: Vec<i64> = db::flags::fixing_revisions(&pool, &flag.framework_slug, i64::MAX)
+        .await?
+        .iter()
+        .map(|r| r.id)
+        .collect();
     let form = form.into_inner();
     let resolution = match form.parse(&revisions) {
         Ok(resolution) => resolution,
@@ -382,9 +382,18 @@ mod tests {
                 answer: "Raised to 4.\nThanks!".into(),
             })
         );
-        assert_eq!(fields(form("fixed", "", "").parse(&[7]).unwrap_err()), ["fixed_by"]);
-        assert_eq!(fields(form("fixed", "8", "").parse(&[7]).unwrap_err()), ["fixed_by"]);
-        assert_eq!(fields(form("fixed", "x", "").parse(&[7]).unwrap_err()), ["fixed_by"]);
+        assert_eq!(
+            fields(form("fixed", "", "").parse(&[7]).unwrap_err()),
+            ["fixed_by"]
+        );
+        assert_eq!(
+            fields(form("fixed", "8", "").parse(&[7]).unwrap_err()),
+            ["fixed_by"]
+        );
+        assert_eq!(
+            fields(form("fixed", "x", "").parse(&[7]).unwrap_err()),
+            ["fixed_by"]
+        );
     }
 
     #[test]
@@ -395,8 +404,14 @@ mod tests {
                 answer: "The benchmark is current.".into(),
             })
         );
-        assert_eq!(fields(form("stands", "", "  ").parse(&[]).unwrap_err()), ["answer"]);
-        assert_eq!(fields(form("open", "", "x").parse(&[]).unwrap_err()), ["status"]);
+        assert_eq!(
+            fields(form("stands", "", "  ").parse(&[]).unwrap_err()),
+            ["answer"]
+        );
+        assert_eq!(
+            fields(form("open", "", "x").parse(&[]).unwrap_err()),
+            ["status"]
+        );
         assert_eq!(fields(form("", "", "").parse(&[]).unwrap_err()), ["status"]);
         let long = form("stands", "", &"x".repeat(MAX_ANSWER_CHARS + 1));
         assert_eq!(fields(long.parse(&[]).unwrap_err()), ["answer"]);
