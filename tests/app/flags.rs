@@ -107,6 +107,7 @@ async fn anonymous_visitors_see_no_flag_control_and_a_flag_they_post_sends_them_
     ] {
         let page = app.get_html(&path, StatusCode::OK).await;
         assert!(select(&page, ".flag-link").is_empty(), "{path}");
+        assert!(select(&page, "a[href='/flags/mine']").is_empty(), "{path}");
     }
     for (method, path) in [
         ("POST", "/flags"),
@@ -136,6 +137,11 @@ async fn a_framework_page_offers_a_flag_beside_every_strength_fit_and_fact() {
     let viewer = app.signed_in_as(Role::Viewer).await;
     let (status, page) = app.page(&viewer, "/frameworks/django").await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        select(&page, "nav .nav a[href='/flags/mine']").len(),
+        1,
+        "their flags are a click away"
+    );
     for (row, kind, key) in [
         ("tr[data-requirement]", "requirement", "data-requirement"),
         ("tr[data-industry]", "industry", "data-industry"),
