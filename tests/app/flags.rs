@@ -937,3 +937,47 @@ async fn open_counts_name_each_flagged_subject_until_it_is_resolved() {
     assert_eq!(counts.len(), 1);
     assert!(!counts.contains_key(&key("laravel", "fact", "license")));
 }
+
+#[tokio::test]
+async fn a_flag_follows_its_framework_through_a_rename() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let id = flagged(
+        &app,
+        &editor,
+        ("django", "requirement", "security"),
+        "outdated",
+        "",
+    )
+    .await;
+    let renamed = app
+        .save_framework(
+            &editor,
+            "django",
+            &[("slug", "django-web"), ("name", "Django Web")],
+        )
+        .await;
+    assert_eq!(renamed.status(), StatusCode::SEE_OTHER);
+    let counts = stackatlas::db::flags::open_counts(&app.pool).await.unwrap();
+    let key = (
+        "django-web".to_owned(),
+        "requirement".to_owned(),
+        "security".to_owned(),
+    );
+    assert_eq!(counts.get(&key), Some(&1));
+    let (_, queue) = app.page(&editor, "/admin/flags?framework=django-web").await;
+    assert_eq!(
+        attributes(&queue, "#flag-queue > li", "id"),
+        [format!("flag-{id}")]
+    );
+    assert_eq!(
+        attributes(&queue, "#flag-queue .flag-title a", "href"),
+        ["/frameworks/django-web#requirement-security"]
+    );
+    // The rename is a revision of the framework under its new name, so it may be the fix.
+    let offered = attributes(&queue, &format!("#fixed-by-{id} option"), "value");
+    assert_eq!(
+        offered[1],
+        latest_revision(&app, "django-web").await.to_string()
+    );
+}
