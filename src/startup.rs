@@ -61,6 +61,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(table::register_briefs),
         )
         .service(
+            web::scope("/flags")
+                .wrap(actix_web::middleware::from_fn(auth::require(
+                    auth::any_role,
+                )))
+                .configure(table::register_flags),
+        )
+        .service(
             web::scope("/outcomes")
                 .wrap(actix_web::middleware::from_fn(auth::require(
                     auth::any_role,

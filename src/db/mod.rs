@@ -6,6 +6,7 @@ pub mod briefs;
 pub mod catalogue;
 pub mod changes;
 pub mod editing;
+pub mod flags;
 pub mod frameworks;
 pub mod knowledge;
 pub mod radar_editions;

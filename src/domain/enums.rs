@@ -111,6 +111,35 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// What a flag from sales is about: a requirement's strength, an industry's fit, or one
+    /// of a framework's facts.
+    FlagSubjectKind, "kind of flagged subject" {
+        Requirement = "requirement", "Requirement strength";
+        Industry = "industry", "Industry fit";
+        Fact = "fact", "Fact";
+    }
+);
+
+string_enum!(
+    /// Why someone flagged a figure or a fact.
+    FlagReason, "flag reason" {
+        Wrong = "wrong", "Wrong";
+        Outdated = "outdated", "Out of date";
+        MissingSource = "missing-source", "Missing source";
+    }
+);
+
+string_enum!(
+    /// Where a flag stands: waiting for an editor, fixed by a revision, or answered as
+    /// standing.
+    FlagStatus, "flag status" {
+        Open = "open", "Open";
+        Fixed = "fixed", "Fixed";
+        Stands = "stands", "Stands";
+    }
+);
+
 impl Role {
     pub fn can_edit(self) -> bool {
         matches!(self, Role::Admin | Role::Editor)

@@ -7,7 +7,9 @@ mod slug;
 mod sql;
 
 pub use email::Email;
-pub use enums::{DealResult, Kind, RequirementGroup, Ring, Role};
+pub use enums::{
+    DealResult, FlagReason, FlagStatus, FlagSubjectKind, Kind, RequirementGroup, Ring, Role,
+};
 pub use score::Score;
 pub use slug::Slug;
 pub use sql::TextList;

@@ -9,7 +9,10 @@ use sqlx::error::BoxDynError;
 use sqlx::sqlite::{Sqlite, SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Database, Decode, Encode, Type};
 
-use super::{DealResult, Email, Kind, RequirementGroup, Ring, Role, Score, Slug};
+use super::{
+    DealResult, Email, FlagReason, FlagStatus, FlagSubjectKind, Kind, RequirementGroup, Ring, Role,
+    Score, Slug,
+};
 
 type ArgumentBuffer = <Sqlite as Database>::ArgumentBuffer;
 
@@ -42,7 +45,18 @@ macro_rules! stored_as_text {
     )+};
 }
 
-stored_as_text!(Slug, Email, Ring, Kind, RequirementGroup, Role, DealResult);
+stored_as_text!(
+    Slug,
+    Email,
+    Ring,
+    Kind,
+    RequirementGroup,
+    Role,
+    DealResult,
+    FlagSubjectKind,
+    FlagReason,
+    FlagStatus,
+);
 
 impl Type<Sqlite> for Score {
     fn type_info() -> SqliteTypeInfo {

@@ -88,6 +88,18 @@ pub struct ComparePage {
     pub preview: Preview,
 }
 
+impl ComparePage {
+    /// This comparison's own address, for links that come back to it (a flag sent from a
+    /// cell).
+    fn here(&self) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for column in &self.columns {
+            query.append_pair("f", column.slug.as_str());
+        }
+        format!("/compare?{}", query.finish())
+    }
+}
+
 /// Distinct slugs from the query string's `f` values, in order; or why they cannot be used.
 fn selection(query_string: &str, known: &[String]) -> std::result::Result<Vec<String>, String> {
     let mut slugs: Vec<String> = Vec::new();

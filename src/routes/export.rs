@@ -90,6 +90,7 @@ fn to_csv(body: &RecommendationsBody) -> std::result::Result<Vec<u8>, csv::Error
                 reason,
                 note,
                 sources,
+                ..
             } = ReasonView::from(reason);
             out.write_record([
                 "excluded".to_owned(),

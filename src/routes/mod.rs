@@ -8,6 +8,7 @@ pub mod compare;
 pub mod dates;
 pub mod described;
 pub mod export;
+pub mod flags;
 pub mod frameworks;
 pub mod health;
 pub mod industries;

@@ -3,7 +3,7 @@
 //! engine just ranked; a brief draws the [`RecommendationsBody`] it stored. Both become the
 //! same view structs here, so a pinned result looks exactly like a fresh one.
 
-use crate::domain::Score;
+use crate::domain::{FlagSubjectKind, Score};
 use crate::recommend::{Limits, Recommendation};
 use crate::routes::recommendation::{self as body, RecommendationsBody};
 
@@ -16,6 +16,8 @@ pub struct CriterionView {
     pub max_points: f64,
     pub note: String,
     pub sources: Vec<String>,
+    /// What a flag on this line is about (`routes::flags`); `None` for the search.
+    pub flag: Option<(FlagSubjectKind, String)>,
 }
 
 impl From<&body::Criterion> for CriterionView {
@@ -29,6 +31,7 @@ impl From<&body::Criterion> for CriterionView {
             max_points: c.max_points,
             note: c.note.clone(),
             sources: c.sources.clone(),
+            flag: crate::routes::flags::criterion_subject(c.kind, &c.subject),
         }
     }
 }
@@ -74,18 +77,30 @@ pub struct ReasonView {
     pub reason: String,
     pub note: String,
     pub sources: Vec<String>,
+    /// The requirement a flag on this reason is about; `None` when no rating decided it.
+    pub flag: Option<(FlagSubjectKind, String)>,
 }
 
 impl From<&body::Exclusion> for ReasonView {
     fn from(r: &body::Exclusion) -> Self {
-        let (note, sources) = match r {
-            body::Exclusion::MustHave { note, sources, .. } => (note.clone(), sources.clone()),
-            body::Exclusion::NoSearchMatch => (String::new(), Vec::new()),
+        let (note, sources, flag) = match r {
+            body::Exclusion::MustHave {
+                requirement,
+                note,
+                sources,
+                ..
+            } => (
+                note.clone(),
+                sources.clone(),
+                Some((FlagSubjectKind::Requirement, requirement.clone())),
+            ),
+            body::Exclusion::NoSearchMatch => (String::new(), Vec::new(), None),
         };
         Self {
             reason: r.describe(),
             note,
             sources,
+            flag,
         }
     }
 }

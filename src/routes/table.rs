@@ -12,8 +12,8 @@ use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{ResponseError, web};
 
 use super::{
-    admin, api, assets, briefs, compare, export, frameworks, health, industries, query, rubric,
-    sessions, trends,
+    admin, api, assets, briefs, compare, export, flags, frameworks, health, industries, query,
+    rubric, sessions, trends,
 };
 use crate::error::AppError;
 
@@ -106,6 +106,8 @@ routes! { ADMIN, register_admin:
         GET admin::radar_editions::index,
         POST admin::radar_editions::create,
     }
+    "/flags" => { GET admin::flags::index }
+    "/flags/{id}/resolve" => { POST admin::flags::resolve }
     // The vocabulary takes its kind from the path, so it comes after the fixed paths above.
     "/{kind}" => { GET admin::terms::index }
     "/{kind}/new" => { GET admin::terms::new, POST admin::terms::create }
@@ -130,18 +132,27 @@ routes! { BRIEFS, register_briefs:
     "/{id}/export.json" => { GET briefs::export_json }
 }
 
+// Under `/flags`, for signed-in users of any role (anyone may flag; resolving is the
+// editors', under `/admin/flags`), guarded as a whole in `startup.rs`.
+routes! { FLAGS, register_flags:
+    "" => { POST flags::create }
+    "/new" => { GET flags::new }
+    "/mine" => { GET flags::mine }
+}
+
 // `/outcomes`, guarded like the briefs it counts.
 routes! { OUTCOMES, register_outcomes:
     "" => { GET briefs::outcomes::index }
 }
 
 /// Every route as (full path, methods): the editors' ones under `/admin`, the briefs under
-/// `/briefs`, the outcomes at `/outcomes`.
+/// `/briefs`, the flags under `/flags`, the outcomes at `/outcomes`.
 pub fn all() -> Vec<(String, &'static [&'static str])> {
     let public = PUBLIC.iter().map(|r| (r.path.to_owned(), r.methods));
     let scoped = [
         ("/admin", ADMIN),
         ("/briefs", BRIEFS),
+        ("/flags", FLAGS),
         ("/outcomes", OUTCOMES),
     ]
     .into_iter()

@@ -15,6 +15,7 @@ mod editing;
 mod errors;
 mod exposure;
 mod firmness;
+mod flags;
 mod helpers;
 mod hostile;
 mod knowledge;

@@ -105,6 +105,67 @@ async fn the_riskiest_rating_comes_first_with_its_brief_and_moving_it_changes_th
 }
 
 #[tokio::test]
+async fn open_flags_on_a_rating_at_stake_raise_it_in_the_queue_and_are_counted() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    for (i, query) in QUERIES.iter().enumerate() {
+        app.save_brief(&editor, query, &format!("Client {i}"), "Mobile app")
+            .await;
+    }
+    let risk_of = |desk: &scraper::Html, framework: &str, field: &str| -> Option<(usize, f64)> {
+        select(desk, "#at-stake > li")
+            .iter()
+            .enumerate()
+            .find_map(|(place, li)| {
+                let at = |name| li.value().attr(name).unwrap();
+                (at("data-framework") == framework && at("data-field") == field)
+                    .then(|| (place, at("data-risk").parse().unwrap()))
+            })
+    };
+    let (_, desk) = app.page(&editor, "/admin").await;
+    let ratings = select(&desk, "#at-stake > li");
+    assert!(ratings.len() >= 2, "more than one rating is at stake");
+    let last = ratings.last().unwrap().value();
+    let framework = last.attr("data-framework").unwrap().to_owned();
+    let field = last.attr("data-field").unwrap().to_owned();
+    let (place, risk) = risk_of(&desk, &framework, &field).unwrap();
+    let (kind, subject) = match field.split('.').collect::<Vec<_>>()[..] {
+        ["req", subject, _] => ("requirement", subject.to_owned()),
+        ["ind", subject, _] => ("industry", subject.to_owned()),
+        _ => panic!("{field}"),
+    };
+
+    let sales = app.signed_in_with("sam@example.com", Role::Viewer).await;
+    let token = app.csrf_token(&sales).await;
+    for comment in [
+        "The note is two releases old.",
+        "Their changelog says otherwise.",
+    ] {
+        let fields = [
+            ("framework", framework.as_str()),
+            ("subject_kind", kind),
+            ("subject", subject.as_str()),
+            ("reason", "outdated"),
+            ("comment", comment),
+            ("csrf_token", token.as_str()),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let sent = app.submit(&sales, "/flags", &fields).await;
+        assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    }
+
+    let (_, desk) = app.page(&editor, "/admin").await;
+    let (new_place, new_risk) = risk_of(&desk, &framework, &field).unwrap();
+    assert!(
+        (new_risk - 3.0 * risk).abs() < 0.01,
+        "{risk} × (1 + 2 flags) = {new_risk}"
+    );
+    assert!(new_place <= place, "{place} → {new_place}");
+    let line = text(select(&desk, "#at-stake > li")[new_place]);
+    assert!(line.contains("2 open flags"), "{line}");
+}
+
+#[tokio::test]
 async fn the_review_queue_is_for_editors_only() {
     let app = spawn_app().await;
     let viewer = app.signed_in_as(Role::Viewer).await;

@@ -22,11 +22,14 @@ impl Route {
         self.template == "/admin" || self.template.starts_with("/admin/")
     }
 
-    /// Under a scope for signed-in users of any role: the briefs and their outcomes.
+    /// Under a scope for signed-in users of any role: the briefs and their outcomes, the
+    /// flags.
     fn is_signed_in_only(&self) -> bool {
         self.template == "/briefs"
             || self.template.starts_with("/briefs/")
             || self.template == "/outcomes"
+            || self.template == "/flags"
+            || self.template.starts_with("/flags/")
     }
 
     fn admin_only(&self) -> bool {
@@ -134,6 +137,8 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
         "SELECT COALESCE(SUM(version), 0) FROM briefs",
         "SELECT COUNT(*) FROM brief_revisions",
         "SELECT COUNT(*) FROM radar_editions",
+        "SELECT COUNT(*) FROM flags",
+        "SELECT COALESCE(SUM(version), 0) FROM flags",
     ] {
         counts.push(sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap());
     }
@@ -176,9 +181,17 @@ async fn every_state_changing_form_refuses_a_request_without_the_sessions_token(
         .save_brief(&admin, "need=security", "Acme", "Portal")
         .await;
     assert_eq!(brief, 1);
+    // The flag form lives at a link naming its subject; a flag sent through it puts its
+    // resolve form on the editors' queue (`/admin/flags`).
+    let flag_form = "/flags/new?framework=django&subject_kind=requirement&subject=security";
+    let (_, page) = app.page(&admin, flag_form).await;
+    let mut fields = form_fields(&page, "form[action='/flags']");
+    fields.push(("reason".into(), "outdated".into()));
+    let flagged = app.submit(&admin, "/flags", &fields).await;
+    assert_eq!(flagged.status(), StatusCode::SEE_OTHER);
     let routes = declared_routes();
     // The pages a signed-in admin can see, where every form lives.
-    let mut pages = Vec::new();
+    let mut pages = vec![page];
     for route in routes.iter().filter(|r| r.method == Method::GET) {
         let path = route.sample_path();
         let response = admin.get(app.url(&path)).send().await.unwrap();

@@ -587,6 +587,14 @@ async fn accessibility(client: Client, app: TestApp) {
         .execute(&app.pool)
         .await
         .unwrap();
+    // Flags from sales and from the admin, so the queue and "My flags" have entries.
+    for email in ["sam@example.com", "admin@example.com"] {
+        sqlx::query("INSERT INTO flags (framework_id, framework_slug, subject_kind, subject, reason, comment, flagged_by) SELECT id, slug, 'requirement', 'security', 'outdated', 'Version 5 changed this.', (SELECT id FROM users WHERE email = ?1) FROM frameworks WHERE slug = 'django'")
+            .bind(email)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
     let briefs = [
         "/briefs".to_owned(),
         "/briefs/mine".to_owned(),
@@ -594,6 +602,9 @@ async fn accessibility(client: Client, app: TestApp) {
         format!("/briefs/{brief}/edit"),
         "/briefs/new?industry=healthcare&need=security".to_owned(),
         "/outcomes".to_owned(),
+        "/flags/new?framework=django&subject_kind=requirement&subject=security".to_owned(),
+        "/flags/mine".to_owned(),
+        "/admin/flags".to_owned(),
     ];
     let admin: Vec<&str> = admin
         .into_iter()

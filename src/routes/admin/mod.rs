@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod editing;
+pub mod flags;
 pub mod frameworks;
 pub mod health;
 pub mod listing;
@@ -18,8 +19,8 @@ use sqlx::SqlitePool;
 
 use crate::auth::CurrentUser;
 use crate::db::activity::{Change, DueForReview, due_for_review, recent_changes};
+use crate::db::flags::OpenCount;
 use crate::error::Result;
-use crate::risk::OpenFlags;
 use crate::snapshot::KnowledgeCache;
 use stakes::ReviewQueue;
 
@@ -55,6 +56,14 @@ pub struct HomePage {
     pub review_after_months: i64,
     /// Only admins see the emails of accounts that changed.
     pub show_emails: bool,
+    /// Frameworks with open flags from sales, most flagged first.
+    pub flags: Vec<OpenCount>,
+}
+
+impl HomePage {
+    fn open_flags(&self) -> i64 {
+        self.flags.iter().map(|c| c.open).sum()
+    }
 }
 
 pub async fn home(
@@ -64,7 +73,7 @@ pub async fn home(
 ) -> Result<HttpResponse> {
     let knowledge = cache.current(&pool).await?;
     let asked = stakes::askings(&pool).await?;
-    let flags = OpenFlags::new();
+    let flags = crate::db::flags::open_counts(&pool).await?;
     let at_stake = stakes::review_queue(&pool, &knowledge, asked, &flags, AT_STAKE_SHOWN).await?;
     let page = HomePage {
         at_stake,
@@ -74,6 +83,7 @@ pub async fn home(
         changes: recent_changes(&pool, 20).await?,
         review_after_months: REVIEW_AFTER_MONTHS,
         show_emails: user.role().is_admin(),
+        flags: crate::db::flags::open_per_framework(&pool).await?,
     };
     super::html(StatusCode::OK, &page)
 }

@@ -49,6 +49,14 @@ pub struct ListRow {
 #[template(path = "admin/frameworks/index.html")]
 pub struct IndexPage {
     pub listing: Listing<ListRow>,
+    /// Open flags from sales per framework slug (`db::flags`); absent when none.
+    pub open_flags: std::collections::HashMap<String, i64>,
+}
+
+impl IndexPage {
+    fn open_flags_of(&self, slug: &Slug) -> i64 {
+        self.open_flags.get(slug.as_str()).copied().unwrap_or(0)
+    }
 }
 
 const SORT_ORDERS: &[SortOrder] = &[
@@ -112,7 +120,18 @@ pub async fn index(
         rows,
         PAGE_SIZE,
     );
-    crate::routes::html(StatusCode::OK, &IndexPage { listing })
+    let open_flags = db::flags::open_per_framework(&pool)
+        .await?
+        .into_iter()
+        .map(|c| (c.slug, c.open))
+        .collect();
+    crate::routes::html(
+        StatusCode::OK,
+        &IndexPage {
+            listing,
+            open_flags,
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------- edit
