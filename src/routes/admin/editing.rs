@@ -69,6 +69,9 @@ pub fn see_other(location: String) -> HttpResponse {
 pub struct VersionForm {
     pub version: i64,
     pub csrf_token: String,
+    /// Why, as the editor says it: the audit revision's note (or the change request's reason).
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// A form that carries nothing but its token: restore.
@@ -81,6 +84,8 @@ pub struct CsrfForm {
 #[derive(Debug, Deserialize)]
 pub struct SavedQuery {
     pub saved: Option<String>,
+    /// The author's open change request the form continues (see `changes::hold`).
+    pub change_request: Option<i64>,
 }
 
 /// A field's name and its place on the pages: fields sort by `rank` (the form's order),
@@ -157,6 +162,10 @@ pub struct Frame {
     pub conflict: Vec<Change>,
     /// What was just done ("Saved."), shown at the top.
     pub notice: Option<String>,
+    /// Saving submits a change request for review instead of publishing.
+    pub review_required: bool,
+    /// The author's open change request this form changes, carried as a hidden field.
+    pub change_request: Option<i64>,
 }
 
 impl Frame {
@@ -170,6 +179,8 @@ impl Frame {
             errors: Vec::new(),
             conflict: Vec::new(),
             notice: None,
+            review_required: false,
+            change_request: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! admins only); pages for admins alone check again here.
 
 pub mod activity;
+pub mod changes;
 pub mod editing;
 pub mod frameworks;
 pub mod health;

@@ -27,7 +27,7 @@ use page::FormPage;
 const PAGE_SIZE: usize = 10;
 
 /// Frameworks, as the shared editing pages name them.
-fn entity() -> Entity {
+pub fn entity() -> Entity {
     Entity {
         base: "/admin/frameworks".into(),
         singular: "framework",
