@@ -298,6 +298,10 @@ pub struct Revision {
     pub after: Option<String>,
     /// Why the change was made, when someone said so.
     pub note: String,
+    /// Who approved it, when it was published through a change request.
+    pub approver: Option<String>,
+    /// The change request it published, if any.
+    pub change_request: Option<i64>,
 }
 
 /// Every revision of one entry, oldest first.
@@ -308,7 +312,7 @@ pub async fn revisions(
 ) -> Result<Vec<Revision>, sqlx::Error> {
     sqlx::query_as!(
         Revision,
-        "SELECT id, at, actor, action, before, after, note FROM audit_log
+        "SELECT id, at, actor, action, before, after, note, approver, change_request FROM audit_log
          WHERE entity = ?1 AND entity_slug = ?2 ORDER BY id",
         entity,
         slug

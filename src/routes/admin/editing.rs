@@ -162,6 +162,8 @@ pub struct Frame {
     pub conflict: Vec<Change>,
     /// What was just done ("Saved."), shown at the top.
     pub notice: Option<String>,
+    /// Why the editor makes the change (field `reason`), kept when the form comes back.
+    pub reason: String,
     /// Saving submits a change request for review instead of publishing.
     pub review_required: bool,
     /// The author's open change request this form changes, carried as a hidden field.
@@ -179,6 +181,7 @@ impl Frame {
             errors: Vec::new(),
             conflict: Vec::new(),
             notice: None,
+            reason: String::new(),
             review_required: false,
             change_request: None,
         }
@@ -274,6 +277,8 @@ pub struct DeletePage {
     pub consequences: Vec<String>,
     /// Why the entry cannot be deleted yet, if it cannot.
     pub blocked: Option<String>,
+    /// The delete waits as a change request for review instead of happening.
+    pub review_required: bool,
 }
 
 /// Answers a delete: 303 to the list naming what went; when someone saved since the page was
@@ -338,6 +343,8 @@ pub struct RevisionView {
     pub restorable: bool,
     /// Why it was made (Markdown rendered safe), or empty.
     pub note_html: String,
+    /// Who approved it and the change request it published, if it went through review.
+    pub approved: Option<(String, i64)>,
 }
 
 /// Every revision of one entry, newest first, each with what changed.
@@ -389,6 +396,7 @@ pub fn show_history<T: Revisioned>(
             ),
             restorable: r.after.is_some() || r.before.is_some(),
             note_html: crate::markdown::to_safe_html(&r.note),
+            approved: r.approver.clone().zip(r.change_request),
         })
         .collect();
     // A deleted entry is named as its last revision knew it.

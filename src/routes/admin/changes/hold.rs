@@ -12,7 +12,7 @@ use crate::auth::CurrentUser;
 use crate::db::change_requests::{self, Proposal, Status, Subject, Transition};
 use crate::db::editing::{Outcome, Stored};
 use crate::error::{AppError, Result};
-use crate::routes::admin::editing::{Change, Entry, author, changes, see_other};
+use crate::routes::admin::editing::{Change, Entry, Frame, author, changes, see_other};
 
 /// Whether editors' changes wait for review (`STACKATLAS_REVIEW_REQUIRED`); app data.
 #[derive(Debug, Clone, Copy, Default)]
@@ -155,6 +155,29 @@ pub struct Continued<T> {
     pub version: i64,
     pub conflict: Vec<Change>,
     pub returned: bool,
+    pub reason: String,
+}
+
+impl<T> Continued<T> {
+    /// Sets an edit form's `frame` to continue the request: the version to submit, the
+    /// conflict to merge, the reason so far, the hidden field naming the request, and a
+    /// notice saying what submitting does.
+    pub fn set_frame(&self, frame: &mut Frame) {
+        frame.version = self.version;
+        frame.conflict = self.conflict.clone();
+        frame.reason = self.reason.clone();
+        frame.change_request = Some(self.id);
+        let why = if self.returned {
+            " It was returned to you: its page has the reviewer's comment."
+        } else {
+            ""
+        };
+        frame.notice = Some(format!(
+            "You are changing change request #{}; submitting replaces its proposal and puts \
+             it back in the review queue.{why}",
+            self.id
+        ));
+    }
 }
 
 /// Reads the request `id` of `user` for the edit form of the entry `original` of
@@ -188,5 +211,6 @@ pub async fn continuing<T: DeserializeOwned + Entry + Clone>(
         version,
         conflict,
         returned: request.status() == Status::Returned,
+        reason: request.reason,
     })
 }
