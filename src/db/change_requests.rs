@@ -717,7 +717,14 @@ mod tests {
         let new = Proposal::save(subject, None, None, &term, &term.slug, "clients ask");
         assert_eq!((new.action, new.base_version), ("create", 0));
         assert_eq!((new.entity_slug.as_str(), new.base), ("gaming", None));
-        let renamed = Proposal::save(subject, Some("games"), Some((&term, 3)), &term, "gaming", "");
+        let renamed = Proposal::save(
+            subject,
+            Some("games"),
+            Some((&term, 3)),
+            &term,
+            "gaming",
+            "",
+        );
         assert_eq!((renamed.action, renamed.base_version), ("update", 3));
         assert_eq!(renamed.entity_slug, "games");
         let gone = Proposal::delete(subject, "games", (&term, 4), "");

@@ -21,6 +21,7 @@ mod knowledge;
 mod previews;
 mod query;
 mod reliability;
+mod review;
 mod security;
 mod sign_in;
 mod sources;

@@ -90,7 +90,14 @@ pub async fn hold<T: Serialize>(
             }
             let base = base.as_ref().map(|s| (&s.record, s.version));
             let original = change.original;
-            Proposal::save(change.subject, original, base, proposed, slug, change.reason)
+            Proposal::save(
+                change.subject,
+                original,
+                base,
+                proposed,
+                slug,
+                change.reason,
+            )
         }
         None => {
             let (slug, base) = change.original.zip(base).ok_or_else(AppError::not_found)?;

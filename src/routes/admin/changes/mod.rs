@@ -415,9 +415,7 @@ async fn decide(
     let actor = author(user);
     let singular = entity_of(request.subject()).singular;
     let transition = match asked {
-        Asked::Approve => {
-            change_requests::approve(pool, id, form.version, &actor, comment).await?
-        }
+        Asked::Approve => change_requests::approve(pool, id, form.version, &actor, comment).await?,
         // A reviewer decides a request that waits for review; a returned one waits for its
         // author (who may still withdraw it).
         Asked::Decide(decision)

@@ -164,14 +164,9 @@ pub async fn new(
 ) -> Result<HttpResponse> {
     let context = FormContext::load(&pool, None, &review).await?;
     if let Some(id) = query.change_request {
-        let continued = hold::continuing::<FrameworkRecord>(
-            &pool,
-            &user,
-            id,
-            Subject::Framework,
-            (None, None),
-        )
-        .await?;
+        let continued =
+            hold::continuing::<FrameworkRecord>(&pool, &user, id, Subject::Framework, (None, None))
+                .await?;
         let record = continued.proposed.clone();
         let mut page = form_page(&context, record, None, 0, &user, Vec::new());
         continued.set_frame(&mut page.frame);

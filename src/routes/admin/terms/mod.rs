@@ -305,7 +305,14 @@ pub async fn update(
 ) -> Result<HttpResponse> {
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
-    submit(&pool, (&user, &review), kind, Some(&slug), form.into_inner()).await
+    submit(
+        &pool,
+        (&user, &review),
+        kind,
+        Some(&slug),
+        form.into_inner(),
+    )
+    .await
 }
 
 async fn delete_page(
