@@ -155,7 +155,7 @@ impl ChangeRequest {
 pub enum PendingEdit {
     Framework {
         original: Option<String>,
-        record: Option<FrameworkRecord>,
+        record: Option<Box<FrameworkRecord>>,
     },
     Term {
         kind: TermKind,
@@ -177,7 +177,7 @@ impl ChangeRequest {
                     let mut record: FrameworkRecord =
                         serde_json::from_str(json).expect("a stored proposal parses");
                     record.upgrade();
-                    record
+                    Box::new(record)
                 }),
             },
             Subject::Term(kind) => PendingEdit::Term {

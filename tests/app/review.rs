@@ -149,22 +149,22 @@ async fn the_queue_says_what_waits_for_whom() {
     let ana = named(&app, "ana", Role::Editor).await;
     let ben = named(&app, "ben", Role::Editor).await;
     let id = request_flask_summary(&app, &ana, NEW_SUMMARY).await;
-    let id = id.to_string();
+    let only = [id.to_string()];
 
     let (_, queue) = app.page(&ana, "/admin/changes").await;
-    assert_eq!(request_ids(&queue, "yours"), [id.clone()]);
+    assert_eq!(request_ids(&queue, "yours"), only);
     assert!(request_ids(&queue, "for-you").is_empty());
     let (_, queue) = app.page(&ben, "/admin/changes").await;
-    assert_eq!(request_ids(&queue, "for-you"), [id.clone()]);
+    assert_eq!(request_ids(&queue, "for-you"), only);
     assert!(request_ids(&queue, "yours").is_empty());
     assert!(text_of(&queue, "#for-you").contains("Flask"));
 
-    let returned = decide(&app, &ben, id.parse().unwrap(), "return", "Cite a source.").await;
+    let returned = decide(&app, &ben, id, "return", "Cite a source.").await;
     assert_eq!(returned.status(), StatusCode::SEE_OTHER);
     let (_, queue) = app.page(&ana, "/admin/changes").await;
-    assert_eq!(request_ids(&queue, "returned-to-you"), [id.clone()]);
+    assert_eq!(request_ids(&queue, "returned-to-you"), only);
     let (_, queue) = app.page(&ben, "/admin/changes").await;
-    assert_eq!(request_ids(&queue, "returned-to-others"), [id.clone()]);
+    assert_eq!(request_ids(&queue, "returned-to-others"), only);
 }
 
 #[tokio::test]

@@ -35,15 +35,10 @@ pub enum Saving<T> {
     Requested(i64),
 }
 
-impl<T> Saving<T> {
-    /// The outcome to answer as the editing pages do, or — for a held change — the 303 to
-    /// the request's page, which says it waits for review.
-    pub fn outcome(self) -> std::result::Result<Outcome<T>, HttpResponse> {
-        match self {
-            Saving::Outcome(outcome) => Ok(outcome),
-            Saving::Requested(id) => Err(see_other(format!("{}?submitted=yes", href(id)))),
-        }
-    }
+/// The answer to a change held as request `id`: 303 to the request's page, which says it
+/// waits for review.
+pub fn requested(id: i64) -> HttpResponse {
+    see_other(format!("{}?submitted=yes", href(id)))
 }
 
 /// An editor's change to hold: the entry as stored (`None` for a new one), the version

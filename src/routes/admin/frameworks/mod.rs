@@ -261,9 +261,9 @@ async fn submit(
 
     let change = (original, version, continuing);
     let saving = publish_or_request(pool, (user, review), change, Some(&record), &reason).await?;
-    let outcome = match saving.outcome() {
-        Ok(outcome) => outcome,
-        Err(held) => return Ok(held),
+    let outcome = match saving {
+        Saving::Outcome(outcome) => outcome,
+        Saving::Requested(id) => return Ok(hold::requested(id)),
     };
     let done = if action == "review" {
         "reviewed"
@@ -393,9 +393,9 @@ pub async fn delete(
     let change = (Some(slug.as_str()), form.version, None);
     let reason = form.reason.trim();
     let saving = publish_or_request(&pool, (&user, &review), change, None, reason).await?;
-    let outcome = match saving.outcome() {
-        Ok(outcome) => outcome,
-        Err(held) => return Ok(held),
+    let outcome = match saving {
+        Saving::Outcome(outcome) => outcome,
+        Saving::Requested(id) => return Ok(hold::requested(id)),
     };
     // A framework's delete is only ever refused by a conflict, which brings the current state.
     editing::answer_delete(outcome, &entity(), &slug, async |current| {

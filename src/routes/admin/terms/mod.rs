@@ -230,9 +230,9 @@ async fn submit(
     }
     let change = (kind, original, version, continuing);
     let saving = publish_or_request(pool, (user, review), change, Some(&term), &reason).await?;
-    let outcome = match saving.outcome() {
-        Ok(outcome) => outcome,
-        Err(held) => return Ok(held),
+    let outcome = match saving {
+        Saving::Outcome(outcome) => outcome,
+        Saving::Requested(id) => return Ok(hold::requested(id)),
     };
     let slug = term.slug.clone();
     editing::answer_save(outcome, &entity(kind), term, &slug, "yes", page)
@@ -383,9 +383,9 @@ pub async fn delete(
     let (editor, reason) = ((&user, &**review), form.reason.trim());
     let change = (kind, Some(slug.as_str()), form.version, None);
     let saving = publish_or_request(&pool, editor, change, None, reason).await?;
-    let outcome = match saving.outcome() {
-        Ok(outcome) => outcome,
-        Err(held) => return Ok(held),
+    let outcome = match saving {
+        Saving::Outcome(outcome) => outcome,
+        Saving::Requested(id) => return Ok(hold::requested(id)),
     };
     // Read again whatever refused it: the dependents matter as much as the entry.
     editing::answer_delete(outcome, &entity(kind), &slug, async |_| {
