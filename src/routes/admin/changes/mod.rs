@@ -68,6 +68,8 @@ pub struct Row {
     pub reviewer: Option<String>,
     pub decided_at: Option<String>,
     pub stale: bool,
+    /// The request's version, for its author's withdraw button.
+    pub version: i64,
 }
 
 impl Row {
@@ -82,6 +84,7 @@ impl Row {
             reviewer: request.reviewer,
             decided_at: request.decided_at,
             stale,
+            version: request.version,
         }
     }
 }
@@ -107,6 +110,7 @@ pub struct IndexPage {
     pub returned_to_others: Vec<Row>,
     pub decided: Vec<Row>,
     pub review_required: bool,
+    pub csrf_token: String,
 }
 
 pub async fn index(
@@ -122,6 +126,7 @@ pub async fn index(
         returned_to_others: Vec::new(),
         decided: Vec::new(),
         review_required: review.required,
+        csrf_token: user.csrf_token().to_owned(),
     };
     for request in change_requests::queue(&pool, RECENTLY_DECIDED).await? {
         let mine = request.author_id == me;
@@ -194,8 +199,8 @@ pub struct ShowPage {
     pub published_href: Option<String>,
     pub steps: Vec<Step>,
     pub csrf_token: String,
-    /// A decision's comment as submitted, kept when the decision was refused.
-    pub comment: String,
+    /// A refused decision's action and its comment as submitted, kept for its form.
+    pub comment: Option<(&'static str, String)>,
     pub errors: Vec<FieldError>,
     /// What just happened, shown at the top.
     pub notice: Option<String>,
@@ -209,6 +214,14 @@ pub struct ShowPage {
 impl ShowPage {
     pub fn error_for(&self, field: &str) -> Option<&str> {
         FieldError::message_for(&self.errors, field)
+    }
+
+    /// The comment to show in the form of `action`: the one just refused, if it was its.
+    pub fn comment_for(&self, action: &str) -> &str {
+        match &self.comment {
+            Some((asked, comment)) if *asked == action => comment,
+            _ => "",
+        }
     }
 }
 
@@ -276,7 +289,7 @@ async fn show_page(
         published_href,
         steps,
         csrf_token: user.csrf_token().to_owned(),
-        comment: String::new(),
+        comment: None,
         errors: Vec::new(),
         notice: None,
         refusal: None,
@@ -406,9 +419,11 @@ async fn decide(
     let request = load(pool, id).await?;
     may(user, &request, asked).map_err(AppError::Forbidden)?;
     let comment = form.comment.trim();
-    if let Some(problem) = comment_problem(asked, comment) {
+    if let Some(mut problem) = comment_problem(asked, comment) {
+        // Each decision has its own form and comment field: the message goes to the one used.
+        problem.field = format!("comment-{}", asked.action());
         let mut page = show_page(pool, user, request).await?;
-        page.comment = form.comment;
+        page.comment = Some((asked.action(), form.comment));
         page.errors = vec![problem];
         return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
@@ -438,7 +453,7 @@ async fn decide(
         Transition::NotApplicable(why) => why_inapplicable(&why, singular),
     };
     let mut page = show_page(pool, user, load(pool, id).await?).await?;
-    page.comment = form.comment;
+    page.comment = Some((asked.action(), form.comment));
     page.refusal = Some(refusal);
     crate::routes::html(StatusCode::CONFLICT, &page)
 }
