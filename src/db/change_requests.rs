@@ -319,6 +319,16 @@ pub async fn queue(pool: &SqlitePool, decided: i64) -> Result<Vec<ChangeRequest>
     .await
 }
 
+/// How many requests wait for `reviewer`'s review: pending ones by anyone else.
+pub async fn waiting_for(pool: &SqlitePool, reviewer: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT count(*) FROM change_requests WHERE status = 'pending' AND author_id <> ?1",
+        reviewer
+    )
+    .fetch_one(pool)
+    .await
+}
+
 /// The open requests of `author`, oldest first: the changes an editor's preview of their
 /// own pending knowledge applies, in the order they were made.
 pub async fn open_by(pool: &SqlitePool, author: i64) -> Result<Vec<ChangeRequest>, sqlx::Error> {

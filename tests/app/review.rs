@@ -156,6 +156,8 @@ async fn the_queue_says_what_waits_for_whom() {
     assert!(request_ids(&queue, "for-you").is_empty());
     let (_, queue) = app.page(&ben, "/admin/changes").await;
     assert_eq!(request_ids(&queue, "for-you"), only);
+    let (_, desk) = app.page(&ben, "/admin").await;
+    assert_eq!(text_of(&desk, "#desk-changes"), "Change requests (1 for you)");
     assert!(request_ids(&queue, "yours").is_empty());
     assert!(text_of(&queue, "#for-you").contains("Flask"));
 
@@ -455,10 +457,7 @@ async fn an_author_withdraws_their_request_and_nobody_else_can() {
 
     let (_, queue) = app.page(&ana, "/admin/changes").await;
     let action = format!("/admin/changes/{id}/withdraw");
-    assert_eq!(
-        attributes(&queue, "#yours form", "action"),
-        [action.clone()]
-    );
+    assert_eq!(attributes(&queue, "#yours form", "action"), [action]);
     let withdrawn = decide(&app, &ana, id, "withdraw", "").await;
     assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
     let html = request_page(&app, &ben, id).await;

@@ -47,6 +47,8 @@ pub struct HomePage {
     pub review_after_months: i64,
     /// Only admins see the emails of accounts that changed.
     pub show_emails: bool,
+    /// Change requests waiting for this reader's review.
+    pub changes_for_you: i64,
 }
 
 pub async fn home(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpResponse> {
@@ -57,6 +59,7 @@ pub async fn home(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<Http
         changes: recent_changes(&pool, 20).await?,
         review_after_months: REVIEW_AFTER_MONTHS,
         show_emails: user.role().is_admin(),
+        changes_for_you: crate::db::change_requests::waiting_for(&pool, user.0.user.id).await?,
     };
     super::html(StatusCode::OK, &page)
 }
