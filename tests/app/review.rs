@@ -157,7 +157,10 @@ async fn the_queue_says_what_waits_for_whom() {
     let (_, queue) = app.page(&ben, "/admin/changes").await;
     assert_eq!(request_ids(&queue, "for-you"), only);
     let (_, desk) = app.page(&ben, "/admin").await;
-    assert_eq!(text_of(&desk, "#desk-changes"), "Change requests (1 for you)");
+    assert_eq!(
+        text_of(&desk, "#desk-changes"),
+        "Change requests (1 for you)"
+    );
     assert!(request_ids(&queue, "yours").is_empty());
     assert!(text_of(&queue, "#for-you").contains("Flask"));
 
@@ -586,4 +589,59 @@ async fn with_review_off_a_save_publishes_at_once_with_its_reason_as_the_note() 
     assert!(!newest.contains("approved by"), "{newest}");
     let (_, queue) = app.page(&editor, "/admin/changes").await;
     assert!(text_of(&queue, ".lead").contains("is off"));
+}
+
+#[tokio::test]
+async fn a_stale_delete_request_is_rebased_from_its_confirmation_page() {
+    let app = spawn_app_with_review().await;
+    let ana = named(&app, "ana", Role::Editor).await;
+    let ben = named(&app, "ben", Role::Editor).await;
+    let cat = named(&app, "cat", Role::Admin).await;
+    let feature = crate::helpers::seed_document().features[0].slug.clone();
+    let base = format!("/admin/features/{feature}");
+
+    let (_, confirm) = app.page(&ana, &format!("{base}/delete")).await;
+    let fields = form_fields(&confirm, "form.stacked-form");
+    let deletion = held_as(&app.submit(&ana, &format!("{base}/delete"), &fields).await);
+    let (_, form) = app.page(&ben, &format!("{base}/edit")).await;
+    let mut fields = form_fields(&form, "form.stacked-form");
+    set_field(&mut fields, "description", "Described better.");
+    let edit = held_as(&app.submit(&ben, &format!("{base}/edit"), &fields).await);
+    assert_eq!(
+        decide(&app, &cat, edit, "approve", "").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let html = request_page(&app, &cat, deletion).await;
+    assert!(select(&html, "#approve").is_empty(), "stale");
+
+    let html = request_page(&app, &ana, deletion).await;
+    let update = attributes(&html, "#update", "href").remove(0);
+    assert_eq!(update, format!("{base}/delete?change_request={deletion}"));
+    let (_, confirm) = app.page(&ana, &update).await;
+    assert!(text_of(&confirm, "#continuing").contains(&format!("#{deletion}")));
+    let fields = form_fields(&confirm, "form.stacked-form");
+    let rebased = app.submit(&ana, &format!("{base}/delete"), &fields).await;
+    assert_eq!(held_as(&rebased), deletion);
+    assert_eq!(
+        decide(&app, &cat, deletion, "approve", "").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (status, _) = app.page(&cat, &format!("{base}/edit")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_reason_longer_than_a_request_holds_is_refused_at_its_field() {
+    let app = spawn_app_with_review().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let reason = "why ".repeat(1001);
+    let response = app
+        .save_framework(&editor, "flask", &[("reason", reason.as_str())])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = Html::parse_document(&response.text().await.unwrap());
+    assert!(!text_of(&html, "#reason-error").is_empty());
+    assert_eq!(attributes(&html, "#reason", "aria-invalid"), ["true"]);
+    let (_, queue) = app.page(&editor, "/admin/changes").await;
+    assert!(request_ids(&queue, "yours").is_empty(), "nothing was held");
 }

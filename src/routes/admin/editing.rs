@@ -72,6 +72,9 @@ pub struct VersionForm {
     /// Why, as the editor says it: the audit revision's note (or the change request's reason).
     #[serde(default)]
     pub reason: String,
+    /// The author's open change request the confirmation continues (see `changes::hold`).
+    #[serde(default)]
+    pub change_request: Option<i64>,
 }
 
 /// A form that carries nothing but its token: restore.
@@ -279,6 +282,10 @@ pub struct DeletePage {
     pub blocked: Option<String>,
     /// The delete waits as a change request for review instead of happening.
     pub review_required: bool,
+    /// The author's open change request to delete the entry that this page continues.
+    pub change_request: Option<i64>,
+    /// Why, as the editor said it so far.
+    pub reason: String,
 }
 
 /// Answers a delete: 303 to the list naming what went; when someone saved since the page was

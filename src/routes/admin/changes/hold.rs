@@ -11,13 +11,24 @@ use sqlx::SqlitePool;
 use crate::auth::CurrentUser;
 use crate::db::change_requests::{self, Proposal, Status, Subject, Transition};
 use crate::db::editing::{Outcome, Stored};
+use crate::domain::FieldError;
 use crate::error::{AppError, Result};
-use crate::routes::admin::editing::{Change, Entry, Frame, author, changes, see_other};
+use crate::routes::admin::editing::{Change, DeletePage, Entry, Frame, author, changes, see_other};
 
 /// Whether editors' changes wait for review (`STACKATLAS_REVIEW_REQUIRED`); app data.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Review {
     pub required: bool,
+}
+
+/// The longest reason a change takes (a change request's limit, well inside the audit
+/// note's).
+pub const MAX_REASON: usize = 4000;
+
+/// The problem with an editor's `reason`, if any: the form shows it at the field.
+pub fn reason_problem(reason: &str) -> Option<FieldError> {
+    (reason.chars().count() > MAX_REASON)
+        .then(|| FieldError::new("reason", format!("at most {MAX_REASON} characters, please")))
 }
 
 /// The address of change request `id`'s page.
@@ -215,4 +226,35 @@ pub async fn continuing<T: DeserializeOwned + Entry + Clone>(
         returned: request.status() == Status::Returned,
         reason: request.reason,
     })
+}
+
+/// Sets a delete confirmation to continue `user`'s open request `id` to delete the entry
+/// `slug` of `subject`: confirming it again rebases the request onto the version the page
+/// shows, keeping its reason unless the author changes it.
+pub async fn continue_delete(
+    pool: &SqlitePool,
+    user: &CurrentUser,
+    (id, subject, slug): (i64, Subject, &str),
+    page: &mut DeletePage,
+) -> Result<()> {
+    let request = own_open_request(pool, user, id, subject).await?;
+    if request.action != "delete" || request.entity_slug != slug {
+        return Err(AppError::not_found());
+    }
+    page.change_request = Some(id);
+    page.reason = request.reason;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_may_be_empty_but_not_longer_than_a_request_holds() {
+        assert!(reason_problem("").is_none());
+        assert!(reason_problem(&"é".repeat(MAX_REASON)).is_none());
+        let problem = reason_problem(&"x".repeat(MAX_REASON + 1)).expect("too long");
+        assert_eq!(problem.field, "reason");
+    }
 }

@@ -251,10 +251,11 @@ async fn show_page(
     let status = request.status();
     let is_author = request.author_id == user.0.user.id;
     let current = change_requests::is_current(pool, &request).await?;
-    let update_href = (is_author && status.is_open() && request.action != "delete").then(|| {
-        let form = match request.original() {
-            Some(slug) => format!("{}/{slug}/edit", entity.base),
-            None => format!("{}/new", entity.base),
+    let update_href = (is_author && status.is_open()).then(|| {
+        let form = match (request.original(), request.action.as_str()) {
+            (Some(slug), "delete") => format!("{}/{slug}/delete", entity.base),
+            (Some(slug), _) => format!("{}/{slug}/edit", entity.base),
+            (None, _) => format!("{}/new", entity.base),
         };
         format!("{form}?change_request={}", request.id)
     });

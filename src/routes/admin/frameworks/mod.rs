@@ -241,7 +241,8 @@ async fn submit(
             None => None,
         }
     };
-    let (record, errors) = record_from(&form, vocabulary, last_reviewed);
+    let (record, mut errors) = record_from(&form, vocabulary, last_reviewed);
+    errors.extend(hold::reason_problem(&reason));
     // A version that is not a number cannot match any stored one: the save is a conflict.
     let version: i64 = form.one("version").parse().unwrap_or(-1);
 
@@ -363,6 +364,8 @@ fn delete_page(stored: Stored<FrameworkRecord>, user: &CurrentUser, review: &Rev
             .into(),
         blocked: None,
         review_required: review.required,
+        change_request: None,
+        reason: String::new(),
         slug: record.slug,
         name: record.name,
         version: stored.version,
@@ -375,11 +378,17 @@ pub async fn confirm_delete(
     user: CurrentUser,
     review: web::Data<Review>,
     slug: web::Path<String>,
+    query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse> {
     let stored = db::editing::load(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    crate::routes::html(StatusCode::OK, &delete_page(stored, &user, &review))
+    let mut page = delete_page(stored, &user, &review);
+    if let Some(id) = query.change_request {
+        let request = (id, Subject::Framework, slug.as_str());
+        hold::continue_delete(&pool, &user, request, &mut page).await?;
+    }
+    crate::routes::html(StatusCode::OK, &page)
 }
 
 pub async fn delete(
@@ -390,8 +399,11 @@ pub async fn delete(
     form: web::Form<VersionForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let change = (Some(slug.as_str()), form.version, None);
+    let change = (Some(slug.as_str()), form.version, form.change_request);
     let reason = form.reason.trim();
+    if let Some(problem) = hold::reason_problem(reason) {
+        return Err(AppError::BadRequest(problem));
+    }
     let saving = publish_or_request(&pool, (&user, &review), change, None, reason).await?;
     let outcome = match saving {
         Saving::Outcome(outcome) => outcome,

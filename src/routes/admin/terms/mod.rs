@@ -215,7 +215,8 @@ async fn submit(
     let reason = form.reason.trim().to_owned();
     let term = form.into_term(kind);
     let vocabulary = crate::db::knowledge::load_document(pool).await?;
-    let errors = problems(kind, &term, original, &vocabulary);
+    let mut errors = problems(kind, &term, original, &vocabulary);
+    errors.extend(hold::reason_problem(&reason));
     let forms = Forms::of(&vocabulary, kind, user).reviewed(review);
     let page = |term| {
         let mut page = forms.page(term, original, version);
@@ -349,6 +350,8 @@ async fn delete_page(
     Ok(DeletePage {
         blocked,
         review_required: review.required,
+        change_request: None,
+        reason: String::new(),
         entity,
         lead,
         consequences,
@@ -364,9 +367,15 @@ pub async fn confirm_delete(
     user: CurrentUser,
     review: web::Data<Review>,
     path: web::Path<(String, String)>,
+    query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse> {
     let (kind, slug) = path.into_inner();
-    let page = delete_page(&pool, (&user, &review), kind_of(&kind)?, &slug).await?;
+    let kind = kind_of(&kind)?;
+    let mut page = delete_page(&pool, (&user, &review), kind, &slug).await?;
+    if let Some(id) = query.change_request {
+        let request = (id, Subject::Term(kind), slug.as_str());
+        hold::continue_delete(&pool, &user, request, &mut page).await?;
+    }
     crate::routes::html(StatusCode::OK, &page)
 }
 
@@ -381,7 +390,10 @@ pub async fn delete(
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
     let (editor, reason) = ((&user, &**review), form.reason.trim());
-    let change = (kind, Some(slug.as_str()), form.version, None);
+    if let Some(problem) = hold::reason_problem(reason) {
+        return Err(AppError::BadRequest(problem));
+    }
+    let change = (kind, Some(slug.as_str()), form.version, form.change_request);
     let saving = publish_or_request(&pool, editor, change, None, reason).await?;
     let outcome = match saving {
         Saving::Outcome(outcome) => outcome,
