@@ -645,3 +645,18 @@ async fn a_reason_longer_than_a_request_holds_is_refused_at_its_field() {
     let (_, queue) = app.page(&editor, "/admin/changes").await;
     assert!(request_ids(&queue, "yours").is_empty(), "nothing was held");
 }
+
+#[tokio::test]
+async fn the_activity_log_lists_change_requests_and_links_to_them() {
+    let app = spawn_app_with_review().await;
+    let ana = named(&app, "ana", Role::Editor).await;
+    let id = request_flask_summary(&app, &ana, NEW_SUMMARY).await;
+    let (status, html) = app
+        .page(&ana, "/admin/activity?entity=change_request")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        attributes(&html, "#activity a[href^='/admin/changes/']", "href"),
+        [format!("/admin/changes/{id}")]
+    );
+}
