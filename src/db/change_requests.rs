@@ -329,6 +329,27 @@ pub async fn waiting_for(pool: &SqlitePool, reviewer: i64) -> Result<i64, sqlx::
     .await
 }
 
+/// The open requests on the entry `slug` of `subject`, oldest first: what its edit form
+/// warns of, so that editors do not propose the same change twice.
+pub async fn open_on(
+    pool: &SqlitePool,
+    subject: Subject,
+    slug: &str,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let entity = subject.audit_name();
+    let rows = sqlx::query!(
+        r#"SELECT c.id AS "id!", a.name AS author FROM change_requests c
+           JOIN users a ON a.id = c.author_id
+           WHERE c.entity = ?1 AND c.entity_slug = ?2 AND c.status IN ('pending', 'returned')
+           ORDER BY c.id"#,
+        entity,
+        slug
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.author)).collect())
+}
+
 /// The open requests of `author`, oldest first: the changes an editor's preview of their
 /// own pending knowledge applies, in the order they were made.
 pub async fn open_by(pool: &SqlitePool, author: i64) -> Result<Vec<ChangeRequest>, sqlx::Error> {

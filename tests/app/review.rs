@@ -349,6 +349,14 @@ async fn a_request_whose_entry_changed_since_cannot_be_approved_until_its_author
         .save_framework(&ben, "flask", &[("website", "https://flask.example.org")])
         .await;
     let second = held_as(&second);
+    let (_, form) = app.page(&cat, "/admin/frameworks/flask/edit").await;
+    assert_eq!(
+        attributes(&form, "#open-requests a", "href"),
+        [
+            format!("/admin/changes/{first}"),
+            format!("/admin/changes/{second}")
+        ]
+    );
     let cat_form = form_fields(&request_page(&app, &cat, first).await, "#approve-form");
     assert_eq!(
         decide(&app, &cat, second, "approve", "").await.status(),

@@ -171,6 +171,8 @@ pub struct Frame {
     pub review_required: bool,
     /// The author's open change request this form changes, carried as a hidden field.
     pub change_request: Option<i64>,
+    /// The change requests waiting on this entry: (id, author).
+    pub open_requests: Vec<(i64, String)>,
 }
 
 impl Frame {
@@ -187,6 +189,7 @@ impl Frame {
             reason: String::new(),
             review_required: false,
             change_request: None,
+            open_requests: Vec::new(),
         }
     }
 

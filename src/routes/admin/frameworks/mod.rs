@@ -209,6 +209,8 @@ pub async fn edit(
         &user,
         Vec::new(),
     );
+    page.frame.open_requests =
+        db::change_requests::open_on(&pool, Subject::Framework, &slug).await?;
     page.frame.notice = match query.saved.as_deref() {
         Some("reviewed") => Some("Marked as reviewed today and saved.".into()),
         Some(_) => Some("Saved. The recommendation uses the new figures from now on.".into()),

@@ -200,6 +200,8 @@ pub async fn edit(
     }
     let mut page = forms.page(stored.record, Some(&slug), stored.version);
     page.frame.notice = query.saved.as_ref().map(|_| "Saved.".to_owned());
+    page.frame.open_requests =
+        crate::db::change_requests::open_on(&pool, Subject::Term(kind), &slug).await?;
     crate::routes::html(StatusCode::OK, &page)
 }
 
