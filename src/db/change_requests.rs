@@ -273,7 +273,14 @@ pub enum Inapplicable {
     Blocked(Blocker),
 }
 
-async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<ChangeRequest>, sqlx::Error> {
+/// The request `id` when given; otherwise every open request and the `decided` most
+/// recently decided. Newest first. One statement for both, so a request reads the same
+/// wherever it is shown.
+async fn select(
+    conn: &mut SqliteConnection,
+    id: Option<i64>,
+    decided: i64,
+) -> Result<Vec<ChangeRequest>, sqlx::Error> {
     sqlx::query_as!(
         ChangeRequest,
         r#"SELECT c.id AS "id!", c.entity, c.entity_slug, c.action, c.base_version, c.base,
@@ -283,11 +290,22 @@ async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<ChangeRequ
            FROM change_requests c
            JOIN users a ON a.id = c.author_id
            LEFT JOIN users r ON r.id = c.reviewer_id
-           WHERE c.id = ?1"#,
-        id
+           WHERE CASE WHEN ?1 IS NOT NULL THEN c.id = ?1
+                 ELSE c.status IN ('pending', 'returned')
+                      OR c.id IN (SELECT id FROM change_requests
+                                  WHERE status NOT IN ('pending', 'returned')
+                                  ORDER BY decided_at DESC, id DESC LIMIT ?2)
+                 END
+           ORDER BY c.id DESC"#,
+        id,
+        decided
     )
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await
+}
+
+async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<ChangeRequest>, sqlx::Error> {
+    Ok(select(conn, Some(id), 0).await?.pop())
 }
 
 /// The request `id`, or `None`.
@@ -299,24 +317,8 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<ChangeRequest>, sq
 /// Every open request and the `decided` most recently decided, newest first; the queue
 /// page sorts them by whom they wait for.
 pub async fn queue(pool: &SqlitePool, decided: i64) -> Result<Vec<ChangeRequest>, sqlx::Error> {
-    sqlx::query_as!(
-        ChangeRequest,
-        r#"SELECT c.id AS "id!", c.entity, c.entity_slug, c.action, c.base_version, c.base,
-                  c.proposed, c.reason, c.status, c.author_id, a.name AS author,
-                  c.reviewer_id, r.name AS reviewer, c.review_comment, c.published_as,
-                  c.created_at, c.decided_at, c.version, c.updated_at
-           FROM change_requests c
-           JOIN users a ON a.id = c.author_id
-           LEFT JOIN users r ON r.id = c.reviewer_id
-           WHERE c.status IN ('pending', 'returned')
-              OR c.id IN (SELECT id FROM change_requests
-                          WHERE status NOT IN ('pending', 'returned')
-                          ORDER BY decided_at DESC, id DESC LIMIT ?1)
-           ORDER BY c.id DESC"#,
-        decided
-    )
-    .fetch_all(pool)
-    .await
+    let mut conn = pool.acquire().await?;
+    select(&mut conn, None, decided).await
 }
 
 /// How many requests wait for `reviewer`'s review: pending ones by anyone else.
@@ -353,21 +355,14 @@ pub async fn open_on(
 /// The open requests of `author`, oldest first: the changes an editor's preview of their
 /// own pending knowledge applies, in the order they were made.
 pub async fn open_by(pool: &SqlitePool, author: i64) -> Result<Vec<ChangeRequest>, sqlx::Error> {
-    sqlx::query_as!(
-        ChangeRequest,
-        r#"SELECT c.id AS "id!", c.entity, c.entity_slug, c.action, c.base_version, c.base,
-                  c.proposed, c.reason, c.status, c.author_id, a.name AS author,
-                  c.reviewer_id, r.name AS reviewer, c.review_comment, c.published_as,
-                  c.created_at, c.decided_at, c.version, c.updated_at
-           FROM change_requests c
-           JOIN users a ON a.id = c.author_id
-           LEFT JOIN users r ON r.id = c.reviewer_id
-           WHERE c.author_id = ?1 AND c.status IN ('pending', 'returned')
-           ORDER BY c.id"#,
-        author
-    )
-    .fetch_all(pool)
-    .await
+    // The queue without decided requests is every open one, newest first.
+    let mut open: Vec<ChangeRequest> = queue(pool, 0)
+        .await?
+        .into_iter()
+        .filter(|r| r.author_id == author)
+        .collect();
+    open.reverse();
+    Ok(open)
 }
 
 /// What the audit revision of a transition records of the request: enough to read the
