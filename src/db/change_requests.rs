@@ -463,6 +463,8 @@ async fn open_at(
 /// Replaces the proposal of the author's open request `id` (pending or returned, at
 /// `expected_version`) with `proposal` — a rebase onto the entry's present version, or the
 /// changes a return asked for — and puts it back in the queue. Audited as a new submit.
+/// The proposal must be of the same entry and action (the caller checks): only a new
+/// entry's proposed slug may change.
 pub async fn resubmit(
     pool: &SqlitePool,
     id: i64,
@@ -477,12 +479,12 @@ pub async fn resubmit(
     };
     sqlx::query!(
         "UPDATE change_requests
-         SET action = ?2, base_version = ?3, base = ?4, proposed = ?5, reason = ?6,
+         SET entity_slug = ?2, base_version = ?3, base = ?4, proposed = ?5, reason = ?6,
              status = 'pending', version = version + 1,
              updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
          WHERE id = ?1",
         id,
-        proposal.action,
+        proposal.entity_slug,
         proposal.base_version,
         proposal.base,
         proposal.proposed,
@@ -491,7 +493,7 @@ pub async fn resubmit(
     .execute(&mut *tx)
     .await?;
     let resubmitted = ChangeRequest {
-        action: proposal.action.to_owned(),
+        entity_slug: proposal.entity_slug.clone(),
         base_version: proposal.base_version,
         ..request
     };

@@ -668,3 +668,29 @@ async fn the_activity_log_lists_change_requests_and_links_to_them() {
         [format!("/admin/changes/{id}")]
     );
 }
+
+#[tokio::test]
+async fn a_request_cannot_be_continued_from_another_entrys_form() {
+    let app = spawn_app_with_review().await;
+    let ana = named(&app, "ana", Role::Editor).await;
+    let id = request_flask_summary(&app, &ana, NEW_SUMMARY).await;
+    let mut fields = crate::helpers::edit_form(&ana, &app, "django").await;
+    set_field(&mut fields, "change_request", &id.to_string());
+    set_field(&mut fields, "action", "save");
+    let response = app
+        .submit(&ana, "/admin/frameworks/django/edit", &fields)
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = request_page(&app, &ana, id).await;
+    assert!(text_of(&html, "#request-base").contains("flask"));
+    assert!(text_of(&html, "table.diff").contains(NEW_SUMMARY));
+    // Nor by anyone but its author.
+    let ben = named(&app, "ben", Role::Editor).await;
+    let (status, _) = app
+        .page(
+            &ben,
+            &format!("/admin/frameworks/flask/edit?change_request={id}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

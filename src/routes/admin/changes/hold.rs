@@ -121,6 +121,14 @@ pub async fn hold<T: Serialize>(
         return Ok(Saving::Requested(id));
     };
     let request = own_open_request(pool, user, id, change.subject).await?;
+    // A request stays about one entry and one kind of change: a form posted elsewhere with
+    // its id must not turn it into another.
+    if request.original() != change.original || request.action != proposal.action {
+        return Err(AppError::bad_request(
+            "change_request",
+            format!("change request #{id} is not about this change"),
+        ));
+    }
     match change_requests::resubmit(pool, id, request.version, &proposal, &author).await? {
         Transition::Done => Ok(Saving::Requested(id)),
         Transition::Gone => Err(AppError::not_found()),
