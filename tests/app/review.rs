@@ -509,7 +509,7 @@ async fn vocabulary_creates_and_deletes_wait_for_review_too() {
 
     let (_, confirm) = app.page(&ana, "/admin/industries/space/delete").await;
     assert!(text_of(&confirm, "#review-note").contains("change request"));
-    let mut fields = form_fields(&confirm, "form.stacked-form");
+    let mut fields = form_fields(&confirm, "form.delete-form");
     set_field(&mut fields, "reason", "It was a one-off.");
     let deleted = app
         .submit(&ana, "/admin/industries/space/delete", &fields)
@@ -609,7 +609,7 @@ async fn a_stale_delete_request_is_rebased_from_its_confirmation_page() {
     let base = format!("/admin/features/{feature}");
 
     let (_, confirm) = app.page(&ana, &format!("{base}/delete")).await;
-    let fields = form_fields(&confirm, "form.stacked-form");
+    let fields = form_fields(&confirm, "form.delete-form");
     let deletion = held_as(&app.submit(&ana, &format!("{base}/delete"), &fields).await);
     let (_, form) = app.page(&ben, &format!("{base}/edit")).await;
     let mut fields = form_fields(&form, "form.stacked-form");
@@ -627,7 +627,7 @@ async fn a_stale_delete_request_is_rebased_from_its_confirmation_page() {
     assert_eq!(update, format!("{base}/delete?change_request={deletion}"));
     let (_, confirm) = app.page(&ana, &update).await;
     assert!(text_of(&confirm, "#continuing").contains(&format!("#{deletion}")));
-    let fields = form_fields(&confirm, "form.stacked-form");
+    let fields = form_fields(&confirm, "form.delete-form");
     let rebased = app.submit(&ana, &format!("{base}/delete"), &fields).await;
     assert_eq!(held_as(&rebased), deletion);
     assert_eq!(
