@@ -27,6 +27,9 @@ pub struct Config {
     /// `STACKATLAS_ADMIN_EMAIL` and `STACKATLAS_ADMIN_PASSWORD`: the first admin, created when
     /// there is no user at all.
     pub first_admin: Option<(String, String)>,
+    /// `STACKATLAS_REVIEW_REQUIRED`: when true, an editor's save or delete becomes a change
+    /// request that another editor or an admin approves before it is published.
+    pub review_required: bool,
 }
 
 /// Secrets stay out of logs and panic messages.
@@ -43,6 +46,7 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("public_url", &self.public_url)
+            .field("review_required", &self.review_required)
             .field(
                 "first_admin",
                 &self
@@ -152,6 +156,10 @@ impl Config {
                 lookup("STACKATLAS_SECURE_COOKIES"),
             )?,
             first_admin,
+            review_required: flag(
+                "STACKATLAS_REVIEW_REQUIRED",
+                lookup("STACKATLAS_REVIEW_REQUIRED"),
+            )?,
         })
     }
 }
@@ -172,6 +180,16 @@ mod tests {
         let config = Config::from_lookup(|_| None).unwrap();
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(config.addr.to_string(), DEFAULT_ADDR);
+    }
+
+    #[test]
+    fn review_before_publishing_is_off_unless_asked_for() {
+        assert!(!Config::from_lookup(|_| None).unwrap().review_required);
+        let config = Config::from_lookup(|name| {
+            (name == "STACKATLAS_REVIEW_REQUIRED").then(|| "true".to_owned())
+        })
+        .unwrap();
+        assert!(config.review_required);
     }
 
     #[test]

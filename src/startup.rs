@@ -91,6 +91,9 @@ pub struct Settings {
     /// How long a request body may take to arrive; `None` is
     /// [`request_body::BODY_READ_SECONDS`].
     pub body_read_timeout: Option<Duration>,
+    /// Whether editors' saves wait for review as change requests (see
+    /// `routes::admin::changes::Review`).
+    pub review_required: bool,
 }
 
 impl From<&crate::config::Config> for Settings {
@@ -105,6 +108,7 @@ impl From<&crate::config::Config> for Settings {
             },
             password_checks: None,
             body_read_timeout: None,
+            review_required: config.review_required,
         }
     }
 }
@@ -137,6 +141,9 @@ impl Application {
         let knowledge = web::Data::new(crate::snapshot::KnowledgeCache::for_pool(&pool));
         let pages = web::Data::new(crate::page_cache::PageCache::default());
         let network = web::Data::new(settings.network.clone());
+        let review = web::Data::new(crate::routes::admin::changes::hold::Review {
+            required: settings.review_required,
+        });
         let body_deadline = settings
             .body_read_timeout
             .unwrap_or(Duration::from_secs(request_body::BODY_READ_SECONDS));
@@ -169,6 +176,7 @@ impl Application {
                 .app_data(pages.clone())
                 .app_data(network.clone())
                 .app_data(gate.clone())
+                .app_data(review.clone())
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {
                     AppError::bad_request("query string", err.to_string()).into()
                 }))

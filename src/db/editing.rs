@@ -181,15 +181,40 @@ pub async fn save(
     // IMMEDIATE takes the write lock first, so the version check and the write see the same
     // state even with two editors saving at the same moment.
     let mut tx = crate::db::begin_write(pool).await?;
+    let saved = save_in(&mut tx, original, expected_version, record, author).await?;
+    commit_if_done(tx, saved).await
+}
+
+/// Commits `tx` when the change it holds was made; anything else leaves nothing written.
+pub async fn commit_if_done<T>(
+    tx: crate::db::WriteTransaction,
+    outcome: Outcome<T>,
+) -> Result<Outcome<T>, sqlx::Error> {
+    if matches!(outcome, Outcome::Done) {
+        tx.commit().await?;
+    }
+    Ok(outcome)
+}
+
+/// [`save`] inside the caller's write transaction, which it leaves open: approving a change
+/// request publishes it and marks the request approved in one transaction. On any outcome
+/// but `Done` the caller must roll back (a rename may have been written).
+pub async fn save_in(
+    tx: &mut SqliteConnection,
+    original: Option<&str>,
+    expected_version: i64,
+    record: &FrameworkRecord,
+    author: &Author,
+) -> Result<Saved, sqlx::Error> {
     let before = match original {
-        Some(slug) => match current_at(&mut tx, slug, expected_version).await? {
+        Some(slug) => match current_at(&mut *tx, slug, expected_version).await? {
             Ok(current) => Some(current),
             Err(answer) => return Ok(answer),
         },
         None => None,
     };
     let renamed = original.is_some_and(|slug| slug != record.slug);
-    if (original.is_none() || renamed) && version_of(&mut tx, &record.slug).await?.is_some() {
+    if (original.is_none() || renamed) && version_of(&mut *tx, &record.slug).await?.is_some() {
         return Ok(Saved::SlugTaken);
     }
     if let (Some(old), true) = (original, renamed) {
@@ -204,8 +229,8 @@ pub async fn save(
     let mut record = record.clone();
     record.date_changed_ratings(before.as_ref(), &crate::domain::today());
     let record = &record;
-    upsert_framework(&mut tx, record, Some(author.user_id)).await?;
-    stamp(&mut tx, &record.slug, author).await?;
+    upsert_framework(&mut *tx, record, Some(author.user_id)).await?;
+    stamp(&mut *tx, &record.slug, author).await?;
     let action = if original.is_some() {
         "update"
     } else {
@@ -213,7 +238,7 @@ pub async fn save(
     };
     let entry = (FRAMEWORK, record.slug.as_str());
     record_revision(
-        &mut tx,
+        &mut *tx,
         author,
         entry,
         action,
@@ -221,7 +246,6 @@ pub async fn save(
         Some(record),
     )
     .await?;
-    tx.commit().await?;
     Ok(Saved::Done)
 }
 
@@ -233,7 +257,18 @@ pub async fn delete(
     author: &Author,
 ) -> Result<Saved, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let current = match current_at(&mut tx, slug, expected_version).await? {
+    let deleted = delete_in(&mut tx, slug, expected_version, author).await?;
+    commit_if_done(tx, deleted).await
+}
+
+/// [`delete`] inside the caller's write transaction, which it leaves open.
+pub async fn delete_in(
+    tx: &mut SqliteConnection,
+    slug: &str,
+    expected_version: i64,
+    author: &Author,
+) -> Result<Saved, sqlx::Error> {
+    let current = match current_at(&mut *tx, slug, expected_version).await? {
         Ok(current) => current,
         Err(answer) => return Ok(answer),
     };
@@ -241,7 +276,7 @@ pub async fn delete(
         .execute(&mut *tx)
         .await?;
     record_revision(
-        &mut tx,
+        &mut *tx,
         author,
         (FRAMEWORK, slug),
         "delete",
@@ -249,7 +284,6 @@ pub async fn delete(
         None,
     )
     .await?;
-    tx.commit().await?;
     Ok(Saved::Done)
 }
 
@@ -264,6 +298,10 @@ pub struct Revision {
     pub after: Option<String>,
     /// Why the change was made, when someone said so.
     pub note: String,
+    /// Who approved it, when it was published through a change request.
+    pub approver: Option<String>,
+    /// The change request it published, if any.
+    pub change_request: Option<i64>,
 }
 
 /// Every revision of one entry, oldest first.
@@ -274,7 +312,7 @@ pub async fn revisions(
 ) -> Result<Vec<Revision>, sqlx::Error> {
     sqlx::query_as!(
         Revision,
-        "SELECT id, at, actor, action, before, after, note FROM audit_log
+        "SELECT id, at, actor, action, before, after, note, approver, change_request FROM audit_log
          WHERE entity = ?1 AND entity_slug = ?2 ORDER BY id",
         entity,
         slug

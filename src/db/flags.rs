@@ -272,7 +272,8 @@ pub async fn fixing_revisions(
 ) -> Result<Vec<crate::db::editing::Revision>, sqlx::Error> {
     sqlx::query_as!(
         crate::db::editing::Revision,
-        "SELECT id, at, actor, action, before, after, note FROM audit_log
+        "SELECT id, at, actor, action, before, after, note, approver, change_request
+         FROM audit_log
          WHERE entity = ?1 AND entity_slug = ?2 ORDER BY id DESC LIMIT ?3",
         FRAMEWORK,
         slug,

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod backup;
 pub mod briefs;
 pub mod catalogue;
+pub mod change_requests;
 pub mod changes;
 pub mod editing;
 pub mod flags;

@@ -4,7 +4,9 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::editing::{Author, Blocker, Revision, Stored, record_revision, revisions};
+use crate::db::editing::{
+    Author, Blocker, Revision, Stored, commit_if_done, record_revision, revisions,
+};
 use crate::db::knowledge::{
     load_document_in, load_vocabulary_in, upsert_feature, upsert_industry, upsert_language,
     upsert_requirement, upsert_trend, upsert_use_case,
@@ -526,8 +528,23 @@ pub async fn save(
     author: &Author,
 ) -> Result<Outcome, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
+    let saved = save_in(&mut tx, kind, original, expected_version, term, author).await?;
+    commit_if_done(tx, saved).await
+}
+
+/// [`save`] inside the caller's write transaction, which it leaves open (approving a change
+/// request publishes it in the same transaction as its approval). On any outcome but `Done`
+/// the caller must roll back.
+pub async fn save_in(
+    tx: &mut SqliteConnection,
+    kind: TermKind,
+    original: Option<&str>,
+    expected_version: i64,
+    term: &Term,
+    author: &Author,
+) -> Result<Outcome, sqlx::Error> {
     let before = match original {
-        Some(slug) => match load_in(&mut tx, kind, slug).await? {
+        Some(slug) => match load_in(&mut *tx, kind, slug).await? {
             None => return Ok(Outcome::Gone),
             Some(current) if current.version != expected_version => {
                 return Ok(Outcome::Conflict(Box::new(current)));
@@ -544,11 +561,11 @@ pub async fn save(
     if let (Some(old), true) = (original, renamed) {
         on_table!(kind, rename(&mut *tx, old, &term.slug))?;
     }
-    upsert(&mut tx, kind, term).await?;
+    upsert(&mut *tx, kind, term).await?;
     on_table!(kind, stamp(&mut *tx, &term.slug, author.user_id))?;
     let action = if before.is_some() { "update" } else { "create" };
     audit(
-        &mut tx,
+        &mut *tx,
         kind,
         author,
         &term.slug,
@@ -557,7 +574,6 @@ pub async fn save(
         Some(State::from(term.clone())),
     )
     .await?;
-    tx.commit().await?;
     Ok(Outcome::Done)
 }
 
@@ -629,17 +645,28 @@ pub async fn delete(
     author: &Author,
 ) -> Result<Outcome, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let (current, links) = match deletable(&mut tx, kind, slug).await? {
+    let deleted = delete_in(&mut tx, kind, slug, expected_version, author).await?;
+    commit_if_done(tx, deleted).await
+}
+
+/// [`delete`] inside the caller's write transaction, which it leaves open.
+pub async fn delete_in(
+    tx: &mut SqliteConnection,
+    kind: TermKind,
+    slug: &str,
+    expected_version: i64,
+    author: &Author,
+) -> Result<Outcome, sqlx::Error> {
+    let (current, links) = match deletable(&mut *tx, kind, slug).await? {
         Ok(found) => found,
         Err(answer) => return Ok(answer),
     };
     if current.version != expected_version {
         return Ok(Outcome::Conflict(Box::new(current)));
     }
-    touch_frameworks(&mut tx, &links, author).await?;
-    let before = remove_in(&mut tx, kind, current.record, links).await?;
-    audit(&mut tx, kind, author, slug, "delete", Some(before), None).await?;
-    tx.commit().await?;
+    touch_frameworks(&mut *tx, &links, author).await?;
+    let before = remove_in(&mut *tx, kind, current.record, links).await?;
+    audit(&mut *tx, kind, author, slug, "delete", Some(before), None).await?;
     Ok(Outcome::Done)
 }
 

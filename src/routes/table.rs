@@ -99,6 +99,12 @@ routes! { ADMIN, register_admin:
     }
     "/frameworks/{slug}/history" => { GET admin::frameworks::history }
     "/frameworks/{slug}/history/{id}/restore" => { POST admin::frameworks::restore }
+    "/changes" => { GET admin::changes::index }
+    "/changes/{id}" => { GET admin::changes::show }
+    "/changes/{id}/approve" => { POST admin::changes::approve }
+    "/changes/{id}/return" => { POST admin::changes::return_to_author }
+    "/changes/{id}/reject" => { POST admin::changes::reject }
+    "/changes/{id}/withdraw" => { POST admin::changes::withdraw }
     "/users" => { GET admin::users::index, POST admin::users::create }
     "/users/{id}/role" => { POST admin::users::update_role }
     "/users/{id}/access" => { POST admin::users::update_access }

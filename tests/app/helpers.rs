@@ -29,6 +29,15 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Some(seed_document())).await
 }
 
+/// Like [`spawn_app`], with review before publishing on (`STACKATLAS_REVIEW_REQUIRED`).
+pub async fn spawn_app_with_review() -> TestApp {
+    let settings = Settings {
+        review_required: true,
+        ..Settings::default()
+    };
+    spawn_app_with_settings(Some(seed_document()), settings).await
+}
+
 /// Starts the server on a fresh, migrated database holding `document` (or nothing).
 pub async fn spawn_app_with(document: Option<Document>) -> TestApp {
     spawn_app_with_settings(document, Settings::default()).await

@@ -23,6 +23,7 @@ mod previews;
 mod query;
 mod radar;
 mod reliability;
+mod review;
 mod review_queue;
 mod security;
 mod sign_in;

@@ -139,6 +139,7 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM radar_editions",
         "SELECT COUNT(*) FROM flags",
         "SELECT COALESCE(SUM(version), 0) FROM flags",
+        "SELECT COALESCE(SUM(version), 0) FROM change_requests",
     ] {
         counts.push(sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap());
     }
@@ -170,6 +171,37 @@ fn form_for(page: &Html, route: &Route) -> Option<(String, Vec<(String, String)>
     None
 }
 
+/// Holds a change to Django by the account `email` as a change request.
+async fn request_a_change(app: &TestApp, email: &str) {
+    use stackatlas::db::change_requests::{self, Proposal, Subject};
+    let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = ?1")
+        .bind(email)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let django = stackatlas::db::editing::load(&app.pool, "django")
+        .await
+        .unwrap()
+        .unwrap();
+    let base = Some((&django.record, django.version));
+    let proposal = Proposal::save(
+        Subject::Framework,
+        Some("django"),
+        base,
+        &django.record,
+        "django",
+        "",
+    );
+    let author = stackatlas::db::editing::Author {
+        user_id,
+        name: email.to_owned(),
+        ..Default::default()
+    };
+    change_requests::submit(&app.pool, &proposal, &author)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn every_state_changing_form_refuses_a_request_without_the_sessions_token() {
     let app = spawn_app().await;
@@ -189,6 +221,11 @@ async fn every_state_changing_form_refuses_a_request_without_the_sessions_token(
     fields.push(("reason".into(), "outdated".into()));
     let flagged = app.submit(&admin, "/flags", &fields).await;
     assert_eq!(flagged.status(), StatusCode::SEE_OTHER);
+    // Change requests, so a request's page offers its decisions (#1, someone else's) and the
+    // queue its author's withdrawal (#2, the admin's).
+    for email in ["someone@example.com", "admin@example.com"] {
+        request_a_change(&app, email).await;
+    }
     let routes = declared_routes();
     // The pages a signed-in admin can see, where every form lives.
     let mut pages = vec![page];

@@ -572,7 +572,37 @@ async fn accessibility(client: Client, app: TestApp) {
         "/admin/requirements/hipaa/edit",
         "/admin/health",
         "/admin/radar-editions",
+        "/admin/changes",
+        "/admin/changes/1",
     ];
+    // A change request by someone else, so its page shows a reviewer's decisions.
+    app.create_user("ed@example.com", Role::Editor).await;
+    let django = stackatlas::db::editing::load(&app.pool, "django")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut proposed = django.record.clone();
+    proposed.summary = "Batteries included, reviewed.".into();
+    let proposal = stackatlas::db::change_requests::Proposal::save(
+        stackatlas::db::change_requests::Subject::Framework,
+        Some("django"),
+        Some((&django.record, django.version)),
+        &proposed,
+        "django",
+        "The summary undersold it.",
+    );
+    let ed: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'ed@example.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let author = stackatlas::db::editing::Author {
+        user_id: ed,
+        name: "Ed".into(),
+        ..Default::default()
+    };
+    stackatlas::db::change_requests::submit(&app.pool, &proposal, &author)
+        .await
+        .unwrap();
     // A saved brief, changed since it was pinned, for the briefs' pages.
     let sales = app.signed_in_with("sam@example.com", Role::Viewer).await;
     let brief = app

@@ -16,7 +16,7 @@ const PAGE_SIZE: i64 = 50;
 const LAST_PAGE: u64 = 100_000;
 
 /// The kinds of entry the audit log records, as the schema's CHECK lists them.
-pub const ENTITIES: [(&str, &str); 8] = [
+pub const ENTITIES: [(&str, &str); 9] = [
     ("framework", "Frameworks"),
     ("language", "Languages"),
     ("feature", "Features"),
@@ -25,6 +25,7 @@ pub const ENTITIES: [(&str, &str); 8] = [
     ("requirement", "Requirements"),
     ("trend", "Trends"),
     ("user", "Accounts"),
+    ("change_request", "Change requests"),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -39,7 +40,7 @@ pub struct ActivityQuery {
 pub struct ActivityPage {
     pub changes: Vec<Change>,
     pub actors: Vec<String>,
-    pub entities: [(&'static str, &'static str); 8],
+    pub entities: &'static [(&'static str, &'static str)],
     pub editor: String,
     pub entity: String,
     pub page: i64,
@@ -89,7 +90,7 @@ pub async fn index(
     let page = ActivityPage {
         changes,
         actors: activity::actors(&pool).await?,
-        entities: ENTITIES,
+        entities: &ENTITIES,
         editor,
         entity,
         page,

@@ -69,6 +69,12 @@ pub fn see_other(location: String) -> HttpResponse {
 pub struct VersionForm {
     pub version: i64,
     pub csrf_token: String,
+    /// Why, as the editor says it: the audit revision's note (or the change request's reason).
+    #[serde(default)]
+    pub reason: String,
+    /// The author's open change request the confirmation continues (see `changes::hold`).
+    #[serde(default)]
+    pub change_request: Option<i64>,
 }
 
 /// A form that carries nothing but its token: restore.
@@ -81,6 +87,8 @@ pub struct CsrfForm {
 #[derive(Debug, Deserialize)]
 pub struct SavedQuery {
     pub saved: Option<String>,
+    /// The author's open change request the form continues (see `changes::hold`).
+    pub change_request: Option<i64>,
 }
 
 /// A field's name and its place on the pages: fields sort by `rank` (the form's order),
@@ -157,6 +165,14 @@ pub struct Frame {
     pub conflict: Vec<Change>,
     /// What was just done ("Saved."), shown at the top.
     pub notice: Option<String>,
+    /// Why the editor makes the change (field `reason`), kept when the form comes back.
+    pub reason: String,
+    /// Saving submits a change request for review instead of publishing.
+    pub review_required: bool,
+    /// The author's open change request this form changes, carried as a hidden field.
+    pub change_request: Option<i64>,
+    /// The change requests waiting on this entry: (id, author).
+    pub open_requests: Vec<(i64, String)>,
 }
 
 impl Frame {
@@ -170,6 +186,10 @@ impl Frame {
             errors: Vec::new(),
             conflict: Vec::new(),
             notice: None,
+            reason: String::new(),
+            review_required: false,
+            change_request: None,
+            open_requests: Vec::new(),
         }
     }
 
@@ -263,6 +283,12 @@ pub struct DeletePage {
     pub consequences: Vec<String>,
     /// Why the entry cannot be deleted yet, if it cannot.
     pub blocked: Option<String>,
+    /// The delete waits as a change request for review instead of happening.
+    pub review_required: bool,
+    /// The author's open change request to delete the entry that this page continues.
+    pub change_request: Option<i64>,
+    /// Why, as the editor said it so far.
+    pub reason: String,
 }
 
 /// Answers a delete: 303 to the list naming what went; when someone saved since the page was
@@ -327,6 +353,8 @@ pub struct RevisionView {
     pub restorable: bool,
     /// Why it was made (Markdown rendered safe), or empty.
     pub note_html: String,
+    /// Who approved it and the change request it published, if it went through review.
+    pub approved: Option<(String, i64)>,
 }
 
 /// Every revision of one entry, newest first, each with what changed.
@@ -378,6 +406,7 @@ pub fn show_history<T: Revisioned>(
             ),
             restorable: r.after.is_some() || r.before.is_some(),
             note_html: crate::markdown::to_safe_html(&r.note),
+            approved: r.approver.clone().zip(r.change_request),
         })
         .collect();
     // A deleted entry is named as its last revision knew it.

@@ -2,6 +2,7 @@
 //! admins only); pages for admins alone check again here.
 
 pub mod activity;
+pub mod changes;
 pub mod editing;
 pub mod flags;
 pub mod frameworks;
@@ -58,6 +59,8 @@ pub struct HomePage {
     pub show_emails: bool,
     /// Frameworks with open flags from sales, most flagged first.
     pub flags: Vec<OpenCount>,
+    /// Change requests waiting for this reader's review.
+    pub changes_for_you: i64,
 }
 
 impl HomePage {
@@ -84,6 +87,7 @@ pub async fn home(
         review_after_months: REVIEW_AFTER_MONTHS,
         show_emails: user.role().is_admin(),
         flags: crate::db::flags::open_per_framework(&pool).await?,
+        changes_for_you: crate::db::change_requests::waiting_for(&pool, user.0.user.id).await?,
     };
     super::html(StatusCode::OK, &page)
 }

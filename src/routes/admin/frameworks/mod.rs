@@ -11,11 +11,13 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
+use super::changes::hold::{self, Held, Review, Saving};
 use super::editing::{self, CsrfForm, DeletePage, Entity, Frame, SavedQuery, VersionForm, author};
 use super::listing::{self, ListQuery, Listing, SortOrder};
 use crate::auth::CurrentUser;
 use crate::db;
-use crate::db::editing::Stored;
+use crate::db::change_requests::Subject;
+use crate::db::editing::{Author, Stored};
 use crate::db::frameworks::{Filter, RatingReview};
 use crate::domain::{FieldError, Kind, Ring, Slug};
 use crate::error::{AppError, Result};
@@ -27,7 +29,7 @@ use page::FormPage;
 const PAGE_SIZE: usize = 10;
 
 /// Frameworks, as the shared editing pages name them.
-fn entity() -> Entity {
+pub fn entity() -> Entity {
     Entity {
         base: "/admin/frameworks".into(),
         singular: "framework",
@@ -141,10 +143,11 @@ pub async fn index(
 struct FormContext {
     vocabulary: Document,
     reviews: Vec<RatingReview>,
+    review_required: bool,
 }
 
 impl FormContext {
-    async fn load(pool: &SqlitePool, original: Option<&str>) -> Result<Self> {
+    async fn load(pool: &SqlitePool, original: Option<&str>, review: &Review) -> Result<Self> {
         let vocabulary = db::editing::vocabulary(pool).await?;
         let reviews = match original {
             Some(slug) => db::frameworks::rating_reviews(pool, slug).await?,
@@ -153,6 +156,7 @@ impl FormContext {
         Ok(Self {
             vocabulary,
             reviews,
+            review_required: review.required,
         })
     }
 }
@@ -167,11 +171,26 @@ fn form_page(
 ) -> FormPage {
     let mut frame = Frame::new(entity(), original, version, user);
     frame.errors = errors;
+    frame.review_required = context.review_required;
     FormPage::new(frame, &context.vocabulary, record, &context.reviews)
 }
 
-pub async fn new(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpResponse> {
-    let context = FormContext::load(&pool, None).await?;
+pub async fn new(
+    pool: web::Data<SqlitePool>,
+    user: CurrentUser,
+    review: web::Data<Review>,
+    query: web::Query<SavedQuery>,
+) -> Result<HttpResponse> {
+    let context = FormContext::load(&pool, None, &review).await?;
+    if let Some(id) = query.change_request {
+        let continued =
+            hold::continuing::<FrameworkRecord>(&pool, &user, id, Subject::Framework, (None, None))
+                .await?;
+        let record = continued.proposed.clone();
+        let mut page = form_page(&context, record, None, 0, &user, Vec::new());
+        continued.set_frame(&mut page.frame);
+        return crate::routes::html(StatusCode::OK, &page);
+    }
     let record = FrameworkRecord {
         kind: Kind::Micro.as_str().into(),
         ring: Ring::Assess.as_str().into(),
@@ -184,13 +203,23 @@ pub async fn new(pool: web::Data<SqlitePool>, user: CurrentUser) -> Result<HttpR
 pub async fn edit(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     slug: web::Path<String>,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse> {
     let stored = db::editing::load(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let context = FormContext::load(&pool, Some(&slug)).await?;
+    let context = FormContext::load(&pool, Some(&slug), &review).await?;
+    if let Some(id) = query.change_request {
+        let entry = (Some(slug.as_str()), Some(&stored));
+        let continued = hold::continuing(&pool, &user, id, Subject::Framework, entry).await?;
+        let record = continued.proposed.clone();
+        let mut page = form_page(&context, record, Some(&slug), 0, &user, Vec::new());
+        page.frame.name = stored.record.name;
+        continued.set_frame(&mut page.frame);
+        return crate::routes::html(StatusCode::OK, &page);
+    }
     let mut page = form_page(
         &context,
         stored.record,
@@ -199,6 +228,8 @@ pub async fn edit(
         &user,
         Vec::new(),
     );
+    page.frame.open_requests =
+        db::change_requests::open_on(&pool, Subject::Framework, &slug).await?;
     page.frame.notice = match query.saved.as_deref() {
         Some("reviewed") => Some("Marked as reviewed today and saved.".into()),
         Some(_) => Some("Saved. The recommendation uses the new figures from now on.".into()),
@@ -211,13 +242,15 @@ pub async fn edit(
 /// (save and mark reviewed today) or `preview` (show the description rendered, save nothing).
 async fn submit(
     pool: &SqlitePool,
-    user: &CurrentUser,
+    (user, review): (&CurrentUser, &Review),
     original: Option<&str>,
     form: Submitted,
 ) -> Result<HttpResponse> {
     user.check_csrf(form.one("csrf_token"))?;
     let action = form.one("action");
-    let context = FormContext::load(pool, original).await?;
+    let reason = form.one("reason").trim().to_owned();
+    let continuing = form.one("change_request").parse().ok();
+    let context = FormContext::load(pool, original, review).await?;
     let vocabulary = &context.vocabulary;
     let last_reviewed = if action == "review" {
         Some(crate::domain::today())
@@ -229,7 +262,8 @@ async fn submit(
             None => None,
         }
     };
-    let (record, errors) = record_from(&form, vocabulary, last_reviewed);
+    let (record, mut errors) = record_from(&form, vocabulary, last_reviewed);
+    errors.extend(hold::reason_problem(&reason));
     // A version that is not a number cannot match any stored one: the save is a conflict.
     let version: i64 = form.one("version").parse().unwrap_or(-1);
 
@@ -242,10 +276,17 @@ async fn submit(
         let preview = (action == "preview").then(|| to_safe_html(&record.description));
         let mut page = form_page(&context, record, original, version, user, errors);
         page.preview_html = preview;
+        page.frame.reason = reason;
+        page.frame.change_request = continuing;
         return crate::routes::html(status, &page);
     }
 
-    let outcome = db::editing::save(pool, original, version, &record, &author(user)).await?;
+    let change = (original, version, continuing);
+    let saving = publish_or_request(pool, (user, review), change, Some(&record), &reason).await?;
+    let outcome = match saving {
+        Saving::Outcome(outcome) => outcome,
+        Saving::Requested(id) => return Ok(hold::requested(id)),
+    };
     let done = if action == "review" {
         "reviewed"
     } else {
@@ -253,30 +294,76 @@ async fn submit(
     };
     let slug = record.slug.clone();
     editing::answer_save(outcome, &entity(), record, &slug, done, |record| {
-        form_page(&context, record, original, version, user, Vec::new())
+        let mut page = form_page(&context, record, original, version, user, Vec::new());
+        page.frame.reason = reason;
+        page.frame.change_request = continuing;
+        page
     })
+}
+
+/// Publishes an editor's save (`Some(record)`) or delete (`None`) of the framework at
+/// `original` (`None`: a new one), made from `version`, at once — or, when review is
+/// required (or the form continues one of the editor's change requests), holds it as a
+/// change request. The one place the framework pages decide which; `reason` goes into the
+/// audit revision, or the request.
+async fn publish_or_request(
+    pool: &SqlitePool,
+    (user, review): (&CurrentUser, &Review),
+    (original, version, continuing): (Option<&str>, i64, Option<i64>),
+    record: Option<&FrameworkRecord>,
+    reason: &str,
+) -> Result<Saving<FrameworkRecord>> {
+    if review.required || continuing.is_some() {
+        let current = match original {
+            Some(slug) => db::editing::load(pool, slug).await?,
+            None => None,
+        };
+        let change = Held {
+            subject: Subject::Framework,
+            original,
+            version,
+            current,
+            proposed: record.map(|r| (r, r.slug.as_str())),
+            reason,
+            continuing,
+        };
+        return hold::hold(pool, user, change).await;
+    }
+    let author = Author {
+        note: reason.to_owned(),
+        ..author(user)
+    };
+    let outcome = match (record, original) {
+        (Some(record), _) => db::editing::save(pool, original, version, record, &author).await?,
+        (None, Some(slug)) => db::editing::delete(pool, slug, version, &author).await?,
+        (None, None) => return Err(AppError::not_found()),
+    };
+    Ok(Saving::Outcome(outcome))
 }
 
 pub async fn update(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     slug: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
-    submit(&pool, &user, Some(&slug), Submitted(form.into_inner())).await
+    let form = Submitted(form.into_inner());
+    submit(&pool, (&user, &review), Some(&slug), form).await
 }
 
 pub async fn create(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
-    submit(&pool, &user, None, Submitted(form.into_inner())).await
+    submit(&pool, (&user, &review), None, Submitted(form.into_inner())).await
 }
 
 // ---------------------------------------------------------------------------------- delete
 
-fn delete_page(stored: Stored<FrameworkRecord>, user: &CurrentUser) -> DeletePage {
+fn delete_page(stored: Stored<FrameworkRecord>, user: &CurrentUser, review: &Review) -> DeletePage {
     let record = stored.record;
     DeletePage {
         entity: entity(),
@@ -297,6 +384,9 @@ fn delete_page(stored: Stored<FrameworkRecord>, user: &CurrentUser) -> DeletePag
                recommendation, together with:"
             .into(),
         blocked: None,
+        review_required: review.required,
+        change_request: None,
+        reason: String::new(),
         slug: record.slug,
         name: record.name,
         version: stored.version,
@@ -307,26 +397,43 @@ fn delete_page(stored: Stored<FrameworkRecord>, user: &CurrentUser) -> DeletePag
 pub async fn confirm_delete(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     slug: web::Path<String>,
+    query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse> {
     let stored = db::editing::load(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    crate::routes::html(StatusCode::OK, &delete_page(stored, &user))
+    let mut page = delete_page(stored, &user, &review);
+    if let Some(id) = query.change_request {
+        let request = (id, Subject::Framework, slug.as_str());
+        hold::continue_delete(&pool, &user, request, &mut page).await?;
+    }
+    crate::routes::html(StatusCode::OK, &page)
 }
 
 pub async fn delete(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     slug: web::Path<String>,
     form: web::Form<VersionForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let outcome = db::editing::delete(&pool, &slug, form.version, &author(&user)).await?;
+    let change = (Some(slug.as_str()), form.version, form.change_request);
+    let reason = form.reason.trim();
+    if let Some(problem) = hold::reason_problem(reason) {
+        return Err(AppError::BadRequest(problem));
+    }
+    let saving = publish_or_request(&pool, (&user, &review), change, None, reason).await?;
+    let outcome = match saving {
+        Saving::Outcome(outcome) => outcome,
+        Saving::Requested(id) => return Ok(hold::requested(id)),
+    };
     // A framework's delete is only ever refused by a conflict, which brings the current state.
     editing::answer_delete(outcome, &entity(), &slug, async |current| {
         current
-            .map(|stored| delete_page(stored, &user))
+            .map(|stored| delete_page(stored, &user, &review))
             .ok_or_else(AppError::not_found)
     })
     .await

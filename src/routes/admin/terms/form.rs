@@ -12,6 +12,7 @@ use crate::domain::{FieldError, RequirementGroup};
 use crate::error::Result;
 use crate::knowledge::document::Document;
 use crate::knowledge::validate::{KnownSlugs, phrase_clashes, phrased, problems_of_record};
+use crate::routes::admin::changes::hold::Review;
 use crate::routes::admin::editing::{self, Entry, FieldName, Fields, Frame, Revisioned};
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,6 +41,12 @@ pub struct TermForm {
     /// The phrases clients use, one per line, for the kinds that carry them.
     #[serde(default)]
     pub phrases: String,
+    /// Why, as the editor says it: the audit revision's note (or the change request's reason).
+    #[serde(default)]
+    pub reason: String,
+    /// The author's open change request the form continues, if it does.
+    #[serde(default)]
+    pub change_request: Option<i64>,
     pub version: i64,
     pub csrf_token: String,
 }
@@ -184,6 +191,7 @@ pub struct Forms<'a> {
     kind: TermKind,
     industries: Vec<(String, String)>,
     user: &'a CurrentUser,
+    review_required: bool,
 }
 
 impl<'a> Forms<'a> {
@@ -202,6 +210,7 @@ impl<'a> Forms<'a> {
             kind,
             industries,
             user,
+            review_required: false,
         })
     }
 
@@ -215,12 +224,22 @@ impl<'a> Forms<'a> {
             kind,
             industries,
             user,
+            review_required: false,
+        }
+    }
+
+    /// The forms saying whether saving waits for review.
+    pub fn reviewed(self, review: &Review) -> Self {
+        Self {
+            review_required: review.required,
+            ..self
         }
     }
 
     pub fn page(&self, term: Term, original: Option<&str>, version: i64) -> FormPage {
         let mut frame = Frame::new(entity(self.kind), original, version, self.user);
         frame.name = term.name.clone();
+        frame.review_required = self.review_required;
         FormPage {
             frame,
             kind: self.kind,

@@ -9,9 +9,12 @@ use sqlx::SqlitePool;
 
 mod form;
 
+use super::changes::hold::{self, Held, Review, Saving};
 use super::editing::{self, CsrfForm, DeletePage, Entity, SavedQuery, VersionForm, author};
 use super::listing::{BY_NAME_OR_SLUG, Filter, ListQuery, Listing};
 use crate::auth::CurrentUser;
+use crate::db::change_requests::Subject;
+use crate::db::editing::{Author, Outcome};
 use crate::db::terms::{self, State, Term, TermKind};
 use crate::domain::RequirementGroup;
 use crate::error::{AppError, Result};
@@ -152,20 +155,31 @@ pub async fn index(
 pub async fn new(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     kind: web::Path<String>,
+    query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse> {
     let kind = kind_of(&kind)?;
+    let forms = Forms::load(&pool, kind, &user).await?.reviewed(&review);
+    if let Some(id) = query.change_request {
+        let subject = Subject::Term(kind);
+        let continued = hold::continuing::<Term>(&pool, &user, id, subject, (None, None)).await?;
+        let mut page = forms.page(continued.proposed.clone(), None, 0);
+        continued.set_frame(&mut page.frame);
+        return crate::routes::html(StatusCode::OK, &page);
+    }
     let term = Term {
         group: RequirementGroup::Capability.as_str().into(),
         ..Term::default()
     };
-    let page = Forms::load(&pool, kind, &user).await?.page(term, None, 0);
+    let page = forms.page(term, None, 0);
     crate::routes::html(StatusCode::OK, &page)
 }
 
 pub async fn edit(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     path: web::Path<(String, String)>,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse> {
@@ -174,61 +188,139 @@ pub async fn edit(
     let stored = terms::load(&pool, kind, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let forms = Forms::load(&pool, kind, &user).await?;
+    let forms = Forms::load(&pool, kind, &user).await?.reviewed(&review);
+    if let Some(id) = query.change_request {
+        let entry = (Some(slug.as_str()), Some(&stored));
+        let subject = Subject::Term(kind);
+        let continued = hold::continuing(&pool, &user, id, subject, entry).await?;
+        let mut page = forms.page(continued.proposed.clone(), Some(&slug), 0);
+        page.frame.name = stored.record.name;
+        continued.set_frame(&mut page.frame);
+        return crate::routes::html(StatusCode::OK, &page);
+    }
     let mut page = forms.page(stored.record, Some(&slug), stored.version);
     page.frame.notice = query.saved.as_ref().map(|_| "Saved.".to_owned());
+    page.frame.open_requests =
+        crate::db::change_requests::open_on(&pool, Subject::Term(kind), &slug).await?;
     crate::routes::html(StatusCode::OK, &page)
 }
 
 async fn submit(
     pool: &SqlitePool,
-    user: &CurrentUser,
+    (user, review): (&CurrentUser, &Review),
     kind: TermKind,
     original: Option<&str>,
     form: TermForm,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let version = form.version;
+    let (version, continuing) = (form.version, form.change_request);
+    let reason = form.reason.trim().to_owned();
     let term = form.into_term(kind);
     let vocabulary = crate::db::knowledge::load_document(pool).await?;
-    let errors = problems(kind, &term, original, &vocabulary);
-    let forms = Forms::of(&vocabulary, kind, user);
-    if !errors.is_empty() {
+    let mut errors = problems(kind, &term, original, &vocabulary);
+    errors.extend(hold::reason_problem(&reason));
+    let forms = Forms::of(&vocabulary, kind, user).reviewed(review);
+    let page = |term| {
         let mut page = forms.page(term, original, version);
+        page.frame.reason = reason.clone();
+        page.frame.change_request = continuing;
+        page
+    };
+    if !errors.is_empty() {
+        let mut page = page(term);
         page.frame.errors = errors;
         return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let outcome = terms::save(pool, kind, original, version, &term, &author(user)).await?;
+    let change = (kind, original, version, continuing);
+    let saving = publish_or_request(pool, (user, review), change, Some(&term), &reason).await?;
+    let outcome = match saving {
+        Saving::Outcome(outcome) => outcome,
+        Saving::Requested(id) => return Ok(hold::requested(id)),
+    };
     let slug = term.slug.clone();
-    editing::answer_save(outcome, &entity(kind), term, &slug, "yes", |term| {
-        forms.page(term, original, version)
-    })
+    editing::answer_save(outcome, &entity(kind), term, &slug, "yes", page)
+}
+
+/// Publishes an editor's save (`Some(term)`) or delete (`None`) of the entry of `kind` at
+/// `original` (`None`: a new one), made from `version`, at once — or, when review is
+/// required (or the form continues one of the editor's change requests), holds it as a
+/// change request. The one place the vocabulary pages decide which; `reason` goes into the
+/// audit revision, or the request.
+async fn publish_or_request(
+    pool: &SqlitePool,
+    (user, review): (&CurrentUser, &Review),
+    (kind, original, version, continuing): (TermKind, Option<&str>, i64, Option<i64>),
+    term: Option<&Term>,
+    reason: &str,
+) -> Result<Saving<Term>> {
+    if review.required || continuing.is_some() {
+        let current = match original {
+            Some(slug) => terms::load(pool, kind, slug).await?,
+            None => None,
+        };
+        // A delete that could not be published is not worth a reviewer's time.
+        if let (None, Some(slug)) = (term, original) {
+            let dependents = terms::dependents(pool, kind, slug).await?;
+            if let Some(blocker) = terms::blocking_reason(kind, &dependents) {
+                return Ok(Saving::Outcome(Outcome::Blocked(blocker)));
+            }
+        }
+        let change = Held {
+            subject: Subject::Term(kind),
+            original,
+            version,
+            current,
+            proposed: term.map(|t| (t, t.slug.as_str())),
+            reason,
+            continuing,
+        };
+        return hold::hold(pool, user, change).await;
+    }
+    let author = Author {
+        note: reason.to_owned(),
+        ..author(user)
+    };
+    let outcome = match (term, original) {
+        (Some(term), _) => terms::save(pool, kind, original, version, term, &author).await?,
+        (None, Some(slug)) => terms::delete(pool, kind, slug, version, &author).await?,
+        (None, None) => return Err(AppError::not_found()),
+    };
+    Ok(Saving::Outcome(outcome))
 }
 
 pub async fn create(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     kind: web::Path<String>,
     form: web::Form<TermForm>,
 ) -> Result<HttpResponse> {
     let kind = kind_of(&kind)?;
-    submit(&pool, &user, kind, None, form.into_inner()).await
+    submit(&pool, (&user, &review), kind, None, form.into_inner()).await
 }
 
 pub async fn update(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     path: web::Path<(String, String)>,
     form: web::Form<TermForm>,
 ) -> Result<HttpResponse> {
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
-    submit(&pool, &user, kind, Some(&slug), form.into_inner()).await
+    submit(
+        &pool,
+        (&user, &review),
+        kind,
+        Some(&slug),
+        form.into_inner(),
+    )
+    .await
 }
 
 async fn delete_page(
     pool: &SqlitePool,
-    user: &CurrentUser,
+    (user, review): (&CurrentUser, &Review),
     kind: TermKind,
     slug: &str,
 ) -> Result<DeletePage> {
@@ -259,6 +351,9 @@ async fn delete_page(
     };
     Ok(DeletePage {
         blocked,
+        review_required: review.required,
+        change_request: None,
+        reason: String::new(),
         entity,
         lead,
         consequences,
@@ -272,26 +367,43 @@ async fn delete_page(
 pub async fn confirm_delete(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     path: web::Path<(String, String)>,
+    query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse> {
     let (kind, slug) = path.into_inner();
-    let page = delete_page(&pool, &user, kind_of(&kind)?, &slug).await?;
+    let kind = kind_of(&kind)?;
+    let mut page = delete_page(&pool, (&user, &review), kind, &slug).await?;
+    if let Some(id) = query.change_request {
+        let request = (id, Subject::Term(kind), slug.as_str());
+        hold::continue_delete(&pool, &user, request, &mut page).await?;
+    }
     crate::routes::html(StatusCode::OK, &page)
 }
 
 pub async fn delete(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     path: web::Path<(String, String)>,
     form: web::Form<VersionForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
-    let outcome = terms::delete(&pool, kind, &slug, form.version, &author(&user)).await?;
+    let (editor, reason) = ((&user, &**review), form.reason.trim());
+    if let Some(problem) = hold::reason_problem(reason) {
+        return Err(AppError::BadRequest(problem));
+    }
+    let change = (kind, Some(slug.as_str()), form.version, form.change_request);
+    let saving = publish_or_request(&pool, editor, change, None, reason).await?;
+    let outcome = match saving {
+        Saving::Outcome(outcome) => outcome,
+        Saving::Requested(id) => return Ok(hold::requested(id)),
+    };
     // Read again whatever refused it: the dependents matter as much as the entry.
     editing::answer_delete(outcome, &entity(kind), &slug, async |_| {
-        delete_page(&pool, &user, kind, &slug).await
+        delete_page(&pool, editor, kind, &slug).await
     })
     .await
 }

@@ -1,0 +1,761 @@
+//! Change requests: an editor's save or delete of a framework or a vocabulary entry held for
+//! review (while `STACKATLAS_REVIEW_REQUIRED` is on) instead of being published. Each
+//! transition — submit, approve, return, reject, withdraw — is audited (entity
+//! `change_request`) in the transaction that makes it, and an approval publishes the change
+//! through the same save and delete the editing pages use, in that one transaction too.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::db::editing::{self, Approved, Author, Blocker, Outcome};
+use crate::db::knowledge::{AuditEntry, append_audit};
+use crate::db::terms::{self, State, TermKind};
+use crate::knowledge::document::FrameworkRecord;
+
+/// The audit log's name for change requests.
+pub const CHANGE_REQUEST: &str = "change_request";
+
+/// What a change request changes: a framework or a vocabulary entry of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Framework,
+    Term(TermKind),
+}
+
+impl Subject {
+    /// The audit log's name for the entity (`framework`, `use_case`), which the request's
+    /// `entity` column also holds.
+    pub fn audit_name(self) -> &'static str {
+        match self {
+            Subject::Framework => editing::FRAMEWORK,
+            Subject::Term(kind) => kind.audit_name(),
+        }
+    }
+
+    /// The subject the audit log names `name`, if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        if name == editing::FRAMEWORK {
+            return Some(Subject::Framework);
+        }
+        terms::kind_by_audit_name(name).map(Subject::Term)
+    }
+}
+
+/// Where a request stands. Only pending and returned requests are open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Waits for another editor's decision.
+    Pending,
+    /// Sent back to its author with a comment; the author may change and resubmit it.
+    Returned,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Pending,
+        Status::Returned,
+        Status::Approved,
+        Status::Rejected,
+        Status::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Returned => "returned",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The status in words, for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pending => "Waiting for review",
+            Status::Returned => "Returned to its author",
+            Status::Approved => "Approved and published",
+            Status::Rejected => "Rejected",
+            Status::Withdrawn => "Withdrawn by its author",
+        }
+    }
+
+    /// The status a row holds; the schema admits no other.
+    pub fn parse(text: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .unwrap_or(Status::Pending)
+    }
+
+    /// Whether the status is a reviewer's decision, whose reviewer the pages name.
+    pub fn is_decision(self) -> bool {
+        matches!(self, Status::Returned | Status::Approved | Status::Rejected)
+    }
+
+    /// Whether the request may still be decided, changed or withdrawn.
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::Pending | Status::Returned)
+    }
+}
+
+/// One change request as stored, with its author's and reviewer's names.
+#[derive(Debug, Clone)]
+pub struct ChangeRequest {
+    pub id: i64,
+    /// The audit log's name of what it changes (see [`Subject`]).
+    pub entity: String,
+    /// The entry's slug where it is edited; for a new entry, the slug it proposes.
+    pub entity_slug: String,
+    /// `create`, `update` or `delete`.
+    pub action: String,
+    /// The entry's version the proposal starts from (0 for a new entry).
+    pub base_version: i64,
+    /// The entry at `base_version`, as the audit log's JSON; `None` for a new entry.
+    pub base: Option<String>,
+    /// The entry as proposed, as the audit log's JSON; `None` for a delete.
+    pub proposed: Option<String>,
+    pub reason: String,
+    pub status: String,
+    pub author_id: i64,
+    pub author: String,
+    pub reviewer_id: Option<i64>,
+    pub reviewer: Option<String>,
+    pub review_comment: String,
+    /// The audit revision the approval published.
+    pub published_as: Option<i64>,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+impl ChangeRequest {
+    pub fn subject(&self) -> Subject {
+        Subject::parse(&self.entity).expect("the schema admits only known entities")
+    }
+
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status)
+    }
+
+    /// The slug the entry has where it is edited today: the original for an update or a
+    /// delete, none for a new entry.
+    pub fn original(&self) -> Option<&str> {
+        (self.action != "create").then_some(self.entity_slug.as_str())
+    }
+}
+
+/// A request's change as the knowledge would take it, in the shape the impact preview
+/// applies in memory (`impact::Edit`): the entry's slug today (`None` for a new entry) and
+/// what it becomes (`None` for a delete).
+#[derive(Debug, Clone)]
+pub enum PendingEdit {
+    Framework {
+        original: Option<String>,
+        record: Option<Box<FrameworkRecord>>,
+    },
+    Term {
+        kind: TermKind,
+        original: Option<String>,
+        state: Option<State>,
+    },
+}
+
+impl ChangeRequest {
+    /// The change this request would publish (see [`PendingEdit`]).
+    pub fn pending_edit(&self) -> PendingEdit {
+        let original = self.original().map(str::to_owned);
+        // A proposal is written by this module from a parsed entry, so it reads back.
+        let proposed = self.proposed.as_deref();
+        match self.subject() {
+            Subject::Framework => PendingEdit::Framework {
+                original,
+                record: proposed.map(|json| {
+                    let mut record: FrameworkRecord =
+                        serde_json::from_str(json).expect("a stored proposal parses");
+                    record.upgrade();
+                    Box::new(record)
+                }),
+            },
+            Subject::Term(kind) => PendingEdit::Term {
+                kind,
+                original,
+                state: State::parse(proposed),
+            },
+        }
+    }
+}
+
+/// A change to hold for review: what it changes, from which version, and why.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub subject: Subject,
+    /// See [`ChangeRequest::entity_slug`].
+    pub entity_slug: String,
+    pub action: &'static str,
+    pub base_version: i64,
+    pub base: Option<String>,
+    pub proposed: Option<String>,
+    pub reason: String,
+}
+
+impl Proposal {
+    /// A save of `proposed` over `base` (stored at `base_version`), or a new entry when
+    /// `base` is `None`; `original` is the slug it is edited at.
+    pub fn save<T: serde::Serialize>(
+        subject: Subject,
+        original: Option<&str>,
+        base: Option<(&T, i64)>,
+        proposed: &T,
+        proposed_slug: &str,
+        reason: &str,
+    ) -> Self {
+        Self {
+            subject,
+            entity_slug: original.unwrap_or(proposed_slug).to_owned(),
+            action: if base.is_some() { "update" } else { "create" },
+            base_version: base.map_or(0, |(_, version)| version),
+            base: base.map(|(state, _)| json(state)),
+            proposed: Some(json(proposed)),
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// The delete of the entry `slug`, stored as `base` at `base_version`.
+    pub fn delete<T: serde::Serialize>(
+        subject: Subject,
+        slug: &str,
+        (base, base_version): (&T, i64),
+        reason: &str,
+    ) -> Self {
+        Self {
+            subject,
+            entity_slug: slug.to_owned(),
+            action: "delete",
+            base_version,
+            base: Some(json(base)),
+            proposed: None,
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(state: &T) -> String {
+    serde_json::to_string(state).expect("a state serialises")
+}
+
+/// What became of a transition asked for.
+#[derive(Debug)]
+pub enum Transition {
+    /// Made and audited.
+    Done,
+    /// The request changed since the page was shown (someone decided it first); nothing
+    /// was written. Holds the request as it is now.
+    Conflict(Box<ChangeRequest>),
+    /// No such request.
+    Gone,
+    /// Approving it would not apply: the entry changed since the request's base, a new
+    /// entry's slug is taken, or something now depends on what it deletes.
+    NotApplicable(Inapplicable),
+}
+
+/// Why an approval could not publish a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inapplicable {
+    /// The entry changed (or went) since the version the request starts from.
+    Stale,
+    /// Another entry of the kind already has the slug it proposes.
+    SlugTaken,
+    /// What it deletes cannot go yet.
+    Blocked(Blocker),
+}
+
+/// The request `id` when given; otherwise every open request and the `decided` most
+/// recently decided. Newest first. One statement for both, so a request reads the same
+/// wherever it is shown.
+async fn select(
+    conn: &mut SqliteConnection,
+    id: Option<i64>,
+    decided: i64,
+) -> Result<Vec<ChangeRequest>, sqlx::Error> {
+    sqlx::query_as!(
+        ChangeRequest,
+        r#"SELECT c.id AS "id!", c.entity, c.entity_slug, c.action, c.base_version, c.base,
+                  c.proposed, c.reason, c.status, c.author_id, a.name AS author,
+                  c.reviewer_id, r.name AS reviewer, c.review_comment, c.published_as,
+                  c.created_at, c.decided_at, c.version, c.updated_at
+           FROM change_requests c
+           JOIN users a ON a.id = c.author_id
+           LEFT JOIN users r ON r.id = c.reviewer_id
+           WHERE CASE WHEN ?1 IS NOT NULL THEN c.id = ?1
+                 ELSE c.status IN ('pending', 'returned')
+                      OR c.id IN (SELECT id FROM change_requests
+                                  WHERE status NOT IN ('pending', 'returned')
+                                  ORDER BY decided_at DESC, id DESC LIMIT ?2)
+                 END
+           ORDER BY c.id DESC"#,
+        id,
+        decided
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+async fn fetch(conn: &mut SqliteConnection, id: i64) -> Result<Option<ChangeRequest>, sqlx::Error> {
+    Ok(select(conn, Some(id), 0).await?.pop())
+}
+
+/// The request `id`, or `None`.
+pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<ChangeRequest>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    fetch(&mut conn, id).await
+}
+
+/// Every open request and the `decided` most recently decided, newest first; the queue
+/// page sorts them by whom they wait for.
+pub async fn queue(pool: &SqlitePool, decided: i64) -> Result<Vec<ChangeRequest>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    select(&mut conn, None, decided).await
+}
+
+/// How many requests wait for `reviewer`'s review: pending ones by anyone else.
+pub async fn waiting_for(pool: &SqlitePool, reviewer: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT count(*) FROM change_requests WHERE status = 'pending' AND author_id <> ?1",
+        reviewer
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// The open requests on the entry `slug` of `subject`, oldest first: what its edit form
+/// warns of, so that editors do not propose the same change twice.
+pub async fn open_on(
+    pool: &SqlitePool,
+    subject: Subject,
+    slug: &str,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let entity = subject.audit_name();
+    let rows = sqlx::query!(
+        r#"SELECT c.id AS "id!", a.name AS author FROM change_requests c
+           JOIN users a ON a.id = c.author_id
+           WHERE c.entity = ?1 AND c.entity_slug = ?2 AND c.status IN ('pending', 'returned')
+           ORDER BY c.id"#,
+        entity,
+        slug
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.author)).collect())
+}
+
+/// The open requests of `author`, oldest first: the changes an editor's preview of their
+/// own pending knowledge applies, in the order they were made.
+pub async fn open_by(pool: &SqlitePool, author: i64) -> Result<Vec<ChangeRequest>, sqlx::Error> {
+    // The queue without decided requests is every open one, newest first.
+    let mut open: Vec<ChangeRequest> = queue(pool, 0)
+        .await?
+        .into_iter()
+        .filter(|r| r.author_id == author)
+        .collect();
+    open.reverse();
+    Ok(open)
+}
+
+/// What the audit revision of a transition records of the request: enough to read the
+/// request's course in the activity log without the table.
+#[derive(serde::Serialize)]
+struct Trace<'a> {
+    entity: &'a str,
+    entity_slug: &'a str,
+    action: &'a str,
+    status: &'static str,
+    base_version: i64,
+}
+
+/// Appends the audit revision of `action` on request `id`, now at `status`, by `actor`,
+/// with `note` (the reason on a submit, the comment on a decision).
+async fn audit(
+    conn: &mut SqliteConnection,
+    request: &ChangeRequest,
+    action: &str,
+    status: Status,
+    actor: &Author,
+    note: &str,
+) -> Result<(), sqlx::Error> {
+    let trace = json(&Trace {
+        entity: &request.entity,
+        entity_slug: &request.entity_slug,
+        action: &request.action,
+        status: status.as_str(),
+        base_version: request.base_version,
+    });
+    let id = request.id.to_string();
+    let entry = AuditEntry {
+        user_id: Some(actor.user_id),
+        actor: &actor.name,
+        entity: CHANGE_REQUEST,
+        entity_slug: &id,
+        action,
+        after: Some(&trace),
+        note,
+        ..AuditEntry::default()
+    };
+    append_audit(conn, &entry).await
+}
+
+/// Holds `proposal` by `author` as a new pending request; its id.
+pub async fn submit(
+    pool: &SqlitePool,
+    proposal: &Proposal,
+    author: &Author,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let entity = proposal.subject.audit_name();
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO change_requests
+               (entity, entity_slug, action, base_version, base, proposed, reason, author_id)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id AS "id!""#,
+        entity,
+        proposal.entity_slug,
+        proposal.action,
+        proposal.base_version,
+        proposal.base,
+        proposal.proposed,
+        proposal.reason,
+        author.user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let request = fetch(&mut tx, id).await?.expect("just inserted");
+    audit(
+        &mut tx,
+        &request,
+        "submit",
+        Status::Pending,
+        author,
+        &proposal.reason,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The open request `id` inside `tx` when it is still at `expected_version`; otherwise
+/// what to answer.
+async fn open_at(
+    tx: &mut SqliteConnection,
+    id: i64,
+    expected_version: i64,
+) -> Result<Result<ChangeRequest, Transition>, sqlx::Error> {
+    Ok(match fetch(tx, id).await? {
+        None => Err(Transition::Gone),
+        Some(request) if request.version != expected_version || !request.status().is_open() => {
+            Err(Transition::Conflict(Box::new(request)))
+        }
+        Some(request) => Ok(request),
+    })
+}
+
+/// Replaces the proposal of the author's open request `id` (pending or returned, at
+/// `expected_version`) with `proposal` — a rebase onto the entry's present version, or the
+/// changes a return asked for — and puts it back in the queue. Audited as a new submit.
+/// The proposal must be of the same entry and action (the caller checks): only a new
+/// entry's proposed slug may change.
+pub async fn resubmit(
+    pool: &SqlitePool,
+    id: i64,
+    expected_version: i64,
+    proposal: &Proposal,
+    author: &Author,
+) -> Result<Transition, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let request = match open_at(&mut tx, id, expected_version).await? {
+        Ok(request) => request,
+        Err(answer) => return Ok(answer),
+    };
+    sqlx::query!(
+        "UPDATE change_requests
+         SET entity_slug = ?2, base_version = ?3, base = ?4, proposed = ?5, reason = ?6,
+             status = 'pending', version = version + 1,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?1",
+        id,
+        proposal.entity_slug,
+        proposal.base_version,
+        proposal.base,
+        proposal.proposed,
+        proposal.reason
+    )
+    .execute(&mut *tx)
+    .await?;
+    let resubmitted = ChangeRequest {
+        entity_slug: proposal.entity_slug.clone(),
+        base_version: proposal.base_version,
+        ..request
+    };
+    audit(
+        &mut tx,
+        &resubmitted,
+        "submit",
+        Status::Pending,
+        author,
+        &proposal.reason,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Transition::Done)
+}
+
+/// A decision that closes or returns a request without publishing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// A reviewer sends it back to its author with a comment.
+    Return,
+    /// A reviewer refuses it for good, with a comment.
+    Reject,
+    /// Its author takes it back.
+    Withdraw,
+}
+
+impl Decision {
+    /// The audit action, which is also the address's last segment.
+    pub fn action(self) -> &'static str {
+        match self {
+            Decision::Return => "return",
+            Decision::Reject => "reject",
+            Decision::Withdraw => "withdraw",
+        }
+    }
+
+    fn status(self) -> Status {
+        match self {
+            Decision::Return => Status::Returned,
+            Decision::Reject => Status::Rejected,
+            Decision::Withdraw => Status::Withdrawn,
+        }
+    }
+}
+
+/// Records `decision` on the open request `id` at `expected_version`, by `actor` with
+/// `comment`. Whether `actor` may make it is the caller's to decide.
+pub async fn decide(
+    pool: &SqlitePool,
+    id: i64,
+    expected_version: i64,
+    decision: Decision,
+    actor: &Author,
+    comment: &str,
+) -> Result<Transition, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let request = match open_at(&mut tx, id, expected_version).await? {
+        Ok(request) => request,
+        Err(answer) => return Ok(answer),
+    };
+    let status = decision.status();
+    close(&mut tx, &request, status, actor, comment, None).await?;
+    audit(&mut tx, &request, decision.action(), status, actor, comment).await?;
+    tx.commit().await?;
+    Ok(Transition::Done)
+}
+
+/// Moves `request` to `status`: a reviewer's decision names the reviewer; an author's
+/// withdrawal leaves the last reviewer as it was.
+async fn close(
+    tx: &mut SqliteConnection,
+    request: &ChangeRequest,
+    status: Status,
+    actor: &Author,
+    comment: &str,
+    published_as: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let reviewer = if status == Status::Withdrawn {
+        request.reviewer_id
+    } else {
+        Some(actor.user_id)
+    };
+    let comment = if status == Status::Withdrawn {
+        request.review_comment.as_str()
+    } else {
+        comment
+    };
+    // A returned request is open again once resubmitted, so it has no decision date yet.
+    let decided = status != Status::Returned;
+    let status = status.as_str();
+    sqlx::query!(
+        "UPDATE change_requests
+         SET status = ?2, reviewer_id = ?3, review_comment = ?4, published_as = ?5,
+             decided_at = CASE WHEN ?6 THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END,
+             version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+         WHERE id = ?1",
+        request.id,
+        status,
+        reviewer,
+        comment,
+        published_as,
+        decided
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// What a save or delete inside the approval came to, whatever the entry's type.
+fn applied<T>(outcome: Outcome<T>) -> Result<(), Inapplicable> {
+    match outcome {
+        Outcome::Done => Ok(()),
+        Outcome::Conflict(_) | Outcome::Gone => Err(Inapplicable::Stale),
+        Outcome::SlugTaken => Err(Inapplicable::SlugTaken),
+        Outcome::Blocked(blocker) => Err(Inapplicable::Blocked(blocker)),
+    }
+}
+
+/// Publishes `request` inside `tx` as one revision by its author, naming `approval`.
+async fn publish(
+    tx: &mut SqliteConnection,
+    request: &ChangeRequest,
+    approval: Approved,
+) -> Result<Result<(), Inapplicable>, sqlx::Error> {
+    let author = Author {
+        user_id: request.author_id,
+        name: request.author.clone(),
+        note: request.reason.clone(),
+        approval: Some(approval),
+    };
+    let version = request.base_version;
+    Ok(match request.pending_edit() {
+        PendingEdit::Framework {
+            original,
+            record: Some(record),
+        } => applied(editing::save_in(tx, original.as_deref(), version, &record, &author).await?),
+        PendingEdit::Framework { record: None, .. } => {
+            applied(editing::delete_in(tx, &request.entity_slug, version, &author).await?)
+        }
+        PendingEdit::Term {
+            kind,
+            original,
+            state: Some(state),
+        } => {
+            let original = original.as_deref();
+            applied(terms::save_in(tx, kind, original, version, &state.term, &author).await?)
+        }
+        PendingEdit::Term {
+            kind, state: None, ..
+        } => applied(terms::delete_in(tx, kind, &request.entity_slug, version, &author).await?),
+    })
+}
+
+/// Approves the pending request `id` at `expected_version` by `approver`: publishes it as
+/// one audit revision naming its author and `approver`, marks it approved with that
+/// revision, and audits the approval — all in one transaction, so either all of it happens
+/// or none. Whether `approver` may approve it is the caller's to decide.
+pub async fn approve(
+    pool: &SqlitePool,
+    id: i64,
+    expected_version: i64,
+    approver: &Author,
+    comment: &str,
+) -> Result<Transition, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let request = match open_at(&mut tx, id, expected_version).await? {
+        Ok(request) if request.status() == Status::Pending => request,
+        // A returned request waits for its author, not for a reviewer.
+        Ok(request) => return Ok(Transition::Conflict(Box::new(request))),
+        Err(answer) => return Ok(answer),
+    };
+    let approval = Approved {
+        approver_id: approver.user_id,
+        approver: approver.name.clone(),
+        change_request: id,
+    };
+    if let Err(why) = publish(&mut tx, &request, approval).await? {
+        tx.rollback().await?;
+        return Ok(Transition::NotApplicable(why));
+    }
+    let published_as = sqlx::query_scalar!(
+        "SELECT max(id) FROM audit_log WHERE change_request = ?1",
+        id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let status = Status::Approved;
+    close(&mut tx, &request, status, approver, comment, published_as).await?;
+    audit(&mut tx, &request, "approve", status, approver, comment).await?;
+    tx.commit().await?;
+    Ok(Transition::Done)
+}
+
+/// Whether `request` could be published as it stands: the entry is still at the request's
+/// base version (for a new entry: its slug is still free). `false` means its author must
+/// rebase it first.
+pub async fn is_current(pool: &SqlitePool, request: &ChangeRequest) -> Result<bool, sqlx::Error> {
+    let version = version_of(pool, request.subject(), &request.entity_slug).await?;
+    Ok(match request.original() {
+        None => version.is_none(),
+        Some(_) => version == Some(request.base_version),
+    })
+}
+
+/// The version of the entry `slug` of `subject`, or `None` when there is none.
+pub async fn version_of(
+    pool: &SqlitePool,
+    subject: Subject,
+    slug: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    Ok(match subject {
+        Subject::Framework => editing::load(pool, slug).await?.map(|s| s.version),
+        Subject::Term(kind) => terms::load(pool, kind, slug).await?.map(|s| s.version),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::terms::Term;
+
+    #[test]
+    fn every_subject_reads_back_from_its_audit_name() {
+        let subjects = std::iter::once(Subject::Framework).chain(TermKind::ALL.map(Subject::Term));
+        for subject in subjects {
+            assert_eq!(Subject::parse(subject.audit_name()), Some(subject));
+        }
+        assert_eq!(Subject::parse("change_request"), None);
+    }
+
+    #[test]
+    fn only_pending_and_returned_requests_are_open() {
+        let open: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_open()).collect();
+        assert_eq!(open, [Status::Pending, Status::Returned]);
+        for status in Status::ALL {
+            assert_eq!(Status::parse(status.as_str()), status);
+        }
+    }
+
+    #[test]
+    fn a_proposal_for_a_new_entry_has_no_base_and_is_addressed_by_its_own_slug() {
+        let term = Term {
+            slug: "gaming".into(),
+            name: "Gaming".into(),
+            ..Term::default()
+        };
+        let subject = Subject::Term(TermKind::Industry);
+        let new = Proposal::save(subject, None, None, &term, &term.slug, "clients ask");
+        assert_eq!((new.action, new.base_version), ("create", 0));
+        assert_eq!((new.entity_slug.as_str(), new.base), ("gaming", None));
+        let renamed = Proposal::save(
+            subject,
+            Some("games"),
+            Some((&term, 3)),
+            &term,
+            "gaming",
+            "",
+        );
+        assert_eq!((renamed.action, renamed.base_version), ("update", 3));
+        assert_eq!(renamed.entity_slug, "games");
+        let gone = Proposal::delete(subject, "games", (&term, 4), "");
+        assert_eq!((gone.action, gone.proposed), ("delete", None));
+    }
+}
