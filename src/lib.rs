@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod page_cache;
 pub mod radar;
 pub mod recommend;
+pub mod reference;
 pub mod request_body;
 pub mod routes;
 pub mod search;

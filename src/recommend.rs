@@ -445,6 +445,11 @@ impl Catalogue {
         self.candidates.len()
     }
 
+    /// Every candidate, in the order it was given: to build a changed catalogue from.
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.candidates
+    }
+
     pub fn is_empty(&self) -> bool {
         self.candidates.is_empty()
     }

@@ -9,6 +9,7 @@ pub mod editing;
 pub mod frameworks;
 pub mod knowledge;
 pub mod recommend;
+pub mod reference;
 pub mod terms;
 pub mod users;
 

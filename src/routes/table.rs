@@ -99,6 +99,21 @@ routes! { ADMIN, register_admin:
     }
     "/frameworks/{slug}/history" => { GET admin::frameworks::history }
     "/frameworks/{slug}/history/{id}/restore" => { POST admin::frameworks::restore }
+    "/reference-questions" => { GET admin::reference::index }
+    "/reference-questions/new" => {
+        GET admin::reference::new,
+        POST admin::reference::create,
+    }
+    "/reference-questions/{slug}/edit" => {
+        GET admin::reference::edit,
+        POST admin::reference::update,
+    }
+    "/reference-questions/{slug}/delete" => {
+        GET admin::reference::confirm_delete,
+        POST admin::reference::delete,
+    }
+    "/reference-questions/{slug}/history" => { GET admin::reference::history }
+    "/reference-questions/{slug}/history/{id}/restore" => { POST admin::reference::restore }
     "/users" => { GET admin::users::index, POST admin::users::create }
     "/users/{id}/role" => { POST admin::users::update_role }
     "/users/{id}/access" => { POST admin::users::update_access }

@@ -6,6 +6,7 @@ pub mod editing;
 pub mod frameworks;
 pub mod health;
 pub mod listing;
+pub mod reference;
 pub mod terms;
 pub mod users;
 
