@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod impact;
 pub mod knowledge;
 pub mod markdown;
 pub mod page_cache;

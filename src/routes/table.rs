@@ -92,7 +92,9 @@ routes! { ADMIN, register_admin:
     "/health" => { GET admin::health::index }
     "/frameworks" => { GET admin::frameworks::index }
     "/frameworks/new" => { GET admin::frameworks::new, POST admin::frameworks::create }
+    "/frameworks/new/impact" => { POST admin::frameworks::impact_of_new }
     "/frameworks/{slug}/edit" => { GET admin::frameworks::edit, POST admin::frameworks::update }
+    "/frameworks/{slug}/impact" => { POST admin::frameworks::impact }
     "/frameworks/{slug}/delete" => {
         GET admin::frameworks::confirm_delete,
         POST admin::frameworks::delete,
@@ -120,7 +122,9 @@ routes! { ADMIN, register_admin:
     // The vocabulary takes its kind from the path, so it comes after the fixed paths above.
     "/{kind}" => { GET admin::terms::index }
     "/{kind}/new" => { GET admin::terms::new, POST admin::terms::create }
+    "/{kind}/new/impact" => { POST admin::terms::impact_of_new }
     "/{kind}/{slug}/edit" => { GET admin::terms::edit, POST admin::terms::update }
+    "/{kind}/{slug}/impact" => { POST admin::terms::impact }
     "/{kind}/{slug}/delete" => { GET admin::terms::confirm_delete, POST admin::terms::delete }
     "/{kind}/{slug}/history" => { GET admin::terms::history }
     "/{kind}/{slug}/history/{id}/restore" => { POST admin::terms::restore }

@@ -56,6 +56,14 @@ pub fn author(user: &CurrentUser) -> Author {
     }
 }
 
+/// Who is making a change and why, as they said it (trimmed; empty when they did not).
+pub fn author_saying(user: &CurrentUser, reason: &str) -> Author {
+    Author {
+        note: reason.trim().to_owned(),
+        ..author(user)
+    }
+}
+
 /// 303 See Other: after a successful POST the browser asks for the next page itself, so a
 /// reload cannot post twice.
 pub fn see_other(location: String) -> HttpResponse {
@@ -64,11 +72,14 @@ pub fn see_other(location: String) -> HttpResponse {
         .finish()
 }
 
-/// A form that only carries the version it acts on: the delete confirmation.
+/// A form that only carries the version it acts on, and why: the delete confirmation.
 #[derive(Debug, Deserialize)]
 pub struct VersionForm {
     pub version: i64,
     pub csrf_token: String,
+    /// Why, for the audit note; required when the delete breaks a reference question.
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// A form that carries nothing but its token: restore.
@@ -157,6 +168,11 @@ pub struct Frame {
     pub conflict: Vec<Change>,
     /// What was just done ("Saved."), shown at the top.
     pub notice: Option<String>,
+    /// What the submitted change would do to the reference questions and saved briefs,
+    /// after "Preview impact" or a save that needs its reason.
+    pub impact: Option<crate::impact::Impact>,
+    /// Why the change is made, as the editor wrote it in the save bar: the audit note.
+    pub reason: String,
 }
 
 impl Frame {
@@ -170,6 +186,8 @@ impl Frame {
             errors: Vec::new(),
             conflict: Vec::new(),
             notice: None,
+            impact: None,
+            reason: String::new(),
         }
     }
 
@@ -182,6 +200,15 @@ impl Frame {
         match &self.original {
             None => format!("{}/new", self.entity.base),
             Some(slug) => self.entity.entry_href(slug, "edit"),
+        }
+    }
+
+    /// Where "Preview impact" posts the form: beside the save, `…/{slug}/impact`, or
+    /// `…/new/impact` for a new entry.
+    pub fn impact_action(&self) -> String {
+        match &self.original {
+            None => format!("{}/new/impact", self.entity.base),
+            Some(slug) => self.entity.entry_href(slug, "impact"),
         }
     }
 
@@ -263,6 +290,12 @@ pub struct DeletePage {
     pub consequences: Vec<String>,
     /// Why the entry cannot be deleted yet, if it cannot.
     pub blocked: Option<String>,
+    /// What deleting it would do to the reference questions and saved briefs, for the
+    /// entries the ranking reads.
+    pub impact: Option<crate::impact::Impact>,
+    /// The reason as given, and the message when one is needed and missing.
+    pub reason: String,
+    pub reason_error: Option<String>,
 }
 
 /// Answers a delete: 303 to the list naming what went; when someone saved since the page was

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod editing;
 pub mod frameworks;
 pub mod health;
+pub mod impact;
 pub mod listing;
 pub mod reference;
 pub mod terms;

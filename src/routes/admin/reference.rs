@@ -12,7 +12,7 @@ use sqlx::SqlitePool;
 
 use super::editing::{
     self, CsrfForm, DeletePage, Entity, Entry, FieldName, Fields, Frame, Revisioned, SavedQuery,
-    VersionForm, author,
+    VersionForm, author, author_saying,
 };
 use super::listing::{Filter, ListQuery, Listing, SortOrder};
 use crate::auth::CurrentUser;
@@ -350,6 +350,9 @@ fn delete_page(stored: crate::db::editing::Stored<Question>, user: &CurrentUser)
         name: question.name,
         version: stored.version,
         csrf_token: user.csrf_token().to_owned(),
+        impact: None,
+        reason: String::new(),
+        reason_error: None,
     }
 }
 
@@ -371,7 +374,8 @@ pub async fn delete(
     form: web::Form<VersionForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let outcome = reference::delete(&pool, &slug, form.version, &author(&user)).await?;
+    let author = author_saying(&user, &form.reason);
+    let outcome = reference::delete(&pool, &slug, form.version, &author).await?;
     editing::answer_delete(outcome, &entity(), &slug, async |current| {
         current
             .map(|stored| delete_page(stored, &user))

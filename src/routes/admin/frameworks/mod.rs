@@ -11,7 +11,10 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
-use super::editing::{self, CsrfForm, DeletePage, Entity, Frame, SavedQuery, VersionForm, author};
+use super::editing::{
+    self, CsrfForm, DeletePage, Entity, Frame, SavedQuery, VersionForm, author, author_saying,
+};
+use super::impact::{ask_why, unexplained, why_needed};
 use super::listing::{self, ListQuery, Listing, SortOrder};
 use crate::auth::CurrentUser;
 use crate::db;
@@ -19,8 +22,10 @@ use crate::db::editing::Stored;
 use crate::db::frameworks::{Filter, RatingReview};
 use crate::domain::{FieldError, Kind, Ring, Slug};
 use crate::error::{AppError, Result};
+use crate::impact::Edit;
 use crate::knowledge::document::{Document, FrameworkRecord};
 use crate::markdown::to_safe_html;
+use crate::snapshot::KnowledgeCache;
 use form::{Submitted, record_from};
 use page::FormPage;
 
@@ -190,17 +195,31 @@ pub async fn edit(
 
 /// Saves the form over `original` (or as a new framework). `action` is `save`, `review`
 /// (save and mark reviewed today) or `preview` (show the description rendered, save nothing).
+/// What the form's submission is for: saving, or only seeing what saving would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Save,
+    PreviewImpact,
+}
+
+/// Saves the form over `original` (or as a new framework). `action` is `save`, `review`
+/// (save and mark reviewed today) or `preview` (show the description rendered, save nothing);
+/// with [`Intent::PreviewImpact`] nothing is saved and the form comes back with the impact.
+/// A save that makes a reference question stop passing needs the field `reason`, which
+/// becomes the revision's note (as does one given unasked).
 async fn submit(
     pool: &SqlitePool,
+    cache: &KnowledgeCache,
     user: &CurrentUser,
     original: Option<&str>,
     form: Submitted,
+    intent: Intent,
 ) -> Result<HttpResponse> {
     user.check_csrf(form.one("csrf_token"))?;
     let action = form.one("action");
     let context = FormContext::load(pool, original).await?;
     let vocabulary = &context.vocabulary;
-    let last_reviewed = if action == "review" {
+    let last_reviewed = if action == "review" && intent == Intent::Save {
         Some(crate::domain::today())
     } else {
         match original {
@@ -211,22 +230,44 @@ async fn submit(
         }
     };
     let (record, errors) = record_from(&form, vocabulary, last_reviewed);
-    // A version that is not a number cannot match any stored one: the save is a conflict.
     let version: i64 = form.one("version").parse().unwrap_or(-1);
+    let reason = form.one("reason").trim();
+    let page_of = |record: FrameworkRecord, errors: Vec<FieldError>| {
+        let mut page = form_page(&context, record, original, version, user, errors);
+        page.frame.reason = reason.to_owned();
+        page
+    };
 
-    if action == "preview" || !errors.is_empty() {
+    let previewing = intent == Intent::Save && action == "preview";
+    if previewing || !errors.is_empty() {
         let status = if errors.is_empty() {
             StatusCode::OK
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        let preview = (action == "preview").then(|| to_safe_html(&record.description));
-        let mut page = form_page(&context, record, original, version, user, errors);
+        let preview = previewing.then(|| to_safe_html(&record.description));
+        let mut page = page_of(record, errors);
         page.preview_html = preview;
         return crate::routes::html(status, &page);
     }
+    let edits = [Edit::Framework {
+        original: original.map(str::to_owned),
+        record: Some(record.clone()),
+    }];
+    if intent == Intent::PreviewImpact {
+        let impact = super::impact::preview(pool, cache, &edits).await?;
+        let mut page = page_of(record, Vec::new());
+        page.frame.impact = Some(impact);
+        return crate::routes::html(StatusCode::OK, &page);
+    }
+    if let Some(impact) = unexplained(pool, cache, &edits, reason).await? {
+        let mut page = page_of(record, Vec::new());
+        ask_why(&mut page.frame, impact);
+        return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
 
-    let outcome = db::editing::save(pool, original, version, &record, &author(user)).await?;
+    let author = author_saying(user, reason);
+    let outcome = db::editing::save(pool, original, version, &record, &author).await?;
     let done = if action == "review" {
         "reviewed"
     } else {
@@ -234,25 +275,52 @@ async fn submit(
     };
     let slug = record.slug.clone();
     editing::answer_save(outcome, &entity(), record, &slug, done, |record| {
-        form_page(&context, record, original, version, user, Vec::new())
+        page_of(record, Vec::new())
     })
 }
 
 pub async fn update(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     slug: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
-    submit(&pool, &user, Some(&slug), Submitted(form.into_inner())).await
+    let form = Submitted(form.into_inner());
+    submit(&pool, &cache, &user, Some(&slug), form, Intent::Save).await
 }
 
 pub async fn create(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
-    submit(&pool, &user, None, Submitted(form.into_inner())).await
+    let form = Submitted(form.into_inner());
+    submit(&pool, &cache, &user, None, form, Intent::Save).await
+}
+
+/// `POST /admin/frameworks/{slug}/impact`: the form again with what saving it would do.
+pub async fn impact(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    user: CurrentUser,
+    slug: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse> {
+    let form = Submitted(form.into_inner());
+    submit(&pool, &cache, &user, Some(&slug), form, Intent::PreviewImpact).await
+}
+
+/// `POST /admin/frameworks/new/impact`: what creating the framework would do.
+pub async fn impact_of_new(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse> {
+    let form = Submitted(form.into_inner());
+    submit(&pool, &cache, &user, None, form, Intent::PreviewImpact).await
 }
 
 // ---------------------------------------------------------------------------------- delete
@@ -282,28 +350,54 @@ fn delete_page(stored: Stored<FrameworkRecord>, user: &CurrentUser) -> DeletePag
         name: record.name,
         version: stored.version,
         csrf_token: user.csrf_token().to_owned(),
+        impact: None,
+        reason: String::new(),
+        reason_error: None,
     }
 }
 
+/// The framework's delete, as an edit to preview.
+fn deletion(slug: &str) -> [Edit; 1] {
+    [Edit::Framework {
+        original: Some(slug.to_owned()),
+        record: None,
+    }]
+}
+
+/// The confirmation shows what deleting would do before anything is deleted.
 pub async fn confirm_delete(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     slug: web::Path<String>,
 ) -> Result<HttpResponse> {
     let stored = db::editing::load(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    crate::routes::html(StatusCode::OK, &delete_page(stored, &user))
+    let mut page = delete_page(stored, &user);
+    page.impact = Some(super::impact::preview(&pool, &cache, &deletion(&slug)).await?);
+    crate::routes::html(StatusCode::OK, &page)
 }
 
 pub async fn delete(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     slug: web::Path<String>,
     form: web::Form<VersionForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let outcome = db::editing::delete(&pool, &slug, form.version, &author(&user)).await?;
+    if let Some(impact) = unexplained(&pool, &cache, &deletion(&slug), &form.reason).await? {
+        let stored = db::editing::load(&pool, &slug)
+            .await?
+            .ok_or_else(AppError::not_found)?;
+        let mut page = delete_page(stored, &user);
+        page.reason_error = Some(why_needed(&impact));
+        page.impact = Some(impact);
+        return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let author = author_saying(&user, &form.reason);
+    let outcome = db::editing::delete(&pool, &slug, form.version, &author).await?;
     // A framework's delete is only ever refused by a conflict, which brings the current state.
     editing::answer_delete(outcome, &entity(), &slug, async |current| {
         current

@@ -9,14 +9,19 @@ use sqlx::SqlitePool;
 
 mod form;
 
-use super::editing::{self, CsrfForm, DeletePage, Entity, SavedQuery, VersionForm, author};
+use super::editing::{
+    self, CsrfForm, DeletePage, Entity, SavedQuery, VersionForm, author, author_saying,
+};
+use super::impact::{ask_why, unexplained, why_needed};
 use super::listing::{BY_NAME_OR_SLUG, Filter, ListQuery, Listing};
 use crate::auth::CurrentUser;
 use crate::db::terms::{self, State, Term, TermKind};
 use crate::domain::RequirementGroup;
 use crate::error::{AppError, Result};
+use crate::impact::Edit;
 use crate::knowledge::document::Document;
-use form::{Forms, TermForm, problems};
+use crate::snapshot::KnowledgeCache;
+use form::{Forms, TermForm, moves_rankings, problems};
 
 const PAGE_SIZE: usize = 20;
 
@@ -180,50 +185,129 @@ pub async fn edit(
     crate::routes::html(StatusCode::OK, &page)
 }
 
+/// What the form's submission is for: saving, or only seeing what saving would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Save,
+    PreviewImpact,
+}
+
+/// Saves the form over `original` (or as a new entry), or with [`Intent::PreviewImpact`]
+/// shows what saving would do. For the kinds the ranking reads, a save that makes a
+/// reference question stop passing needs the field `reason`, which becomes the revision's
+/// note (as does one given unasked).
 async fn submit(
     pool: &SqlitePool,
+    cache: &KnowledgeCache,
     user: &CurrentUser,
-    kind: TermKind,
-    original: Option<&str>,
+    (kind, original): (TermKind, Option<&str>),
     form: TermForm,
+    intent: Intent,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
+    if intent == Intent::PreviewImpact && !moves_rankings(kind) {
+        return Err(AppError::not_found());
+    }
     let version = form.version;
+    let reason = form.reason.trim().to_owned();
     let term = form.into_term(kind);
     let vocabulary = crate::db::knowledge::load_document(pool).await?;
     let errors = problems(kind, &term, original, &vocabulary);
     let forms = Forms::of(&vocabulary, kind, user);
-    if !errors.is_empty() {
+    let page_of = |term: Term| {
         let mut page = forms.page(term, original, version);
+        page.frame.reason = reason.clone();
+        page
+    };
+    if !errors.is_empty() {
+        let mut page = page_of(term);
         page.frame.errors = errors;
         return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let outcome = terms::save(pool, kind, original, version, &term, &author(user)).await?;
+    let edits = [Edit::Term {
+        kind,
+        original: original.map(str::to_owned),
+        state: Some(State::from(term.clone())),
+    }];
+    if intent == Intent::PreviewImpact {
+        let impact = super::impact::preview(pool, cache, &edits).await?;
+        let mut page = page_of(term);
+        page.frame.impact = Some(impact);
+        return crate::routes::html(StatusCode::OK, &page);
+    }
+    if moves_rankings(kind)
+        && let Some(impact) = unexplained(pool, cache, &edits, &reason).await?
+    {
+        let mut page = page_of(term);
+        ask_why(&mut page.frame, impact);
+        return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let author = author_saying(user, &reason);
+    let outcome = terms::save(pool, kind, original, version, &term, &author).await?;
     let slug = term.slug.clone();
-    editing::answer_save(outcome, &entity(kind), term, &slug, "yes", |term| {
-        forms.page(term, original, version)
-    })
+    editing::answer_save(outcome, &entity(kind), term, &slug, "yes", page_of)
 }
 
 pub async fn create(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     kind: web::Path<String>,
     form: web::Form<TermForm>,
 ) -> Result<HttpResponse> {
-    let kind = kind_of(&kind)?;
-    submit(&pool, &user, kind, None, form.into_inner()).await
+    let entry = (kind_of(&kind)?, None);
+    submit(&pool, &cache, &user, entry, form.into_inner(), Intent::Save).await
 }
 
 pub async fn update(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     path: web::Path<(String, String)>,
     form: web::Form<TermForm>,
 ) -> Result<HttpResponse> {
     let (kind, slug) = path.into_inner();
-    let kind = kind_of(&kind)?;
-    submit(&pool, &user, kind, Some(&slug), form.into_inner()).await
+    let entry = (kind_of(&kind)?, Some(slug.as_str()));
+    submit(&pool, &cache, &user, entry, form.into_inner(), Intent::Save).await
+}
+
+/// `POST /admin/{kind}/{slug}/impact`: the form again with what saving it would do; only
+/// for the kinds the ranking reads.
+pub async fn impact(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    form: web::Form<TermForm>,
+) -> Result<HttpResponse> {
+    let (kind, slug) = path.into_inner();
+    let entry = (kind_of(&kind)?, Some(slug.as_str()));
+    let intent = Intent::PreviewImpact;
+    submit(&pool, &cache, &user, entry, form.into_inner(), intent).await
+}
+
+/// `POST /admin/{kind}/new/impact`: what creating the entry would do.
+pub async fn impact_of_new(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    user: CurrentUser,
+    kind: web::Path<String>,
+    form: web::Form<TermForm>,
+) -> Result<HttpResponse> {
+    let entry = (kind_of(&kind)?, None);
+    let intent = Intent::PreviewImpact;
+    submit(&pool, &cache, &user, entry, form.into_inner(), intent).await
+}
+
+/// The entry's delete, as an edit to preview; `None` for the kinds the ranking does not read.
+fn deletion(kind: TermKind, slug: &str) -> Option<[Edit; 1]> {
+    moves_rankings(kind).then(|| {
+        [Edit::Term {
+            kind,
+            original: Some(slug.to_owned()),
+            state: None,
+        }]
+    })
 }
 
 async fn delete_page(
@@ -266,21 +350,31 @@ async fn delete_page(
         name: stored.record.name,
         version: stored.version,
         csrf_token: user.csrf_token().to_owned(),
+        impact: None,
+        reason: String::new(),
+        reason_error: None,
     })
 }
 
+/// The confirmation shows what deleting would do, for the kinds the ranking reads.
 pub async fn confirm_delete(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse> {
     let (kind, slug) = path.into_inner();
-    let page = delete_page(&pool, &user, kind_of(&kind)?, &slug).await?;
+    let kind = kind_of(&kind)?;
+    let mut page = delete_page(&pool, &user, kind, &slug).await?;
+    if let Some(edits) = deletion(kind, &slug) {
+        page.impact = Some(super::impact::preview(&pool, &cache, &edits).await?);
+    }
     crate::routes::html(StatusCode::OK, &page)
 }
 
 pub async fn delete(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     path: web::Path<(String, String)>,
     form: web::Form<VersionForm>,
@@ -288,7 +382,16 @@ pub async fn delete(
     user.check_csrf(&form.csrf_token)?;
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
-    let outcome = terms::delete(&pool, kind, &slug, form.version, &author(&user)).await?;
+    if let Some(edits) = deletion(kind, &slug)
+        && let Some(impact) = unexplained(&pool, &cache, &edits, &form.reason).await?
+    {
+        let mut page = delete_page(&pool, &user, kind, &slug).await?;
+        page.reason_error = Some(why_needed(&impact));
+        page.impact = Some(impact);
+        return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let author = author_saying(&user, &form.reason);
+    let outcome = terms::delete(&pool, kind, &slug, form.version, &author).await?;
     // Read again whatever refused it: the dependents matter as much as the entry.
     editing::answer_delete(outcome, &entity(kind), &slug, async |_| {
         delete_page(&pool, &user, kind, &slug).await
