@@ -91,7 +91,12 @@ fn day(text: Option<&str>) -> Option<NaiveDate> {
     text.and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
 }
 
-fn evidence(value: i64, note: &str, sources: &[String], reviewed: Option<&str>) -> Option<Evidence> {
+fn evidence(
+    value: i64,
+    note: &str,
+    sources: &[String],
+    reviewed: Option<&str>,
+) -> Option<Evidence> {
     Some(Evidence {
         score: Score::new(value).ok()?,
         note: note.to_owned(),
@@ -107,7 +112,10 @@ fn use_case_ref(slug: &str, candidates: &[Candidate], knowledge: &Knowledge) -> 
     if let Some(known) = linked.clone().find(|u| u.slug.as_str() == slug) {
         return Some(known.clone());
     }
-    let option = knowledge.use_cases.iter().find(|u| u.slug.as_str() == slug)?;
+    let option = knowledge
+        .use_cases
+        .iter()
+        .find(|u| u.slug.as_str() == slug)?;
     let industry = knowledge
         .industries
         .iter()
@@ -215,7 +223,14 @@ fn term(
     }
     if let Some((slug, state)) = &new {
         for link in state.links.iter().flatten() {
-            relink(candidates, kind, slug, &state.term.name, &state.term.industry, link);
+            relink(
+                candidates,
+                kind,
+                slug,
+                &state.term.name,
+                &state.term.industry,
+                link,
+            );
         }
     }
 }
@@ -235,9 +250,8 @@ fn relink(
     else {
         return;
     };
-    let rated = |value: Option<i64>| {
-        evidence(value?, &link.note, &link.sources, link.reviewed.as_deref())
-    };
+    let rated =
+        |value: Option<i64>| evidence(value?, &link.note, &link.sources, link.reviewed.as_deref());
     match kind {
         TermKind::Requirement => {
             if let Some(e) = rated(link.strength) {
@@ -330,7 +344,10 @@ pub async fn impact(pool: &SqlitePool, knowledge: &Knowledge, edits: &[Edit]) ->
         questions_asked: questions.len(),
         ..Impact::default()
     };
-    for ((question, before), after) in questions.into_iter().zip(before_verdicts).zip(after_verdicts)
+    for ((question, before), after) in questions
+        .into_iter()
+        .zip(before_verdicts)
+        .zip(after_verdicts)
     {
         let list = match (before.passed, after.passed) {
             (false, true) => &mut found.starts_passing,
@@ -408,8 +425,15 @@ pub fn with_rating(knowledge: &Knowledge, rating: &Rating) -> Knowledge {
 /// Something whose top pick a rating can change.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dependent {
-    Question { slug: String, name: String },
-    Brief { id: i64, client: String, project: String },
+    Question {
+        slug: String,
+        name: String,
+    },
+    Brief {
+        id: i64,
+        client: String,
+        project: String,
+    },
 }
 
 /// The reference questions and current briefs with their top pick on the live knowledge,
@@ -432,14 +456,17 @@ impl Dependents {
             };
             (dependent, q.query)
         });
-        let briefs = crate::db::briefs::latest_pins(pool).await?.into_iter().map(|b| {
-            let dependent = Dependent::Brief {
-                id: b.id,
-                client: b.client,
-                project: b.project,
-            };
-            (dependent, b.query)
-        });
+        let briefs = crate::db::briefs::latest_pins(pool)
+            .await?
+            .into_iter()
+            .map(|b| {
+                let dependent = Dependent::Brief {
+                    id: b.id,
+                    client: b.client,
+                    project: b.project,
+                };
+                (dependent, b.query)
+            });
         let mut asked = Vec::new();
         for (dependent, query) in questions.chain(briefs) {
             let pick = top_pick(pool, knowledge, &query).await?;

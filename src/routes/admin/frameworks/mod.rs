@@ -309,7 +309,15 @@ pub async fn impact(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
     let form = Submitted(form.into_inner());
-    submit(&pool, &cache, &user, Some(&slug), form, Intent::PreviewImpact).await
+    submit(
+        &pool,
+        &cache,
+        &user,
+        Some(&slug),
+        form,
+        Intent::PreviewImpact,
+    )
+    .await
 }
 
 /// `POST /admin/frameworks/new/impact`: what creating the framework would do.
