@@ -20,6 +20,7 @@ mod hostile;
 mod knowledge;
 mod previews;
 mod query;
+mod reference;
 mod reliability;
 mod security;
 mod sign_in;
