@@ -17,6 +17,7 @@ mod exposure;
 mod firmness;
 mod helpers;
 mod hostile;
+mod impact;
 mod knowledge;
 mod previews;
 mod query;
