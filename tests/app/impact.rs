@@ -265,3 +265,48 @@ async fn renaming_a_requirement_previews_from_its_form_and_features_offer_no_pre
     let refused = app.submit(&editor, &impact, &fields).await;
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn moving_one_rating_names_the_questions_and_briefs_whose_top_pick_changes() {
+    use stackatlas::impact::{Dependent, Dependents, Rated, Rating, top_pick_changes};
+
+    let app = seeded_app().await;
+    let seller = app.signed_in_with("seller@example.com", Role::Viewer).await;
+    let query = "need=real-time-updates&need=push-notifications&need=low-ops";
+    let brief = app
+        .save_brief(&seller, query, "Acme", "Courier tracking")
+        .await;
+    let knowledge = stackatlas::db::recommend::load(&app.pool).await.unwrap();
+    let dependents = Dependents::load(&app.pool, &knowledge).await.unwrap();
+    let low_ops = |value| Rating {
+        framework: "firebase".into(),
+        rated: Rated::Requirement("low-ops".into()),
+        value,
+    };
+
+    let changes = top_pick_changes(&app.pool, &knowledge, &dependents, &low_ops(3))
+        .await
+        .unwrap();
+    let question = changes
+        .iter()
+        .find(
+            |c| matches!(&c.dependent, Dependent::Question { slug, .. } if slug == FIREBASE_FIRST),
+        )
+        .expect("the question's top pick changes");
+    assert_eq!(question.before.as_ref().unwrap().slug, "firebase");
+    assert_ne!(
+        question.after.as_ref().map(|p| p.slug.as_str()),
+        Some("firebase")
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| matches!(c.dependent, Dependent::Brief { id, .. } if id == brief))
+    );
+
+    // One point down keeps Firebase first everywhere it was: nothing depends on that move.
+    let gentle = top_pick_changes(&app.pool, &knowledge, &dependents, &low_ops(4))
+        .await
+        .unwrap();
+    assert!(gentle.is_empty(), "{gentle:?}");
+}

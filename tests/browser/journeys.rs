@@ -550,6 +550,8 @@ async fn accessibility(client: Client, app: TestApp) {
         "/admin/use-cases/telemedicine/edit",
         "/admin/requirements/hipaa/edit",
         "/admin/health",
+        "/admin/reference-questions",
+        "/admin/reference-questions/new",
     ];
     // A saved brief, changed since it was pinned, for the briefs' pages.
     let sales = app.signed_in_with("sam@example.com", Role::Viewer).await;
