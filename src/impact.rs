@@ -27,6 +27,9 @@ use crate::reference::{Pick, Verdict, evaluate_each, same_order, top_three};
 mod tests;
 
 /// One change to the knowledge, as an editor's save or delete would make it.
+// Edits come a few at a time (one save, an editor's pending requests), so the framework
+// variant's size costs nothing, and the plain record keeps the shape callers build.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     /// A framework saved over `original` (created when `None`) as `record`, or deleted
