@@ -273,12 +273,13 @@ async fn check(pool: &sqlx::SqlitePool, json: bool) -> CliResult {
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{report}");
+        // First, so the report still ends with its count of errors and warnings.
         let failing = judged.iter().filter(|(_, v)| !v.passed).count();
         println!(
-            "reference questions: {} asked, {failing} failing",
+            "reference questions: {} asked, {failing} failing\n",
             judged.len()
         );
+        print!("{report}");
     }
     match report.errors() {
         0 => Ok(()),
