@@ -488,6 +488,10 @@ pub fn seed_questions() -> Vec<Question> {
 /// imported in their place, gets no questions about frameworks it lacks. `actor` is who the
 /// history names, as for the seed's knowledge. Returns how many.
 pub async fn seed(pool: &SqlitePool, actor: &str) -> Result<usize> {
+    // Every start comes here: after the first, nothing is read but this.
+    if reference::ever_saved(pool).await? {
+        return Ok(0);
+    }
     let knowledge = crate::db::recommend::load(pool).await?;
     let mut questions = seed_questions();
     let fits = questions

@@ -256,6 +256,22 @@ pub async fn restore(
     Ok(Outcome::Done)
 }
 
+/// Whether any reference question was ever saved: one exists, or the audit log names one.
+pub async fn ever_saved(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    ever_saved_in(&mut conn).await
+}
+
+async fn ever_saved_in(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT (EXISTS (SELECT 1 FROM reference_questions)
+                   OR EXISTS (SELECT 1 FROM audit_log WHERE entity = 'reference_question'))
+           AS "ever!: bool""#
+    )
+    .fetch_one(conn)
+    .await
+}
+
 /// Stores `questions` as the seed's (`seeded`), each with a `create` revision by `actor`
 /// noting `note`, when no reference question was ever saved: the table is empty and the
 /// audit log names none. Questions editors deleted are not brought back by the next start.
@@ -267,14 +283,8 @@ pub async fn seed(
     note: &str,
 ) -> Result<usize, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let ever = sqlx::query_scalar!(
-        r#"SELECT (EXISTS (SELECT 1 FROM reference_questions)
-                   OR EXISTS (SELECT 1 FROM audit_log WHERE entity = 'reference_question'))
-           AS "ever!: bool""#
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if ever {
+    // Asked again under the write lock: two processes starting at once store them once.
+    if ever_saved_in(&mut tx).await? {
         return Ok(0);
     }
     for question in questions {

@@ -93,11 +93,14 @@ pub async fn index(
             _ => true,
         })
         .filter(|(question, _)| {
-            q.is_empty()
-                || [&question.name, &question.slug, &question.query]
-                    .iter()
-                    .chain([&&question.framework, &&question.rationale])
-                    .any(|text| text.to_lowercase().contains(&q))
+            let searched = [
+                &question.name,
+                &question.slug,
+                &question.query,
+                &question.framework,
+                &question.rationale,
+            ];
+            q.is_empty() || searched.iter().any(|t| t.to_lowercase().contains(&q))
         })
         .map(|(question, verdict)| Row {
             expects: expectation_text(&question),

@@ -366,7 +366,8 @@ pub async fn confirm_delete(
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
     let mut page = delete_page(&pool, &user, kind, &slug).await?;
-    if let Some(edits) = deletion(kind, &slug) {
+    // A delete that cannot happen yet has no impact to show.
+    if let Some(edits) = deletion(kind, &slug).filter(|_| page.blocked.is_none()) {
         page.impact = Some(super::impact::preview(&pool, &cache, &edits).await?);
     }
     crate::routes::html(StatusCode::OK, &page)
