@@ -60,12 +60,26 @@ impl<'a> Expectation<'a> {
     }
 }
 
-/// What a question expects, in words: "Django is in the top 3".
+/// What a question expects, in words, naming frameworks by slug: "django is in the top 3".
 pub fn expectation_text(question: &Question) -> String {
-    let framework = &question.framework;
+    expectation_words(question, &question.framework, question.other.as_deref())
+}
+
+/// What a question expects, naming the frameworks as `verdict` saw them: "Django ranks above
+/// Flask" (a framework missing from the knowledge keeps its slug).
+pub fn expectation_named(question: &Question, verdict: &Verdict) -> String {
+    let name = |seen: &Option<Seen>| seen.as_ref().map(|s| s.name.clone());
+    let framework = name(&verdict.framework).unwrap_or_else(|| question.framework.clone());
+    let other = name(&verdict.other).or_else(|| question.other.clone());
+    expectation_words(question, &framework, other.as_deref())
+}
+
+fn expectation_words(question: &Question, framework: &str, other: Option<&str>) -> String {
     match Expectation::of(question) {
         Some(Expectation::InTop(n)) => format!("{framework} is in the top {n}"),
-        Some(Expectation::Above(other)) => format!("{framework} ranks above {other}"),
+        Some(Expectation::Above(slug)) => {
+            format!("{framework} ranks above {}", other.unwrap_or(slug))
+        }
         Some(Expectation::Excluded) => format!("{framework} is excluded"),
         Some(Expectation::TopPick) => format!("{framework} is the top pick"),
         None => format!("{framework}: {}", question.expectation),
@@ -469,7 +483,7 @@ pub fn findings(judged: &[(Question, Verdict)]) -> Vec<Finding> {
                 "“{}” expects that {}, but for {} it sees {}. Fix the knowledge (with a source) \
                  or, if the expectation no longer holds, change the question and say why.",
                 question.name,
-                expectation_text(question),
+                expectation_named(question, verdict),
                 question.query,
                 verdict.seen()
             ),

@@ -201,7 +201,7 @@ fn a_failing_seeded_question_is_an_error_and_an_editors_a_warning() {
     assert_eq!(found[0].location, "reference_questions[seeded]");
     assert_eq!(found[0].code, "reference-question-fails");
     assert!(
-        found[0].message.contains("flask is the top pick"),
+        found[0].message.contains("FLASK is the top pick"),
         "{}",
         found[0].message
     );

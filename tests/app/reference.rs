@@ -85,7 +85,7 @@ async fn the_seeded_questions_all_pass_and_the_list_shows_what_each_saw() {
     );
     assert_eq!(row.len(), 1, "found by its name");
     let seen = text(row[0]);
-    assert!(seen.contains("firebase is the top pick"), "{seen}");
+    assert!(seen.contains("Firebase is the top pick"), "{seen}");
     assert!(seen.contains("Firebase #1 with 100.0"), "{seen}");
 }
 

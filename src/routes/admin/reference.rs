@@ -19,7 +19,9 @@ use crate::auth::CurrentUser;
 use crate::db::recommend::Knowledge;
 use crate::db::reference::{self, Question};
 use crate::error::{AppError, Result};
-use crate::reference::{Drift, EXPECTATIONS, Verdict, evaluate, evaluate_all, expectation_text};
+use crate::reference::{
+    Drift, EXPECTATIONS, Verdict, evaluate, evaluate_all, expectation_named, expectation_text,
+};
 use crate::snapshot::KnowledgeCache;
 
 const PAGE_SIZE: usize = 20;
@@ -103,7 +105,7 @@ pub async fn index(
             q.is_empty() || searched.iter().any(|t| t.to_lowercase().contains(&q))
         })
         .map(|(question, verdict)| Row {
-            expects: expectation_text(&question),
+            expects: expectation_named(&question, &verdict),
             question,
             verdict,
         })
