@@ -201,7 +201,16 @@ fn term(
         for c in candidates.iter_mut() {
             match kind {
                 TermKind::Requirement => rekey(&mut c.strengths, old, to),
-                TermKind::Industry => rekey(&mut c.fits, old, to),
+                TermKind::Industry => {
+                    rekey(&mut c.fits, old, to);
+                    // Its use cases stay in it under its new slug (a delete is blocked while
+                    // it has any, so there is nothing else to follow).
+                    if let Some(to) = to {
+                        (c.use_cases.iter_mut())
+                            .filter(|u| u.industry.as_str() == old)
+                            .for_each(|u| u.industry = to.clone());
+                    }
+                }
                 TermKind::Language => match to {
                     Some(to) => (c.languages.iter_mut())
                         .filter(|l| l.as_str() == old)

@@ -270,3 +270,27 @@ fn moving_one_rating_sets_it_or_adds_it_and_nothing_else() {
     );
     assert_eq!(unknown.catalogue.candidates(), live.catalogue.candidates());
 }
+
+#[test]
+fn renaming_an_industry_keeps_its_fits_and_its_use_cases_in_it() {
+    let mut live = knowledge();
+    let mut candidates = live.catalogue.candidates().to_vec();
+    candidates[0].use_cases.push(UseCaseRef {
+        slug: slug("telemedicine"),
+        name: "Telemedicine".into(),
+        industry: slug("healthcare"),
+    });
+    live.catalogue = Catalogue::new(candidates);
+    let edited = apply(
+        &live,
+        &[term(
+            TermKind::Industry,
+            "healthcare",
+            Some(("health", "Health")),
+        )],
+    );
+    let django = &edited.catalogue.candidates()[0];
+    assert_eq!(django.fits["health"].score.value(), 3);
+    assert_eq!(django.use_cases[0].industry, slug("health"));
+    assert_eq!(edited.names.industries["health"], "Health");
+}
