@@ -10,7 +10,7 @@ use crate::config::{Config, parse_addr};
 use crate::db::users::AccountChange;
 use crate::domain::{Email, Role};
 use crate::knowledge::{checks, import, seed, validate};
-use crate::{db, startup};
+use crate::{db, reference, startup};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -258,16 +258,27 @@ async fn check(pool: &sqlx::SqlitePool, json: bool) -> CliResult {
     // A new installation holds the seed, as `serve` would load it: checking an empty file
     // checks the knowledge the product ships with (which is what CI runs).
     seed::bring_forward(pool).await?;
+    seed_reference_questions(pool).await?;
     let document = db::knowledge::load_document(pool).await?;
-    let report = checks::check(&document, chrono::Utc::now().date_naive());
-
-    // REFERENCE QUESTIONS (issue 15) go here: ask each stored reference question of the same
-    // knowledge and add a finding to `report` (made `mut`) for every answer that no longer
-    // matches the expected one, before the report is printed and the exit status decided.
+    let mut report = checks::check(&document, chrono::Utc::now().date_naive());
+    // The reference questions are asked of the same knowledge, as the ranking loads it.
+    let knowledge = db::recommend::load(pool).await?;
+    let judged = reference::evaluate_all(pool, &knowledge).await?;
+    report.findings.extend(reference::findings(&judged));
+    // Errors first, each severity keeping its order, as the checks give them.
+    report
+        .findings
+        .sort_by_key(|f| f.severity != checks::Severity::Error);
 
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
+        // First, so the report still ends with its count of errors and warnings.
+        let failing = judged.iter().filter(|(_, v)| !v.passed).count();
+        println!(
+            "reference questions: {} asked, {failing} failing\n",
+            judged.len()
+        );
         print!("{report}");
     }
     match report.errors() {
@@ -289,12 +300,23 @@ async fn serve(pool: sqlx::SqlitePool, addr: std::net::SocketAddr, config: &Conf
         ),
         seed::Standing::Kept => {}
     }
+    seed_reference_questions(&pool).await?;
     ensure_first_admin(&pool, config).await?;
     let app = startup::Application::build(pool.clone(), addr, &config.into()).await?;
     tracing::info!("stackatlas listening on http://{}", app.addr());
     app.run_until_stopped().await?;
     tracing::info!("stopped; closing the database");
     pool.close().await;
+    Ok(())
+}
+
+/// Stores the seed's reference questions when none was ever saved and the knowledge can ask
+/// them (see `reference::seed`), as the seed's knowledge is loaded: on start and before a check.
+async fn seed_reference_questions(pool: &sqlx::SqlitePool) -> CliResult {
+    let stored = reference::seed(pool, seed::SEED_ACTOR).await?;
+    if stored > 0 {
+        tracing::info!(stored, "stored the seed's reference questions");
+    }
     Ok(())
 }
 

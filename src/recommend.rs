@@ -474,8 +474,8 @@ impl Catalogue {
         laid_out
     }
 
-    /// Every candidate, in the catalogue's own order (the order [`Catalogue::set_score`]
-    /// numbers them in).
+    /// Every candidate, in the order it was given (the order [`Catalogue::set_score`] numbers
+    /// them in): to build a changed catalogue from.
     pub fn candidates(&self) -> &[Candidate] {
         &self.candidates
     }

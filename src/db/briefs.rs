@@ -756,3 +756,31 @@ mod tests {
         );
     }
 }
+
+/// A current (unarchived) brief with its latest revision's query and pinned answer: what
+/// the reference questions page and the impact preview hold today's answer against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestPin {
+    pub id: i64,
+    pub client: String,
+    pub project: String,
+    /// The canonical query string the revision was ranked for.
+    pub query: String,
+    /// `routes::recommendation::RecommendationsBody` as JSON, as pinned.
+    pub result: String,
+}
+
+/// Every current brief with its latest revision, by id.
+pub async fn latest_pins(pool: &SqlitePool) -> Result<Vec<LatestPin>, sqlx::Error> {
+    sqlx::query_as!(
+        LatestPin,
+        r#"SELECT b.id AS "id!: i64", b.client, b.project, r.query, r.result
+           FROM briefs b
+           JOIN brief_revisions r ON r.brief_id = b.id
+               AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
+           WHERE b.archived_at IS NULL
+           ORDER BY b.id"#
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -12,6 +12,7 @@ pub mod frameworks;
 pub mod knowledge;
 pub mod radar_editions;
 pub mod recommend;
+pub mod reference;
 pub mod terms;
 pub mod users;
 

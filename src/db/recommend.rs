@@ -13,7 +13,8 @@ use crate::suggest::{self, Lexicon};
 
 /// Everything the ranking and the query form read, as of one version of the change counter:
 /// [`load`] reads it all in one transaction, so `version` always names this very content.
-#[derive(Debug)]
+/// Cloned only to try an edit on a copy (`impact::apply`): the cache shares one by `Arc`.
+#[derive(Debug, Clone)]
 pub struct Knowledge {
     pub version: i64,
     pub catalogue: Catalogue,

@@ -199,6 +199,8 @@ pub enum Subject {
     Requirement(String),
     Industry(String),
     UseCase(String),
+    /// A reference question, by slug.
+    ReferenceQuestion(String),
 }
 
 /// One thing to fix.

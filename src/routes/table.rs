@@ -92,7 +92,9 @@ routes! { ADMIN, register_admin:
     "/health" => { GET admin::health::index }
     "/frameworks" => { GET admin::frameworks::index }
     "/frameworks/new" => { GET admin::frameworks::new, POST admin::frameworks::create }
+    "/frameworks/new/impact" => { POST admin::frameworks::impact_of_new }
     "/frameworks/{slug}/edit" => { GET admin::frameworks::edit, POST admin::frameworks::update }
+    "/frameworks/{slug}/impact" => { POST admin::frameworks::impact }
     "/frameworks/{slug}/delete" => {
         GET admin::frameworks::confirm_delete,
         POST admin::frameworks::delete,
@@ -105,6 +107,21 @@ routes! { ADMIN, register_admin:
     "/changes/{id}/return" => { POST admin::changes::return_to_author }
     "/changes/{id}/reject" => { POST admin::changes::reject }
     "/changes/{id}/withdraw" => { POST admin::changes::withdraw }
+    "/reference-questions" => { GET admin::reference::index }
+    "/reference-questions/new" => {
+        GET admin::reference::new,
+        POST admin::reference::create,
+    }
+    "/reference-questions/{slug}/edit" => {
+        GET admin::reference::edit,
+        POST admin::reference::update,
+    }
+    "/reference-questions/{slug}/delete" => {
+        GET admin::reference::confirm_delete,
+        POST admin::reference::delete,
+    }
+    "/reference-questions/{slug}/history" => { GET admin::reference::history }
+    "/reference-questions/{slug}/history/{id}/restore" => { POST admin::reference::restore }
     "/users" => { GET admin::users::index, POST admin::users::create }
     "/users/{id}/role" => { POST admin::users::update_role }
     "/users/{id}/access" => { POST admin::users::update_access }
@@ -117,7 +134,9 @@ routes! { ADMIN, register_admin:
     // The vocabulary takes its kind from the path, so it comes after the fixed paths above.
     "/{kind}" => { GET admin::terms::index }
     "/{kind}/new" => { GET admin::terms::new, POST admin::terms::create }
+    "/{kind}/new/impact" => { POST admin::terms::impact_of_new }
     "/{kind}/{slug}/edit" => { GET admin::terms::edit, POST admin::terms::update }
+    "/{kind}/{slug}/impact" => { POST admin::terms::impact }
     "/{kind}/{slug}/delete" => { GET admin::terms::confirm_delete, POST admin::terms::delete }
     "/{kind}/{slug}/history" => { GET admin::terms::history }
     "/{kind}/{slug}/history/{id}/restore" => { POST admin::terms::restore }

@@ -40,6 +40,10 @@ impl Route {
     fn sample_path(&self) -> String {
         let path = self
             .template
+            .replace(
+                "/admin/reference-questions/{slug}",
+                "/admin/reference-questions/android-gets-firebase",
+            )
             .replace("/admin/{kind}/{slug}", "/admin/languages/python")
             .replace("/admin/{kind}", "/admin/languages")
             .replace("/industries/{slug}", "/industries/healthcare")
@@ -146,27 +150,34 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
     counts
 }
 
-/// The fields of the first form on `page` posting to an instance of `route`, with the
-/// first submit button pressed, and that form's action.
+/// The fields of the first form on `page` posting to an instance of `route` (by its action,
+/// or by a submit button's `formaction`, as "Preview impact" posts the edit form), with the
+/// button that posts there pressed (the first, for the form's own action), and that address.
 fn form_for(page: &Html, route: &Route) -> Option<(String, Vec<(String, String)>)> {
+    let buttons = scraper::Selector::parse("button").unwrap();
     for form in select(page, "form[method='post']") {
         let action = form.value().attr("action").unwrap_or_default();
-        if !route.matches(action) {
-            continue;
-        }
+        let elsewhere = form.select(&buttons).find(|b| {
+            b.value()
+                .attr("formaction")
+                .is_some_and(|a| route.matches(a))
+        });
+        let (posted_to, button) = match elsewhere {
+            Some(button) => (button.value().attr("formaction").unwrap(), Some(button)),
+            None if route.matches(action) => (
+                action,
+                form.select(&buttons)
+                    .find(|b| b.value().attr("name").is_some()),
+            ),
+            None => continue,
+        };
         let css = format!("form[action='{action}']");
         let mut fields = form_fields(page, &css);
-        let button = form
-            .select(&scraper::Selector::parse("button[name]").unwrap())
-            .next();
-        if let Some(button) = button {
-            let value = button.value();
-            fields.push((
-                value.attr("name").unwrap().to_owned(),
-                value.attr("value").unwrap_or_default().to_owned(),
-            ));
+        if let Some(name) = button.and_then(|b| b.value().attr("name")) {
+            let value = button.unwrap().value().attr("value").unwrap_or_default();
+            fields.push((name.to_owned(), value.to_owned()));
         }
-        return Some((action.to_owned(), fields));
+        return Some((posted_to.to_owned(), fields));
     }
     None
 }
@@ -205,6 +216,10 @@ async fn request_a_change(app: &TestApp, email: &str) {
 #[tokio::test]
 async fn every_state_changing_form_refuses_a_request_without_the_sessions_token() {
     let app = spawn_app().await;
+    // The seed's reference questions, so their pages offer their forms.
+    stackatlas::reference::seed(&app.pool, "seed")
+        .await
+        .unwrap();
     let admin = app.signed_in_as(Role::Admin).await;
     // Someone else, so the accounts page offers its role and access forms.
     app.create_user("someone@example.com", Role::Viewer).await;

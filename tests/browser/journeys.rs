@@ -574,6 +574,8 @@ async fn accessibility(client: Client, app: TestApp) {
         "/admin/radar-editions",
         "/admin/changes",
         "/admin/changes/1",
+        "/admin/reference-questions",
+        "/admin/reference-questions/new",
     ];
     // A change request by someone else, so its page shows a reviewer's decisions.
     app.create_user("ed@example.com", Role::Editor).await;

@@ -56,6 +56,14 @@ pub fn author(user: &CurrentUser) -> Author {
     }
 }
 
+/// Who is making a change and why, as they said it (trimmed; empty when they did not).
+pub fn author_saying(user: &CurrentUser, reason: &str) -> Author {
+    Author {
+        note: reason.trim().to_owned(),
+        ..author(user)
+    }
+}
+
 /// 303 See Other: after a successful POST the browser asks for the next page itself, so a
 /// reload cannot post twice.
 pub fn see_other(location: String) -> HttpResponse {
@@ -64,12 +72,13 @@ pub fn see_other(location: String) -> HttpResponse {
         .finish()
 }
 
-/// A form that only carries the version it acts on: the delete confirmation.
+/// A form that only carries the version it acts on, and why: the delete confirmation.
 #[derive(Debug, Deserialize)]
 pub struct VersionForm {
     pub version: i64,
     pub csrf_token: String,
-    /// Why, as the editor says it: the audit revision's note (or the change request's reason).
+    /// Why, as the editor says it: the audit revision's note (or the change request's
+    /// reason); required when the delete breaks a reference question.
     #[serde(default)]
     pub reason: String,
     /// The author's open change request the confirmation continues (see `changes::hold`).
@@ -165,8 +174,12 @@ pub struct Frame {
     pub conflict: Vec<Change>,
     /// What was just done ("Saved."), shown at the top.
     pub notice: Option<String>,
-    /// Why the editor makes the change (field `reason`), kept when the form comes back.
+    /// Why the editor makes the change (field `reason`), kept when the form comes back: the
+    /// audit note, or the change request's reason.
     pub reason: String,
+    /// What the submitted change would do to the reference questions and saved briefs,
+    /// after "Preview impact" or a save that needs its reason.
+    pub impact: Option<crate::impact::Impact>,
     /// Saving submits a change request for review instead of publishing.
     pub review_required: bool,
     /// The author's open change request this form changes, carried as a hidden field.
@@ -187,6 +200,7 @@ impl Frame {
             conflict: Vec::new(),
             notice: None,
             reason: String::new(),
+            impact: None,
             review_required: false,
             change_request: None,
             open_requests: Vec::new(),
@@ -202,6 +216,15 @@ impl Frame {
         match &self.original {
             None => format!("{}/new", self.entity.base),
             Some(slug) => self.entity.entry_href(slug, "edit"),
+        }
+    }
+
+    /// Where "Preview impact" posts the form: beside the save, `…/{slug}/impact`, or
+    /// `…/new/impact` for a new entry.
+    pub fn impact_action(&self) -> String {
+        match &self.original {
+            None => format!("{}/new/impact", self.entity.base),
+            Some(slug) => self.entity.entry_href(slug, "impact"),
         }
     }
 
@@ -287,8 +310,12 @@ pub struct DeletePage {
     pub review_required: bool,
     /// The author's open change request to delete the entry that this page continues.
     pub change_request: Option<i64>,
-    /// Why, as the editor said it so far.
+    /// What deleting it would do to the reference questions and saved briefs, for the
+    /// entries the ranking reads.
+    pub impact: Option<crate::impact::Impact>,
+    /// The reason as given so far, and the message when one is needed and missing.
     pub reason: String,
+    pub reason_error: Option<String>,
 }
 
 /// Answers a delete: 303 to the list naming what went; when someone saved since the page was

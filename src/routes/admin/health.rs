@@ -63,6 +63,7 @@ pub fn edit_href(subject: &Subject) -> String {
         Subject::Requirement(slug) => format!("/admin/requirements/{slug}/edit"),
         Subject::Industry(slug) => format!("/admin/industries/{slug}/edit"),
         Subject::UseCase(slug) => format!("/admin/use-cases/{slug}/edit"),
+        Subject::ReferenceQuestion(slug) => format!("/admin/reference-questions/{slug}/edit"),
     }
 }
 

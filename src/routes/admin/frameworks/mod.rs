@@ -12,17 +12,22 @@ use askama::Template;
 use sqlx::SqlitePool;
 
 use super::changes::hold::{self, Held, Review, Saving};
-use super::editing::{self, CsrfForm, DeletePage, Entity, Frame, SavedQuery, VersionForm, author};
+use super::editing::{
+    self, CsrfForm, DeletePage, Entity, Frame, SavedQuery, VersionForm, author, author_saying,
+};
+use super::impact::{ask_why, unexplained, why_needed};
 use super::listing::{self, ListQuery, Listing, SortOrder};
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::change_requests::Subject;
-use crate::db::editing::{Author, Stored};
+use crate::db::editing::Stored;
 use crate::db::frameworks::{Filter, RatingReview};
 use crate::domain::{FieldError, Kind, Ring, Slug};
 use crate::error::{AppError, Result};
+use crate::impact::Edit;
 use crate::knowledge::document::{Document, FrameworkRecord};
 use crate::markdown::to_safe_html;
+use crate::snapshot::KnowledgeCache;
 use form::{Submitted, record_from};
 use page::FormPage;
 
@@ -238,21 +243,34 @@ pub async fn edit(
     crate::routes::html(StatusCode::OK, &page)
 }
 
+/// What the form's submission is for: saving, or only seeing what saving would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Save,
+    PreviewImpact,
+}
+
 /// Saves the form over `original` (or as a new framework). `action` is `save`, `review`
-/// (save and mark reviewed today) or `preview` (show the description rendered, save nothing).
+/// (save and mark reviewed today) or `preview` (show the description rendered, save nothing);
+/// with [`Intent::PreviewImpact`] nothing is saved and the form comes back with the impact.
+/// A save that makes a reference question stop passing needs the field `reason`, which
+/// becomes the revision's note (as does one given unasked), or the change request's reason
+/// when review is required.
 async fn submit(
     pool: &SqlitePool,
+    cache: &KnowledgeCache,
     (user, review): (&CurrentUser, &Review),
     original: Option<&str>,
     form: Submitted,
+    intent: Intent,
 ) -> Result<HttpResponse> {
     user.check_csrf(form.one("csrf_token"))?;
     let action = form.one("action");
-    let reason = form.one("reason").trim().to_owned();
+    let reason = form.one("reason").trim();
     let continuing = form.one("change_request").parse().ok();
     let context = FormContext::load(pool, original, review).await?;
     let vocabulary = &context.vocabulary;
-    let last_reviewed = if action == "review" {
+    let last_reviewed = if action == "review" && intent == Intent::Save {
         Some(crate::domain::today())
     } else {
         match original {
@@ -263,26 +281,46 @@ async fn submit(
         }
     };
     let (record, mut errors) = record_from(&form, vocabulary, last_reviewed);
-    errors.extend(hold::reason_problem(&reason));
+    errors.extend(hold::reason_problem(reason));
     // A version that is not a number cannot match any stored one: the save is a conflict.
     let version: i64 = form.one("version").parse().unwrap_or(-1);
+    let page_of = |record: FrameworkRecord, errors: Vec<FieldError>| {
+        let mut page = form_page(&context, record, original, version, user, errors);
+        page.frame.reason = reason.to_owned();
+        page.frame.change_request = continuing;
+        page
+    };
 
-    if action == "preview" || !errors.is_empty() {
+    let previewing = intent == Intent::Save && action == "preview";
+    if previewing || !errors.is_empty() {
         let status = if errors.is_empty() {
             StatusCode::OK
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        let preview = (action == "preview").then(|| to_safe_html(&record.description));
-        let mut page = form_page(&context, record, original, version, user, errors);
+        let preview = previewing.then(|| to_safe_html(&record.description));
+        let mut page = page_of(record, errors);
         page.preview_html = preview;
-        page.frame.reason = reason;
-        page.frame.change_request = continuing;
         return crate::routes::html(status, &page);
+    }
+    let edits = [Edit::Framework {
+        original: original.map(str::to_owned),
+        record: Some(record.clone()),
+    }];
+    if intent == Intent::PreviewImpact {
+        let impact = super::impact::preview(pool, cache, &edits).await?;
+        let mut page = page_of(record, Vec::new());
+        page.frame.impact = Some(impact);
+        return crate::routes::html(StatusCode::OK, &page);
+    }
+    if let Some(impact) = unexplained(pool, cache, &edits, reason).await? {
+        let mut page = page_of(record, Vec::new());
+        ask_why(&mut page.frame, impact);
+        return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
 
     let change = (original, version, continuing);
-    let saving = publish_or_request(pool, (user, review), change, Some(&record), &reason).await?;
+    let saving = publish_or_request(pool, (user, review), change, Some(&record), reason).await?;
     let outcome = match saving {
         Saving::Outcome(outcome) => outcome,
         Saving::Requested(id) => return Ok(hold::requested(id)),
@@ -294,10 +332,7 @@ async fn submit(
     };
     let slug = record.slug.clone();
     editing::answer_save(outcome, &entity(), record, &slug, done, |record| {
-        let mut page = form_page(&context, record, original, version, user, Vec::new());
-        page.frame.reason = reason;
-        page.frame.change_request = continuing;
-        page
+        page_of(record, Vec::new())
     })
 }
 
@@ -329,10 +364,7 @@ async fn publish_or_request(
         };
         return hold::hold(pool, user, change).await;
     }
-    let author = Author {
-        note: reason.to_owned(),
-        ..author(user)
-    };
+    let author = author_saying(user, reason);
     let outcome = match (record, original) {
         (Some(record), _) => db::editing::save(pool, original, version, record, &author).await?,
         (None, Some(slug)) => db::editing::delete(pool, slug, version, &author).await?,
@@ -343,22 +375,53 @@ async fn publish_or_request(
 
 pub async fn update(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     slug: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
     let form = Submitted(form.into_inner());
-    submit(&pool, (&user, &review), Some(&slug), form).await
+    let who = (&user, &**review);
+    submit(&pool, &cache, who, Some(&slug), form, Intent::Save).await
 }
 
 pub async fn create(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
-    submit(&pool, (&user, &review), None, Submitted(form.into_inner())).await
+    let form = Submitted(form.into_inner());
+    submit(&pool, &cache, (&user, &review), None, form, Intent::Save).await
+}
+
+/// `POST /admin/frameworks/{slug}/impact`: the form again with what saving it would do.
+pub async fn impact(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    user: CurrentUser,
+    review: web::Data<Review>,
+    slug: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse> {
+    let form = Submitted(form.into_inner());
+    let who = (&user, &**review);
+    submit(&pool, &cache, who, Some(&slug), form, Intent::PreviewImpact).await
+}
+
+/// `POST /admin/frameworks/new/impact`: what creating the framework would do.
+pub async fn impact_of_new(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    user: CurrentUser,
+    review: web::Data<Review>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse> {
+    let form = Submitted(form.into_inner());
+    let who = (&user, &**review);
+    submit(&pool, &cache, who, None, form, Intent::PreviewImpact).await
 }
 
 // ---------------------------------------------------------------------------------- delete
@@ -386,16 +449,28 @@ fn delete_page(stored: Stored<FrameworkRecord>, user: &CurrentUser, review: &Rev
         blocked: None,
         review_required: review.required,
         change_request: None,
-        reason: String::new(),
         slug: record.slug,
         name: record.name,
         version: stored.version,
         csrf_token: user.csrf_token().to_owned(),
+        impact: None,
+        reason: String::new(),
+        reason_error: None,
     }
 }
 
+/// The framework's delete, as an edit to preview.
+fn deletion(slug: &str) -> [Edit; 1] {
+    [Edit::Framework {
+        original: Some(slug.to_owned()),
+        record: None,
+    }]
+}
+
+/// The confirmation shows what deleting would do before anything is deleted.
 pub async fn confirm_delete(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     slug: web::Path<String>,
@@ -409,22 +484,34 @@ pub async fn confirm_delete(
         let request = (id, Subject::Framework, slug.as_str());
         hold::continue_delete(&pool, &user, request, &mut page).await?;
     }
+    page.impact = Some(super::impact::preview(&pool, &cache, &deletion(&slug)).await?);
     crate::routes::html(StatusCode::OK, &page)
 }
 
 pub async fn delete(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     slug: web::Path<String>,
     form: web::Form<VersionForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
-    let change = (Some(slug.as_str()), form.version, form.change_request);
     let reason = form.reason.trim();
     if let Some(problem) = hold::reason_problem(reason) {
         return Err(AppError::BadRequest(problem));
     }
+    if let Some(impact) = unexplained(&pool, &cache, &deletion(&slug), reason).await? {
+        let stored = db::editing::load(&pool, &slug)
+            .await?
+            .ok_or_else(AppError::not_found)?;
+        let mut page = delete_page(stored, &user, &review);
+        page.change_request = form.change_request;
+        page.reason_error = Some(why_needed(&impact));
+        page.impact = Some(impact);
+        return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let change = (Some(slug.as_str()), form.version, form.change_request);
     let saving = publish_or_request(&pool, (&user, &review), change, None, reason).await?;
     let outcome = match saving {
         Saving::Outcome(outcome) => outcome,

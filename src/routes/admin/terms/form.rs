@@ -41,7 +41,8 @@ pub struct TermForm {
     /// The phrases clients use, one per line, for the kinds that carry them.
     #[serde(default)]
     pub phrases: String,
-    /// Why, as the editor says it: the audit revision's note (or the change request's reason).
+    /// Why, as the editor says it: the audit revision's note (or the change request's
+    /// reason); needed when the change breaks a reference question.
     #[serde(default)]
     pub reason: String,
     /// The author's open change request the form continues, if it does.
@@ -49,6 +50,12 @@ pub struct TermForm {
     pub change_request: Option<i64>,
     pub version: i64,
     pub csrf_token: String,
+}
+
+/// Whether a change to an entry of `kind` can move a ranking: the ranking reads
+/// requirements, industries, use cases and languages, not features or trends.
+pub fn moves_rankings(kind: TermKind) -> bool {
+    !matches!(kind, TermKind::Feature | TermKind::Trend)
 }
 
 /// Whether entries of `kind` are rated 0–5 by frameworks, and so have a rubric.
@@ -165,6 +172,8 @@ pub struct FormPage {
     pub rated: bool,
     /// Whether entries of the kind carry phrases clients use.
     pub phrased: bool,
+    /// Whether a change can move a ranking, and so the form offers "Preview impact".
+    pub moves_rankings: bool,
 }
 
 impl FormPage {
@@ -248,6 +257,7 @@ impl<'a> Forms<'a> {
             groups: RequirementGroup::ALL,
             rated: is_rated(self.kind),
             phrased: self.kind.has_phrases(),
+            moves_rankings: moves_rankings(self.kind),
         }
     }
 }

@@ -10,16 +10,21 @@ use sqlx::SqlitePool;
 mod form;
 
 use super::changes::hold::{self, Held, Review, Saving};
-use super::editing::{self, CsrfForm, DeletePage, Entity, SavedQuery, VersionForm, author};
+use super::editing::{
+    self, CsrfForm, DeletePage, Entity, SavedQuery, VersionForm, author, author_saying,
+};
+use super::impact::{ask_why, unexplained, why_needed};
 use super::listing::{BY_NAME_OR_SLUG, Filter, ListQuery, Listing};
 use crate::auth::CurrentUser;
 use crate::db::change_requests::Subject;
-use crate::db::editing::{Author, Outcome};
+use crate::db::editing::Outcome;
 use crate::db::terms::{self, State, Term, TermKind};
 use crate::domain::RequirementGroup;
 use crate::error::{AppError, Result};
+use crate::impact::Edit;
 use crate::knowledge::document::Document;
-use form::{Forms, TermForm, problems};
+use crate::snapshot::KnowledgeCache;
+use form::{Forms, TermForm, moves_rankings, problems};
 
 const PAGE_SIZE: usize = 20;
 
@@ -205,14 +210,29 @@ pub async fn edit(
     crate::routes::html(StatusCode::OK, &page)
 }
 
+/// What the form's submission is for: saving, or only seeing what saving would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Save,
+    PreviewImpact,
+}
+
+/// Saves the form over `original` (or as a new entry), or with [`Intent::PreviewImpact`]
+/// shows what saving would do. For the kinds the ranking reads, a save that makes a
+/// reference question stop passing needs the field `reason`, which becomes the revision's
+/// note (as does one given unasked).
 async fn submit(
     pool: &SqlitePool,
+    cache: &KnowledgeCache,
     (user, review): (&CurrentUser, &Review),
-    kind: TermKind,
-    original: Option<&str>,
+    (kind, original): (TermKind, Option<&str>),
     form: TermForm,
+    intent: Intent,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
+    if intent == Intent::PreviewImpact && !moves_rankings(kind) {
+        return Err(AppError::not_found());
+    }
     let (version, continuing) = (form.version, form.change_request);
     let reason = form.reason.trim().to_owned();
     let term = form.into_term(kind);
@@ -220,15 +240,33 @@ async fn submit(
     let mut errors = problems(kind, &term, original, &vocabulary);
     errors.extend(hold::reason_problem(&reason));
     let forms = Forms::of(&vocabulary, kind, user).reviewed(review);
-    let page = |term| {
+    let page_of = |term: Term| {
         let mut page = forms.page(term, original, version);
         page.frame.reason = reason.clone();
         page.frame.change_request = continuing;
         page
     };
     if !errors.is_empty() {
-        let mut page = page(term);
+        let mut page = page_of(term);
         page.frame.errors = errors;
+        return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let edits = [Edit::Term {
+        kind,
+        original: original.map(str::to_owned),
+        state: Some(State::from(term.clone())),
+    }];
+    if intent == Intent::PreviewImpact {
+        let impact = super::impact::preview(pool, cache, &edits).await?;
+        let mut page = page_of(term);
+        page.frame.impact = Some(impact);
+        return crate::routes::html(StatusCode::OK, &page);
+    }
+    if moves_rankings(kind)
+        && let Some(impact) = unexplained(pool, cache, &edits, &reason).await?
+    {
+        let mut page = page_of(term);
+        ask_why(&mut page.frame, impact);
         return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let change = (kind, original, version, continuing);
@@ -238,7 +276,7 @@ async fn submit(
         Saving::Requested(id) => return Ok(hold::requested(id)),
     };
     let slug = term.slug.clone();
-    editing::answer_save(outcome, &entity(kind), term, &slug, "yes", page)
+    editing::answer_save(outcome, &entity(kind), term, &slug, "yes", page_of)
 }
 
 /// Publishes an editor's save (`Some(term)`) or delete (`None`) of the entry of `kind` at
@@ -276,10 +314,7 @@ async fn publish_or_request(
         };
         return hold::hold(pool, user, change).await;
     }
-    let author = Author {
-        note: reason.to_owned(),
-        ..author(user)
-    };
+    let author = author_saying(user, reason);
     let outcome = match (term, original) {
         (Some(term), _) => terms::save(pool, kind, original, version, term, &author).await?,
         (None, Some(slug)) => terms::delete(pool, kind, slug, version, &author).await?,
@@ -290,32 +325,70 @@ async fn publish_or_request(
 
 pub async fn create(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     kind: web::Path<String>,
     form: web::Form<TermForm>,
 ) -> Result<HttpResponse> {
-    let kind = kind_of(&kind)?;
-    submit(&pool, (&user, &review), kind, None, form.into_inner()).await
+    let entry = (kind_of(&kind)?, None);
+    let who = (&user, &**review);
+    submit(&pool, &cache, who, entry, form.into_inner(), Intent::Save).await
 }
 
 pub async fn update(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     path: web::Path<(String, String)>,
     form: web::Form<TermForm>,
 ) -> Result<HttpResponse> {
     let (kind, slug) = path.into_inner();
-    let kind = kind_of(&kind)?;
-    submit(
-        &pool,
-        (&user, &review),
-        kind,
-        Some(&slug),
-        form.into_inner(),
-    )
-    .await
+    let entry = (kind_of(&kind)?, Some(slug.as_str()));
+    let who = (&user, &**review);
+    submit(&pool, &cache, who, entry, form.into_inner(), Intent::Save).await
+}
+
+/// `POST /admin/{kind}/{slug}/impact`: the form again with what saving it would do; only
+/// for the kinds the ranking reads.
+pub async fn impact(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    user: CurrentUser,
+    review: web::Data<Review>,
+    path: web::Path<(String, String)>,
+    form: web::Form<TermForm>,
+) -> Result<HttpResponse> {
+    let (kind, slug) = path.into_inner();
+    let entry = (kind_of(&kind)?, Some(slug.as_str()));
+    let (who, intent) = ((&user, &**review), Intent::PreviewImpact);
+    submit(&pool, &cache, who, entry, form.into_inner(), intent).await
+}
+
+/// `POST /admin/{kind}/new/impact`: what creating the entry would do.
+pub async fn impact_of_new(
+    pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    user: CurrentUser,
+    review: web::Data<Review>,
+    kind: web::Path<String>,
+    form: web::Form<TermForm>,
+) -> Result<HttpResponse> {
+    let entry = (kind_of(&kind)?, None);
+    let (who, intent) = ((&user, &**review), Intent::PreviewImpact);
+    submit(&pool, &cache, who, entry, form.into_inner(), intent).await
+}
+
+/// The entry's delete, as an edit to preview; `None` for the kinds the ranking does not read.
+fn deletion(kind: TermKind, slug: &str) -> Option<[Edit; 1]> {
+    moves_rankings(kind).then(|| {
+        [Edit::Term {
+            kind,
+            original: Some(slug.to_owned()),
+            state: None,
+        }]
+    })
 }
 
 async fn delete_page(
@@ -353,7 +426,6 @@ async fn delete_page(
         blocked,
         review_required: review.required,
         change_request: None,
-        reason: String::new(),
         entity,
         lead,
         consequences,
@@ -361,11 +433,16 @@ async fn delete_page(
         name: stored.record.name,
         version: stored.version,
         csrf_token: user.csrf_token().to_owned(),
+        impact: None,
+        reason: String::new(),
+        reason_error: None,
     })
 }
 
+/// The confirmation shows what deleting would do, for the kinds the ranking reads.
 pub async fn confirm_delete(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     path: web::Path<(String, String)>,
@@ -378,11 +455,16 @@ pub async fn confirm_delete(
         let request = (id, Subject::Term(kind), slug.as_str());
         hold::continue_delete(&pool, &user, request, &mut page).await?;
     }
+    // A delete that cannot happen yet has no impact to show.
+    if let Some(edits) = deletion(kind, &slug).filter(|_| page.blocked.is_none()) {
+        page.impact = Some(super::impact::preview(&pool, &cache, &edits).await?);
+    }
     crate::routes::html(StatusCode::OK, &page)
 }
 
 pub async fn delete(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     path: web::Path<(String, String)>,
@@ -394,6 +476,15 @@ pub async fn delete(
     let (editor, reason) = ((&user, &**review), form.reason.trim());
     if let Some(problem) = hold::reason_problem(reason) {
         return Err(AppError::BadRequest(problem));
+    }
+    if let Some(edits) = deletion(kind, &slug)
+        && let Some(impact) = unexplained(&pool, &cache, &edits, reason).await?
+    {
+        let mut page = delete_page(&pool, editor, kind, &slug).await?;
+        page.change_request = form.change_request;
+        page.reason_error = Some(why_needed(&impact));
+        page.impact = Some(impact);
+        return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let change = (kind, Some(slug.as_str()), form.version, form.change_request);
     let saving = publish_or_request(&pool, editor, change, None, reason).await?;

@@ -1,0 +1,527 @@
+//! What an edit would do to the answers built on the knowledge, before it is saved: the
+//! edit is applied in memory to a copy of the live [`Knowledge`] ([`apply`]), and the
+//! reference questions and saved briefs are asked of both ([`impact`]). Nothing is written.
+//!
+//! The free-text part of a query (`q`) is searched in the live full-text index on both
+//! sides: the index lives in the database, and what an edit does to a framework's words
+//! changes which frameworks a search finds far less than what its ratings change in their
+//! order. (A framework renamed by the edit is found by its old slug, so a searching
+//! question may see it missing until the edit is saved.)
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::SqlitePool;
+
+use crate::db::briefs::LatestPin;
+use crate::db::recommend::Knowledge;
+use crate::db::reference::Question;
+use crate::db::terms::{Link, State, TermKind};
+use crate::domain::{Ring, Score, Slug};
+use crate::error::Result;
+use crate::knowledge::document::FrameworkRecord;
+use crate::recommend::{Candidate, Catalogue, Evidence, UseCaseRef};
+use crate::reference::{Pick, Verdict, evaluate_each, same_order, top_three};
+
+#[cfg(test)]
+mod tests;
+
+/// One change to the knowledge, as an editor's save or delete would make it.
+// Edits come a few at a time (one save, an editor's pending requests), so the framework
+// variant's size costs nothing, and the plain record keeps the shape callers build.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// A framework saved over `original` (created when `None`) as `record`, or deleted
+    /// when `record` is `None`.
+    Framework {
+        original: Option<String>,
+        record: Option<FrameworkRecord>,
+    },
+    /// A vocabulary entry of `kind` saved over `original` (created when `None`) as `state`,
+    /// or deleted when `state` is `None`. The links a state carries (a restored delete's)
+    /// are made again.
+    Term {
+        kind: TermKind,
+        original: Option<String>,
+        state: Option<State>,
+    },
+}
+
+/// The knowledge as it would be after `edits`, made in order; `knowledge` is left alone.
+/// What the ranking reads changes (the frameworks and the names a query may use); the
+/// query form's option lists and the phrase lexicon stay as they are.
+pub fn apply(knowledge: &Knowledge, edits: &[Edit]) -> Knowledge {
+    let mut changed = knowledge.clone();
+    let mut candidates = knowledge.catalogue.candidates().to_vec();
+    for edit in edits {
+        match edit {
+            Edit::Framework { original, record } => {
+                let at = original
+                    .as_deref()
+                    .and_then(|slug| candidates.iter().position(|c| c.slug.as_str() == slug));
+                let replacement = record
+                    .as_ref()
+                    .and_then(|r| candidate_of(r, &candidates, &changed));
+                match (at, replacement) {
+                    // In its place: the catalogue's order breaks ties, as it did before.
+                    (Some(at), Some(candidate)) => candidates[at] = candidate,
+                    (Some(at), None) => {
+                        candidates.remove(at);
+                    }
+                    (None, Some(candidate)) => candidates.push(candidate),
+                    (None, None) => {}
+                }
+            }
+            Edit::Term {
+                kind,
+                original,
+                state,
+            } => term(
+                &mut candidates,
+                &mut changed,
+                *kind,
+                original.as_deref(),
+                state.as_ref(),
+            ),
+        }
+    }
+    changed.catalogue = Catalogue::new(candidates);
+    changed
+}
+
+fn day(text: Option<&str>) -> Option<NaiveDate> {
+    text.and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+}
+
+fn evidence(
+    value: i64,
+    note: &str,
+    sources: &[String],
+    reviewed: Option<&str>,
+) -> Option<Evidence> {
+    Some(Evidence {
+        score: Score::new(value).ok()?,
+        note: note.to_owned(),
+        sources: sources.to_vec(),
+        reviewed: day(reviewed),
+    })
+}
+
+/// The use case `slug` as a framework links it: as another framework already does, or from
+/// the query form's list (which names the industry, whose slug the industries give).
+fn use_case_ref(slug: &str, candidates: &[Candidate], knowledge: &Knowledge) -> Option<UseCaseRef> {
+    let linked = candidates.iter().flat_map(|c| &c.use_cases);
+    if let Some(known) = linked.clone().find(|u| u.slug.as_str() == slug) {
+        return Some(known.clone());
+    }
+    let option = knowledge
+        .use_cases
+        .iter()
+        .find(|u| u.slug.as_str() == slug)?;
+    let industry = knowledge
+        .industries
+        .iter()
+        .find(|i| i.name == option.industry)?;
+    Some(UseCaseRef {
+        slug: option.slug.clone(),
+        name: option.name.clone(),
+        industry: industry.slug.clone(),
+    })
+}
+
+/// The framework `record` describes as the engine sees it; `None` for a record the forms'
+/// validation would refuse (a bad slug or ring), which cannot be saved either.
+fn candidate_of(
+    record: &FrameworkRecord,
+    candidates: &[Candidate],
+    knowledge: &Knowledge,
+) -> Option<Candidate> {
+    let rated = |slug: &str, value, note: &str, sources: &[String], reviewed: &Option<String>| {
+        Some((
+            Slug::parse(slug).ok()?,
+            evidence(value, note, sources, reviewed.as_deref())?,
+        ))
+    };
+    Some(Candidate {
+        slug: Slug::parse(&record.slug).ok()?,
+        name: record.name.clone(),
+        languages: (record.languages.iter())
+            .filter_map(|l| Slug::parse(l).ok())
+            .collect(),
+        ring: Ring::parse(&record.ring).ok()?,
+        strengths: (record.requirements.iter())
+            .filter_map(|r| rated(&r.requirement, r.strength, &r.note, &r.sources, &r.reviewed))
+            .collect(),
+        fits: (record.industries.iter())
+            .filter_map(|i| rated(&i.industry, i.fit, &i.note, &i.sources, &i.reviewed))
+            .collect(),
+        use_cases: (record.use_cases.iter())
+            .filter_map(|u| use_case_ref(u, candidates, knowledge))
+            .collect(),
+        search_rank: None,
+        last_reviewed: day(record.last_reviewed.as_deref()),
+    })
+}
+
+/// Moves the entry `from` of a map to `to` (or drops it when `to` is `None`).
+fn rekey<V>(map: &mut HashMap<Slug, V>, from: &str, to: Option<&Slug>) {
+    if let Some(value) = map.remove(from)
+        && let Some(to) = to
+    {
+        map.insert(to.clone(), value);
+    }
+}
+
+/// A vocabulary edit: the names a query may use, and every framework's links to the entry.
+/// Features and trends are not read by the ranking.
+fn term(
+    candidates: &mut [Candidate],
+    knowledge: &mut Knowledge,
+    kind: TermKind,
+    original: Option<&str>,
+    state: Option<&State>,
+) {
+    let names = match kind {
+        TermKind::Requirement => &mut knowledge.names.requirements,
+        TermKind::Industry => &mut knowledge.names.industries,
+        TermKind::Language => &mut knowledge.names.languages,
+        TermKind::UseCase => &mut knowledge.names.use_cases,
+        TermKind::Feature | TermKind::Trend => return,
+    };
+    if let Some(old) = original {
+        names.remove(old);
+    }
+    let new = state.and_then(|s| Some((Slug::parse(&s.term.slug).ok()?, s)));
+    if let Some((slug, state)) = &new {
+        names.insert(slug.to_string(), state.term.name.clone());
+    }
+    let to = new.as_ref().map(|(slug, _)| slug);
+    if let Some(old) = original {
+        for c in candidates.iter_mut() {
+            match kind {
+                TermKind::Requirement => rekey(&mut c.strengths, old, to),
+                TermKind::Industry => {
+                    rekey(&mut c.fits, old, to);
+                    // Its use cases stay in it under its new slug (a delete is blocked while
+                    // it has any, so there is nothing else to follow).
+                    if let Some(to) = to {
+                        (c.use_cases.iter_mut())
+                            .filter(|u| u.industry.as_str() == old)
+                            .for_each(|u| u.industry = to.clone());
+                    }
+                }
+                TermKind::Language => match to {
+                    Some(to) => (c.languages.iter_mut())
+                        .filter(|l| l.as_str() == old)
+                        .for_each(|l| *l = to.clone()),
+                    None => c.languages.retain(|l| l.as_str() != old),
+                },
+                TermKind::UseCase => match &new {
+                    Some((slug, state)) => (c.use_cases.iter_mut())
+                        .filter(|u| u.slug.as_str() == old)
+                        .for_each(|u| {
+                            u.slug = slug.clone();
+                            u.name = state.term.name.clone();
+                            if let Ok(industry) = Slug::parse(&state.term.industry) {
+                                u.industry = industry;
+                            }
+                        }),
+                    None => c.use_cases.retain(|u| u.slug.as_str() != old),
+                },
+                TermKind::Feature | TermKind::Trend => {}
+            }
+        }
+    }
+    if let Some((slug, state)) = &new {
+        for link in state.links.iter().flatten() {
+            relink(
+                candidates,
+                kind,
+                slug,
+                &state.term.name,
+                &state.term.industry,
+                link,
+            );
+        }
+    }
+}
+
+/// Makes `link` again between its framework and the entry `slug` of `kind`.
+fn relink(
+    candidates: &mut [Candidate],
+    kind: TermKind,
+    slug: &Slug,
+    name: &str,
+    industry: &str,
+    link: &Link,
+) {
+    let Some(c) = candidates
+        .iter_mut()
+        .find(|c| c.slug.as_str() == link.framework)
+    else {
+        return;
+    };
+    let rated =
+        |value: Option<i64>| evidence(value?, &link.note, &link.sources, link.reviewed.as_deref());
+    match kind {
+        TermKind::Requirement => {
+            if let Some(e) = rated(link.strength) {
+                c.strengths.insert(slug.clone(), e);
+            }
+        }
+        TermKind::Industry => {
+            if let Some(e) = rated(link.fit) {
+                c.fits.insert(slug.clone(), e);
+            }
+        }
+        TermKind::UseCase => {
+            if let Ok(industry) = Slug::parse(industry)
+                && !c.use_cases.iter().any(|u| u.slug == *slug)
+            {
+                c.use_cases.push(UseCaseRef {
+                    slug: slug.clone(),
+                    name: name.to_owned(),
+                    industry,
+                });
+            }
+        }
+        TermKind::Language | TermKind::Feature | TermKind::Trend => {}
+    }
+}
+
+/// A reference question whose verdict the edit turns, with both verdicts.
+#[derive(Debug, Clone)]
+pub struct QuestionChange {
+    pub question: Question,
+    pub before: Verdict,
+    pub after: Verdict,
+}
+
+/// A saved brief whose top three the edit changes (or which it makes unanswerable).
+#[derive(Debug, Clone)]
+pub struct BriefChange {
+    pub brief: LatestPin,
+    pub before: std::result::Result<Vec<Pick>, String>,
+    pub after: std::result::Result<Vec<Pick>, String>,
+}
+
+/// What an edit does to the answers built on the knowledge.
+#[derive(Debug, Clone, Default)]
+pub struct Impact {
+    /// Questions failing now that would pass.
+    pub starts_passing: Vec<QuestionChange>,
+    /// Questions passing now that would fail: a save that does this needs a reason.
+    pub stops_passing: Vec<QuestionChange>,
+    /// Current briefs whose top three would change.
+    pub briefs: Vec<BriefChange>,
+    /// How many questions and briefs were asked, to say "nothing changes" with weight.
+    pub questions_asked: usize,
+    pub briefs_asked: usize,
+}
+
+impl Impact {
+    /// Whether the edit makes a passing reference question fail.
+    pub fn breaks_a_question(&self) -> bool {
+        !self.stops_passing.is_empty()
+    }
+
+    /// Whether the edit changes nothing the questions and briefs show.
+    pub fn is_quiet(&self) -> bool {
+        self.starts_passing.is_empty() && self.stops_passing.is_empty() && self.briefs.is_empty()
+    }
+}
+
+/// Whether two top-three answers (or reasons they cannot be given) differ.
+fn differs(
+    a: &std::result::Result<Vec<Pick>, String>,
+    b: &std::result::Result<Vec<Pick>, String>,
+) -> bool {
+    match (a, b) {
+        (Ok(a), Ok(b)) => !same_order(a, b),
+        (Err(a), Err(b)) => a != b,
+        _ => true,
+    }
+}
+
+/// What `edits` would do: the reference questions that start or stop passing and the
+/// current briefs whose top three would change, each with before (on `knowledge`, the live
+/// knowledge) and after (on `knowledge` with the edits applied). Nothing is written.
+pub async fn impact(pool: &SqlitePool, knowledge: &Knowledge, edits: &[Edit]) -> Result<Impact> {
+    let after = apply(knowledge, edits);
+    let questions = crate::db::reference::all(pool).await?;
+    let before_verdicts = evaluate_each(pool, knowledge, &questions).await?;
+    let after_verdicts = evaluate_each(pool, &after, &questions).await?;
+    let mut found = Impact {
+        questions_asked: questions.len(),
+        ..Impact::default()
+    };
+    for ((question, before), after) in questions
+        .into_iter()
+        .zip(before_verdicts)
+        .zip(after_verdicts)
+    {
+        let list = match (before.passed, after.passed) {
+            (false, true) => &mut found.starts_passing,
+            (true, false) => &mut found.stops_passing,
+            _ => continue,
+        };
+        list.push(QuestionChange {
+            question,
+            before,
+            after,
+        });
+    }
+    let briefs = crate::db::briefs::latest_pins(pool).await?;
+    found.briefs_asked = briefs.len();
+    for brief in briefs {
+        let before = top_three(pool, knowledge, &brief.query).await?;
+        let now = top_three(pool, &after, &brief.query).await?;
+        if differs(&before, &now) {
+            found.briefs.push(BriefChange {
+                brief,
+                before,
+                after: now,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// What a rating rates: a requirement (its strength) or an industry (its fit), by slug.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Rated {
+    Requirement(String),
+    Industry(String),
+}
+
+/// One rating of one framework, at a value 0–5: where a rating would move to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Rating {
+    pub framework: String,
+    pub rated: Rated,
+    pub value: u8,
+}
+
+/// The knowledge with one rating set to `rating.value` (added, without a note, when the
+/// framework had none); unchanged when the framework does not exist or the value is past 5.
+pub fn with_rating(knowledge: &Knowledge, rating: &Rating) -> Knowledge {
+    let mut changed = knowledge.clone();
+    let mut candidates = knowledge.catalogue.candidates().to_vec();
+    let framework = candidates
+        .iter_mut()
+        .find(|c| c.slug.as_str() == rating.framework);
+    let (Some(framework), Ok(score)) = (framework, Score::new(i64::from(rating.value))) else {
+        return changed;
+    };
+    let (ratings, slug) = match &rating.rated {
+        Rated::Requirement(slug) => (&mut framework.strengths, slug),
+        Rated::Industry(slug) => (&mut framework.fits, slug),
+    };
+    let Ok(slug) = Slug::parse(slug) else {
+        return changed;
+    };
+    ratings
+        .entry(slug)
+        .and_modify(|e| e.score = score)
+        .or_insert(Evidence {
+            score,
+            note: String::new(),
+            sources: Vec::new(),
+            reviewed: None,
+        });
+    changed.catalogue = Catalogue::new(candidates);
+    changed
+}
+
+/// Something whose top pick a rating can change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dependent {
+    Question {
+        slug: String,
+        name: String,
+    },
+    Brief {
+        id: i64,
+        client: String,
+        project: String,
+    },
+}
+
+/// The reference questions and current briefs with their top pick on the live knowledge,
+/// read and ranked once, so that many ratings can be tried against them
+/// ([`top_pick_changes`]).
+#[derive(Debug, Clone)]
+pub struct Dependents {
+    /// Each with its query and its top pick now (`None` when nothing fits or it cannot be
+    /// asked).
+    pub asked: Vec<(Dependent, String, Option<Pick>)>,
+}
+
+impl Dependents {
+    /// Every reference question and current brief, with its top pick on `knowledge`.
+    pub async fn load(pool: &SqlitePool, knowledge: &Knowledge) -> Result<Self> {
+        let questions = crate::db::reference::all(pool).await?.into_iter().map(|q| {
+            let dependent = Dependent::Question {
+                slug: q.slug,
+                name: q.name,
+            };
+            (dependent, q.query)
+        });
+        let briefs = crate::db::briefs::latest_pins(pool)
+            .await?
+            .into_iter()
+            .map(|b| {
+                let dependent = Dependent::Brief {
+                    id: b.id,
+                    client: b.client,
+                    project: b.project,
+                };
+                (dependent, b.query)
+            });
+        let mut asked = Vec::new();
+        for (dependent, query) in questions.chain(briefs) {
+            let pick = top_pick(pool, knowledge, &query).await?;
+            asked.push((dependent, query, pick));
+        }
+        Ok(Self { asked })
+    }
+}
+
+async fn top_pick(pool: &SqlitePool, knowledge: &Knowledge, query: &str) -> Result<Option<Pick>> {
+    Ok(top_three(pool, knowledge, query)
+        .await?
+        .ok()
+        .and_then(|top| top.into_iter().next()))
+}
+
+/// A question or brief whose top pick a rating's move changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopPickChange {
+    pub dependent: Dependent,
+    pub before: Option<Pick>,
+    pub after: Option<Pick>,
+}
+
+/// The questions and briefs of `dependents` (loaded on `knowledge`) whose top pick changes
+/// when `rating` is set as given: what depends on that rating. Nothing is written.
+pub async fn top_pick_changes(
+    pool: &SqlitePool,
+    knowledge: &Knowledge,
+    dependents: &Dependents,
+    rating: &Rating,
+) -> Result<Vec<TopPickChange>> {
+    let moved = with_rating(knowledge, rating);
+    let mut changes = Vec::new();
+    for (dependent, query, before) in &dependents.asked {
+        let after = top_pick(pool, &moved, query).await?;
+        if before.as_ref().map(|p| &p.slug) != after.as_ref().map(|p| &p.slug) {
+            changes.push(TopPickChange {
+                dependent: dependent.clone(),
+                before: before.clone(),
+                after,
+            });
+        }
+    }
+    Ok(changes)
+}

@@ -1,0 +1,52 @@
+//! "Preview impact" and the reason a breaking change needs, for every form whose change can
+//! move a ranking (frameworks; requirements, industries, use cases and languages) and their
+//! deletes: what the change would do is worked out on the live knowledge with the change
+//! applied in memory (`crate::impact`), and a save or delete that makes a reference question
+//! stop passing is refused (422) until the editor says why. The reason becomes the audit
+//! revision's note (`editing::author_saying`), given or volunteered.
+
+use sqlx::SqlitePool;
+
+use super::editing::Frame;
+use crate::domain::FieldError;
+use crate::error::Result;
+use crate::impact::{self, Edit, Impact};
+use crate::snapshot::KnowledgeCache;
+
+/// What `edits` would do to the reference questions and current briefs. Nothing is written.
+pub async fn preview(pool: &SqlitePool, cache: &KnowledgeCache, edits: &[Edit]) -> Result<Impact> {
+    let knowledge = cache.current(pool).await?;
+    impact::impact(pool, &knowledge, edits).await
+}
+
+/// The impact of `edits` when it makes a reference question stop passing and `reason` is
+/// empty: the change must not go through yet. With a reason nothing is worked out: the
+/// editor has said why, which is all the save needs.
+pub async fn unexplained(
+    pool: &SqlitePool,
+    cache: &KnowledgeCache,
+    edits: &[Edit],
+    reason: &str,
+) -> Result<Option<Impact>> {
+    if !reason.trim().is_empty() {
+        return Ok(None);
+    }
+    let impact = preview(pool, cache, edits).await?;
+    Ok(impact.breaks_a_question().then_some(impact))
+}
+
+/// The message at `reason` when a change breaks reference questions and nobody said why.
+pub fn why_needed(impact: &Impact) -> String {
+    match impact.stops_passing.len() {
+        1 => "say why: this change makes 1 reference question stop passing".to_owned(),
+        n => format!("say why: this change makes {n} reference questions stop passing"),
+    }
+}
+
+/// Puts the impact on the form and asks for the reason at its field.
+pub fn ask_why(frame: &mut Frame, impact: Impact) {
+    frame
+        .errors
+        .push(FieldError::new("reason", why_needed(&impact)));
+    frame.impact = Some(impact);
+}
