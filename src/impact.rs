@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
-use crate::db::briefs::LatestPin;
+use crate::db::briefs::Asked;
 use crate::db::recommend::Knowledge;
 use crate::db::reference::Question;
 use crate::db::terms::{Link, State, TermKind};
@@ -301,7 +301,7 @@ pub struct QuestionChange {
 /// A saved brief whose top three the edit changes (or which it makes unanswerable).
 #[derive(Debug, Clone)]
 pub struct BriefChange {
-    pub brief: LatestPin,
+    pub brief: Asked,
     pub before: std::result::Result<Vec<Pick>, String>,
     pub after: std::result::Result<Vec<Pick>, String>,
 }
@@ -372,7 +372,7 @@ pub async fn impact(pool: &SqlitePool, knowledge: &Knowledge, edits: &[Edit]) ->
             after,
         });
     }
-    let briefs = crate::db::briefs::latest_pins(pool).await?;
+    let briefs = crate::db::briefs::asked(pool).await?;
     found.briefs_asked = briefs.len();
     for brief in briefs {
         let before = top_three(pool, knowledge, &brief.query).await?;
@@ -386,142 +386,4 @@ pub async fn impact(pool: &SqlitePool, knowledge: &Knowledge, edits: &[Edit]) ->
         }
     }
     Ok(found)
-}
-
-/// What a rating rates: a requirement (its strength) or an industry (its fit), by slug.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Rated {
-    Requirement(String),
-    Industry(String),
-}
-
-/// One rating of one framework, at a value 0–5: where a rating would move to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Rating {
-    pub framework: String,
-    pub rated: Rated,
-    pub value: u8,
-}
-
-/// The knowledge with one rating set to `rating.value` (added, without a note, when the
-/// framework had none); unchanged when the framework does not exist or the value is past 5.
-pub fn with_rating(knowledge: &Knowledge, rating: &Rating) -> Knowledge {
-    let mut changed = knowledge.clone();
-    let mut candidates = knowledge.catalogue.candidates().to_vec();
-    let framework = candidates
-        .iter_mut()
-        .find(|c| c.slug.as_str() == rating.framework);
-    let (Some(framework), Ok(score)) = (framework, Score::new(i64::from(rating.value))) else {
-        return changed;
-    };
-    let (ratings, slug) = match &rating.rated {
-        Rated::Requirement(slug) => (&mut framework.strengths, slug),
-        Rated::Industry(slug) => (&mut framework.fits, slug),
-    };
-    let Ok(slug) = Slug::parse(slug) else {
-        return changed;
-    };
-    ratings
-        .entry(slug)
-        .and_modify(|e| e.score = score)
-        .or_insert(Evidence {
-            score,
-            note: String::new(),
-            sources: Vec::new(),
-            reviewed: None,
-        });
-    changed.catalogue = Catalogue::new(candidates);
-    changed
-}
-
-/// Something whose top pick a rating can change.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Dependent {
-    Question {
-        slug: String,
-        name: String,
-    },
-    Brief {
-        id: i64,
-        client: String,
-        project: String,
-    },
-}
-
-/// The reference questions and current briefs with their top pick on the live knowledge,
-/// read and ranked once, so that many ratings can be tried against them
-/// ([`top_pick_changes`]).
-#[derive(Debug, Clone)]
-pub struct Dependents {
-    /// Each with its query and its top pick now (`None` when nothing fits or it cannot be
-    /// asked).
-    pub asked: Vec<(Dependent, String, Option<Pick>)>,
-}
-
-impl Dependents {
-    /// Every reference question and current brief, with its top pick on `knowledge`.
-    pub async fn load(pool: &SqlitePool, knowledge: &Knowledge) -> Result<Self> {
-        let questions = crate::db::reference::all(pool).await?.into_iter().map(|q| {
-            let dependent = Dependent::Question {
-                slug: q.slug,
-                name: q.name,
-            };
-            (dependent, q.query)
-        });
-        let briefs = crate::db::briefs::latest_pins(pool)
-            .await?
-            .into_iter()
-            .map(|b| {
-                let dependent = Dependent::Brief {
-                    id: b.id,
-                    client: b.client,
-                    project: b.project,
-                };
-                (dependent, b.query)
-            });
-        let mut asked = Vec::new();
-        for (dependent, query) in questions.chain(briefs) {
-            let pick = top_pick(pool, knowledge, &query).await?;
-            asked.push((dependent, query, pick));
-        }
-        Ok(Self { asked })
-    }
-}
-
-async fn top_pick(pool: &SqlitePool, knowledge: &Knowledge, query: &str) -> Result<Option<Pick>> {
-    Ok(top_three(pool, knowledge, query)
-        .await?
-        .ok()
-        .and_then(|top| top.into_iter().next()))
-}
-
-/// A question or brief whose top pick a rating's move changes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TopPickChange {
-    pub dependent: Dependent,
-    pub before: Option<Pick>,
-    pub after: Option<Pick>,
-}
-
-/// The questions and briefs of `dependents` (loaded on `knowledge`) whose top pick changes
-/// when `rating` is set as given: what depends on that rating. Nothing is written.
-pub async fn top_pick_changes(
-    pool: &SqlitePool,
-    knowledge: &Knowledge,
-    dependents: &Dependents,
-    rating: &Rating,
-) -> Result<Vec<TopPickChange>> {
-    let moved = with_rating(knowledge, rating);
-    let mut changes = Vec::new();
-    for (dependent, query, before) in &dependents.asked {
-        let after = top_pick(pool, &moved, query).await?;
-        if before.as_ref().map(|p| &p.slug) != after.as_ref().map(|p| &p.slug) {
-            changes.push(TopPickChange {
-                dependent: dependent.clone(),
-                before: before.clone(),
-                after,
-            });
-        }
-    }
-    Ok(changes)
 }

@@ -229,49 +229,6 @@ fn restoring_a_deleted_requirement_brings_back_the_ratings_its_state_records() {
 }
 
 #[test]
-fn moving_one_rating_sets_it_or_adds_it_and_nothing_else() {
-    let live = knowledge();
-    let lowered = with_rating(
-        &live,
-        &Rating {
-            framework: "django".into(),
-            rated: Rated::Requirement("security".into()),
-            value: 3,
-        },
-    );
-    assert_eq!(ranked(&lowered, &needing_security()).0, ["flask"]);
-    let django = &lowered.catalogue.candidates()[0];
-    assert_eq!(
-        django.strengths["security"].note, "rated 5",
-        "the note stays"
-    );
-
-    let added = with_rating(
-        &live,
-        &Rating {
-            framework: "flask".into(),
-            rated: Rated::Industry("fintech".into()),
-            value: 5,
-        },
-    );
-    assert_eq!(
-        added.catalogue.candidates()[1].fits["fintech"]
-            .score
-            .value(),
-        5
-    );
-    let unknown = with_rating(
-        &live,
-        &Rating {
-            framework: "pyramid".into(),
-            rated: Rated::Requirement("security".into()),
-            value: 1,
-        },
-    );
-    assert_eq!(unknown.catalogue.candidates(), live.catalogue.candidates());
-}
-
-#[test]
 fn renaming_an_industry_keeps_its_fits_and_its_use_cases_in_it() {
     let mut live = knowledge();
     let mut candidates = live.catalogue.candidates().to_vec();

@@ -166,6 +166,36 @@ async fn open_flags_on_a_rating_at_stake_raise_it_in_the_queue_and_are_counted()
 }
 
 #[tokio::test]
+async fn the_seeded_reference_questions_are_protected_too_and_each_dependent_links_to_its_question()
+{
+    let app = spawn_app().await;
+    let seeded = stackatlas::reference::seed(&app.pool, "seed")
+        .await
+        .unwrap();
+    assert!(seeded > 0);
+    let editor = app.signed_in_as(Role::Editor).await;
+    let (_, desk) = app.page(&editor, "/admin").await;
+    let links: Vec<String> = select(&desk, "#at-stake li[data-direction] a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
+    assert!(
+        !links.is_empty(),
+        "the article's questions put some rating at stake"
+    );
+    for href in &links {
+        assert!(href.starts_with("/admin/reference-questions/"), "{href}");
+        let (status, _) = app.page(&editor, href).await;
+        assert_eq!(status, StatusCode::OK, "{href}");
+    }
+    let section = text(select(&desk, "section.stakes")[0]);
+    assert!(
+        section.contains(&format!("over {seeded} questions")),
+        "{section}"
+    );
+}
+
+#[tokio::test]
 async fn the_review_queue_is_for_editors_only() {
     let app = spawn_app().await;
     let viewer = app.signed_in_as(Role::Viewer).await;

@@ -18,19 +18,24 @@ pub struct Asking {
     pub query: String,
 }
 
-/// The questions whose answers the queue protects: the latest question of every live brief.
+/// The questions whose answers the queue protects: every reference question and the latest
+/// question of every live brief.
 pub async fn askings(pool: &SqlitePool) -> Result<Vec<Asking>> {
-    Ok(db::briefs::asked(pool)
-        .await?
-        .into_iter()
-        .map(|b| Asking {
-            asker: Asker::Brief {
-                id: b.id,
-                title: format!("{} — {}", b.client, b.project),
-            },
-            query: b.query,
-        })
-        .collect())
+    let questions = db::reference::all(pool).await?.into_iter().map(|q| Asking {
+        asker: Asker::Question {
+            slug: q.slug,
+            name: q.name,
+        },
+        query: q.query,
+    });
+    let briefs = db::briefs::asked(pool).await?.into_iter().map(|b| Asking {
+        asker: Asker::Brief {
+            id: b.id,
+            title: format!("{} — {}", b.client, b.project),
+        },
+        query: b.query,
+    });
+    Ok(questions.chain(briefs).collect())
 }
 
 /// Each question parsed and prepared against `knowledge`; one that can no longer be asked
