@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
 use crate::db::briefs::Asked;
+use crate::db::change_requests::PendingEdit;
 use crate::db::recommend::Knowledge;
 use crate::db::reference::Question;
 use crate::db::terms::{Link, State, TermKind};
@@ -341,6 +342,27 @@ fn differs(
         (Ok(a), Ok(b)) => !same_order(a, b),
         (Err(a), Err(b)) => a != b,
         _ => true,
+    }
+}
+
+/// A change request's pending change, as an edit to apply.
+impl From<PendingEdit> for Edit {
+    fn from(pending: PendingEdit) -> Self {
+        match pending {
+            PendingEdit::Framework { original, record } => Edit::Framework {
+                original,
+                record: record.map(|r| *r),
+            },
+            PendingEdit::Term {
+                kind,
+                original,
+                state,
+            } => Edit::Term {
+                kind,
+                original,
+                state,
+            },
+        }
     }
 }
 

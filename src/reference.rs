@@ -275,6 +275,22 @@ pub fn parse_query(query: &str, names: &Names) -> Result<Params, FieldError> {
     })
 }
 
+/// A query as an editor gives it, pasted whole from the address bar (it may keep its `?` or
+/// the page's path) or typed: its parameters, or the problem at the field `query`. A query
+/// asking nothing is a problem too.
+pub fn parse_pasted(text: &str, names: &Names) -> Result<Params, FieldError> {
+    let text = text.trim();
+    let query = text.rsplit_once('?').map_or(text, |(_, q)| q);
+    let params = parse_query(query, names)?;
+    if params.is_empty() {
+        return Err(FieldError::new(
+            "query",
+            "asks nothing: give at least one parameter",
+        ));
+    }
+    Ok(params)
+}
+
 /// The answer `knowledge` gives to `query` with every result and exclusion explained, or
 /// why it cannot be asked. The free text is searched in the live full-text index, whatever
 /// knowledge is given: see `impact`.
@@ -409,14 +425,7 @@ pub fn problems(question: &mut Question, knowledge: &Knowledge) -> Vec<FieldErro
             "is required: the query string of the question, as the query page's address has it",
         ));
     } else {
-        // Pasted whole from the address bar, it may keep its `?` or the page's path.
-        let query = question.query.trim();
-        let query = query.rsplit_once('?').map_or(query, |(_, q)| q);
-        match parse_query(query, &knowledge.names) {
-            Ok(params) if params.is_empty() => errors.push(FieldError::new(
-                "query",
-                "asks nothing: give at least one parameter",
-            )),
+        match parse_pasted(&question.query, &knowledge.names) {
             Ok(params) => question.query = params.to_query_string(),
             Err(problem) => errors.push(problem),
         }

@@ -102,6 +102,7 @@ routes! { ADMIN, register_admin:
     "/frameworks/{slug}/history" => { GET admin::frameworks::history }
     "/frameworks/{slug}/history/{id}/restore" => { POST admin::frameworks::restore }
     "/changes" => { GET admin::changes::index }
+    "/changes/preview" => { GET admin::changes::pending::preview }
     "/changes/{id}" => { GET admin::changes::show }
     "/changes/{id}/approve" => { POST admin::changes::approve }
     "/changes/{id}/return" => { POST admin::changes::return_to_author }

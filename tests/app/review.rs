@@ -694,3 +694,113 @@ async fn a_request_cannot_be_continued_from_another_entrys_form() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// Flask's real-time strength raised to 5 through a change request by `editor`: enough to
+/// put it first (level with Supabase, and before it by name) for a Python team wanting
+/// real-time updates.
+async fn request_flask_real_time(app: &TestApp, editor: &reqwest::Client) -> i64 {
+    let response = app
+        .save_framework(
+            editor,
+            "flask",
+            &[
+                ("req.real-time-updates.strength", "5"),
+                ("reason", "Flask-SocketIO on async workers, load-tested."),
+            ],
+        )
+        .await;
+    held_as(&response)
+}
+
+const REAL_TIME_QUESTION: &str = "want=real-time-updates&lang=python";
+
+#[tokio::test]
+async fn an_open_requests_page_shows_what_publishing_it_would_do_to_briefs() {
+    let app = spawn_app_with_review().await;
+    let author = named(&app, "Ana", Role::Editor).await;
+    let reviewer = named(&app, "Ben", Role::Editor).await;
+    app.save_brief(
+        &reviewer,
+        REAL_TIME_QUESTION,
+        "Acme Health",
+        "Patient portal",
+    )
+    .await;
+    let id = request_flask_real_time(&app, &author).await;
+
+    let page = request_page(&app, &reviewer, id).await;
+    let impact = text_of(&page, "#impact");
+    assert!(impact.contains("Acme Health"), "{impact}");
+    assert!(impact.contains("Flask"), "{impact}");
+    // Only its author is offered the preview of their own pending changes.
+    assert!(select(&page, "#preview-pending").is_empty());
+    let own = request_page(&app, &author, id).await;
+    assert_eq!(select(&own, "#preview-pending a").len(), 1);
+
+    decide(&app, &reviewer, id, "approve", "Checked the load test.").await;
+    let decided = request_page(&app, &reviewer, id).await;
+    assert!(
+        select(&decided, "#impact").is_empty(),
+        "a decided request has no impact"
+    );
+}
+
+#[tokio::test]
+async fn an_editor_previews_the_recommendation_with_their_own_pending_changes_and_nobody_else_does()
+{
+    let app = spawn_app_with_review().await;
+    let author = named(&app, "Ana", Role::Editor).await;
+    let other = named(&app, "Ben", Role::Editor).await;
+    let published_top = |html: &Html| text_of(html, "#published li:first-child");
+    let previewed_top = |html: &Html| text_of(html, "#with-pending .ranked > li:first-child h3");
+    let path = format!(
+        "/admin/changes/preview?query=http%3A%2F%2Fexample.org%2F%3F{}",
+        REAL_TIME_QUESTION.replace('&', "%26").replace('=', "%3D")
+    );
+    let (status, before) = app.page(&author, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text_of(&before, "#included").contains("no open change request"));
+    assert!(!previewed_top(&before).contains("Flask"));
+
+    request_flask_real_time(&app, &author).await;
+    let (_, mine) = app.page(&author, &path).await;
+    assert!(
+        text_of(&mine, "#included").contains("#1"),
+        "{}",
+        text_of(&mine, "#included")
+    );
+    assert!(
+        previewed_top(&mine).contains("Flask"),
+        "{}",
+        previewed_top(&mine)
+    );
+    assert!(
+        !published_top(&mine).contains("Flask"),
+        "published stays as it was"
+    );
+
+    // Another editor's preview, and the public answer, know nothing of it.
+    let (_, theirs) = app.page(&other, &path).await;
+    assert!(!previewed_top(&theirs).contains("Flask"));
+    let public = app
+        .get_json(
+            &format!("/api/v1/recommendations?{REAL_TIME_QUESTION}"),
+            StatusCode::OK,
+        )
+        .await;
+    assert_ne!(public["results"][0]["slug"], "flask");
+}
+
+#[tokio::test]
+async fn a_preview_question_that_cannot_be_asked_is_named_at_the_field() {
+    let app = spawn_app_with_review().await;
+    let author = named(&app, "Ana", Role::Editor).await;
+    let (status, page) = app
+        .page(&author, "/admin/changes/preview?query=need%3Dno-such-thing")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text_of(&page, "#query-error").contains("need"));
+    let viewer = app.signed_in_as(Role::Viewer).await;
+    let (status, _) = app.page(&viewer, "/admin/changes/preview").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -6,6 +6,7 @@
 //! pages call.
 
 pub mod hold;
+pub mod pending;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -90,7 +91,7 @@ impl Row {
 }
 
 /// "Change to framework “Django”".
-fn title(request: &ChangeRequest) -> String {
+pub(super) fn title(request: &ChangeRequest) -> String {
     let singular = entity_of(request.subject()).singular;
     let name = field_of(request, "name").unwrap_or_else(|| request.entity_slug.clone());
     format!("{} {singular} “{name}”", action_words(&request.action))
@@ -206,9 +207,9 @@ pub struct ShowPage {
     pub notice: Option<String>,
     /// Why the last decision was refused (409), shown at the top.
     pub refusal: Option<String>,
-    // IMPACT: the request's impact (reference questions that start or stop passing, briefs
-    // whose top three change) belongs beside the diff, computed from
-    // `request.pending_edit()` with `impact::impact` once the impact preview exists.
+    /// What publishing it would do to the reference questions and saved briefs, while it
+    /// is open; worked out on the live knowledge when the page is asked for.
+    pub impact: Option<crate::impact::Impact>,
 }
 
 impl ShowPage {
@@ -294,6 +295,7 @@ async fn show_page(
         errors: Vec::new(),
         notice: None,
         refusal: None,
+        impact: None,
         request,
     })
 }
@@ -314,12 +316,19 @@ pub struct ShowQuery {
 
 pub async fn show(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<crate::snapshot::KnowledgeCache>,
     user: CurrentUser,
     id: web::Path<i64>,
     query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse> {
     let request = load(&pool, *id).await?;
+    let edit = request.pending_edit().into();
+    let open = request.status().is_open();
     let mut page = show_page(&pool, &user, request).await?;
+    if open {
+        let edits = [edit];
+        page.impact = Some(super::impact::preview(&pool, &cache, &edits).await?);
+    }
     page.notice = match (query.submitted.as_deref(), query.done.as_deref()) {
         (Some(_), _) => Some(
             "Your change waits for review: nothing is published until another editor or an \
