@@ -981,3 +981,37 @@ async fn a_flag_follows_its_framework_through_a_rename() {
         latest_revision(&app, "django-web").await.to_string()
     );
 }
+
+#[tokio::test]
+async fn the_activity_log_filters_flags_and_links_each_to_the_queue() {
+    let app = spawn_app().await;
+    let viewer = app.signed_in_with("sam@example.com", Role::Viewer).await;
+    let sent = flag(
+        &app,
+        &viewer,
+        ("django", "requirement", "security"),
+        "outdated",
+        "The note predates the 5.0 release.",
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let editor = app.signed_in_as(Role::Editor).await;
+    let (status, page) = app.page(&editor, "/admin/activity?entity=flag").await;
+    assert_eq!(status, StatusCode::OK);
+    let links: Vec<&str> = select(&page, "table a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(
+        links
+            .iter()
+            .any(|href| href.starts_with("/admin/flags#flag-")),
+        "{links:?}"
+    );
+    for entity in ["reference_question", "radar_edition", "change_request"] {
+        let (status, _) = app
+            .page(&editor, &format!("/admin/activity?entity={entity}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{entity}");
+    }
+}

@@ -16,7 +16,7 @@ const PAGE_SIZE: i64 = 50;
 const LAST_PAGE: u64 = 100_000;
 
 /// The kinds of entry the audit log records, as the schema's CHECK lists them.
-pub const ENTITIES: [(&str, &str); 9] = [
+pub const ENTITIES: [(&str, &str); 12] = [
     ("framework", "Frameworks"),
     ("language", "Languages"),
     ("feature", "Features"),
@@ -26,6 +26,9 @@ pub const ENTITIES: [(&str, &str); 9] = [
     ("trend", "Trends"),
     ("user", "Accounts"),
     ("change_request", "Change requests"),
+    ("reference_question", "Reference questions"),
+    ("flag", "Flags"),
+    ("radar_edition", "Radar editions"),
 ];
 
 #[derive(Debug, Default, Deserialize)]
