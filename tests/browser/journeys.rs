@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 use futures_util::FutureExt;
 use stackatlas::domain::Role;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with_review};
 use crate::support::{
     Driver, audit, axe_source, browser, click, find, path_of, required, reset, retype, screenshots,
     sign_in, start_driver, strings, text, type_into, wait_for_text,
@@ -21,7 +21,7 @@ type Journey = fn(Client, Client, TestApp) -> Pin<Box<dyn Future<Output = ()>>>;
 /// failed.
 pub async fn run_all(driver_binary: PathBuf) -> usize {
     let driver = start_driver(&driver_binary);
-    let journeys: [(&str, Journey); 8] = [
+    let journeys: [(&str, Journey); 9] = [
         (
             "a salesperson builds, compares, exports and prints a recommendation",
             |a, _, app| Box::pin(salesperson(a, app)),
@@ -48,6 +48,10 @@ pub async fn run_all(driver_binary: PathBuf) -> usize {
         (
             "a salesperson saves a brief, an editor changes a rating, the brief says why and is re-run, the outcome is recorded",
             |a, b, app| Box::pin(brief_journey(a, b, app)),
+        ),
+        (
+            "a salesperson flags a rating, an editor previews the impact and asks for the change, another approves it, the flag is resolved and the brief says what changed",
+            |a, b, _| Box::pin(flag_to_published_change(a, b)),
         ),
         ("every page passes the accessibility audit", |a, _, app| {
             Box::pin(accessibility(a, app))
@@ -480,6 +484,135 @@ async fn brief_journey(sales: Client, editor: Client, app: TestApp) {
     screenshots(&sales, "outcomes").await;
 }
 
+/// Signs whoever is signed in on `client` out, then `email` in.
+async fn switch_to(client: &Client, app: &TestApp, email: &str) {
+    client.goto(&app.url("/")).await.unwrap();
+    click(client, ".account form[action='/logout'] button").await;
+    find(client, "a[href^='/login']").await;
+    sign_in(client, app, email).await;
+}
+
+/// With review before publishing on: a salesperson's flag on a rating, the editor's impact
+/// preview and change request, another editor's approval, the flag's resolution and the
+/// brief that says what changed.
+async fn flag_to_published_change(sales: Client, editor: Client) {
+    let app = spawn_app_with_review().await;
+    app.create_user("ana@example.com", Role::Editor).await;
+    app.create_user("ben@example.com", Role::Editor).await;
+    // Sam, a salesperson, saved a brief for a Python team that wants live updates: Supabase
+    // leads, Flask trails.
+    let question = "want=real-time-updates&lang=python";
+    let sam = app.signed_in_with("sam@example.com", Role::Viewer).await;
+    let brief = app
+        .save_brief(&sam, question, "Brightline Tutors", "Live tutoring app")
+        .await;
+
+    // Sam reads Flask's page and flags its real-time rating as out of date.
+    sign_in(&sales, &app, "sam@example.com").await;
+    sales.goto(&app.url("/frameworks/flask")).await.unwrap();
+    click(&sales, "#requirement-real-time-updates a.flag-link").await;
+    click(&sales, "input[name=reason][value=outdated]").await;
+    type_into(
+        &sales,
+        "#flag-comment",
+        "Flask-SocketIO on async workers handles this well now.",
+    )
+    .await;
+    click(&sales, "form.flag-form button[type=submit]").await;
+    wait_for_text(&sales, "#flag-sent", |t| !t.is_empty()).await;
+    screenshots(&sales, "flag-sent").await;
+
+    // Ana sees the flag, raises the rating and previews what it would do before saving.
+    sign_in(&editor, &app, "ana@example.com").await;
+    editor.goto(&app.url("/admin/flags")).await.unwrap();
+    let queued = text(&editor, "#flag-queue").await;
+    assert!(queued.contains("Flask-SocketIO"), "{queued}");
+    editor
+        .goto(&app.url("/admin/frameworks/flask/edit"))
+        .await
+        .unwrap();
+    click(
+        &editor,
+        "label:has(> input[name='req.real-time-updates.strength'][value='5'])",
+    )
+    .await;
+    retype(
+        &editor,
+        "input[name='req.real-time-updates.note']",
+        "Flask-SocketIO with async workers and a message queue fans live updates out.",
+    )
+    .await;
+    click(&editor, "button[formaction$='/impact']").await;
+    let impact = wait_for_text(&editor, "#impact", |t| t.contains("Brightline Tutors")).await;
+    assert!(impact.contains("Flask"), "{impact}");
+    screenshots(&editor, "impact-preview").await;
+    type_into(
+        &editor,
+        "#reason",
+        "Flagged by sales; checked the Flask-SocketIO docs.",
+    )
+    .await;
+    click(&editor, ".save-bar button[value=save]").await;
+    wait_for_text(&editor, "h1", |h| h.contains("Change request")).await;
+    let request = path_of(&editor).await;
+    let request = request.split('?').next().unwrap().to_owned();
+    assert!(request.starts_with("/admin/changes/"), "{request}");
+    screenshots(&editor, "change-request").await;
+    // Nothing is published yet: the salesperson's answer is unchanged.
+    sales
+        .goto(&app.url(&format!("/briefs/{brief}")))
+        .await
+        .unwrap();
+    assert!(sales.find(Locator::Css("#changed-since")).await.is_err());
+
+    // Ben reviews it: the diff, the reason and the impact, then approves.
+    switch_to(&sales, &app, "ben@example.com").await;
+    sales.goto(&app.url("/admin/changes")).await.unwrap();
+    click(&sales, &format!("#for-you a[href='{request}']")).await;
+    let shown = text(&sales, "main").await;
+    assert!(shown.contains("checked the Flask-SocketIO docs"), "{shown}");
+    find(&sales, "#impact").await;
+    type_into(&sales, "#approve-form textarea", "Matches the docs.").await;
+    click(&sales, "#approve-form button[type=submit]").await;
+    wait_for_text(&sales, ".alert", |t| t.contains("Approved and published")).await;
+    screenshots(&sales, "change-request-approved").await;
+
+    // Ana resolves the flag with the revision that fixed it.
+    editor.goto(&app.url("/admin/flags")).await.unwrap();
+    click(&editor, "#flag-queue input[name=status][value=fixed]").await;
+    find(&editor, "#flag-queue select[name=fixed_by]")
+        .await
+        .select_by_index(1)
+        .await
+        .unwrap();
+    type_into(
+        &editor,
+        "#flag-queue textarea[name=answer]",
+        "Raised to 5 with a new note.",
+    )
+    .await;
+    click(&editor, "#flag-queue form.resolve-form button[type=submit]").await;
+    wait_for_text(&editor, "main", |t| t.contains("Nothing waits")).await;
+
+    // Sam sees the answer, and the brief says what changed and why.
+    switch_to(&sales, &app, "sam@example.com").await;
+    sales.goto(&app.url("/flags/mine")).await.unwrap();
+    let mine = text(&sales, "#my-flags").await;
+    assert!(mine.contains("Raised to 5 with a new note."), "{mine}");
+    screenshots(&sales, "my-flags-answered").await;
+    sales
+        .goto(&app.url(&format!("/briefs/{brief}")))
+        .await
+        .unwrap();
+    let changed = text(&sales, "#changed-since").await;
+    assert!(changed.contains("Flask"), "{changed}");
+    assert!(
+        changed.contains("checked the Flask-SocketIO docs"),
+        "{changed}"
+    );
+    screenshots(&sales, "brief-after-published-change").await;
+}
+
 /// The query for the brief journey, from the client's own words: the salesperson pastes them,
 /// sees what they suggest and where each suggestion came from, and accepts them.
 async fn brief_from_the_clients_words(client: &Client, app: &TestApp) {
@@ -574,6 +707,7 @@ async fn accessibility(client: Client, app: TestApp) {
         "/admin/radar-editions",
         "/admin/changes",
         "/admin/changes/1",
+        "/admin/changes/preview?query=industry%3Dhealthcare%26need%3Dsecurity",
         "/admin/reference-questions",
         "/admin/reference-questions/new",
     ];
@@ -651,6 +785,15 @@ async fn accessibility(client: Client, app: TestApp) {
         ),
         ("/frameworks/django", "framework-page"),
         ("/admin/health", "knowledge-health"),
+        ("/admin", "desk"),
+        ("/admin/reference-questions", "reference-questions"),
+        ("/admin/flags", "flag-queue"),
+        ("/admin/radar-editions", "radar-editions"),
+        ("/trends?edition=1", "radar-edition"),
+        (
+            "/admin/changes/preview?query=industry%3Dhealthcare%26need%3Dsecurity",
+            "pending-preview",
+        ),
         ("/admin/requirements/hipaa/edit", "rubric-form"),
     ];
     let mut problems = Vec::new();
