@@ -321,6 +321,26 @@ pub async fn revisions(
     .await
 }
 
+/// The state revision `revision_id` of the entry `slug` of `entity` brings back on a restore,
+/// as the audit log's JSON: the state after it, or for a deletion the state it took away.
+/// `None` when the entry has no such revision.
+pub async fn restored_state(
+    pool: &SqlitePool,
+    entity: &str,
+    slug: &str,
+    revision_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let revision = sqlx::query!(
+        "SELECT before, after FROM audit_log WHERE id = ?1 AND entity = ?2 AND entity_slug = ?3",
+        revision_id,
+        entity,
+        slug
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(revision.and_then(|r| r.after.or(r.before)))
+}
+
 /// Brings back the framework as it was after revision `revision_id` (or, for a deletion, as
 /// it was before it), as a new revision. Works for deleted frameworks too.
 pub async fn restore(

@@ -804,3 +804,77 @@ async fn a_preview_question_that_cannot_be_asked_is_named_at_the_field() {
     let (status, _) = app.page(&viewer, "/admin/changes/preview").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// Posts the restore form of the newest revision on `history_path` as `client`.
+async fn restore_newest(
+    app: &TestApp,
+    client: &reqwest::Client,
+    history_path: &str,
+) -> reqwest::Response {
+    let (status, history) = app.page(client, history_path).await;
+    assert_eq!(status, StatusCode::OK, "{history_path}");
+    let form = select(&history, "#revisions form")[0];
+    let action = form.value().attr("action").unwrap().to_owned();
+    let fields = form_fields(&history, "#revisions form");
+    app.submit(client, &action, &fields).await
+}
+
+#[tokio::test]
+async fn with_review_on_a_restore_waits_as_a_change_request_like_any_save() {
+    let app = spawn_app_with_review().await;
+    let author = named(&app, "Ana", Role::Editor).await;
+    let reviewer = named(&app, "Ben", Role::Editor).await;
+    let first = summary_in_api(&app, "flask").await;
+    let id = request_flask_summary(&app, &author, NEW_SUMMARY).await;
+    decide(&app, &reviewer, id, "approve", "Fine.").await;
+    assert_eq!(summary_in_api(&app, "flask").await, NEW_SUMMARY);
+
+    // Restoring the summary as it was before is a change like any other: it waits.
+    let (_, history) = app.page(&author, "/admin/frameworks/flask/history").await;
+    let forms = select(&history, "#revisions form");
+    let before_approval = forms[1].value().attr("action").unwrap().to_owned();
+    let fields = form_fields(&history, "#revisions form");
+    let restored = app.submit(&author, &before_approval, &fields).await;
+    let request = held_as(&restored);
+    assert_eq!(
+        summary_in_api(&app, "flask").await,
+        NEW_SUMMARY,
+        "nothing is published yet"
+    );
+    let page = request_page(&app, &reviewer, request).await;
+    assert!(text_of(&page, "main").contains("Restores revision #"));
+
+    decide(&app, &reviewer, request, "approve", "Back as it was.").await;
+    assert_eq!(summary_in_api(&app, "flask").await, first);
+}
+
+#[tokio::test]
+async fn with_review_on_a_deleted_terms_restore_waits_for_review_too() {
+    let app = spawn_app_with_review().await;
+    let author = named(&app, "Ana", Role::Editor).await;
+    let reviewer = named(&app, "Ben", Role::Editor).await;
+    // A trend published without review (as before the setting was turned on), then deleted
+    // through a reviewed request.
+    let (_, confirm) = app.page(&author, "/admin/trends/api-first/delete").await;
+    let mut fields = form_fields(&confirm, "form.form-actions-inline");
+    set_field(&mut fields, "reason", "Folded into another trend.");
+    let deleted = app
+        .submit(&author, "/admin/trends/api-first/delete", &fields)
+        .await;
+    let id = held_as(&deleted);
+    decide(&app, &reviewer, id, "approve", "Agreed.").await;
+    let (status, _) = app.page(&author, "/admin/trends/api-first/edit").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let restored = restore_newest(&app, &author, "/admin/trends/api-first/history").await;
+    let request = held_as(&restored);
+    let (status, _) = app.page(&author, "/admin/trends/api-first/edit").await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "not back before the approval"
+    );
+    decide(&app, &reviewer, request, "approve", "Back it comes.").await;
+    let (status, _) = app.page(&author, "/admin/trends/api-first/edit").await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -13,7 +13,9 @@ use crate::db::change_requests::{self, Proposal, Status, Subject, Transition};
 use crate::db::editing::{Outcome, Stored};
 use crate::domain::FieldError;
 use crate::error::{AppError, Result};
-use crate::routes::admin::editing::{Change, DeletePage, Entry, Frame, author, changes, see_other};
+use crate::routes::admin::editing::{
+    Change, DeletePage, Entity, Entry, Frame, answer_restore, author, changes, see_other,
+};
 
 /// Whether editors' changes wait for review (`STACKATLAS_REVIEW_REQUIRED`); app data.
 #[derive(Debug, Clone, Copy, Default)]
@@ -65,6 +67,24 @@ pub struct Held<'a, T> {
     pub proposed: Option<(&'a T, &'a str)>,
     pub reason: &'a str,
     pub continuing: Option<i64>,
+}
+
+/// Answers a restore held for review: to the request's page; a restore whose slug another
+/// entry has taken since is refused saying so (the entry it would come back as is someone
+/// else's now).
+pub fn answer_held_restore<T>(
+    held: Saving<T>,
+    entity: &Entity,
+    slug: &str,
+) -> Result<HttpResponse> {
+    match held {
+        Saving::Requested(id) => Ok(requested(id)),
+        Saving::Outcome(Outcome::SlugTaken) => Err(AppError::Conflict(format!(
+            "Nothing was requested: another {} now uses the slug this revision had.",
+            entity.singular
+        ))),
+        Saving::Outcome(outcome) => answer_restore(outcome, entity, slug),
+    }
 }
 
 /// Holds `change` as a change request by `user` — a new one, or the proposal of the open

@@ -539,14 +539,40 @@ pub async fn history(
     editing::show_history::<FrameworkRecord>(entity(), slug.into_inner(), name, &revisions, &user)
 }
 
+/// Brings back revision `id`: at once, or — when review is required — as a change request
+/// proposing the state it brings back, so that a restore cannot publish what nobody reviewed.
 pub async fn restore(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     path: web::Path<(String, i64)>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
     let (slug, id) = path.into_inner();
+    if review.required {
+        let state = db::editing::restored_state(&pool, db::editing::FRAMEWORK, &slug, id).await?;
+        let mut record: FrameworkRecord = state
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .ok_or_else(AppError::not_found)?;
+        record.upgrade();
+        let current = db::editing::load(&pool, &slug).await?;
+        let reason = format!("Restores revision #{id}.");
+        let change = Held {
+            subject: Subject::Framework,
+            original: current.as_ref().map(|_| slug.as_str()),
+            version: current.as_ref().map_or(0, |c| c.version),
+            current,
+            proposed: Some((&record, record.slug.as_str())),
+            reason: &reason,
+            continuing: None,
+        };
+        return hold::answer_held_restore(
+            hold::hold(&pool, &user, change).await?,
+            &entity(),
+            &slug,
+        );
+    }
     let outcome = db::editing::restore(&pool, &slug, id, &author(&user)).await?;
     editing::answer_restore(outcome, &entity(), &slug)
 }

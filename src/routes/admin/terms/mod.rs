@@ -515,12 +515,34 @@ pub async fn history(
 pub async fn restore(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     path: web::Path<(String, String, i64)>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse> {
     user.check_csrf(&form.csrf_token)?;
     let (kind, slug, id) = path.into_inner();
     let kind = kind_of(&kind)?;
+    if review.required {
+        let state = crate::db::editing::restored_state(&pool, kind.audit_name(), &slug, id).await?;
+        let term = State::parse(state.as_deref())
+            .ok_or_else(AppError::not_found)?
+            .term;
+        let current = terms::load(&pool, kind, &slug).await?;
+        // The request proposes the entry's own fields; links to frameworks live on the
+        // frameworks, whose own history brings them back.
+        let reason = format!("Restores revision #{id}.");
+        let change = Held {
+            subject: Subject::Term(kind),
+            original: current.as_ref().map(|_| slug.as_str()),
+            version: current.as_ref().map_or(0, |c| c.version),
+            current,
+            proposed: Some((&term, term.slug.as_str())),
+            reason: &reason,
+            continuing: None,
+        };
+        let held = hold::hold(&pool, &user, change).await?;
+        return hold::answer_held_restore(held, &entity(kind), &slug);
+    }
     let outcome = terms::restore(&pool, kind, &slug, id, &author(&user)).await?;
     editing::answer_restore(outcome, &entity(kind), &slug)
 }
