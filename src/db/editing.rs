@@ -321,24 +321,51 @@ pub async fn revisions(
     .await
 }
 
-/// The state revision `revision_id` of the entry `slug` of `entity` brings back on a restore,
-/// as the audit log's JSON: the state after it, or for a deletion the state it took away.
-/// `None` when the entry has no such revision.
+/// One revision's states, as the audit log's JSON: `None` before a create, after a delete.
+#[derive(Debug)]
+pub struct RevisionStates {
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl RevisionStates {
+    /// What restoring the revision brings back: the state after it, or for a deletion the
+    /// state it took away.
+    pub fn restored(self) -> Option<String> {
+        self.after.or(self.before)
+    }
+}
+
+/// The states of revision `revision_id` of the entry `slug` of `entity`; `None` when the
+/// entry has no such revision.
+pub async fn revision_states(
+    conn: &mut SqliteConnection,
+    entity: &str,
+    slug: &str,
+    revision_id: i64,
+) -> Result<Option<RevisionStates>, sqlx::Error> {
+    sqlx::query_as!(
+        RevisionStates,
+        "SELECT before, after FROM audit_log WHERE id = ?1 AND entity = ?2 AND entity_slug = ?3",
+        revision_id,
+        entity,
+        slug
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// What restoring revision `revision_id` of the entry `slug` of `entity` would bring back
+/// (see [`RevisionStates::restored`]).
 pub async fn restored_state(
     pool: &SqlitePool,
     entity: &str,
     slug: &str,
     revision_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    let revision = sqlx::query!(
-        "SELECT before, after FROM audit_log WHERE id = ?1 AND entity = ?2 AND entity_slug = ?3",
-        revision_id,
-        entity,
-        slug
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(revision.and_then(|r| r.after.or(r.before)))
+    let mut conn = pool.acquire().await?;
+    let states = revision_states(&mut conn, entity, slug, revision_id).await?;
+    Ok(states.and_then(RevisionStates::restored))
 }
 
 /// Brings back the framework as it was after revision `revision_id` (or, for a deletion, as
@@ -350,14 +377,8 @@ pub async fn restore(
     author: &Author,
 ) -> Result<Saved, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let revision = sqlx::query!(
-        "SELECT before, after FROM audit_log WHERE id = ?1 AND entity = 'framework' AND entity_slug = ?2",
-        revision_id,
-        slug
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(state) = revision.and_then(|r| r.after.or(r.before)) else {
+    let revision = revision_states(&mut tx, FRAMEWORK, slug, revision_id).await?;
+    let Some(state) = revision.and_then(RevisionStates::restored) else {
         return Ok(Saved::Gone);
     };
     let Ok(mut record) = serde_json::from_str::<FrameworkRecord>(&state) else {

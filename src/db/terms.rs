@@ -762,14 +762,7 @@ pub async fn restore(
 ) -> Result<Outcome, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
     let entity = kind.audit_name();
-    let revision = sqlx::query!(
-        "SELECT before, after FROM audit_log WHERE id = ?1 AND entity = ?2 AND entity_slug = ?3",
-        revision_id,
-        entity,
-        slug
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
+    let revision = crate::db::editing::revision_states(&mut tx, entity, slug, revision_id).await?;
     let Some(revision) = revision else {
         return Ok(Outcome::Gone);
     };

@@ -831,6 +831,8 @@ async fn with_review_on_a_restore_waits_as_a_change_request_like_any_save() {
 
     // Restoring the summary as it was before is a change like any other: it waits.
     let (_, history) = app.page(&author, "/admin/frameworks/flask/history").await;
+    let button = text_of(&history, "#revisions form button");
+    assert_eq!(button, "Ask to restore this revision");
     let forms = select(&history, "#revisions form");
     let before_approval = forms[1].value().attr("action").unwrap().to_owned();
     let fields = form_fields(&history, "#revisions form");

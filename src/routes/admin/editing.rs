@@ -394,6 +394,8 @@ pub struct HistoryPage {
     pub exists: bool,
     pub revisions: Vec<RevisionView>,
     pub csrf_token: String,
+    /// A restore waits as a change request rather than happening.
+    pub review_required: bool,
 }
 
 /// An entry as the audit log records it, so its history can be shown.
@@ -414,7 +416,7 @@ pub fn show_history<T: Revisioned>(
     slug: String,
     current_name: Option<String>,
     revisions: &[Revision],
-    user: &CurrentUser,
+    (user, review_required): (&CurrentUser, bool),
 ) -> Result<HttpResponse> {
     if revisions.is_empty() {
         return Err(AppError::not_found());
@@ -454,6 +456,7 @@ pub fn show_history<T: Revisioned>(
         slug,
         revisions: views,
         csrf_token: user.csrf_token().to_owned(),
+        review_required,
     };
     crate::routes::html(StatusCode::OK, &page)
 }

@@ -400,7 +400,9 @@ pub async fn history(
 ) -> Result<HttpResponse> {
     let revisions = reference::history(&pool, &slug).await?;
     let name = reference::load(&pool, &slug).await?.map(|s| s.record.name);
-    editing::show_history::<Question>(entity(), slug.into_inner(), name, &revisions, &user)
+    // Reference questions are not knowledge sales read: their restores never wait for review.
+    let reader = (&user, false);
+    editing::show_history::<Question>(entity(), slug.into_inner(), name, &revisions, reader)
 }
 
 pub async fn restore(

@@ -531,12 +531,14 @@ pub async fn delete(
 pub async fn history(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse> {
     let revisions = db::editing::revisions(&pool, db::editing::FRAMEWORK, &slug).await?;
     let current = db::editing::load(&pool, &slug).await?;
     let name = current.map(|s| s.record.name);
-    editing::show_history::<FrameworkRecord>(entity(), slug.into_inner(), name, &revisions, &user)
+    let reader = (&user, review.required);
+    editing::show_history::<FrameworkRecord>(entity(), slug.into_inner(), name, &revisions, reader)
 }
 
 /// Brings back revision `id`: at once, or — when review is required — as a change request

@@ -502,6 +502,7 @@ pub async fn delete(
 pub async fn history(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
+    review: web::Data<Review>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse> {
     let (kind, slug) = path.into_inner();
@@ -509,7 +510,8 @@ pub async fn history(
     let revisions = terms::history(&pool, kind, &slug).await?;
     let current = terms::load(&pool, kind, &slug).await?;
     let name = current.map(|s| s.record.name);
-    editing::show_history::<State>(entity(kind), slug, name, &revisions, &user)
+    let reader = (&user, review.required);
+    editing::show_history::<State>(entity(kind), slug, name, &revisions, reader)
 }
 
 pub async fn restore(
