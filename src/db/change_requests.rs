@@ -634,6 +634,14 @@ async fn publish(
         PendingEdit::Framework { record: None, .. } => {
             applied(editing::delete_in(tx, &request.entity_slug, version, &author).await?)
         }
+        // Only a restore of a deleted entry proposes the links its deletion took.
+        PendingEdit::Term {
+            kind,
+            original: None,
+            state: Some(state),
+        } if state.links.is_some() => {
+            applied(terms::bring_back_in(tx, kind, &state, &author).await?)
+        }
         PendingEdit::Term {
             kind,
             original,

@@ -747,6 +747,72 @@ pub async fn history(
     revisions(pool, kind.audit_name(), slug).await
 }
 
+/// Why a use case cannot come back: the industry it belongs to is gone. `None` for every
+/// other entry, and for a use case whose industry exists.
+async fn parent_gone(
+    conn: &mut SqliteConnection,
+    kind: TermKind,
+    term: &Term,
+) -> Result<Option<Blocker>, sqlx::Error> {
+    if kind != TermKind::UseCase {
+        return Ok(None);
+    }
+    let industry = &term.industry;
+    let exists = sqlx::query_scalar!("SELECT id FROM industries WHERE slug = ?1", industry)
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_some();
+    Ok((!exists).then(|| Blocker::IndustryGone(industry.clone())))
+}
+
+/// Brings back the framework links a deletion of the entry `slug` took (except those
+/// `relink` says cannot come back), gives their frameworks a new version, and returns the
+/// links that came back.
+async fn relink_all(
+    conn: &mut SqliteConnection,
+    kind: TermKind,
+    slug: &str,
+    taken: Vec<Link>,
+    author: &Author,
+) -> Result<Vec<Link>, sqlx::Error> {
+    let mut back = Vec::with_capacity(taken.len());
+    for link in taken {
+        if relink(&mut *conn, kind, slug, &link).await? {
+            back.push(link);
+        }
+    }
+    touch_frameworks(&mut *conn, &back, author).await?;
+    Ok(back)
+}
+
+/// Publishes, inside `tx`, a change request that brings a deleted entry back as `state`
+/// records it (a restore held for review): the entry is created, the framework links its
+/// deletion took come back as on a direct restore, and one revision lists them.
+pub async fn bring_back_in(
+    tx: &mut SqliteConnection,
+    kind: TermKind,
+    state: &State,
+    author: &Author,
+) -> Result<Outcome, sqlx::Error> {
+    let slug = &state.term.slug;
+    if on_table!(kind, version(&mut *tx, slug))?.is_some() {
+        return Ok(Outcome::SlugTaken);
+    }
+    if let Some(blocker) = parent_gone(&mut *tx, kind, &state.term).await? {
+        return Ok(Outcome::Blocked(blocker));
+    }
+    upsert(&mut *tx, kind, &state.term).await?;
+    on_table!(kind, stamp(&mut *tx, slug, author.user_id))?;
+    let taken = state.links.clone().unwrap_or_default();
+    let back = relink_all(&mut *tx, kind, slug, taken, author).await?;
+    let after = State {
+        term: state.term.clone(),
+        links: Some(back),
+    };
+    audit(&mut *tx, kind, author, slug, "revert", None, Some(after)).await?;
+    Ok(Outcome::Done)
+}
+
 /// Brings back the entry as it was after a revision (before it, for a deletion), as one new
 /// revision. Restoring a deletion also brings back the framework links it took, with their
 /// strengths, fits and notes (except those `relink` says cannot come back), and gives
@@ -771,29 +837,15 @@ pub async fn restore(
     let Some(state) = State::parse(revision.after.or(revision.before).as_deref()) else {
         return Ok(Outcome::Gone);
     };
-    if kind == TermKind::UseCase {
-        let industry = &state.term.industry;
-        let exists = sqlx::query_scalar!("SELECT id FROM industries WHERE slug = ?1", industry)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-        if !exists {
-            return Ok(Outcome::Blocked(Blocker::IndustryGone(industry.clone())));
-        }
+    if let Some(blocker) = parent_gone(&mut tx, kind, &state.term).await? {
+        return Ok(Outcome::Blocked(blocker));
     }
     let before = load_in(&mut tx, kind, slug).await?.map(|s| s.record);
     upsert(&mut tx, kind, &state.term).await?;
     on_table!(kind, stamp(&mut *tx, &state.term.slug, author.user_id))?;
     let links = match state.links {
         Some(taken) if is_deletion => {
-            let mut back = Vec::with_capacity(taken.len());
-            for link in taken {
-                if relink(&mut tx, kind, &state.term.slug, &link).await? {
-                    back.push(link);
-                }
-            }
-            touch_frameworks(&mut tx, &back, author).await?;
-            Some(back)
+            Some(relink_all(&mut tx, kind, &state.term.slug, taken, author).await?)
         }
         _ => None,
     };

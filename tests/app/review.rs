@@ -851,12 +851,22 @@ async fn with_review_on_a_restore_waits_as_a_change_request_like_any_save() {
 }
 
 #[tokio::test]
-async fn with_review_on_a_deleted_terms_restore_waits_for_review_too() {
+async fn with_review_on_a_deleted_terms_restore_waits_for_review_and_brings_back_its_links() {
     let app = spawn_app_with_review().await;
     let author = named(&app, "Ana", Role::Editor).await;
     let reviewer = named(&app, "Ben", Role::Editor).await;
-    // A trend published without review (as before the setting was turned on), then deleted
-    // through a reviewed request.
+    let linked = async || -> i64 {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM framework_trends ft JOIN trends t ON t.id = ft.trend_id
+             WHERE t.slug = 'api-first'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let links_before = linked().await;
+    assert!(links_before > 0, "the seed links frameworks to the trend");
+    // The trend is deleted through a reviewed request, taking its links with it.
     let (_, confirm) = app.page(&author, "/admin/trends/api-first/delete").await;
     let mut fields = form_fields(&confirm, "form.form-actions-inline");
     set_field(&mut fields, "reason", "Folded into another trend.");
@@ -879,4 +889,6 @@ async fn with_review_on_a_deleted_terms_restore_waits_for_review_too() {
     decide(&app, &reviewer, request, "approve", "Back it comes.").await;
     let (status, _) = app.page(&author, "/admin/trends/api-first/edit").await;
     assert_eq!(status, StatusCode::OK);
+    // With the framework links its deletion took, as a direct restore brings them.
+    assert_eq!(linked().await, links_before);
 }

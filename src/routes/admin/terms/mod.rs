@@ -17,7 +17,7 @@ use super::impact::{ask_why, unexplained, why_needed};
 use super::listing::{BY_NAME_OR_SLUG, Filter, ListQuery, Listing};
 use crate::auth::CurrentUser;
 use crate::db::change_requests::Subject;
-use crate::db::editing::Outcome;
+use crate::db::editing::{Outcome, Stored};
 use crate::db::terms::{self, State, Term, TermKind};
 use crate::domain::RequirementGroup;
 use crate::error::{AppError, Result};
@@ -526,19 +526,23 @@ pub async fn restore(
     let kind = kind_of(&kind)?;
     if review.required {
         let state = crate::db::editing::restored_state(&pool, kind.audit_name(), &slug, id).await?;
-        let term = State::parse(state.as_deref())
-            .ok_or_else(AppError::not_found)?
-            .term;
-        let current = terms::load(&pool, kind, &slug).await?;
-        // The request proposes the entry's own fields; links to frameworks live on the
-        // frameworks, whose own history brings them back.
+        let mut state = State::parse(state.as_deref()).ok_or_else(AppError::not_found)?;
+        let current = terms::load(&pool, kind, &slug).await?.map(|c| Stored {
+            record: State::from(c.record),
+            version: c.version,
+        });
+        // The links a deletion took come back with the entry, as on a direct restore; any
+        // other revision restores the entry's fields alone.
+        if current.is_some() {
+            state.links = None;
+        }
         let reason = format!("Restores revision #{id}.");
         let change = Held {
             subject: Subject::Term(kind),
             original: current.as_ref().map(|_| slug.as_str()),
             version: current.as_ref().map_or(0, |c| c.version),
             current,
-            proposed: Some((&term, term.slug.as_str())),
+            proposed: Some((&state, state.term.slug.as_str())),
             reason: &reason,
             continuing: None,
         };
