@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use crate::domain::{Score, Slug};
+use crate::domain::{FlagSubjectKind, Score, Slug};
 use crate::recommend::sensitivity::REVIEW_INTERVAL_DAYS;
 use crate::recommend::{Catalogue, Query, RatingKind, top_pick};
 
@@ -62,11 +62,11 @@ pub struct RatingRisk {
 /// Open flags by (framework slug, subject kind `requirement`|`industry`, subject slug).
 pub type OpenFlags = HashMap<(String, String, String), i64>;
 
-/// The subject kind as flags name it.
-pub fn kind_name(kind: RatingKind) -> &'static str {
+/// The kind of flagged subject a rating is, as flags name it.
+fn flagged_as(kind: RatingKind) -> FlagSubjectKind {
     match kind {
-        RatingKind::Requirement => "requirement",
-        RatingKind::Industry => "industry",
+        RatingKind::Requirement => FlagSubjectKind::Requirement,
+        RatingKind::Industry => FlagSubjectKind::Industry,
     }
 }
 
@@ -171,7 +171,7 @@ pub fn assess(
             }
             let key = (
                 candidate.slug.to_string(),
-                kind_name(kind).to_owned(),
+                flagged_as(kind).as_str().to_owned(),
                 subject.to_owned(),
             );
             let open_flags = flags.get(&key).copied().unwrap_or(0);

@@ -224,15 +224,9 @@ pub async fn restore(
     author: &Author,
 ) -> Result<Outcome<Question>, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let revision = sqlx::query!(
-        "SELECT before, after FROM audit_log
-         WHERE id = ?1 AND entity = 'reference_question' AND entity_slug = ?2",
-        revision_id,
-        slug
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(state) = revision.and_then(|r| r.after.or(r.before)) else {
+    let revision =
+        crate::db::editing::revision_states(&mut tx, REFERENCE_QUESTION, slug, revision_id).await?;
+    let Some(state) = revision.and_then(crate::db::editing::RevisionStates::restored) else {
         return Ok(Outcome::Gone);
     };
     let Ok(mut question) = serde_json::from_str::<Question>(&state) else {

@@ -269,8 +269,7 @@ pub async fn index(
     )
     .await?;
     let total = flags.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let (page, pages) = super::listing::page_of(query.page, total, PAGE_SIZE);
     let mut items = Vec::new();
     for flag in flags
         .into_iter()

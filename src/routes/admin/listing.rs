@@ -108,6 +108,13 @@ impl Filter {
     }
 }
 
+/// The page asked for (the first when none is), kept to those that exist, and how many
+/// pages `total` entries fill at `page_size` to a page (one, even when there are none).
+pub fn page_of(asked: Option<usize>, total: usize, page_size: usize) -> (usize, usize) {
+    let pages = total.div_ceil(page_size).max(1);
+    (asked.unwrap_or(1).clamp(1, pages), pages)
+}
+
 /// One page of an editors' list with everything around it.
 pub struct Listing<T> {
     pub entity: Entity,
@@ -135,8 +142,7 @@ impl<T> Listing<T> {
         page_size: usize,
     ) -> Self {
         let total = items.len();
-        let pages = total.div_ceil(page_size).max(1);
-        let page = query.page.unwrap_or(1).clamp(1, pages);
+        let (page, pages) = page_of(query.page, total, page_size);
         let rows = items
             .into_iter()
             .skip((page - 1) * page_size)

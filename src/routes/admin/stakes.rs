@@ -176,10 +176,7 @@ fn view(rating: RatingRisk, knowledge: &Knowledge) -> StakeView {
             }
         })
         .collect();
-    let field = match rating.kind {
-        RatingKind::Requirement => format!("req.{}.strength", rating.subject),
-        RatingKind::Industry => format!("ind.{}.fit", rating.subject),
-    };
+    let field = super::frameworks::rating_field(rating.kind, rating.subject.as_str());
     StakeView {
         edit_href: format!("/admin/frameworks/{}/edit", rating.framework),
         framework: rating.framework.to_string(),

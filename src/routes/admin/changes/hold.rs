@@ -69,15 +69,29 @@ pub struct Held<'a, T> {
     pub continuing: Option<i64>,
 }
 
-/// Answers a restore held for review: to the request's page; a restore whose slug another
-/// entry has taken since is refused saying so (the entry it would come back as is someone
-/// else's now).
-pub fn answer_held_restore<T>(
-    held: Saving<T>,
-    entity: &Entity,
-    slug: &str,
+/// Holds the restore of revision `id` of the entry at `slug` for review: a change request
+/// proposing `restored` (with its slug) over the entry as it stands (`current`; a deleted
+/// entry comes back as a new one). Answered with the request's page; a restore whose slug
+/// another entry has taken since is refused saying so.
+pub async fn hold_restore<T: Serialize>(
+    pool: &SqlitePool,
+    user: &CurrentUser,
+    (subject, entity): (Subject, &Entity),
+    (slug, id): (&str, i64),
+    current: Option<Stored<T>>,
+    restored: (&T, &str),
 ) -> Result<HttpResponse> {
-    match held {
+    let reason = format!("Restores revision #{id}.");
+    let change = Held {
+        subject,
+        original: current.as_ref().map(|_| slug),
+        version: current.as_ref().map_or(0, |c| c.version),
+        current,
+        proposed: Some(restored),
+        reason: &reason,
+        continuing: None,
+    };
+    match hold(pool, user, change).await? {
         Saving::Requested(id) => Ok(requested(id)),
         Saving::Outcome(Outcome::SlugTaken) => Err(AppError::Conflict(format!(
             "Nothing was requested: another {} now uses the slug this revision had.",

@@ -8,6 +8,7 @@ use crate::knowledge::document::{
     Document, FitRecord, FrameworkRecord, SourceRecord, StrengthRecord,
 };
 use crate::knowledge::validate::{KnownSlugs, MAX_SOURCES, problems_of_record};
+use crate::recommend::RatingKind;
 use crate::routes::admin::editing::{Entry, FieldName, Fields, Revisioned};
 use crate::routes::dates::readable_date;
 
@@ -63,6 +64,22 @@ struct RatedLink<T> {
     link: fn(String, i64, String, Vec<String>) -> T,
 }
 
+impl<T> RatedLink<T> {
+    /// The form field holding the rating of `slug`: `req.security.strength`.
+    fn score_field(&self, slug: &str) -> String {
+        format!("{}.{slug}.{}", self.form_prefix, self.rating)
+    }
+}
+
+/// The edit form's field holding a framework's rating of `subject`, for pages that point at
+/// it (the desk's review queue): `req.security.strength`, `ind.healthcare.fit`.
+pub fn rating_field(kind: RatingKind, subject: &str) -> String {
+    match kind {
+        RatingKind::Requirement => REQUIREMENT.score_field(subject),
+        RatingKind::Industry => INDUSTRY.score_field(subject),
+    }
+}
+
 // The two kinds of rated link read alike on purpose: each is a row of names for the same reader.
 const REQUIREMENT: RatedLink<StrengthRecord> = RatedLink {
     form_prefix: "req",
@@ -101,7 +118,7 @@ fn rated_links<'a, T>(
     let mut links = Vec::new();
     for slug in slugs {
         let key = format!("{}[{slug}].{}", kind.list, kind.rating);
-        let value = form.one(&format!("{}.{slug}.{}", kind.form_prefix, kind.rating));
+        let value = form.one(&kind.score_field(slug));
         match number(errors, key.clone(), value, "a whole number from 0 to 5") {
             Some(rating) => {
                 let note = form.one(&format!("{}.{slug}.note", kind.form_prefix));

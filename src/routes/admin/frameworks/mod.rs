@@ -28,6 +28,7 @@ use crate::impact::Edit;
 use crate::knowledge::document::{Document, FrameworkRecord};
 use crate::markdown::to_safe_html;
 use crate::snapshot::KnowledgeCache;
+pub use form::rating_field;
 use form::{Submitted, record_from};
 use page::FormPage;
 
@@ -559,21 +560,9 @@ pub async fn restore(
             .ok_or_else(AppError::not_found)?;
         record.upgrade();
         let current = db::editing::load(&pool, &slug).await?;
-        let reason = format!("Restores revision #{id}.");
-        let change = Held {
-            subject: Subject::Framework,
-            original: current.as_ref().map(|_| slug.as_str()),
-            version: current.as_ref().map_or(0, |c| c.version),
-            current,
-            proposed: Some((&record, record.slug.as_str())),
-            reason: &reason,
-            continuing: None,
-        };
-        return hold::answer_held_restore(
-            hold::hold(&pool, &user, change).await?,
-            &entity(),
-            &slug,
-        );
+        let restored = (&record, record.slug.as_str());
+        let what = (Subject::Framework, &entity());
+        return hold::hold_restore(&pool, &user, what, (&slug, id), current, restored).await;
     }
     let outcome = db::editing::restore(&pool, &slug, id, &author(&user)).await?;
     editing::answer_restore(outcome, &entity(), &slug)

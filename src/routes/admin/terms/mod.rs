@@ -536,18 +536,9 @@ pub async fn restore(
         if current.is_some() {
             state.links = None;
         }
-        let reason = format!("Restores revision #{id}.");
-        let change = Held {
-            subject: Subject::Term(kind),
-            original: current.as_ref().map(|_| slug.as_str()),
-            version: current.as_ref().map_or(0, |c| c.version),
-            current,
-            proposed: Some((&state, state.term.slug.as_str())),
-            reason: &reason,
-            continuing: None,
-        };
-        let held = hold::hold(&pool, &user, change).await?;
-        return hold::answer_held_restore(held, &entity(kind), &slug);
+        let restored = (&state, state.term.slug.as_str());
+        let what = (Subject::Term(kind), &entity(kind));
+        return hold::hold_restore(&pool, &user, what, (&slug, id), current, restored).await;
     }
     let outcome = terms::restore(&pool, kind, &slug, id, &author(&user)).await?;
     editing::answer_restore(outcome, &entity(kind), &slug)
