@@ -15,7 +15,12 @@ burst before it reaches the password checks: this is the worst case for memory. 
 `--clients one` every attempt is 127.0.0.1 and the address limit refuses most of the burst
 (429) before any hash. The table reports whatever statuses came back.
 
+With `--readers PATH` (needs wrk), 64 connections (`--reader-connections`) read PATH for
+`--reader-seconds` before the first burst, alone, and again around every burst, starting half
+a second before it: the table then shows what the burst does to readers' throughput and p99.
+
 Usage: bench/login_burst.py [BINARY] [--attempts 200] [--rounds 3] [--limit-mib 96]
+                            [--readers PATH] [--reader-connections 64] [--reader-seconds 6]
        (BINARY defaults to target/release/stackatlas; Python 3.11 standard library only)
 
 Exit status: 0 when the peak stayed within --limit-mib, 1 when it did not, 2 when the server
@@ -87,6 +92,8 @@ class RoundResult:
     seconds: float
     outcomes: Counter = field(default_factory=Counter)
     server_died: bool = False
+    # Readers' requests/s and p99 ms while the burst was answered, when asked for.
+    readers: tuple[float, float] | None = None
 
 
 def parse_args() -> argparse.Namespace:
@@ -115,6 +122,13 @@ def parse_args() -> argparse.Namespace:
                              "from 127.0.0.1 (default: %(default)s)")
     parser.add_argument("--timeout", type=bounded(1, 600), default=120,
                         help="seconds each request may take (default: %(default)s)")
+    parser.add_argument("--readers", metavar="PATH",
+                        help="read PATH with wrk around each burst (e.g. the query page)")
+    parser.add_argument("--reader-connections", type=bounded(1, 1000), default=64,
+                        help="wrk connections of the readers (default: %(default)s)")
+    parser.add_argument("--reader-seconds", type=bounded(2, 120), default=6,
+                        help="how long the readers read, from half a second before each "
+                             "burst (default: %(default)s)")
     return parser.parse_args()
 
 
@@ -339,6 +353,28 @@ def run_bounded(jobs, threads: int, deadline: float) -> None:
         raise BenchError("preparing the sign-in forms took too long")
 
 
+class Readers:
+    """wrk reading one path with many connections for a fixed time, in the background."""
+
+    def __init__(self, port: int, path: str, connections: int, seconds: int):
+        threads = 1 if connections < 2 else 2
+        self.seconds = seconds
+        self.process = subprocess.Popen(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+             f"http://{HOST}:{port}{path}"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def result(self) -> tuple[float, float]:
+        """Requests per second and p99 in milliseconds, once wrk has finished."""
+        out, _ = self.process.communicate(timeout=self.seconds + 30)
+        rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        p99 = re.search(r"\s99%\s+([\d.]+)(us|ms|s)\b", out)
+        if not rate or not p99:
+            raise BenchError(f"wrk gave no figures:\n{out}")
+        value, unit = float(p99.group(1)), p99.group(2)
+        return float(rate.group(1)), value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
 class PeakSampler(threading.Thread):
     """Reads VmRSS every 10 ms until stopped (or `limit_seconds` passed) and keeps the largest."""
 
@@ -386,8 +422,9 @@ def post(attempt: Attempt, barrier: threading.Barrier) -> None:
 
 
 def burst(server: Server, number: int, count: int, timeout: float,
-          many_clients: bool) -> RoundResult:
-    """One round: prepare `count` forms, release all POSTs at once, sample memory meanwhile."""
+          many_clients: bool, readers: dict | None = None) -> RoundResult:
+    """One round: prepare `count` forms, release all POSTs at once, sample memory meanwhile
+    (and, given `readers` — Readers' arguments but the port —, read a page around it)."""
     attempts = make_attempts(server.port, count, timeout, many_clients, number)
     before = server.memory()
     if before is None:
@@ -398,6 +435,9 @@ def burst(server: Server, number: int, count: int, timeout: float,
         thread.start()
     sampler = PeakSampler(server.process.pid, limit_seconds=2 * timeout + 10)
     sampler.start()
+    reading = Readers(server.port, **readers) if readers else None
+    if reading:
+        time.sleep(0.5)
     try:
         barrier.wait()
         started = time.monotonic()
@@ -406,6 +446,7 @@ def burst(server: Server, number: int, count: int, timeout: float,
             thread.join(max(0.0, deadline - time.monotonic()))
     finally:
         peak = sampler.stop()
+    read = reading.result() if reading else None
     # A server that died mid-burst still gets its row: the answers show how far it got.
     after = server.memory() or {"VmRSS": 0, "VmHWM": 0}
     finished = [a.finished for a in attempts if a.finished]
@@ -413,19 +454,24 @@ def burst(server: Server, number: int, count: int, timeout: float,
                        peak_rss_kib=max(peak, after["VmRSS"]), hwm_kib=after["VmHWM"],
                        seconds=(max(finished) - started) if finished else 0.0,
                        outcomes=Counter(a.outcome for a in attempts),
-                       server_died=not server.alive())
+                       server_died=not server.alive(), readers=read)
 
 
-def table(results: list[RoundResult]) -> str:
-    """The rounds as a Markdown table."""
+def table(results: list[RoundResult], alone: tuple[float, float] | None) -> str:
+    """The rounds as a Markdown table (with the readers' columns when they read)."""
+    reading = alone is not None
+    extra = " readers req/s | readers p99 ms |" if reading else ""
     rows = ["| round | attempts | statuses | RSS before MiB | peak RSS MiB during burst "
-            "| VmHWM MiB | seconds |",
-            "|---:|---:|---|---:|---:|---:|---:|"]
+            "| VmHWM MiB | seconds |" + extra,
+            "|---:|---:|---|---:|---:|---:|---:|" + ("---:|---:|" if reading else "")]
+    if reading:
+        rows.append(f"| readers alone | 0 | | | | | |{alone[0]:.0f} | {alone[1]:.2f} |")
     for r in results:
         statuses = ", ".join(f"{k} ×{n}" for k, n in sorted(r.outcomes.items()))
         hwm = "server died" if r.server_died else mib(r.hwm_kib)
+        read = f" {r.readers[0]:.0f} | {r.readers[1]:.2f} |" if r.readers else (" | |" if reading else "")
         rows.append(f"| {r.number} | {r.attempts} | {statuses} | {mib(r.rss_before_kib)} "
-                    f"| {mib(r.peak_rss_kib)} | {hwm} | {r.seconds:.2f} |")
+                    f"| {mib(r.peak_rss_kib)} | {hwm} | {r.seconds:.2f} |" + read)
     return "\n".join(rows)
 
 
@@ -439,6 +485,13 @@ def main() -> int:
         return EXIT_SERVER_FAILED
     results: list[RoundResult] = []
     failure = ""
+    readers = alone = None
+    if args.readers:
+        if not shutil.which("wrk"):
+            print("error: --readers needs wrk (apt-get install wrk)", file=sys.stderr)
+            return EXIT_SERVER_FAILED
+        readers = dict(path=args.readers, connections=args.reader_connections,
+                       seconds=args.reader_seconds)
     try:
         with Server(binary, behind_proxy=args.clients == "many") as server:
             start = server.memory()
@@ -447,9 +500,11 @@ def main() -> int:
             print(f"server pid {server.process.pid} on {HOST}:{server.port}; before the first "
                   f"burst: VmRSS {mib(start['VmRSS'])} MiB, VmHWM {mib(start['VmHWM'])} MiB",
                   file=sys.stderr)
+            if readers:
+                alone = Readers(server.port, **readers).result()
             for number in range(1, args.rounds + 1):
                 results.append(burst(server, number, args.attempts, args.timeout,
-                                     many_clients=args.clients == "many"))
+                                     many_clients=args.clients == "many", readers=readers))
                 if results[-1].server_died:
                     failure = f"the server died during round {number}:\n{server.log_tail()}"
                     break
@@ -471,7 +526,7 @@ def main() -> int:
     print(f"- binary: {binary}")
     print(f"- command: {shlex.join(sys.argv)}\n")
     if results:
-        print(table(results))
+        print(table(results, alone))
     peak = max((max(r.peak_rss_kib, r.hwm_kib) for r in results), default=0)
     if failure:
         print(f"\nFAILED: {failure}")

@@ -17,7 +17,8 @@
 //!   limit; a correct password takes its own count back.
 
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use argon2::password_hash::PasswordHash;
@@ -127,6 +128,7 @@ pub struct PasswordGate {
     admitted: Semaphore,
     running: Semaphore,
     memories: Mutex<Vec<Vec<Block>>>,
+    workers: Workers,
 }
 
 impl PasswordGate {
@@ -137,6 +139,7 @@ impl PasswordGate {
             admitted: Semaphore::new(admitted.max(running)),
             running: Semaphore::new(running),
             memories: Mutex::new(Vec::with_capacity(running)),
+            workers: Workers::start(running),
         }
     }
 
@@ -152,9 +155,9 @@ impl PasswordGate {
     pub async fn hash(&self, password: String) -> Result<Result<String, Invalid>, Busy> {
         let _admitted = self.admitted.try_acquire().map_err(|_| Busy)?;
         let _running = self.running.acquire().await.map_err(|_| Busy)?;
-        actix_web::web::block(move || crate::auth::hash_password(&password))
+        self.workers
+            .run(move || crate::auth::hash_password(&password))
             .await
-            .map_err(|_| Busy)
     }
 
     /// Whether `password` matches `stored`; with no stored hash, spends the same effort on a
@@ -168,18 +171,84 @@ impl PasswordGate {
             .expect("no check panics holding the lock")
             .pop()
             .unwrap_or_default();
-        let (matches, memory) = actix_web::web::block(move || {
-            let hash = stored.as_deref().unwrap_or(crate::auth::decoy_hash());
-            let matches = verify_in(&mut memory, hash, password.as_bytes());
-            (matches && stored.is_some(), memory)
-        })
-        .await
-        .map_err(|_| Busy)?;
+        let (matches, memory) = self
+            .workers
+            .run(move || {
+                let hash = stored.as_deref().unwrap_or(crate::auth::decoy_hash());
+                let matches = verify_in(&mut memory, hash, password.as_bytes());
+                (matches && stored.is_some(), memory)
+            })
+            .await?;
         self.memories
             .lock()
             .expect("no check panics holding the lock")
             .push(memory);
         Ok(matches)
+    }
+}
+
+/// How much less the password threads count for the scheduler than the threads answering
+/// requests: at nice 10 a busy core gives them about a tenth of its time (weight 110 against
+/// 1024), so a burst of sign-ins slows sign-ins, not every reader (docs/performance.md).
+const PASSWORD_THREAD_NICE: i32 = 10;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The threads password hashes run on: as many as may run at once, each at
+/// [`PASSWORD_THREAD_NICE`] for its whole life (lowering a thread's priority is allowed to
+/// anyone, raising it back is not). They stop when the gate is dropped.
+struct Workers {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Workers {
+    fn start(count: usize) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for number in 0..count {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("password-check-{number}"))
+                .spawn(move || {
+                    lower_this_threads_priority();
+                    // The lock is held only while waiting for the next job, never while one runs.
+                    let next = || queue.lock().ok()?.recv().ok();
+                    while let Some(job) = next() {
+                        // A panicking hash must not take its thread, and with it every later
+                        // check, down: its caller sees `Busy` (the answer is dropped).
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                    }
+                })
+                .expect("the system starts a thread");
+        }
+        Self { jobs }
+    }
+
+    /// Runs `work` on a password thread and waits for its answer without holding a worker.
+    async fn run<R: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, Busy> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = answer.send(work());
+            }))
+            .map_err(|_| Busy)?;
+        answered.await.map_err(|_| Busy)
+    }
+}
+
+/// Lowers the calling thread's scheduling priority to [`PASSWORD_THREAD_NICE`]. On Linux the
+/// nice value belongs to a thread, and `setpriority(PRIO_PROCESS, 0, …)` names the caller.
+fn lower_this_threads_priority() {
+    // SAFETY: setpriority reads only its integer arguments and touches no memory of ours.
+    let failed = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, PASSWORD_THREAD_NICE) } != 0;
+    if failed {
+        tracing::warn!(
+            error = %std::io::Error::last_os_error(),
+            "password checks run at normal priority: could not lower it"
+        );
     }
 }
 
@@ -226,6 +295,26 @@ mod tests {
             pair,
             address,
         }
+    }
+
+    #[tokio::test]
+    async fn password_work_runs_at_a_lower_priority_than_requests_and_survives_a_panic() {
+        let workers = Workers::start(1);
+        // SAFETY: getpriority reads only its integer arguments.
+        let nice = workers
+            .run(|| unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) })
+            .await;
+        assert_eq!(nice, Ok(PASSWORD_THREAD_NICE));
+        let mine = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        assert_ne!(
+            mine, PASSWORD_THREAD_NICE,
+            "the caller's thread is untouched"
+        );
+        assert_eq!(
+            workers.run(|| panic!("a broken hash")).await,
+            Err::<(), _>(Busy)
+        );
+        assert_eq!(workers.run(|| 7).await, Ok(7), "the thread lives on");
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! A response body prepared once and served many times: kept both as is and gzip-compressed
-//! (when that pays), with a strong entity tag per encoding, so a browser that already has it
-//! gets a bodiless 304 and one that has not gets the smaller encoding it accepts.
+//! A response body prepared once and served many times: kept as is and, from the first
+//! client that accepts it, gzip-compressed too (when that pays), with a strong entity tag per
+//! encoding, so a browser that already has it gets a bodiless 304 and one that has not gets
+//! the smaller encoding it accepts.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
+use std::sync::OnceLock;
 
 use actix_web::HttpRequest;
 use actix_web::HttpResponse;
@@ -27,29 +29,23 @@ pub struct Representation {
     content_type: &'static str,
     identity: Bytes,
     identity_tag: EntityTag,
-    gzip: Option<(Bytes, EntityTag)>,
+    /// Made when a client first accepts gzip (a question asked once by a client without gzip
+    /// never pays for compressing it); `None` inside when compressing does not pay.
+    gzip: OnceLock<Option<(Bytes, EntityTag)>>,
 }
 
 impl Representation {
-    /// Prepares `body`: tags it by its content and compresses it when that pays.
+    /// Prepares `body`, tagged by its content.
     pub fn new(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Self {
         let identity: Bytes = body.into();
         let mut hasher = DefaultHasher::new();
         identity.hash(&mut hasher);
-        let fingerprint = format!("{:016x}", hasher.finish());
-        let gzip = (identity.len() >= COMPRESS_FROM_BYTES)
-            .then(|| gzip(&identity))
-            .filter(|compressed| compressed.len() < identity.len())
-            .map(|compressed| {
-                let tag = EntityTag::new_strong(format!("{fingerprint}-gzip"));
-                (Bytes::from(compressed), tag)
-            });
         Self {
             status,
             content_type,
             identity,
-            identity_tag: EntityTag::new_strong(fingerprint),
-            gzip,
+            identity_tag: EntityTag::new_strong(format!("{:016x}", hasher.finish())),
+            gzip: OnceLock::new(),
         }
     }
 
@@ -57,17 +53,36 @@ impl Representation {
         self.status.is_success()
     }
 
-    /// The memory this representation holds, for cache budgets.
+    /// The most memory this representation may come to hold, for cache budgets: the body and
+    /// its compressed form, which is kept only when smaller. (A fixed figure, so that a cache
+    /// counts the same bytes in as out whenever the compressed form is made.)
     pub fn size(&self) -> usize {
-        self.identity.len() + self.gzip.as_ref().map_or(0, |(body, _)| body.len())
+        2 * self.identity.len()
+    }
+
+    /// The body gzip-compressed with its tag, made on first use; `None` when it is too small
+    /// to be worth it or does not shrink.
+    fn gzip(&self) -> Option<&(Bytes, EntityTag)> {
+        self.gzip
+            .get_or_init(|| {
+                (self.identity.len() >= COMPRESS_FROM_BYTES)
+                    .then(|| gzip(&self.identity))
+                    .filter(|compressed| compressed.len() < self.identity.len())
+                    .map(|compressed| {
+                        let tag = format!("{}-gzip", self.identity_tag.tag());
+                        (Bytes::from(compressed), EntityTag::new_strong(tag))
+                    })
+            })
+            .as_ref()
     }
 
     /// The response for this request: 304 when the client's copy is current, otherwise the
     /// body in the best encoding the client accepts.
     pub fn respond(&self, request: &HttpRequest, cache: CacheControl) -> HttpResponse {
-        let (body, tag, encoded) = match &self.gzip {
-            Some((body, tag)) if accepts_gzip(request) => (body, tag, true),
-            _ => (&self.identity, &self.identity_tag, false),
+        let compressed = accepts_gzip(request).then(|| self.gzip()).flatten();
+        let (body, tag, encoded) = match compressed {
+            Some((body, tag)) => (body, tag, true),
+            None => (&self.identity, &self.identity_tag, false),
         };
         let unchanged = self.status == StatusCode::OK && is_current(request, tag);
         let mut response = if unchanged {
@@ -247,11 +262,28 @@ mod tests {
     #[test]
     fn each_encoding_has_its_own_tag_and_small_bodies_are_not_compressed() {
         let large = page();
-        let (compressed, tag) = large.gzip.as_ref().unwrap();
+        let (compressed, tag) = large.gzip().unwrap();
         assert!(compressed.len() < large.identity.len() / 4);
         assert_ne!(tag, &large.identity_tag);
         let small = Representation::new(StatusCode::OK, "text/html", "<p>hi</p>");
-        assert!(small.gzip.is_none());
+        assert!(small.gzip().is_none());
+    }
+
+    #[test]
+    fn the_body_is_compressed_only_once_a_client_accepts_gzip() {
+        let large = page();
+        let plain = TestRequest::default().to_http_request();
+        large.respond(&plain, revalidate());
+        assert!(large.gzip.get().is_none(), "nobody asked for gzip yet");
+        let browser = TestRequest::default()
+            .insert_header((header::ACCEPT_ENCODING, "gzip"))
+            .to_http_request();
+        let answer = large.respond(&browser, revalidate());
+        assert_eq!(
+            answer.headers().get(header::CONTENT_ENCODING).unwrap(),
+            "gzip"
+        );
+        assert!(large.gzip.get().is_some_and(Option::is_some));
     }
 
     #[test]
