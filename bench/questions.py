@@ -6,7 +6,11 @@ two nice-to-haves, a language), drawn from the knowledge base's own vocabulary, 
 order so none is answered with a redirect. There are far more distinct questions than the
 server's answer cache holds, so this measures ranking and rendering, not the cache.
 
-Usage: bench/questions.py KNOWLEDGE.json COUNT OUT.lua [PATH_PREFIX]
+With STYLE `datasette` the same questions are written with the parameter names of the
+benchmark's Datasette canned query (`need1`, `need2`, `want1`, `want2`), so the peer is asked
+the very same 5,000 questions.
+
+Usage: bench/questions.py KNOWLEDGE.json COUNT OUT.lua [PATH_PREFIX] [STYLE]
 """
 import json
 import random
@@ -16,6 +20,8 @@ import sys
 def main() -> None:
     source, count, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     prefix = sys.argv[4] if len(sys.argv) > 4 else "/?"
+    numbered = len(sys.argv) > 5 and sys.argv[5] == "datasette"
+    names = ("need1", "need2", "want1", "want2") if numbered else ("need", "need", "want", "want")
     doc = json.load(open(source))
     industries = [i["slug"] for i in doc["industries"]]
     requirements = [r["slug"] for r in doc["requirements"]]
@@ -23,10 +29,10 @@ def main() -> None:
     rng = random.Random(7)
     questions = set()
     while len(questions) < count:
-        need = rng.sample(requirements, 4)
+        picked = rng.sample(requirements, 4)
         questions.add(
-            f"industry={rng.choice(industries)}&need={need[0]}&need={need[1]}"
-            f"&want={need[2]}&want={need[3]}&lang={rng.choice(languages)}"
+            f"industry={rng.choice(industries)}&{names[0]}={picked[0]}&{names[1]}={picked[1]}"
+            f"&{names[2]}={picked[2]}&{names[3]}={picked[3]}&lang={rng.choice(languages)}"
         )
     paths = ",\n".join(f'  "{prefix}{q}"' for q in sorted(questions))
     with open(out, "w") as f:
