@@ -449,6 +449,40 @@ async fn a_client_that_accepts_gzip_gets_the_same_page_compressed() {
 }
 
 #[tokio::test]
+async fn a_page_prepared_for_a_client_without_gzip_is_compressed_from_the_new_knowledge_after_a_save()
+ {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let gzip_page = || async {
+        let answer = app
+            .client
+            .get(app.url(OFFLINE_QUERY))
+            .header("Accept-Encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.headers()["content-encoding"], "gzip");
+        let mut unpacked = String::new();
+        flate2::read::GzDecoder::new(&answer.bytes().await.unwrap()[..])
+            .read_to_string(&mut unpacked)
+            .unwrap();
+        scraper::Html::parse_document(&unpacked)
+    };
+    // Prepared without its compressed form: nobody has asked for gzip yet.
+    assert!(app.get(OFFLINE_QUERY).await.status().is_success());
+    assert!(!result_slugs(&gzip_page().await).contains(&"gin".to_owned()));
+    let saved = app
+        .save_framework(&editor, "gin", &[("req.offline-sync.strength", "5")])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert!(app.get(OFFLINE_QUERY).await.status().is_success());
+    assert!(
+        result_slugs(&gzip_page().await).contains(&"gin".to_owned()),
+        "the compressed form is made from the page of the new knowledge"
+    );
+}
+
+#[tokio::test]
 async fn every_compressible_answer_is_compressed_for_a_client_that_accepts_it() {
     let app = spawn_app().await;
     for path in [
