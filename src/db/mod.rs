@@ -27,6 +27,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 /// The migrations in `migrations/`, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// Rows a connection's thread may read ahead of the task taking them.
+const ROW_BUFFER: usize = 4096;
+
 /// Opens (creating when missing, with its folder) the SQLite database at `url`, in WAL mode with
 /// foreign keys enforced and a busy timeout, so concurrent writers wait instead of failing.
 pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
@@ -38,7 +41,11 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         // commits to one). The cost, one fsync per save, is small at editors' write rates.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // Each connection's thread hands rows over through a channel; at sqlx's default of 50
+        // it stopped and woke the reader every few rows, and reloading the knowledge (over a
+        // thousand rows) spent most of its time switching threads (docs/performance.md).
+        .row_buffer_size(ROW_BUFFER);
     let file = options.get_filename();
     if file.to_str() != Some(":memory:") && !file.as_os_str().is_empty() {
         if let Some(folder) = file.parent().filter(|f| !f.as_os_str().is_empty()) {
