@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
 use askama::Template;
 use sqlx::SqlitePool;
 
@@ -137,7 +137,12 @@ fn selection(query_string: &str, known: &[String]) -> std::result::Result<Vec<St
 pub async fn show(reading: Reading) -> Result<HttpResponse> {
     reading
         .page(Shows::Knowledge, "", async || {
-            comparison(&reading.pool, &reading.origin(), reading.request.query_string()).await
+            comparison(
+                &reading.pool,
+                &reading.origin(),
+                reading.request.query_string(),
+            )
+            .await
         })
         .await
 }

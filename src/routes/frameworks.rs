@@ -132,7 +132,9 @@ pub struct IndexPage {
 /// `GET /frameworks`, prepared once per knowledge version (`routes::prepared`).
 pub async fn index(reading: Reading, query: web::Query<IndexQuery>) -> Result<HttpResponse> {
     reading
-        .page(Shows::Knowledge, "", async || catalogue(&reading.pool, &query).await)
+        .page(Shows::Knowledge, "", async || {
+            catalogue(&reading.pool, &query).await
+        })
         .await
 }
 

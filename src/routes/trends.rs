@@ -6,8 +6,8 @@
 //! publishing an edition does not move the knowledge version, but it moves the second
 //! counter (migration 0008), so the next request shows the new edition.
 
-use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
 use askama::Template;
 use sqlx::SqlitePool;
 

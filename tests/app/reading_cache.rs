@@ -46,7 +46,11 @@ async fn publish(app: &TestApp, admin: &reqwest::Client, title: &str) {
     let mut fields = form_fields(&page, "form[action='/admin/radar-editions']");
     set_field(&mut fields, "title", title);
     let published = app.submit(admin, "/admin/radar-editions", &fields).await;
-    assert_eq!(published.status(), StatusCode::SEE_OTHER, "publishing {title}");
+    assert_eq!(
+        published.status(),
+        StatusCode::SEE_OTHER,
+        "publishing {title}"
+    );
 }
 
 #[tokio::test]
@@ -117,8 +121,7 @@ async fn an_edition_published_after_a_quiet_spell_is_visible_to_the_next_request
     kept(&app, &reader, "/trends").await;
     // Long enough for the server to trust the database files' state and stop reading the
     // counters on every request: only a change of the files makes it read them again.
-    tokio::time::sleep(stackatlas::snapshot::SETTLED + std::time::Duration::from_millis(300))
-        .await;
+    tokio::time::sleep(stackatlas::snapshot::SETTLED + std::time::Duration::from_millis(300)).await;
     for _ in 0..3 {
         let page = kept(&app, &reader, "/trends").await;
         assert!(select(&page, "#moves-title").is_empty());
@@ -148,7 +151,10 @@ async fn a_rerun_and_an_outcome_are_visible_on_the_next_request_of_the_brief_pag
         .await;
     assert_eq!(rerun.status(), StatusCode::SEE_OTHER);
     let page = kept(&app, &owner, &path).await;
-    assert_eq!(attributes(&page, "#revisions li", "data-revision"), ["2", "1"]);
+    assert_eq!(
+        attributes(&page, "#revisions li", "data-revision"),
+        ["2", "1"]
+    );
 
     let mut fields = form_fields(&page, &format!("form[action='/briefs/{id}/outcome']"));
     set_field(&mut fields, "result", "lost");
@@ -187,13 +193,23 @@ async fn a_signed_in_reader_never_gets_a_reading_page_prepared_for_another_user_
         assert!(select(&page, "a.flag-link").is_empty(), "{path}");
         for (browser, token) in [(&first, &first_token), (&second, &second_token)] {
             let page = kept(&app, browser, path).await;
-            assert_eq!(&csrf_in(&page), token, "{path}: the reader's own sign-out token");
+            assert_eq!(
+                &csrf_in(&page),
+                token,
+                "{path}: the reader's own sign-out token"
+            );
         }
         let (_, page) = app.page(&anonymous, path).await;
-        assert!(select(&page, "form[action='/logout']").is_empty(), "{path} again");
+        assert!(
+            select(&page, "form[action='/logout']").is_empty(),
+            "{path} again"
+        );
     }
     let (_, framework) = app.page(&first, "/frameworks/flask").await;
-    assert!(!select(&framework, "a.flag-link").is_empty(), "flag links for the signed in");
+    assert!(
+        !select(&framework, "a.flag-link").is_empty(),
+        "flag links for the signed in"
+    );
 
     // A brief: its owner's page carries the forms that change it; another reader's does not.
     let id = app.save_brief(&first, HEALTHCARE, "Acme", "Portal").await;
@@ -205,5 +221,9 @@ async fn a_signed_in_reader_never_gets_a_reading_page_prepared_for_another_user_
     assert!(select(&readers, &rerun).is_empty());
     assert_eq!(csrf_in(&readers), second_token);
     let (status, _) = app.page(&anonymous, &path).await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "signed-out readers are sent to sign in");
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "signed-out readers are sent to sign in"
+    );
 }
