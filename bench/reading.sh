@@ -99,12 +99,14 @@ print(f"{rps:.0f} {p99:.2f} {(after - before) * 10_000 / max(total, 1):.0f}{' ('
 PY
 }
 
-PAGES=(/frameworks /frameworks/django "/compare?f=django&f=laravel&f=nodejs" /industries/healthcare /trends "$BRIEF")
+# A page followed by " signed in" is asked with the reader's session cookie.
+PAGES=(/frameworks /frameworks/django "/compare?f=django&f=laravel&f=nodejs" /industries/healthcare /trends "/frameworks/django signed in" "$BRIEF signed in")
 n=0
-for page in "${PAGES[@]}"; do
+for entry in "${PAGES[@]}"; do
   n=$((n + 1))
+  page=${entry% signed in}
   extra=()
-  [[ $page == /briefs/* ]] && extra=(-H "Cookie: $COOKIE")
+  [[ $entry == *" signed in" ]] && extra=(-H "Cookie: $COOKIE")
   curl -fsS "${extra[@]}" "$APP_URL$page" -o "$WORK/www/p$n.html"
   curl -fsS "${extra[@]}" -H 'Accept-Encoding: gzip' "$APP_URL$page" -o "$WORK/www/p$n.html.gz"
 done
@@ -116,12 +118,14 @@ echo "# reading pages, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -
 echo '| page | bytes (gzip) | stackatlas req/s | p99 ms | CPU µs/req | nginx req/s | share of nginx |'
 echo '|---|---:|---:|---:|---:|---:|---:|'
 n=0
-for page in "${PAGES[@]}"; do
+for entry in "${PAGES[@]}"; do
   n=$((n + 1))
+  page=${entry% signed in}
   extra=(-H 'Accept-Encoding: gzip')
-  [[ $page == /briefs/* ]] && extra+=(-H "Cookie: $COOKIE")
+  [[ $entry == *" signed in" ]] && extra+=(-H "Cookie: $COOKIE")
   read -r rps p99 cpu rest < <(measure "$APP" "$APP_URL$page" "${extra[@]}")
   read -r nrps _ _ _ < <(measure "$NGINX" "http://127.0.0.1:$NGINX_PORT/p$n.html" -H 'Accept-Encoding: gzip')
-  printf '| %s | %s | %s | %s | %s | %s | %s%% |\n' "${page%%\?*}$([[ $page == *\?* ]] && echo '?…')" \
+  label="${page%%\?*}$([[ $page == *\?* ]] && echo '?…' || true)${entry#"$page"}"
+  printf '| %s | %s | %s | %s | %s | %s | %s%% |\n' "$label" \
     "$(stat -c %s "$WORK/www/p$n.html.gz")" "$rps${rest:+ $rest}" "$p99" "$cpu" "$nrps" "$(( 100 * rps / nrps ))"
 done
