@@ -5,9 +5,14 @@
 //! [`crate::snapshot`]), the request's query string and whatever else the caller puts in
 //! (who is signed in, the date, the host). An entry therefore can never be stale — a committed
 //! change moves the version, and entries of older versions are dropped as soon as a newer one
-//! is stored. The cache is bounded by the bytes it holds, least recently used out first.
+//! is stored. Pages that show more than the knowledge (briefs, radar editions, reviewers'
+//! names) are stamped with the second change counter too ([`Stamp::pages`]) and found only
+//! while it has not moved; pages that say how long ago something was are kept only until
+//! that text would change. The cache is bounded by the bytes it holds, least recently used
+//! out first.
 
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use lru::LruCache;
 
@@ -22,11 +27,49 @@ pub struct PageCache {
     inner: Mutex<Inner>,
 }
 
+/// What an answer was prepared from, besides what its key names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// The knowledge version.
+    pub knowledge: i64,
+    /// The reading pages' change counter (`db::versions`), for answers that show more than
+    /// the knowledge; `None` for answers that show nothing else.
+    pub pages: Option<i64>,
+    /// The moment the answer stops being true as rendered (a "5 minutes ago" in it becomes
+    /// "6 minutes ago"); `None` when nothing in it changes with time.
+    pub until: Option<SystemTime>,
+}
+
+impl Stamp {
+    /// An answer made from the knowledge alone.
+    pub fn knowledge(version: i64) -> Self {
+        Self {
+            knowledge: version,
+            pages: None,
+            until: None,
+        }
+    }
+
+    /// Whether an answer stamped `self` still answers a request made at `now` when the
+    /// counters read `current` (whose `until` is not used).
+    fn serves(&self, current: &Stamp, now: SystemTime) -> bool {
+        self.knowledge == current.knowledge
+            && self.pages == current.pages
+            && self.until.is_none_or(|until| now < until)
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    stamp: Stamp,
+    answer: Arc<Representation>,
+}
+
 #[derive(Debug)]
 struct Inner {
     version: i64,
     bytes: usize,
-    entries: LruCache<String, Arc<Representation>>,
+    entries: LruCache<String, Entry>,
 }
 
 impl Default for PageCache {
@@ -49,11 +92,24 @@ impl PageCache {
 
     /// The answer stored under `key` for this knowledge version, if any.
     pub fn get(&self, version: i64, key: &str) -> Option<Arc<Representation>> {
+        self.find(&Stamp::knowledge(version), key, SystemTime::now())
+    }
+
+    /// The answer stored under `key` that is still true for the counters `current` at `now`.
+    /// One that no longer is (its second counter moved, or its time passed) is dropped.
+    pub fn find(&self, current: &Stamp, key: &str, now: SystemTime) -> Option<Arc<Representation>> {
         let mut inner = self.lock();
-        if inner.version != version {
+        if inner.version != current.knowledge {
             return None;
         }
-        inner.entries.get(key).cloned()
+        let entry = inner.entries.get(key)?;
+        if entry.stamp.serves(current, now) {
+            return Some(entry.answer.clone());
+        }
+        if let Some(old) = inner.entries.pop(key) {
+            inner.bytes -= old.answer.size() + key.len();
+        }
+        None
     }
 
     /// Prepares `representation` and keeps it under `key` when it is a success (an error
@@ -64,9 +120,19 @@ impl PageCache {
         key: String,
         representation: Representation,
     ) -> Arc<Representation> {
+        self.keep_stamped(Stamp::knowledge(version), key, representation)
+    }
+
+    /// As [`PageCache::keep`], for an answer made from what `stamp` says.
+    pub fn keep_stamped(
+        &self,
+        stamp: Stamp,
+        key: String,
+        representation: Representation,
+    ) -> Arc<Representation> {
         let answer = Arc::new(representation);
         if answer.is_success() {
-            self.insert(version, key, answer.clone());
+            self.store(stamp, key, answer.clone());
         }
         answer
     }
@@ -74,11 +140,16 @@ impl PageCache {
     /// Stores an answer rendered from knowledge `version`. An answer from an older version
     /// than the cache already holds is not stored; a newer one drops every older entry.
     pub fn insert(&self, version: i64, key: String, answer: Arc<Representation>) {
+        self.store(Stamp::knowledge(version), key, answer);
+    }
+
+    fn store(&self, stamp: Stamp, key: String, answer: Arc<Representation>) {
         let size = answer.size() + key.len();
         if size > self.budget {
             return;
         }
         let mut inner = self.lock();
+        let version = stamp.knowledge;
         if version < inner.version {
             return;
         }
@@ -87,13 +158,13 @@ impl PageCache {
             inner.bytes = 0;
             inner.version = version;
         }
-        if let Some(previous) = inner.entries.put(key.clone(), answer) {
-            inner.bytes -= previous.size() + key.len();
+        if let Some(previous) = inner.entries.put(key.clone(), Entry { stamp, answer }) {
+            inner.bytes -= previous.answer.size() + key.len();
         }
         inner.bytes += size;
         while inner.bytes > self.budget {
             match inner.entries.pop_lru() {
-                Some((k, evicted)) => inner.bytes -= evicted.size() + k.len(),
+                Some((k, evicted)) => inner.bytes -= evicted.answer.size() + k.len(),
                 None => break,
             }
         }
@@ -119,12 +190,12 @@ mod tests {
 
     use super::*;
 
+    fn representation(text: &str) -> Representation {
+        Representation::new(StatusCode::OK, "text/html", text.to_owned())
+    }
+
     fn answer(text: &str) -> Arc<Representation> {
-        Arc::new(Representation::new(
-            StatusCode::OK,
-            "text/html",
-            text.to_owned(),
-        ))
+        Arc::new(representation(text))
     }
 
     #[test]
@@ -160,6 +231,43 @@ mod tests {
         assert!(cache.get(1, "b").is_none(), "b was the least recently used");
         assert!(cache.get(1, "a").is_some());
         assert_eq!(cache.usage(), (3, 3 * (one.size() + 1)));
+    }
+
+    fn stamp(knowledge: i64, pages: i64) -> Stamp {
+        Stamp {
+            knowledge,
+            pages: Some(pages),
+            until: None,
+        }
+    }
+
+    #[test]
+    fn a_page_stamped_with_the_second_counter_is_found_only_while_it_has_not_moved() {
+        let cache = PageCache::default();
+        let now = SystemTime::now();
+        cache.keep_stamped(stamp(3, 7), "p".into(), representation("seven"));
+        assert!(cache.find(&stamp(3, 7), "p", now).is_some());
+        assert!(cache.find(&stamp(3, 8), "p", now).is_none());
+        assert_eq!(cache.usage(), (0, 0), "the outdated page was dropped");
+        cache.keep_stamped(stamp(3, 8), "p".into(), representation("eight"));
+        assert!(
+            cache.find(&Stamp::knowledge(3), "p", now).is_none(),
+            "a knowledge-only request never gets a page that shows more"
+        );
+    }
+
+    #[test]
+    fn a_page_that_says_how_long_ago_is_kept_only_until_that_changes() {
+        let cache = PageCache::default();
+        let now = SystemTime::now();
+        let until = now + std::time::Duration::from_secs(60);
+        let kept = Stamp {
+            until: Some(until),
+            ..stamp(1, 1)
+        };
+        cache.keep_stamped(kept, "p".into(), representation("just now"));
+        assert!(cache.find(&stamp(1, 1), "p", now).is_some());
+        assert!(cache.find(&stamp(1, 1), "p", until).is_none());
     }
 
     #[test]

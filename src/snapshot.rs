@@ -3,6 +3,10 @@
 //! a committed change (from the web or an import in another process) is visible to the very
 //! next request.
 //!
+//! The reading pages show more than the knowledge (briefs, radar editions, who reviewed what),
+//! which a second counter follows (migration 0008); both are read together, in one query, so
+//! the prepared reading pages (`routes::prepared`) are as cheap to check as the query page.
+//!
 //! Reading the counter is a query, and on a busy server that query was half the cost of a
 //! prepared answer. So the counter is read only when the database files may have changed:
 //! every commit writes to the database or its write-ahead log, changing a file's size or
@@ -18,6 +22,7 @@ use sqlx::SqlitePool;
 
 use crate::db;
 use crate::db::recommend::Knowledge;
+use crate::db::versions::Versions;
 
 /// How long after its last write a file state is trusted to show every later write. Longer
 /// than any file-time granularity on Linux file systems (and the one-second kind elsewhere).
@@ -51,11 +56,11 @@ impl FileState {
     }
 }
 
-/// The change counter as read when the files were in a settled state.
+/// The change counters as read when the files were in a settled state.
 #[derive(Debug)]
 struct Checked {
     files: FileState,
-    version: i64,
+    versions: Versions,
 }
 
 /// The current [`Knowledge`], as the database layer loaded it, shared by all workers.
@@ -83,35 +88,35 @@ impl KnowledgeCache {
         }
     }
 
-    /// The change counter, read from the database unless the files show no write since it
-    /// was last read in a settled state.
-    async fn version(&self, pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    /// The change counters, read from the database unless the files show no write since they
+    /// were last read in a settled state.
+    pub async fn versions(&self, pool: &SqlitePool) -> Result<Versions, sqlx::Error> {
         let Some(files) = &self.files else {
-            return db::recommend::knowledge_version(pool).await;
+            return db::versions::current(pool).await;
         };
-        // The files are looked at before the counter is read, so a write in between is
-        // counted in the version and shows as a change next time.
+        // The files are looked at before the counters are read, so a write in between is
+        // counted in the versions and shows as a change next time.
         let state = FileState::read(files);
         let now = SystemTime::now();
         {
             let checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(checked) = checked.as_ref().filter(|c| c.files == state) {
-                return Ok(checked.version);
+                return Ok(checked.versions);
             }
         }
-        let version = db::recommend::knowledge_version(pool).await?;
+        let versions = db::versions::current(pool).await?;
         if state.settled(now) {
             *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = Some(Checked {
                 files: state,
-                version,
+                versions,
             });
         }
-        Ok(version)
+        Ok(versions)
     }
 
     /// The knowledge as it is now in the database, loading it again only when it changed.
     pub async fn current(&self, pool: &SqlitePool) -> Result<Arc<Knowledge>, sqlx::Error> {
-        let version = self.version(pool).await?;
+        let version = self.versions(pool).await?.knowledge;
         if let Some(knowledge) = self.cached(|held| held == version) {
             return Ok(knowledge);
         }

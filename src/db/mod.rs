@@ -15,6 +15,7 @@ pub mod recommend;
 pub mod reference;
 pub mod terms;
 pub mod users;
+pub mod versions;
 
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;

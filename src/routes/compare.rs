@@ -3,15 +3,15 @@
 
 use std::collections::HashMap;
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
-use crate::client::Network;
 use crate::db;
 use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug};
 use crate::error::Result;
+use crate::routes::prepared::{Reading, Shows};
 use crate::routes::preview::Preview;
 
 pub const MIN_FRAMEWORKS: usize = 2;
@@ -133,19 +133,32 @@ fn selection(query_string: &str, known: &[String]) -> std::result::Result<Vec<St
     Ok(slugs)
 }
 
-pub async fn show(
-    pool: web::Data<SqlitePool>,
-    network: web::Data<Network>,
-    request: HttpRequest,
-) -> Result<HttpResponse> {
-    let origin = network.base_url(&request);
-    let all = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
+/// `GET /compare`, prepared once per knowledge version and choice (`routes::prepared`).
+pub async fn show(reading: Reading) -> Result<HttpResponse> {
+    reading
+        .page(Shows::Knowledge, "", async || {
+            comparison(
+                &reading.pool,
+                &reading.origin(),
+                reading.request.query_string(),
+            )
+            .await
+        })
+        .await
+}
+
+async fn comparison(
+    pool: &SqlitePool,
+    origin: &str,
+    query_string: &str,
+) -> Result<(StatusCode, ComparePage)> {
+    let all = db::frameworks::list(pool, &db::frameworks::Filter::default()).await?;
     let known: Vec<String> = all.iter().map(|f| f.slug.to_string()).collect();
-    let asked = !request.query_string().is_empty();
-    let chosen = selection(request.query_string(), &known);
+    let asked = !query_string.is_empty();
+    let chosen = selection(query_string, &known);
     let checked: Vec<String> = match &chosen {
         Ok(slugs) => slugs.clone(),
-        Err(_) => form_urlencoded::parse(request.query_string().as_bytes())
+        Err(_) => form_urlencoded::parse(query_string.as_bytes())
             .filter(|(k, _)| k == "f")
             .map(|(_, v)| v.into_owned())
             .collect(),
@@ -183,7 +196,7 @@ pub async fn show(
                     format!("{origin}/compare"),
                 ),
             };
-            return super::html(status, &page);
+            return Ok((status, page));
         }
     };
 
@@ -191,7 +204,7 @@ pub async fn show(
     let mut strengths = Vec::new();
     let mut fits = Vec::new();
     for slug in &slugs {
-        let Some(f) = db::frameworks::find(&pool, slug).await? else {
+        let Some(f) = db::frameworks::find(pool, slug).await? else {
             return Err(crate::error::AppError::not_found());
         };
         columns.push(Column {
@@ -205,11 +218,11 @@ pub async fn show(
             summary: f.summary,
             last_reviewed: f.last_reviewed,
         });
-        strengths.push(db::frameworks::strengths(&pool, slug).await?);
-        fits.push(db::frameworks::fits(&pool, slug).await?);
+        strengths.push(db::frameworks::strengths(pool, slug).await?);
+        fits.push(db::frameworks::fits(pool, slug).await?);
     }
 
-    let requirements = db::catalogue::requirements(pool.get_ref()).await?;
+    let requirements = db::catalogue::requirements(pool).await?;
     let strength_of = Figures::new(&strengths, |s| {
         (
             s.requirement_slug.as_str(),
@@ -230,7 +243,7 @@ pub async fn show(
             });
         }
     }
-    let industries = db::catalogue::industries(pool.get_ref()).await?;
+    let industries = db::catalogue::industries(pool).await?;
     let fit_of = Figures::new(&fits, |f| {
         (
             f.industry_slug.as_str(),
@@ -247,7 +260,7 @@ pub async fn show(
         .chain(&industry_rows)
         .filter(|r| r.differs)
         .count();
-    let preview = compare_preview(&columns, &sections, &industry_rows, differing, &origin);
+    let preview = compare_preview(&columns, &sections, &industry_rows, differing, origin);
     let page = ComparePage {
         columns,
         sections,
@@ -257,7 +270,7 @@ pub async fn show(
         choices,
         preview,
     };
-    super::html(StatusCode::OK, &page)
+    Ok((StatusCode::OK, page))
 }
 
 /// "Django vs Laravel vs Node.js", then "Django, Laravel and Node.js side by side on 35

@@ -2,16 +2,16 @@
 
 use crate::domain::FieldError;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
-use crate::client::Network;
 use crate::db::{self, catalogue::LanguageOption, frameworks::FrameworkSummary};
 use crate::domain::{Kind, Ring, Score, Slug};
 use crate::error::{AppError, Result};
 use crate::markdown::to_safe_html;
+use crate::routes::prepared::{Reading, Shows};
 use crate::routes::preview::Preview;
 use crate::search::fts_query;
 
@@ -129,11 +129,17 @@ pub struct IndexPage {
     pub filtered: bool,
 }
 
-pub async fn index(
-    pool: web::Data<SqlitePool>,
-    query: web::Query<IndexQuery>,
-) -> Result<HttpResponse> {
-    let languages = db::catalogue::languages(pool.get_ref()).await?;
+/// `GET /frameworks`, prepared once per knowledge version (`routes::prepared`).
+pub async fn index(reading: Reading, query: web::Query<IndexQuery>) -> Result<HttpResponse> {
+    reading
+        .page(Shows::Knowledge, "", async || {
+            catalogue(&reading.pool, &query).await
+        })
+        .await
+}
+
+async fn catalogue(pool: &SqlitePool, query: &IndexQuery) -> Result<(StatusCode, IndexPage)> {
+    let languages = db::catalogue::languages(pool).await?;
     let mut errors = Vec::new();
     let mut filter = db::frameworks::Filter::default();
 
@@ -185,9 +191,9 @@ pub async fn index(
     let mut frameworks = if !errors.is_empty() {
         Vec::new()
     } else if let Some(search) = &search {
-        db::frameworks::search(&pool, search, &filter).await?
+        db::frameworks::search(pool, search, &filter).await?
     } else {
-        db::frameworks::list(&pool, &filter).await?
+        db::frameworks::list(pool, &filter).await?
     };
     // Without search text there is no relevance to keep; fall back to names.
     sort_frameworks(
@@ -232,7 +238,7 @@ pub async fn index(
             })
             .collect(),
     };
-    super::html(status, &page)
+    Ok((status, page))
 }
 
 pub struct StrengthRow {
@@ -324,13 +330,18 @@ fn profile(groups: &[StrengthGroup]) -> Profile {
     }
 }
 
-pub async fn show(
-    pool: web::Data<SqlitePool>,
-    network: web::Data<Network>,
-    request: HttpRequest,
-    slug: web::Path<String>,
-) -> Result<HttpResponse> {
-    let framework = db::frameworks::find(&pool, &slug)
+/// `GET /frameworks/{slug}`, prepared once per version of what it shows: the knowledge, and
+/// its reviewers' names and ring in each radar edition (`routes::prepared`).
+pub async fn show(reading: Reading, slug: web::Path<String>) -> Result<HttpResponse> {
+    reading
+        .page(Shows::More, "", async || {
+            framework(&reading.pool, &reading.origin(), &slug).await
+        })
+        .await
+}
+
+async fn framework(pool: &SqlitePool, origin: &str, slug: &str) -> Result<(StatusCode, ShowPage)> {
+    let framework = db::frameworks::find(pool, slug)
         .await?
         .ok_or_else(AppError::not_found)?;
     // "Adopt · Full-stack framework. Batteries-included Python web framework from 2005, …"
@@ -342,13 +353,9 @@ pub async fn show(
             framework.kind.label(),
             framework.summary
         ),
-        format!(
-            "{}/frameworks/{}",
-            network.base_url(&request),
-            framework.slug
-        ),
+        format!("{origin}/frameworks/{}", framework.slug),
     );
-    let strengths = db::frameworks::strengths(&pool, &slug).await?;
+    let strengths = db::frameworks::strengths(pool, slug).await?;
     let mut strength_groups: Vec<StrengthGroup> = Vec::new();
     for s in strengths {
         let label = s.requirement_group.label();
@@ -370,7 +377,7 @@ pub async fn show(
             }),
         }
     }
-    let fits = db::frameworks::fits(&pool, &slug)
+    let fits = db::frameworks::fits(pool, slug)
         .await?
         .into_iter()
         .map(|f| FitRow {
@@ -388,16 +395,16 @@ pub async fn show(
         description_html: to_safe_html(&framework.description),
         strength_groups,
         fits,
-        features: db::frameworks::features(&pool, &slug).await?,
-        use_cases: db::frameworks::use_cases(&pool, &slug).await?,
-        trends: db::frameworks::trends(&pool, &slug).await?,
-        team_languages: db::frameworks::team_languages(&pool, &slug).await?,
-        sources: db::frameworks::sources(&pool, &slug).await?,
-        ring_over_time: super::trends::ring_over_time(&pool, &slug, framework.ring).await?,
+        features: db::frameworks::features(pool, slug).await?,
+        use_cases: db::frameworks::use_cases(pool, slug).await?,
+        trends: db::frameworks::trends(pool, slug).await?,
+        team_languages: db::frameworks::team_languages(pool, slug).await?,
+        sources: db::frameworks::sources(pool, slug).await?,
+        ring_over_time: super::trends::ring_over_time(pool, slug, framework.ring).await?,
         framework,
         preview,
     };
-    super::html(StatusCode::OK, &page)
+    Ok((StatusCode::OK, page))
 }
 
 #[cfg(test)]

@@ -1,17 +1,17 @@
 //! `/industries` and `/industries/{slug}`: which frameworks fit an industry best, and why.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
-use crate::client::Network;
 use crate::db::{
     self,
     catalogue::{Attachment, Industry, Term},
 };
 use crate::domain::{Ring, Score, Slug};
 use crate::error::{AppError, Result};
+use crate::routes::prepared::{Reading, Shows};
 use crate::routes::preview::Preview;
 
 #[derive(Template)]
@@ -20,11 +20,14 @@ pub struct IndexPage {
     pub industries: Vec<Industry>,
 }
 
-pub async fn index(pool: web::Data<SqlitePool>) -> Result<HttpResponse> {
-    let page = IndexPage {
-        industries: db::catalogue::industries(pool.get_ref()).await?,
-    };
-    super::html(StatusCode::OK, &page)
+/// `GET /industries`, prepared once per knowledge version (`routes::prepared`).
+pub async fn index(reading: Reading) -> Result<HttpResponse> {
+    reading
+        .page(Shows::Knowledge, "", async || {
+            let industries = db::catalogue::industries(reading.pool.get_ref()).await?;
+            Ok((StatusCode::OK, IndexPage { industries }))
+        })
+        .await
 }
 
 pub struct FitRow {
@@ -93,16 +96,20 @@ pub struct ShowPage {
 /// Fits from this score up are presented as the industry's best choices.
 const STRONG_FIT: u8 = 4;
 
-pub async fn show(
-    pool: web::Data<SqlitePool>,
-    network: web::Data<Network>,
-    request: HttpRequest,
-    slug: web::Path<String>,
-) -> Result<HttpResponse> {
-    let industry = db::catalogue::industry(&pool, &slug)
+/// `GET /industries/{slug}`, prepared once per knowledge version (`routes::prepared`).
+pub async fn show(reading: Reading, slug: web::Path<String>) -> Result<HttpResponse> {
+    reading
+        .page(Shows::Knowledge, "", async || {
+            industry(&reading.pool, &reading.origin(), &slug).await
+        })
+        .await
+}
+
+async fn industry(pool: &SqlitePool, origin: &str, slug: &str) -> Result<(StatusCode, ShowPage)> {
+    let industry = db::catalogue::industry(pool, slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let (best, others): (Vec<FitRow>, Vec<FitRow>) = db::catalogue::industry_fits(&pool, &slug)
+    let (best, others): (Vec<FitRow>, Vec<FitRow>) = db::catalogue::industry_fits(pool, slug)
         .await?
         .into_iter()
         .map(|f| FitRow {
@@ -115,9 +122,9 @@ pub async fn show(
             sources: f.sources.0,
         })
         .partition(|row| row.score.value() >= STRONG_FIT);
-    let attachments = db::catalogue::industry_use_case_frameworks(&pool, &slug).await?;
+    let attachments = db::catalogue::industry_use_case_frameworks(pool, slug).await?;
     let use_cases = TermCard::list(
-        db::catalogue::industry_use_cases(&pool, &slug).await?,
+        db::catalogue::industry_use_cases(pool, slug).await?,
         &attachments,
     );
     // "Best fits: Django (5), Spring Boot (5), Laravel (4). Hospitals, clinics and …"
@@ -134,11 +141,7 @@ pub async fn show(
     let preview = Preview::new(
         &format!("Backend frameworks for {}", industry.name),
         &summary,
-        format!(
-            "{}/industries/{}",
-            network.base_url(&request),
-            industry.slug
-        ),
+        format!("{origin}/industries/{}", industry.slug),
     );
     let page = ShowPage {
         industry,
@@ -147,5 +150,5 @@ pub async fn show(
         use_cases,
         preview,
     };
-    super::html(StatusCode::OK, &page)
+    Ok((StatusCode::OK, page))
 }

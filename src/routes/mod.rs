@@ -12,6 +12,7 @@ pub mod flags;
 pub mod frameworks;
 pub mod health;
 pub mod industries;
+pub mod prepared;
 pub mod preview;
 pub mod query;
 pub mod recommendation;

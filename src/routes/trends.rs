@@ -2,16 +2,17 @@
 //! — now, or in a published edition (`/trends?edition=N`), with what moved since the edition
 //! before. Also the ring-over-time timeline of a framework's page.
 //!
-//! These pages are rendered on every request, not kept in the page cache: publishing an
-//! edition does not move the knowledge version the cache is keyed on, so a cached copy would
-//! go on showing the radar without it.
+//! The page is prepared once per version of both change counters (`routes::prepared`):
+//! publishing an edition does not move the knowledge version, but it moves the second
+//! counter (migration 0008), so the next request shows the new edition.
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
 use super::industries::TermCard;
+use super::prepared::{Reading, Shows};
 use crate::db::{self, radar_editions::Edition};
 use crate::domain::{FieldError, Kind, Ring};
 use crate::error::Result;
@@ -148,10 +149,19 @@ fn unknown_edition(number: i64, editions: &[Edition]) -> FieldError {
     FieldError::new("edition", message)
 }
 
-pub async fn index(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<HttpResponse> {
-    let editions = db::radar_editions::list(&pool).await?;
-    let attachments = db::catalogue::trend_frameworks(&pool).await?;
-    let trends = TermCard::list(db::catalogue::trends(&pool).await?, &attachments);
+/// `GET /trends` and `/trends?edition=N`.
+pub async fn index(reading: Reading) -> Result<HttpResponse> {
+    reading
+        .page(Shows::More, "", async || {
+            trends(&reading.pool, reading.request.query_string()).await
+        })
+        .await
+}
+
+async fn trends(pool: &SqlitePool, query_string: &str) -> Result<(StatusCode, TrendsPage)> {
+    let editions = db::radar_editions::list(pool).await?;
+    let attachments = db::catalogue::trend_frameworks(pool).await?;
+    let trends = TermCard::list(db::catalogue::trends(pool).await?, &attachments);
     let mut page = TrendsPage {
         editions,
         shown: None,
@@ -160,39 +170,39 @@ pub async fn index(pool: web::Data<SqlitePool>, request: HttpRequest) -> Result<
         trends,
         kinds: Kind::ALL,
     };
-    let wanted = match edition_param(request.query_string()) {
+    let wanted = match edition_param(query_string) {
         Ok(wanted) => wanted,
         Err(error) => {
             page.error = Some(error);
-            return super::html(StatusCode::BAD_REQUEST, &page);
+            return Ok((StatusCode::BAD_REQUEST, page));
         }
     };
     match wanted {
         None => {
             // The radar now, compared with the latest edition.
             let compared = match page.editions.first() {
-                Some(latest) => Some(with_standings(&pool, latest.clone()).await?),
+                Some(latest) => Some(with_standings(pool, latest.clone()).await?),
                 None => None,
             };
-            let now = db::radar_editions::live(&pool).await?;
+            let now = db::radar_editions::live(pool).await?;
             page.picture = Some(Picture::new(&now, compared));
         }
         Some(number) => {
             let Some(edition) = page.editions.iter().find(|e| e.number == number).cloned() else {
                 page.error = Some(unknown_edition(number, &page.editions));
-                return super::html(StatusCode::NOT_FOUND, &page);
+                return Ok((StatusCode::NOT_FOUND, page));
             };
             // Numbers are given one after another and never deleted: the one before is N-1.
             let compared = match page.editions.iter().find(|e| e.number == number - 1) {
-                Some(before) => Some(with_standings(&pool, before.clone()).await?),
+                Some(before) => Some(with_standings(pool, before.clone()).await?),
                 None => None,
             };
-            let standings = db::radar_editions::standings(&pool, edition.id).await?;
+            let standings = db::radar_editions::standings(pool, edition.id).await?;
             page.picture = Some(Picture::new(&standings, compared));
             page.shown = Some(edition);
         }
     }
-    super::html(StatusCode::OK, &page)
+    Ok((StatusCode::OK, page))
 }
 
 async fn with_standings(pool: &SqlitePool, edition: Edition) -> Result<(Edition, Vec<Standing>)> {

@@ -23,6 +23,7 @@ mod knowledge;
 mod previews;
 mod query;
 mod radar;
+mod reading_cache;
 mod reference;
 mod reliability;
 mod review;

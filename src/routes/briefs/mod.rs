@@ -28,6 +28,7 @@ use crate::error::{AppError, Result};
 use crate::recommend::Limits;
 use crate::recommend::params::{self, Params};
 use crate::routes::admin::editing::{Change, CsrfForm, changes, see_other};
+use crate::routes::prepared::{Reading, Shows};
 use crate::routes::query::{SHOWN, summary};
 use crate::routes::recommendation::{RecommendationsBody, Sensitivity, StabilityInterval, rank};
 use crate::routes::results::ResultsView;
@@ -559,27 +560,33 @@ fn framework_name(
         .unwrap_or_else(|| slug.to_owned())
 }
 
-/// `GET /briefs/{id}`: the brief with its latest revision, or `?revision=N`.
+/// `GET /briefs/{id}`: the brief with its latest revision, or `?revision=N`. Prepared once
+/// per reader and version of what it shows (`routes::prepared`): the reader is signed in
+/// (the `CurrentUser` guard runs first), and their page is theirs alone, with their rights
+/// to change the brief and their forms' token.
 pub async fn show(
-    pool: web::Data<SqlitePool>,
-    cache: web::Data<KnowledgeCache>,
-    network: web::Data<Network>,
+    reading: Reading,
     user: CurrentUser,
     id: web::Path<String>,
     query: web::Query<RevisionQuery>,
-    request: HttpRequest,
 ) -> Result<HttpResponse> {
-    let brief = load(&pool, &id).await?;
-    let knowledge = cache.current(&pool).await?;
-    let shown = Shown {
-        pool: &pool,
-        knowledge: &knowledge,
-        network: &network,
-        request: &request,
-        user: &user,
-    };
-    let page = shown.page(brief, query.number()?, None).await?;
-    crate::routes::html(StatusCode::OK, &page)
+    let reader = format!("reader {} {:?}", user.0.user.id, user.role());
+    reading
+        .page(Shows::More, &reader, async || {
+            let pool = reading.pool.get_ref();
+            let brief = load(pool, &id).await?;
+            let knowledge = reading.knowledge.current(pool).await?;
+            let shown = Shown {
+                pool,
+                knowledge: &knowledge,
+                network: &reading.network,
+                request: &reading.request,
+                user: &user,
+            };
+            let page = shown.page(brief, query.number()?, None).await?;
+            Ok((StatusCode::OK, page))
+        })
+        .await
 }
 
 /// `POST /briefs/{id}/rerun`: ranks the brief's latest query on today's knowledge and pins
