@@ -20,7 +20,7 @@ use crate::routes::described::{self, Described};
 use crate::routes::preview::{self, Preview};
 use crate::routes::recommendation::{Outcome, Sensitivity, StabilityInterval, answer, firmness};
 use crate::routes::representation::{Representation, revalidate};
-use crate::routes::results::ResultsView;
+use crate::routes::results::{EXPLAIN, ResultsView};
 use crate::snapshot::KnowledgeCache;
 use crate::suggest;
 
@@ -31,6 +31,12 @@ pub const SHOWN: Limits = Limits {
     results: 25,
     excluded: 50,
 };
+
+/// How many of the best results the page explains in full: the first screen shows the
+/// first of them, and a salesperson weighs the top few against each other. The others, and
+/// the exclusions, are one line each with their explanation one click away (`explain=`),
+/// which keeps a new question's page small and cheap to prepare.
+pub const EXPLAINED: usize = 3;
 
 /// One requirement row of the form, with its current choice.
 pub struct ChoiceRow {
@@ -367,6 +373,38 @@ fn with_query(path: &str, query_string: &str) -> String {
     }
 }
 
+/// A query string without its `explain` pairs, and their values (normally none or one).
+fn take_explain(query_string: &str) -> (Vec<String>, String) {
+    let mut explain = Vec::new();
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
+        if key == EXPLAIN {
+            explain.push(value.into_owned());
+        } else {
+            rest.append_pair(&key, &value);
+        }
+    }
+    (explain, rest.finish())
+}
+
+/// The result or exclusion `explain` asks for in full, when it names one the page shows.
+fn explained<'a>(given: &'a [String], view: &ResultsView) -> Result<Option<&'a str>, FieldError> {
+    match given {
+        [] => Ok(None),
+        [slug] if view.shows(slug) => Ok(Some(slug.as_str())),
+        [slug] => Err(FieldError::new(
+            EXPLAIN,
+            format!(
+                "“{slug}” is not among the results or exclusions shown for this query: explain one of them"
+            ),
+        )),
+        _ => Err(FieldError::new(
+            EXPLAIN,
+            "ask for one explanation at a time",
+        )),
+    }
+}
+
 pub async fn index(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
@@ -396,6 +434,13 @@ pub async fn index(
         split.rest.as_str()
     } else {
         request.query_string()
+    };
+    // The result to explain in full is asked apart from the query it belongs to.
+    let (explain, without_explain) = take_explain(query_string);
+    let query_string = if explain.is_empty() {
+        query_string
+    } else {
+        without_explain.as_str()
     };
     let description = match describing.then(|| described::description(&split.describe)) {
         None => None,
@@ -431,6 +476,11 @@ pub async fn index(
     };
     let (status, mut page) = match answer(&pool, query_string, &knowledge, SHOWN).await? {
         Outcome::Redirect(canonical) => {
+            let mut canonical = form_urlencoded::Serializer::new(canonical);
+            for slug in &explain {
+                canonical.append_pair(EXPLAIN, slug);
+            }
+            let canonical = canonical.finish();
             let canonical = match description {
                 Some(text) => described::with_description(&canonical, text),
                 None => canonical,
@@ -453,20 +503,52 @@ pub async fn index(
             (StatusCode::BAD_REQUEST, page)
         }
         Outcome::Empty => {
+            // Nothing asked, so nothing to explain.
+            let (status, errors) = if explain.is_empty() {
+                (StatusCode::OK, Vec::new())
+            } else {
+                let error = FieldError::new(EXPLAIN, "there is no result to explain: ask first");
+                (StatusCode::BAD_REQUEST, vec![error])
+            };
             let page = page(
                 &knowledge,
                 &Params::default(),
-                Vec::new(),
+                errors,
                 None,
                 String::new(),
                 today,
                 form_preview(&origin),
             );
-            (StatusCode::OK, page)
+            (status, page)
         }
         Outcome::Answer(params, recommendation) => {
             let share_url = format!("{origin}/?{}", params.to_query_string());
-            let answered = answered(&params, &recommendation, names);
+            let mut answered = answered(&params, &recommendation, names);
+            match explained(&explain, &answered.view) {
+                Ok(slug) => answered
+                    .view
+                    .fold(EXPLAINED, &params.to_query_string(), slug),
+                Err(error) => {
+                    let preview = form_preview(&origin);
+                    let page = page(
+                        &knowledge,
+                        &params,
+                        vec![error],
+                        None,
+                        String::new(),
+                        today,
+                        preview,
+                    );
+                    return render(
+                        &pages,
+                        &knowledge,
+                        key,
+                        StatusCode::BAD_REQUEST,
+                        &page,
+                        &request,
+                    );
+                }
+            }
             let preview = result_preview(&params, &answered, names, share_url.clone());
             let page = page(
                 &knowledge,

@@ -7,6 +7,9 @@ use crate::domain::{FlagSubjectKind, Score};
 use crate::recommend::{Limits, Recommendation};
 use crate::routes::recommendation::{self as body, RecommendationsBody};
 
+/// The query page's parameter asking for one result (or exclusion) in full.
+pub const EXPLAIN: &str = "explain";
+
 /// A criterion as drawn: the engine's figures plus the bar's class.
 pub struct CriterionView {
     pub heading: &'static str,
@@ -45,6 +48,51 @@ pub struct ResultView {
     pub score_step: u8,
     pub criteria: Vec<CriterionView>,
     pub use_cases: Vec<String>,
+    /// Where this result's full explanation is asked for, when the page draws it compact
+    /// (see [`ResultsView::fold`]); `None` when it is drawn in full.
+    pub explain_href: Option<String>,
+    /// The address a flag sent from this result's breakdown comes back to, without its
+    /// fragment; `None` for the page's own address.
+    pub back: Option<String>,
+}
+
+impl ResultView {
+    /// The one line a compact result gives instead of its breakdown: the criteria that cost
+    /// it the most points, at most two, with their ratings.
+    pub fn why(&self) -> String {
+        let mut losses: Vec<&CriterionView> = self
+            .criteria
+            .iter()
+            .filter(|c| c.max_points - c.points >= 0.05)
+            .collect();
+        losses.sort_by(|a, b| (b.max_points - b.points).total_cmp(&(a.max_points - a.points)));
+        let lines: Vec<String> = losses
+            .iter()
+            .take(2)
+            .map(|c| {
+                format!(
+                    "{} ({}) {} of 5",
+                    c.label,
+                    c.heading.to_lowercase(),
+                    c.rating
+                )
+            })
+            .collect();
+        if lines.is_empty() {
+            "Full marks on every criterion".to_owned()
+        } else {
+            format!("Loses most on {}", lines.join(", "))
+        }
+    }
+
+    /// Where a flag sent from line of this result's breakdown comes back to: `back` (the
+    /// page's address) at the result, or the address that explained it.
+    pub fn flag_back(&self, back: impl std::fmt::Display) -> String {
+        match &self.back {
+            Some(explained) => format!("{explained}#result-{}", self.slug),
+            None => format!("{back}#result-{}", self.slug),
+        }
+    }
 }
 
 /// The width class of a 0–100 score's bar.
@@ -62,6 +110,8 @@ impl From<&body::Ranked> for ResultView {
             score_step: score_step(r.score),
             criteria: r.criteria.iter().map(CriterionView::from).collect(),
             use_cases: r.use_cases.clone(),
+            explain_href: None,
+            back: None,
         }
     }
 }
@@ -70,6 +120,21 @@ pub struct ExcludedView {
     pub slug: String,
     pub name: String,
     pub reasons: Vec<ReasonView>,
+    /// Where the notes behind its reasons are asked for, when the page draws it compact;
+    /// `None` when it is drawn in full.
+    pub explain_href: Option<String>,
+    /// As [`ResultView::back`].
+    pub back: Option<String>,
+}
+
+impl ExcludedView {
+    /// Where a flag sent from one of its reasons comes back to.
+    pub fn flag_back(&self, back: impl std::fmt::Display) -> String {
+        match &self.back {
+            Some(explained) => format!("{explained}#excluded-{}", self.slug),
+            None => format!("{back}#excluded-title"),
+        }
+    }
 }
 
 /// Why a framework was left out, with the note and sources of the rating that did it.
@@ -111,6 +176,8 @@ impl From<&body::Excluded> for ExcludedView {
             slug: e.slug.clone(),
             name: e.name.clone(),
             reasons: e.reasons.iter().map(ReasonView::from).collect(),
+            explain_href: None,
+            back: None,
         }
     }
 }
@@ -145,6 +212,37 @@ impl ResultsView {
                 .map(|e| ExcludedView::from(&body::Excluded::from(e.clone())))
                 .collect(),
             close_call: recommendation.close_call.clone().map(body::CloseCall::from),
+        }
+    }
+
+    /// Whether `slug` is a result or an exclusion this view draws: what `explain` may ask for.
+    pub fn shows(&self, slug: &str) -> bool {
+        self.results.iter().any(|r| r.slug == slug) || self.excluded.iter().any(|e| e.slug == slug)
+    }
+
+    /// Folds the view for the query page's first screen: the first `explained` results stay
+    /// in full, the others and every exclusion become one line with a link asking for their
+    /// full explanation (the page's own query, `query_string`, plus `explain=<slug>`, at the
+    /// line's anchor). `explain` names the one asked for, drawn in full where it stands.
+    pub fn fold(&mut self, explained: usize, query_string: &str, explain: Option<&str>) {
+        let asking = |slug: &str| {
+            form_urlencoded::Serializer::for_suffix(format!("/?{query_string}"), 2)
+                .append_pair(EXPLAIN, slug)
+                .finish()
+        };
+        for r in self.results.iter_mut().skip(explained) {
+            if explain == Some(r.slug.as_str()) {
+                r.back = Some(asking(&r.slug));
+            } else {
+                r.explain_href = Some(format!("{}#result-{}", asking(&r.slug), r.slug));
+            }
+        }
+        for e in &mut self.excluded {
+            if explain == Some(e.slug.as_str()) {
+                e.back = Some(asking(&e.slug));
+            } else {
+                e.explain_href = Some(format!("{}#excluded-{}", asking(&e.slug), e.slug));
+            }
         }
     }
 
