@@ -184,7 +184,7 @@ pub fn summary(params: &Params, names: &Names) -> Vec<(&'static str, String)> {
     summary
 }
 
-fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> Answered {
+fn answered(params: &Params, recommendation: Recommendation, names: &Names) -> Answered {
     let relaxation = recommendation
         .most_excluding_need()
         .filter(|_| recommendation.total_results < 3)
@@ -202,9 +202,9 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
                 href: format!("/?{}", relaxed.to_query_string()),
             })
         });
-    let (sensitivity, stability) = firmness(params, recommendation);
+    let (sensitivity, stability) = firmness(params, &recommendation);
     Answered {
-        view: ResultsView::of_engine(recommendation),
+        view: ResultsView::of_ranked(recommendation),
         sensitivity,
         stability,
         relaxation,
@@ -523,7 +523,7 @@ pub async fn index(
         }
         Outcome::Answer(params, recommendation) => {
             let share_url = format!("{origin}/?{}", params.to_query_string());
-            let mut answered = answered(&params, &recommendation, names);
+            let mut answered = answered(&params, *recommendation, names);
             match explained(&explain, &answered.view) {
                 Ok(slug) => answered
                     .view

@@ -23,18 +23,18 @@ pub struct CriterionView {
     pub flag: Option<(FlagSubjectKind, String)>,
 }
 
-impl From<&body::Criterion> for CriterionView {
-    fn from(c: &body::Criterion) -> Self {
+impl From<body::Criterion> for CriterionView {
+    fn from(c: body::Criterion) -> Self {
         Self {
             heading: c.kind.label(),
-            label: c.label.clone(),
+            flag: crate::routes::flags::criterion_subject(c.kind, &c.subject),
+            label: c.label,
             // Stored ratings were 0–5 when they were ranked.
             rating: Score::of(c.rating.min(Score::MAX)),
             points: c.points,
             max_points: c.max_points,
-            note: c.note.clone(),
-            sources: c.sources.clone(),
-            flag: crate::routes::flags::criterion_subject(c.kind, &c.subject),
+            note: c.note,
+            sources: c.sources,
         }
     }
 }
@@ -100,16 +100,16 @@ fn score_step(score: f64) -> u8 {
     (score / 5.0).round().clamp(0.0, 20.0) as u8
 }
 
-impl From<&body::Ranked> for ResultView {
-    fn from(r: &body::Ranked) -> Self {
+impl From<body::Ranked> for ResultView {
+    fn from(r: body::Ranked) -> Self {
         Self {
             rank: r.rank,
-            slug: r.slug.clone(),
-            name: r.name.clone(),
+            slug: r.slug,
+            name: r.name,
             score: r.score,
             score_step: score_step(r.score),
-            criteria: r.criteria.iter().map(CriterionView::from).collect(),
-            use_cases: r.use_cases.clone(),
+            criteria: r.criteria.into_iter().map(CriterionView::from).collect(),
+            use_cases: r.use_cases,
             explain_href: None,
             back: None,
         }
@@ -146,8 +146,9 @@ pub struct ReasonView {
     pub flag: Option<(FlagSubjectKind, String)>,
 }
 
-impl From<&body::Exclusion> for ReasonView {
-    fn from(r: &body::Exclusion) -> Self {
+impl From<body::Exclusion> for ReasonView {
+    fn from(r: body::Exclusion) -> Self {
+        let reason = r.describe();
         let (note, sources, flag) = match r {
             body::Exclusion::MustHave {
                 requirement,
@@ -155,14 +156,14 @@ impl From<&body::Exclusion> for ReasonView {
                 sources,
                 ..
             } => (
-                note.clone(),
-                sources.clone(),
-                Some((FlagSubjectKind::Requirement, requirement.clone())),
+                note,
+                sources,
+                Some((FlagSubjectKind::Requirement, requirement)),
             ),
             body::Exclusion::NoSearchMatch => (String::new(), Vec::new(), None),
         };
         Self {
-            reason: r.describe(),
+            reason,
             note,
             sources,
             flag,
@@ -170,12 +171,18 @@ impl From<&body::Exclusion> for ReasonView {
     }
 }
 
-impl From<&body::Excluded> for ExcludedView {
-    fn from(e: &body::Excluded) -> Self {
+impl From<&body::Exclusion> for ReasonView {
+    fn from(r: &body::Exclusion) -> Self {
+        Self::from(r.clone())
+    }
+}
+
+impl From<body::Excluded> for ExcludedView {
+    fn from(e: body::Excluded) -> Self {
         Self {
-            slug: e.slug.clone(),
-            name: e.name.clone(),
-            reasons: e.reasons.iter().map(ReasonView::from).collect(),
+            slug: e.slug,
+            name: e.name,
+            reasons: e.reasons.into_iter().map(ReasonView::from).collect(),
             explain_href: None,
             back: None,
         }
@@ -198,20 +205,26 @@ impl ResultsView {
     /// What the engine just ranked (already cut to the page's limits), drawn through the
     /// body's types as a stored answer is, so the two cannot draw apart.
     pub fn of_engine(recommendation: &Recommendation) -> Self {
+        Self::of_ranked(recommendation.clone())
+    }
+
+    /// As [`Self::of_engine`], taking the recommendation: its texts move into the view
+    /// instead of being copied (a new question's page draws dozens of notes).
+    pub fn of_ranked(recommendation: Recommendation) -> Self {
         Self {
             total_results: recommendation.total_results,
             total_excluded: recommendation.total_excluded,
             results: recommendation
                 .results
-                .iter()
-                .map(|r| ResultView::from(&body::Ranked::from(r.clone())))
+                .into_iter()
+                .map(|r| ResultView::from(body::Ranked::from(r)))
                 .collect(),
             excluded: recommendation
                 .excluded
-                .iter()
-                .map(|e| ExcludedView::from(&body::Excluded::from(e.clone())))
+                .into_iter()
+                .map(|e| ExcludedView::from(body::Excluded::from(e)))
                 .collect(),
-            close_call: recommendation.close_call.clone().map(body::CloseCall::from),
+            close_call: recommendation.close_call.map(body::CloseCall::from),
         }
     }
 
@@ -256,13 +269,13 @@ impl ResultsView {
                 .results
                 .iter()
                 .take(limits.results)
-                .map(ResultView::from)
+                .map(|r| ResultView::from(r.clone()))
                 .collect(),
             excluded: stored
                 .excluded
                 .iter()
                 .take(limits.excluded)
-                .map(ExcludedView::from)
+                .map(|e| ExcludedView::from(e.clone()))
                 .collect(),
             close_call: stored.close_call.clone(),
         }
