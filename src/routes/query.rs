@@ -39,28 +39,30 @@ pub const SHOWN: Limits = Limits {
 pub const EXPLAINED: usize = 3;
 
 /// One requirement row of the form, with its current choice.
-pub struct ChoiceRow {
-    pub slug: Slug,
-    pub name: String,
-    pub description: String,
+/// (The form's rows borrow their names from the knowledge snapshot: a new question's page
+/// copies none of them.)
+pub struct ChoiceRow<'k> {
+    pub slug: &'k Slug,
+    pub name: &'k str,
+    pub description: &'k str,
     pub choice: &'static str,
 }
 
-pub struct ChoiceGroup {
+pub struct ChoiceGroup<'k> {
     pub key: &'static str,
     pub label: &'static str,
-    pub rows: Vec<ChoiceRow>,
+    pub rows: Vec<ChoiceRow<'k>>,
 }
 
 /// The use cases of one industry, as the form offers them.
-pub struct UseCaseGroup {
-    pub industry: String,
-    pub options: Vec<SelectOption>,
+pub struct UseCaseGroup<'k> {
+    pub industry: &'k str,
+    pub options: Vec<SelectOption<'k>>,
 }
 
-pub struct SelectOption {
-    pub slug: Slug,
-    pub name: String,
+pub struct SelectOption<'k> {
+    pub slug: &'k Slug,
+    pub name: &'k str,
     pub selected: bool,
 }
 
@@ -92,12 +94,12 @@ impl Answered {
 
 #[derive(Template)]
 #[template(path = "query.html")]
-pub struct QueryPage {
-    pub industries: Vec<SelectOption>,
-    pub languages: Vec<SelectOption>,
-    pub use_case_groups: Vec<UseCaseGroup>,
+pub struct QueryPage<'k> {
+    pub industries: Vec<SelectOption<'k>>,
+    pub languages: Vec<SelectOption<'k>>,
+    pub use_case_groups: Vec<UseCaseGroup<'k>>,
     pub use_cases_chosen: usize,
-    pub groups: Vec<ChoiceGroup>,
+    pub groups: Vec<ChoiceGroup<'k>>,
     pub q: String,
     pub errors: Vec<FieldError>,
     pub answer: Option<Answered>,
@@ -123,7 +125,7 @@ pub struct QueryPage {
     pub describe_max: usize,
 }
 
-impl QueryPage {
+impl QueryPage<'_> {
     fn has_error(&self, field: &str) -> bool {
         self.errors.iter().any(|e| e.field == field)
     }
@@ -214,22 +216,22 @@ fn answered(params: &Params, recommendation: Recommendation, names: &Names) -> A
 
 /// The form as the request left it: on errors, the submitted values are kept where they
 /// are valid.
-fn page(
-    knowledge: &Knowledge,
+fn page<'k>(
+    knowledge: &'k Knowledge,
     params: &Params,
     errors: Vec<FieldError>,
     answer: Option<Answered>,
     share_url: String,
     today: String,
     preview: Preview,
-) -> QueryPage {
+) -> QueryPage<'k> {
     let industries = knowledge
         .industries
         .iter()
         .map(|i| SelectOption {
             selected: params.industry.as_deref() == Some(i.slug.as_str()),
-            slug: i.slug.clone(),
-            name: i.name.clone(),
+            slug: &i.slug,
+            name: &i.name,
         })
         .collect();
     let languages = knowledge
@@ -239,21 +241,21 @@ fn page(
         .filter(|l| l.team_frameworks > 0)
         .map(|l| SelectOption {
             selected: params.lang.iter().any(|known| known == l.slug.as_str()),
-            slug: l.slug.clone(),
-            name: l.name.clone(),
+            slug: &l.slug,
+            name: &l.name,
         })
         .collect();
     let mut use_case_groups: Vec<UseCaseGroup> = Vec::new();
     for u in &knowledge.use_cases {
         let option = SelectOption {
             selected: params.use_cases.iter().any(|s| s == u.slug.as_str()),
-            slug: u.slug.clone(),
-            name: u.name.clone(),
+            slug: &u.slug,
+            name: &u.name,
         };
         match use_case_groups.last_mut() {
             Some(group) if group.industry == u.industry => group.options.push(option),
             _ => use_case_groups.push(UseCaseGroup {
-                industry: u.industry.clone(),
+                industry: &u.industry,
                 options: vec![option],
             }),
         }
@@ -270,9 +272,9 @@ fn page(
         if let Some(group) = groups.iter_mut().find(|g| g.key == r.req_group.as_str()) {
             group.rows.push(ChoiceRow {
                 choice: params.choice(r.slug.as_str()),
-                slug: r.slug.clone(),
-                name: r.name.clone(),
-                description: r.description.clone(),
+                slug: &r.slug,
+                name: &r.name,
+                description: &r.description,
             });
         }
     }
