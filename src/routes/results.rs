@@ -335,4 +335,69 @@ mod tests {
         assert_eq!((pinned.total_results, pinned.total_excluded), (2, 2));
         assert_eq!(pinned.results.len(), 1);
     }
+
+    #[test]
+    fn folding_keeps_the_first_results_in_full_and_links_the_others_to_their_explanation() {
+        let frameworks = [("django", 5), ("flask", 4), ("bottle", 4), ("pyramid", 1)];
+        let mut view = ResultsView::of_engine(&rank(&frameworks, Limits::ALL));
+        assert_eq!(view.results.len(), 3);
+        view.fold(1, "need=security", Some("bottle"));
+        let links: Vec<Option<&str>> = view
+            .results
+            .iter()
+            .map(|r| r.explain_href.as_deref())
+            .collect();
+        let second = &view.results[1].slug;
+        let third = &view.results[2].slug;
+        let asked = |slug: &str| format!("/?need=security&explain={slug}");
+        // The first stays in full; the one asked for is in full and its flags come back to it.
+        assert_eq!(links[0], None);
+        let (folded, explained) = if third == "bottle" {
+            (second, third)
+        } else {
+            (third, second)
+        };
+        let folded_at = view.results.iter().position(|r| r.slug == *folded).unwrap();
+        let explained_at = 3 - folded_at;
+        assert_eq!(
+            links[folded_at],
+            Some(format!("{}#result-{folded}", asked(folded)).as_str())
+        );
+        assert_eq!(links[explained_at], None);
+        assert_eq!(
+            view.results[explained_at].flag_back("/?ignored"),
+            format!("{}#result-{explained}", asked(explained))
+        );
+        assert_eq!(
+            view.results[0].flag_back("/?need=security"),
+            format!("/?need=security#result-{}", view.results[0].slug)
+        );
+        let pyramid = &view.excluded[0];
+        assert_eq!(
+            pyramid.explain_href.as_deref(),
+            Some("/?need=security&explain=pyramid#excluded-pyramid")
+        );
+        assert!(view.shows("pyramid") && view.shows("django") && !view.shows("rails"));
+    }
+
+    #[test]
+    fn a_compact_line_names_the_criteria_that_cost_the_most_points() {
+        let view = ResultsView::of_engine(&rank(&[("flask", 4)], Limits::ALL));
+        let why = view.results[0].why();
+        assert!(why.starts_with("Loses most on "), "{why}");
+        let worst = view.results[0]
+            .criteria
+            .iter()
+            .max_by(|a, b| (a.max_points - a.points).total_cmp(&(b.max_points - b.points)))
+            .unwrap();
+        assert!(
+            why.contains(&format!(
+                "{} ({}) {} of 5",
+                worst.label,
+                worst.heading.to_lowercase(),
+                worst.rating
+            )),
+            "{why}"
+        );
+    }
 }
