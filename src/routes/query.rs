@@ -20,7 +20,7 @@ use crate::routes::described::{self, Described};
 use crate::routes::preview::{self, Preview};
 use crate::routes::recommendation::{Outcome, Sensitivity, StabilityInterval, answer, firmness};
 use crate::routes::representation::{Representation, revalidate};
-use crate::routes::results::ResultsView;
+use crate::routes::results::{EXPLAIN, ResultsView};
 use crate::snapshot::KnowledgeCache;
 use crate::suggest;
 
@@ -32,29 +32,37 @@ pub const SHOWN: Limits = Limits {
     excluded: 50,
 };
 
+/// How many of the best results the page explains in full: the first screen shows the
+/// first of them, and a salesperson weighs the top few against each other. The others, and
+/// the exclusions, are one line each with their explanation one click away (`explain=`),
+/// which keeps a new question's page small and cheap to prepare.
+pub const EXPLAINED: usize = 3;
+
 /// One requirement row of the form, with its current choice.
-pub struct ChoiceRow {
-    pub slug: Slug,
-    pub name: String,
-    pub description: String,
+/// (The form's rows borrow their names from the knowledge snapshot: a new question's page
+/// copies none of them.)
+pub struct ChoiceRow<'k> {
+    pub slug: &'k Slug,
+    pub name: &'k str,
+    pub description: &'k str,
     pub choice: &'static str,
 }
 
-pub struct ChoiceGroup {
+pub struct ChoiceGroup<'k> {
     pub key: &'static str,
     pub label: &'static str,
-    pub rows: Vec<ChoiceRow>,
+    pub rows: Vec<ChoiceRow<'k>>,
 }
 
 /// The use cases of one industry, as the form offers them.
-pub struct UseCaseGroup {
-    pub industry: String,
-    pub options: Vec<SelectOption>,
+pub struct UseCaseGroup<'k> {
+    pub industry: &'k str,
+    pub options: Vec<SelectOption<'k>>,
 }
 
-pub struct SelectOption {
-    pub slug: Slug,
-    pub name: String,
+pub struct SelectOption<'k> {
+    pub slug: &'k Slug,
+    pub name: &'k str,
     pub selected: bool,
 }
 
@@ -86,12 +94,12 @@ impl Answered {
 
 #[derive(Template)]
 #[template(path = "query.html")]
-pub struct QueryPage {
-    pub industries: Vec<SelectOption>,
-    pub languages: Vec<SelectOption>,
-    pub use_case_groups: Vec<UseCaseGroup>,
+pub struct QueryPage<'k> {
+    pub industries: Vec<SelectOption<'k>>,
+    pub languages: Vec<SelectOption<'k>>,
+    pub use_case_groups: Vec<UseCaseGroup<'k>>,
     pub use_cases_chosen: usize,
-    pub groups: Vec<ChoiceGroup>,
+    pub groups: Vec<ChoiceGroup<'k>>,
     pub q: String,
     pub errors: Vec<FieldError>,
     pub answer: Option<Answered>,
@@ -117,7 +125,7 @@ pub struct QueryPage {
     pub describe_max: usize,
 }
 
-impl QueryPage {
+impl QueryPage<'_> {
     fn has_error(&self, field: &str) -> bool {
         self.errors.iter().any(|e| e.field == field)
     }
@@ -178,7 +186,7 @@ pub fn summary(params: &Params, names: &Names) -> Vec<(&'static str, String)> {
     summary
 }
 
-fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> Answered {
+fn answered(params: &Params, recommendation: Recommendation, names: &Names) -> Answered {
     let relaxation = recommendation
         .most_excluding_need()
         .filter(|_| recommendation.total_results < 3)
@@ -196,9 +204,9 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
                 href: format!("/?{}", relaxed.to_query_string()),
             })
         });
-    let (sensitivity, stability) = firmness(params, recommendation);
+    let (sensitivity, stability) = firmness(params, &recommendation);
     Answered {
-        view: ResultsView::of_engine(recommendation),
+        view: ResultsView::of_ranked(recommendation),
         sensitivity,
         stability,
         relaxation,
@@ -208,22 +216,22 @@ fn answered(params: &Params, recommendation: &Recommendation, names: &Names) -> 
 
 /// The form as the request left it: on errors, the submitted values are kept where they
 /// are valid.
-fn page(
-    knowledge: &Knowledge,
+fn page<'k>(
+    knowledge: &'k Knowledge,
     params: &Params,
     errors: Vec<FieldError>,
     answer: Option<Answered>,
     share_url: String,
     today: String,
     preview: Preview,
-) -> QueryPage {
+) -> QueryPage<'k> {
     let industries = knowledge
         .industries
         .iter()
         .map(|i| SelectOption {
             selected: params.industry.as_deref() == Some(i.slug.as_str()),
-            slug: i.slug.clone(),
-            name: i.name.clone(),
+            slug: &i.slug,
+            name: &i.name,
         })
         .collect();
     let languages = knowledge
@@ -233,21 +241,21 @@ fn page(
         .filter(|l| l.team_frameworks > 0)
         .map(|l| SelectOption {
             selected: params.lang.iter().any(|known| known == l.slug.as_str()),
-            slug: l.slug.clone(),
-            name: l.name.clone(),
+            slug: &l.slug,
+            name: &l.name,
         })
         .collect();
     let mut use_case_groups: Vec<UseCaseGroup> = Vec::new();
     for u in &knowledge.use_cases {
         let option = SelectOption {
             selected: params.use_cases.iter().any(|s| s == u.slug.as_str()),
-            slug: u.slug.clone(),
-            name: u.name.clone(),
+            slug: &u.slug,
+            name: &u.name,
         };
         match use_case_groups.last_mut() {
             Some(group) if group.industry == u.industry => group.options.push(option),
             _ => use_case_groups.push(UseCaseGroup {
-                industry: u.industry.clone(),
+                industry: &u.industry,
                 options: vec![option],
             }),
         }
@@ -264,9 +272,9 @@ fn page(
         if let Some(group) = groups.iter_mut().find(|g| g.key == r.req_group.as_str()) {
             group.rows.push(ChoiceRow {
                 choice: params.choice(r.slug.as_str()),
-                slug: r.slug.clone(),
-                name: r.name.clone(),
-                description: r.description.clone(),
+                slug: &r.slug,
+                name: &r.name,
+                description: &r.description,
             });
         }
     }
@@ -367,6 +375,38 @@ fn with_query(path: &str, query_string: &str) -> String {
     }
 }
 
+/// A query string without its `explain` pairs, and their values (normally none or one).
+fn take_explain(query_string: &str) -> (Vec<String>, String) {
+    let mut explain = Vec::new();
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
+        if key == EXPLAIN {
+            explain.push(value.into_owned());
+        } else {
+            rest.append_pair(&key, &value);
+        }
+    }
+    (explain, rest.finish())
+}
+
+/// The result or exclusion `explain` asks for in full, when it names one the page shows.
+fn explained<'a>(given: &'a [String], view: &ResultsView) -> Result<Option<&'a str>, FieldError> {
+    match given {
+        [] => Ok(None),
+        [slug] if view.shows(slug) => Ok(Some(slug.as_str())),
+        [slug] => Err(FieldError::new(
+            EXPLAIN,
+            format!(
+                "“{slug}” is not among the results or exclusions shown for this query: explain one of them"
+            ),
+        )),
+        _ => Err(FieldError::new(
+            EXPLAIN,
+            "ask for one explanation at a time",
+        )),
+    }
+}
+
 pub async fn index(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
@@ -396,6 +436,13 @@ pub async fn index(
         split.rest.as_str()
     } else {
         request.query_string()
+    };
+    // The result to explain in full is asked apart from the query it belongs to.
+    let (explain, without_explain) = take_explain(query_string);
+    let query_string = if explain.is_empty() {
+        query_string
+    } else {
+        without_explain.as_str()
     };
     let description = match describing.then(|| described::description(&split.describe)) {
         None => None,
@@ -431,6 +478,11 @@ pub async fn index(
     };
     let (status, mut page) = match answer(&pool, query_string, &knowledge, SHOWN).await? {
         Outcome::Redirect(canonical) => {
+            let mut canonical = form_urlencoded::Serializer::new(canonical);
+            for slug in &explain {
+                canonical.append_pair(EXPLAIN, slug);
+            }
+            let canonical = canonical.finish();
             let canonical = match description {
                 Some(text) => described::with_description(&canonical, text),
                 None => canonical,
@@ -453,20 +505,52 @@ pub async fn index(
             (StatusCode::BAD_REQUEST, page)
         }
         Outcome::Empty => {
+            // Nothing asked, so nothing to explain.
+            let (status, errors) = if explain.is_empty() {
+                (StatusCode::OK, Vec::new())
+            } else {
+                let error = FieldError::new(EXPLAIN, "there is no result to explain: ask first");
+                (StatusCode::BAD_REQUEST, vec![error])
+            };
             let page = page(
                 &knowledge,
                 &Params::default(),
-                Vec::new(),
+                errors,
                 None,
                 String::new(),
                 today,
                 form_preview(&origin),
             );
-            (StatusCode::OK, page)
+            (status, page)
         }
         Outcome::Answer(params, recommendation) => {
             let share_url = format!("{origin}/?{}", params.to_query_string());
-            let answered = answered(&params, &recommendation, names);
+            let mut answered = answered(&params, *recommendation, names);
+            match explained(&explain, &answered.view) {
+                Ok(slug) => answered
+                    .view
+                    .fold(EXPLAINED, &params.to_query_string(), slug),
+                Err(error) => {
+                    let preview = form_preview(&origin);
+                    let page = page(
+                        &knowledge,
+                        &params,
+                        vec![error],
+                        None,
+                        String::new(),
+                        today,
+                        preview,
+                    );
+                    return render(
+                        &pages,
+                        &knowledge,
+                        key,
+                        StatusCode::BAD_REQUEST,
+                        &page,
+                        &request,
+                    );
+                }
+            }
             let preview = result_preview(&params, &answered, names, share_url.clone());
             let page = page(
                 &knowledge,

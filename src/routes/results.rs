@@ -7,6 +7,9 @@ use crate::domain::{FlagSubjectKind, Score};
 use crate::recommend::{Limits, Recommendation};
 use crate::routes::recommendation::{self as body, RecommendationsBody};
 
+/// The query page's parameter asking for one result (or exclusion) in full.
+pub const EXPLAIN: &str = "explain";
+
 /// A criterion as drawn: the engine's figures plus the bar's class.
 pub struct CriterionView {
     pub heading: &'static str,
@@ -20,18 +23,18 @@ pub struct CriterionView {
     pub flag: Option<(FlagSubjectKind, String)>,
 }
 
-impl From<&body::Criterion> for CriterionView {
-    fn from(c: &body::Criterion) -> Self {
+impl From<body::Criterion> for CriterionView {
+    fn from(c: body::Criterion) -> Self {
         Self {
             heading: c.kind.label(),
-            label: c.label.clone(),
+            flag: crate::routes::flags::criterion_subject(c.kind, &c.subject),
+            label: c.label,
             // Stored ratings were 0–5 when they were ranked.
             rating: Score::of(c.rating.min(Score::MAX)),
             points: c.points,
             max_points: c.max_points,
-            note: c.note.clone(),
-            sources: c.sources.clone(),
-            flag: crate::routes::flags::criterion_subject(c.kind, &c.subject),
+            note: c.note,
+            sources: c.sources,
         }
     }
 }
@@ -45,6 +48,51 @@ pub struct ResultView {
     pub score_step: u8,
     pub criteria: Vec<CriterionView>,
     pub use_cases: Vec<String>,
+    /// Where this result's full explanation is asked for, when the page draws it compact
+    /// (see [`ResultsView::fold`]); `None` when it is drawn in full.
+    pub explain_href: Option<String>,
+    /// The address a flag sent from this result's breakdown comes back to, without its
+    /// fragment; `None` for the page's own address.
+    pub back: Option<String>,
+}
+
+impl ResultView {
+    /// The one line a compact result gives instead of its breakdown: the criteria that cost
+    /// it the most points, at most two, with their ratings.
+    pub fn why(&self) -> String {
+        let mut losses: Vec<&CriterionView> = self
+            .criteria
+            .iter()
+            .filter(|c| c.max_points - c.points >= 0.05)
+            .collect();
+        losses.sort_by(|a, b| (b.max_points - b.points).total_cmp(&(a.max_points - a.points)));
+        let lines: Vec<String> = losses
+            .iter()
+            .take(2)
+            .map(|c| {
+                format!(
+                    "{} ({}) {} of 5",
+                    c.label,
+                    c.heading.to_lowercase(),
+                    c.rating
+                )
+            })
+            .collect();
+        if lines.is_empty() {
+            "Full marks on every criterion".to_owned()
+        } else {
+            format!("Loses most on {}", lines.join(", "))
+        }
+    }
+
+    /// Where a flag sent from line of this result's breakdown comes back to: `back` (the
+    /// page's address) at the result, or the address that explained it.
+    pub fn flag_back(&self, back: impl std::fmt::Display) -> String {
+        match &self.back {
+            Some(explained) => format!("{explained}#result-{}", self.slug),
+            None => format!("{back}#result-{}", self.slug),
+        }
+    }
 }
 
 /// The width class of a 0–100 score's bar.
@@ -52,16 +100,18 @@ fn score_step(score: f64) -> u8 {
     (score / 5.0).round().clamp(0.0, 20.0) as u8
 }
 
-impl From<&body::Ranked> for ResultView {
-    fn from(r: &body::Ranked) -> Self {
+impl From<body::Ranked> for ResultView {
+    fn from(r: body::Ranked) -> Self {
         Self {
             rank: r.rank,
-            slug: r.slug.clone(),
-            name: r.name.clone(),
+            slug: r.slug,
+            name: r.name,
             score: r.score,
             score_step: score_step(r.score),
-            criteria: r.criteria.iter().map(CriterionView::from).collect(),
-            use_cases: r.use_cases.clone(),
+            criteria: r.criteria.into_iter().map(CriterionView::from).collect(),
+            use_cases: r.use_cases,
+            explain_href: None,
+            back: None,
         }
     }
 }
@@ -70,6 +120,21 @@ pub struct ExcludedView {
     pub slug: String,
     pub name: String,
     pub reasons: Vec<ReasonView>,
+    /// Where the notes behind its reasons are asked for, when the page draws it compact;
+    /// `None` when it is drawn in full.
+    pub explain_href: Option<String>,
+    /// As [`ResultView::back`].
+    pub back: Option<String>,
+}
+
+impl ExcludedView {
+    /// Where a flag sent from one of its reasons comes back to.
+    pub fn flag_back(&self, back: impl std::fmt::Display) -> String {
+        match &self.back {
+            Some(explained) => format!("{explained}#excluded-{}", self.slug),
+            None => format!("{back}#excluded-title"),
+        }
+    }
 }
 
 /// Why a framework was left out, with the note and sources of the rating that did it.
@@ -81,8 +146,9 @@ pub struct ReasonView {
     pub flag: Option<(FlagSubjectKind, String)>,
 }
 
-impl From<&body::Exclusion> for ReasonView {
-    fn from(r: &body::Exclusion) -> Self {
+impl From<body::Exclusion> for ReasonView {
+    fn from(r: body::Exclusion) -> Self {
+        let reason = r.describe();
         let (note, sources, flag) = match r {
             body::Exclusion::MustHave {
                 requirement,
@@ -90,14 +156,14 @@ impl From<&body::Exclusion> for ReasonView {
                 sources,
                 ..
             } => (
-                note.clone(),
-                sources.clone(),
-                Some((FlagSubjectKind::Requirement, requirement.clone())),
+                note,
+                sources,
+                Some((FlagSubjectKind::Requirement, requirement)),
             ),
             body::Exclusion::NoSearchMatch => (String::new(), Vec::new(), None),
         };
         Self {
-            reason: r.describe(),
+            reason,
             note,
             sources,
             flag,
@@ -105,12 +171,20 @@ impl From<&body::Exclusion> for ReasonView {
     }
 }
 
-impl From<&body::Excluded> for ExcludedView {
-    fn from(e: &body::Excluded) -> Self {
+impl From<&body::Exclusion> for ReasonView {
+    fn from(r: &body::Exclusion) -> Self {
+        Self::from(r.clone())
+    }
+}
+
+impl From<body::Excluded> for ExcludedView {
+    fn from(e: body::Excluded) -> Self {
         Self {
-            slug: e.slug.clone(),
-            name: e.name.clone(),
-            reasons: e.reasons.iter().map(ReasonView::from).collect(),
+            slug: e.slug,
+            name: e.name,
+            reasons: e.reasons.into_iter().map(ReasonView::from).collect(),
+            explain_href: None,
+            back: None,
         }
     }
 }
@@ -131,20 +205,57 @@ impl ResultsView {
     /// What the engine just ranked (already cut to the page's limits), drawn through the
     /// body's types as a stored answer is, so the two cannot draw apart.
     pub fn of_engine(recommendation: &Recommendation) -> Self {
+        Self::of_ranked(recommendation.clone())
+    }
+
+    /// As [`Self::of_engine`], taking the recommendation: its texts move into the view
+    /// instead of being copied (a new question's page draws dozens of notes).
+    pub fn of_ranked(recommendation: Recommendation) -> Self {
         Self {
             total_results: recommendation.total_results,
             total_excluded: recommendation.total_excluded,
             results: recommendation
                 .results
-                .iter()
-                .map(|r| ResultView::from(&body::Ranked::from(r.clone())))
+                .into_iter()
+                .map(|r| ResultView::from(body::Ranked::from(r)))
                 .collect(),
             excluded: recommendation
                 .excluded
-                .iter()
-                .map(|e| ExcludedView::from(&body::Excluded::from(e.clone())))
+                .into_iter()
+                .map(|e| ExcludedView::from(body::Excluded::from(e)))
                 .collect(),
-            close_call: recommendation.close_call.clone().map(body::CloseCall::from),
+            close_call: recommendation.close_call.map(body::CloseCall::from),
+        }
+    }
+
+    /// Whether `slug` is a result or an exclusion this view draws: what `explain` may ask for.
+    pub fn shows(&self, slug: &str) -> bool {
+        self.results.iter().any(|r| r.slug == slug) || self.excluded.iter().any(|e| e.slug == slug)
+    }
+
+    /// Folds the view for the query page's first screen: the first `explained` results stay
+    /// in full, the others and every exclusion become one line with a link asking for their
+    /// full explanation (the page's own query, `query_string`, plus `explain=<slug>`, at the
+    /// line's anchor). `explain` names the one asked for, drawn in full where it stands.
+    pub fn fold(&mut self, explained: usize, query_string: &str, explain: Option<&str>) {
+        let asking = |slug: &str| {
+            form_urlencoded::Serializer::for_suffix(format!("/?{query_string}"), 2)
+                .append_pair(EXPLAIN, slug)
+                .finish()
+        };
+        for r in self.results.iter_mut().skip(explained) {
+            if explain == Some(r.slug.as_str()) {
+                r.back = Some(asking(&r.slug));
+            } else {
+                r.explain_href = Some(format!("{}#result-{}", asking(&r.slug), r.slug));
+            }
+        }
+        for e in &mut self.excluded {
+            if explain == Some(e.slug.as_str()) {
+                e.back = Some(asking(&e.slug));
+            } else {
+                e.explain_href = Some(format!("{}#excluded-{}", asking(&e.slug), e.slug));
+            }
         }
     }
 
@@ -158,13 +269,13 @@ impl ResultsView {
                 .results
                 .iter()
                 .take(limits.results)
-                .map(ResultView::from)
+                .map(|r| ResultView::from(r.clone()))
                 .collect(),
             excluded: stored
                 .excluded
                 .iter()
                 .take(limits.excluded)
-                .map(ExcludedView::from)
+                .map(|e| ExcludedView::from(e.clone()))
                 .collect(),
             close_call: stored.close_call.clone(),
         }
@@ -223,5 +334,70 @@ mod tests {
         assert_eq!(drawn(&pinned), drawn(&fresh));
         assert_eq!((pinned.total_results, pinned.total_excluded), (2, 2));
         assert_eq!(pinned.results.len(), 1);
+    }
+
+    #[test]
+    fn folding_keeps_the_first_results_in_full_and_links_the_others_to_their_explanation() {
+        let frameworks = [("django", 5), ("flask", 4), ("bottle", 4), ("pyramid", 1)];
+        let mut view = ResultsView::of_engine(&rank(&frameworks, Limits::ALL));
+        assert_eq!(view.results.len(), 3);
+        view.fold(1, "need=security", Some("bottle"));
+        let links: Vec<Option<&str>> = view
+            .results
+            .iter()
+            .map(|r| r.explain_href.as_deref())
+            .collect();
+        let second = &view.results[1].slug;
+        let third = &view.results[2].slug;
+        let asked = |slug: &str| format!("/?need=security&explain={slug}");
+        // The first stays in full; the one asked for is in full and its flags come back to it.
+        assert_eq!(links[0], None);
+        let (folded, explained) = if third == "bottle" {
+            (second, third)
+        } else {
+            (third, second)
+        };
+        let folded_at = view.results.iter().position(|r| r.slug == *folded).unwrap();
+        let explained_at = 3 - folded_at;
+        assert_eq!(
+            links[folded_at],
+            Some(format!("{}#result-{folded}", asked(folded)).as_str())
+        );
+        assert_eq!(links[explained_at], None);
+        assert_eq!(
+            view.results[explained_at].flag_back("/?ignored"),
+            format!("{}#result-{explained}", asked(explained))
+        );
+        assert_eq!(
+            view.results[0].flag_back("/?need=security"),
+            format!("/?need=security#result-{}", view.results[0].slug)
+        );
+        let pyramid = &view.excluded[0];
+        assert_eq!(
+            pyramid.explain_href.as_deref(),
+            Some("/?need=security&explain=pyramid#excluded-pyramid")
+        );
+        assert!(view.shows("pyramid") && view.shows("django") && !view.shows("rails"));
+    }
+
+    #[test]
+    fn a_compact_line_names_the_criteria_that_cost_the_most_points() {
+        let view = ResultsView::of_engine(&rank(&[("flask", 4)], Limits::ALL));
+        let why = view.results[0].why();
+        assert!(why.starts_with("Loses most on "), "{why}");
+        let worst = view.results[0]
+            .criteria
+            .iter()
+            .max_by(|a, b| (a.max_points - a.points).total_cmp(&(b.max_points - b.points)))
+            .unwrap();
+        assert!(
+            why.contains(&format!(
+                "{} ({}) {} of 5",
+                worst.label,
+                worst.heading.to_lowercase(),
+                worst.rating
+            )),
+            "{why}"
+        );
     }
 }

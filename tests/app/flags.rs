@@ -233,12 +233,21 @@ async fn results_briefs_and_comparisons_offer_a_flag_beside_every_rated_line() {
         param(&lines[0], "back"),
         Some(format!("/?{HEALTHCARE}#result-{slug}").as_str())
     );
-    // The excluded ones too: the must-have that left each out.
-    let excluded = select(&results, ".excluded a.flag-link");
+    // The excluded ones too, once their evidence is asked for: the must-have that left each
+    // out, flagged back to the same explanation.
+    assert!(select(&results, ".excluded a.flag-link").is_empty());
+    let evidence = attributes(&results, ".excluded li a.explain-link", "href").remove(0);
+    let (explained, anchor) = evidence.split_once('#').unwrap();
+    let (_, shown) = app.page(&viewer, explained).await;
+    let excluded = select(&shown, ".excluded a.flag-link");
     assert!(!excluded.is_empty());
     let reason = query_of(excluded[0].value().attr("href").unwrap());
     assert_eq!(param(&reason, "subject_kind"), Some("requirement"));
     assert_eq!(param(&reason, "subject"), Some("security"));
+    assert_eq!(
+        param(&reason, "back"),
+        Some(format!("{explained}#{anchor}").as_str())
+    );
 
     let brief = app.save_brief(&viewer, HEALTHCARE, "Acme", "Portal").await;
     let (_, pinned) = app.page(&viewer, &format!("/briefs/{brief}")).await;

@@ -22,6 +22,7 @@ mod impact;
 mod knowledge;
 mod previews;
 mod query;
+mod query_page;
 mod radar;
 mod reading_cache;
 mod reference;
