@@ -681,3 +681,23 @@ pub fn contradicted_document() -> Document {
     security.note = "Excellent security defaults.".into();
     document
 }
+
+/// Publishes the next edition titled `title` through the admin page's form, as `admin`;
+/// returns its number.
+pub async fn publish_radar_edition(app: &TestApp, admin: &reqwest::Client, title: &str) -> i64 {
+    let (status, page) = app.page(admin, "/admin/radar-editions").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut fields = form_fields(&page, "form[action='/admin/radar-editions']");
+    set_field(&mut fields, "title", title);
+    let published = app.submit(admin, "/admin/radar-editions", &fields).await;
+    assert_eq!(
+        published.status(),
+        StatusCode::SEE_OTHER,
+        "publishing {title}"
+    );
+    let location = published.headers()["location"].to_str().unwrap();
+    location
+        .strip_prefix("/admin/radar-editions?published=")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("published to {location}"))
+}

@@ -6,28 +6,9 @@ use scraper::Html;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    TestApp, attributes, form_fields, select, selector, set_field, spawn_app, text, text_of,
+    TestApp, attributes, form_fields, publish_radar_edition, select, selector, set_field,
+    spawn_app, text, text_of,
 };
-
-/// Publishes the next edition titled `title` through the admin page's form, as `admin`;
-/// returns its number.
-async fn publish(app: &TestApp, admin: &reqwest::Client, title: &str) -> i64 {
-    let (status, page) = app.page(admin, "/admin/radar-editions").await;
-    assert_eq!(status, StatusCode::OK);
-    let mut fields = form_fields(&page, "form[action='/admin/radar-editions']");
-    set_field(&mut fields, "title", title);
-    let published = app.submit(admin, "/admin/radar-editions", &fields).await;
-    assert_eq!(
-        published.status(),
-        StatusCode::SEE_OTHER,
-        "publishing {title}"
-    );
-    let location = published.headers()["location"].to_str().unwrap();
-    location
-        .strip_prefix("/admin/radar-editions?published=")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("published to {location}"))
-}
 
 /// `editor` moves `framework` to `ring` through its edit form.
 async fn move_to(app: &TestApp, editor: &reqwest::Client, framework: &str, ring: &str) {
@@ -90,7 +71,7 @@ async fn admins_publish_an_edition_that_snapshots_every_ring_in_one_audited_step
         "dated today by default"
     );
 
-    assert_eq!(publish(&app, &admin, "Spring 2026").await, 1);
+    assert_eq!(publish_radar_edition(&app, &admin, "Spring 2026").await, 1);
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM radar_edition_rings").await,
         count(&app, "SELECT COUNT(*) FROM frameworks").await
@@ -134,7 +115,7 @@ async fn admins_publish_an_edition_that_snapshots_every_ring_in_one_audited_step
 async fn the_publish_page_previews_what_the_next_edition_would_move() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
-    publish(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
     move_to(&app, &admin, "flask", "hold").await;
     move_to(&app, &admin, "deno", "trial").await;
     delete(&app, &admin, "vapor").await;
@@ -147,7 +128,7 @@ async fn the_publish_page_previews_what_the_next_edition_would_move() {
     let flask = text_of(&page, "#preview li[data-framework='flask']");
     assert!(flask.contains("moved out from Adopt to Hold"), "{flask}");
 
-    publish(&app, &admin, "Summer").await;
+    publish_radar_edition(&app, &admin, "Summer").await;
     let (_, page) = app.page(&admin, "/admin/radar-editions").await;
     assert_eq!(
         text_of(&page, "#edition-2 .moves-summary"),
@@ -160,7 +141,7 @@ async fn the_publish_page_previews_what_the_next_edition_would_move() {
 async fn editors_see_the_editions_but_not_the_form_and_may_not_publish() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
-    publish(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
     let editor = app.signed_in_as(Role::Editor).await;
 
     let (status, page) = app.page(&editor, "/admin/radar-editions").await;
@@ -238,10 +219,10 @@ async fn the_desk_links_to_the_radar_editions() {
 async fn an_edition_keeps_showing_its_own_rings_and_what_moved_since_the_one_before() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
-    publish(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
     move_to(&app, &admin, "flask", "hold").await;
     move_to(&app, &admin, "deno", "trial").await;
-    publish(&app, &admin, "Summer").await;
+    publish_radar_edition(&app, &admin, "Summer").await;
     move_to(&app, &admin, "flask", "trial").await;
 
     let first = app.get_html("/trends?edition=1", StatusCode::OK).await;
@@ -297,8 +278,8 @@ async fn the_picker_lists_every_edition_and_marks_the_one_shown() {
     assert!(select(&bare, "#moves-title").is_empty());
 
     let admin = app.signed_in_as(Role::Admin).await;
-    publish(&app, &admin, "Spring").await;
-    publish(&app, &admin, "Summer").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Summer").await;
     let page = app.get_html("/trends?edition=1", StatusCode::OK).await;
     assert_eq!(attributes(&page, "form.edition-picker", "method"), ["get"]);
     assert_eq!(
@@ -359,7 +340,7 @@ async fn a_malformed_edition_is_a_400_and_an_unknown_one_a_404_each_naming_editi
         assert!(select(&page, "svg.radar").is_empty(), "{path}");
     }
     let admin = app.signed_in_as(Role::Admin).await;
-    publish(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
     let page = app
         .get_html("/trends?edition=7", StatusCode::NOT_FOUND)
         .await;
@@ -370,9 +351,9 @@ async fn a_malformed_edition_is_a_400_and_an_unknown_one_a_404_each_naming_editi
 async fn a_framework_deleted_since_stays_in_its_edition_drawn_in_its_quadrant_without_a_link() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
-    publish(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
     delete(&app, &admin, "vapor").await;
-    publish(&app, &admin, "Summer").await;
+    publish_radar_edition(&app, &admin, "Summer").await;
 
     let first = app.get_html("/trends?edition=1", StatusCode::OK).await;
     let vapor = select(&first, ".radar .blip[aria-label^='Vapor']");
@@ -409,7 +390,7 @@ async fn publishing_shows_on_the_radar_and_framework_pages_at_once() {
     assert!(select(&before, "#ring-over-time").is_empty());
     let version = count(&app, "SELECT version FROM knowledge_version").await;
 
-    publish(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
     assert_eq!(
         count(&app, "SELECT version FROM knowledge_version").await,
         version,
@@ -428,10 +409,10 @@ async fn publishing_shows_on_the_radar_and_framework_pages_at_once() {
 async fn a_framework_page_shows_its_ring_in_every_edition_then_now_marking_each_change() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
-    publish(&app, &admin, "Spring").await;
-    publish(&app, &admin, "Summer").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Summer").await;
     move_to(&app, &admin, "flask", "trial").await;
-    publish(&app, &admin, "Autumn").await;
+    publish_radar_edition(&app, &admin, "Autumn").await;
     move_to(&app, &admin, "flask", "hold").await;
 
     let page = app.get_html("/frameworks/flask", StatusCode::OK).await;
@@ -489,7 +470,7 @@ async fn a_framework_new_since_the_latest_edition_is_in_no_edition_yet() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
     delete(&app, &admin, "vapor").await;
-    publish(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
     // Restored from its history: back in the knowledge base, as a new row.
     let (_, history) = app.page(&admin, "/admin/frameworks/vapor/history").await;
     let restore = select(&history, "#revisions form")[0];
@@ -515,7 +496,7 @@ async fn a_framework_new_since_the_latest_edition_is_in_no_edition_yet() {
 async fn a_renamed_framework_keeps_its_editions_and_is_not_counted_as_gone_and_new() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::Admin).await;
-    publish(&app, &admin, "Spring").await;
+    publish_radar_edition(&app, &admin, "Spring").await;
     let renamed = app
         .save_framework(&admin, "flask", &[("slug", "flask-py"), ("ring", "trial")])
         .await;

@@ -7,7 +7,8 @@ use scraper::Html;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    TestApp, attributes, csrf_in, form_fields, select, set_field, spawn_app, text_of,
+    TestApp, attributes, csrf_in, form_fields, publish_radar_edition, select, set_field, spawn_app,
+    text_of,
 };
 
 /// A query with an industry, must-haves and a team language.
@@ -38,19 +39,6 @@ async fn kept(app: &TestApp, client: &reqwest::Client, path: &str) -> Html {
 
 fn main_text(page: &Html) -> String {
     text_of(page, "main")
-}
-
-/// Publishes the next radar edition through the admin page's form.
-async fn publish(app: &TestApp, admin: &reqwest::Client, title: &str) {
-    let (_, page) = app.page(admin, "/admin/radar-editions").await;
-    let mut fields = form_fields(&page, "form[action='/admin/radar-editions']");
-    set_field(&mut fields, "title", title);
-    let published = app.submit(admin, "/admin/radar-editions", &fields).await;
-    assert_eq!(
-        published.status(),
-        StatusCode::SEE_OTHER,
-        "publishing {title}"
-    );
 }
 
 #[tokio::test]
@@ -100,7 +88,7 @@ async fn a_published_radar_edition_is_visible_on_the_next_request_of_the_trends_
         .await
         .unwrap();
 
-    publish(&app, &admin, "Midwinter").await;
+    publish_radar_edition(&app, &admin, "Midwinter").await;
 
     let after = app.get_html("/trends", StatusCode::OK).await;
     assert!(text_of(&after, "#moves-title").contains("Midwinter"));
@@ -126,7 +114,7 @@ async fn an_edition_published_after_a_quiet_spell_is_visible_to_the_next_request
         let page = kept(&app, &reader, "/trends").await;
         assert!(select(&page, "#moves-title").is_empty());
     }
-    publish(&app, &admin, "After the lull").await;
+    publish_radar_edition(&app, &admin, "After the lull").await;
     let (_, after) = app.page(&reader, "/trends").await;
     assert!(text_of(&after, "#moves-title").contains("After the lull"));
 }
