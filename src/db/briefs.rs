@@ -233,6 +233,10 @@ pub struct Revision {
     pub created_by: Option<String>,
 }
 
+/// How many briefs the desk's review queue, the impact preview and the reference questions
+/// page weigh: the most recently changed current ones (each page says so).
+pub const WEIGHED: i64 = 200;
+
 /// A brief's latest question: what the review queue and the impact of an edit ask again.
 #[derive(Debug, Clone)]
 pub struct Asked {
@@ -243,8 +247,11 @@ pub struct Asked {
     pub query: String,
 }
 
-/// The latest question of every brief not archived, newest brief first.
-pub async fn asked(pool: &SqlitePool) -> Result<Vec<Asked>, sqlx::Error> {
+/// The latest question of the `limit` most recently changed briefs not archived, most
+/// recently changed first: the advice in use, which the desk and the impact preview weigh.
+/// (Years of briefs cannot all be asked again on every page load; a brief saved, re-run,
+/// edited or given an outcome comes first again.)
+pub async fn asked(pool: &SqlitePool, limit: i64) -> Result<Vec<Asked>, sqlx::Error> {
     sqlx::query_as!(
         Asked,
         r#"SELECT b.id, b.client, b.project, r.query
@@ -252,7 +259,9 @@ pub async fn asked(pool: &SqlitePool) -> Result<Vec<Asked>, sqlx::Error> {
            JOIN brief_revisions r ON r.brief_id = b.id
             AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
            WHERE b.archived_at IS NULL
-           ORDER BY b.id DESC"#
+           ORDER BY b.updated_at DESC, b.id DESC
+           LIMIT ?1"#,
+        limit
     )
     .fetch_all(pool)
     .await
@@ -770,8 +779,9 @@ pub struct LatestPin {
     pub result: String,
 }
 
-/// Every current brief with its latest revision, by id.
-pub async fn latest_pins(pool: &SqlitePool) -> Result<Vec<LatestPin>, sqlx::Error> {
+/// The `limit` most recently changed current briefs with their latest revision, most
+/// recently changed first (as [`asked`] bounds them).
+pub async fn latest_pins(pool: &SqlitePool, limit: i64) -> Result<Vec<LatestPin>, sqlx::Error> {
     sqlx::query_as!(
         LatestPin,
         r#"SELECT b.id AS "id!: i64", b.client, b.project, r.query, r.result
@@ -779,7 +789,9 @@ pub async fn latest_pins(pool: &SqlitePool) -> Result<Vec<LatestPin>, sqlx::Erro
            JOIN brief_revisions r ON r.brief_id = b.id
                AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
            WHERE b.archived_at IS NULL
-           ORDER BY b.id"#
+           ORDER BY b.updated_at DESC, b.id DESC
+           LIMIT ?1"#,
+        limit
     )
     .fetch_all(pool)
     .await
