@@ -10,6 +10,7 @@ queries the grown briefs reuse (so every pinned answer is one the app really wro
 rows are written in one transaction each. `stackatlas check` passes on the result.
 
 Usage: bench/grow.py BINARY DATABASE [--briefs N] [--audit N] [--flags N] [--users N]
+                     [--requests N]
 e.g.   bench/grow.py target/release/stackatlas /tmp/years.db
 The accounts admin@example.com (admin) and editor@example.com (editor) sign in with the
 password bench-password-1; every grown account has the same password.
@@ -113,6 +114,7 @@ def main():
     ap.add_argument("--audit", type=int, default=1_000_000)
     ap.add_argument("--flags", type=int, default=20_000)
     ap.add_argument("--users", type=int, default=500)
+    ap.add_argument("--requests", type=int, default=5_000)
     ap.add_argument("--templates", type=int, default=60)
     args = ap.parse_args()
     if os.path.exists(args.database):
@@ -286,12 +288,12 @@ def main():
 
     # ---- change requests: years of decided ones and a few open ----
     framework_states = [(slug, states[("framework", slug)]) for slug in by_entity["framework"]]
-    requested = spread(rng, 5000, start, now - timedelta(hours=1))
+    requested = spread(rng, args.requests, start, now - timedelta(hours=1))
     with db:
         for n, at in enumerate(requested):
             slug, state = rng.choice(framework_states)
             author = rng.choice(editors)
-            status = "pending" if n >= 4980 else rng.choices(
+            status = "pending" if n >= args.requests - 20 else rng.choices(
                 ["approved", "rejected", "withdrawn"], [8, 1, 1])[0]
             decided = None if status == "pending" else stamp(at + timedelta(hours=rng.random() * 48))
             db.execute(

@@ -42,43 +42,74 @@ pub struct Change {
     pub action: String,
 }
 
-/// The newest audit entries.
-pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
-    changes(pool, None, None, limit, 0).await
+/// One entry of the feed: a [`Change`] and its id, where the next page starts.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub id: i64,
+    pub change: Change,
 }
 
-/// Audit entries filtered by author and kind of entry, newest first, one page at a time.
+/// The newest audit entries.
+pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
+    let entries = changes(pool, None, None, None, limit).await?;
+    Ok(entries.into_iter().map(|e| e.change).collect())
+}
+
+/// Audit entries filtered by author (by name: an account's, or the name a command line
+/// wrote under) and kind of entry, newest first, `limit` of them before the entry `before`
+/// (from the newest when `None`). Keyset paging on the log's id: a page deep in years of
+/// entries costs what the first does.
 pub async fn changes(
     pool: &SqlitePool,
     actor: Option<&str>,
     entity: Option<&str>,
+    before: Option<i64>,
     limit: i64,
-    offset: i64,
-) -> Result<Vec<Change>, sqlx::Error> {
-    sqlx::query_as!(
-        Change,
-        r#"SELECT at, COALESCE(actors.name, a.actor) AS "actor!: String", entity, entity_slug,
-                  accounts.name AS account_name, action
+) -> Result<Vec<FeedEntry>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT a.id, at, COALESCE(actors.name, a.actor) AS "actor!: String", entity,
+                  entity_slug, accounts.name AS account_name, action
            FROM audit_log a
            LEFT JOIN users actors ON actors.email = a.actor
            LEFT JOIN users accounts ON a.entity = 'user' AND accounts.email = a.entity_slug
            WHERE (?1 IS NULL OR COALESCE(actors.name, a.actor) = ?1)
              AND (?2 IS NULL OR a.entity = ?2)
-           ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"#,
+             AND (?3 IS NULL OR a.id < ?3)
+           ORDER BY a.id DESC LIMIT ?4"#,
         actor,
         entity,
-        limit,
-        offset
+        before,
+        limit
     )
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| FeedEntry {
+            id: r.id,
+            change: Change {
+                at: r.at,
+                actor: r.actor,
+                entity: r.entity,
+                entity_slug: r.entity_slug,
+                account_name: r.account_name,
+                action: r.action,
+            },
+        })
+        .collect())
 }
 
-/// Everyone who has changed something, by name, for the activity filter.
+/// Everyone who has changed something, by name, for the activity filter: each account
+/// looked up in the log's index by account, and the names the command line wrote under
+/// (entries without an account), not every entry read.
 pub async fn actors(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"SELECT DISTINCT COALESCE(users.name, a.actor) AS "actor!: String"
-           FROM audit_log a LEFT JOIN users ON users.email = a.actor
+        r#"SELECT u.name AS "actor!: String" FROM users u
+           WHERE EXISTS (SELECT 1 FROM audit_log a WHERE a.user_id = u.id)
+           UNION
+           SELECT COALESCE(users.name, a.actor) FROM audit_log a
+           LEFT JOIN users ON users.email = a.actor
+           WHERE a.user_id IS NULL
            ORDER BY 1"#
     )
     .fetch_all(pool)

@@ -234,7 +234,12 @@ fn a_question_shared_by_two_briefs_is_asked_once_and_counts_for_both() {
         id: 2,
         title: "brief 2".into(),
     });
-    let once = assess(&catalogue, &[brief(1, wanting(&["speed"]))], &OpenFlags::new(), today());
+    let once = assess(
+        &catalogue,
+        &[brief(1, wanting(&["speed"]))],
+        &OpenFlags::new(),
+        today(),
+    );
     let both = assess(&catalogue, &[shared], &OpenFlags::new(), today());
     let b = both.iter().find(|r| r.framework.as_str() == "b").unwrap();
     let askers: Vec<&Asker> = b.dependents.iter().map(|d| &d.asker).collect();

@@ -58,11 +58,7 @@ pub async fn askings(pool: &SqlitePool) -> Result<Vec<Asking>> {
 /// Each distinct question parsed and prepared against `knowledge` once, with everyone who
 /// asks it, in the order first asked; one that can no longer be asked (it names something
 /// since deleted) protects nothing and is left out.
-async fn probes(
-    pool: &SqlitePool,
-    knowledge: &Knowledge,
-    asked: &[Asking],
-) -> Result<Vec<Probe>> {
+async fn probes(pool: &SqlitePool, knowledge: &Knowledge, asked: &[Asking]) -> Result<Vec<Probe>> {
     let mut probes: Vec<Probe> = Vec::new();
     let mut at: std::collections::HashMap<&str, Option<usize>> = Default::default();
     for asking in asked {
@@ -97,7 +93,13 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn same(&self, knowledge: &Arc<Knowledge>, asked: &[Asking], flags: &OpenFlags, today: NaiveDate) -> bool {
+    fn same(
+        &self,
+        knowledge: &Arc<Knowledge>,
+        asked: &[Asking],
+        flags: &OpenFlags,
+        today: NaiveDate,
+    ) -> bool {
         Weak::ptr_eq(&self.knowledge, &Arc::downgrade(knowledge))
             && self.today == today
             && self.asked == asked
