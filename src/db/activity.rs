@@ -49,6 +49,43 @@ pub struct FeedEntry {
     pub change: Change,
 }
 
+/// A feed entry as read.
+struct FeedRow {
+    id: i64,
+    at: String,
+    actor: String,
+    entity: String,
+    entity_slug: String,
+    account_name: Option<String>,
+    action: String,
+}
+
+/// Reads one page of the feed, `$kind` saying how the kind of entry `?2` is chosen. sqlx's
+/// checked macros take literal text only, which a macro argument is.
+macro_rules! feed_page {
+    ($pool:expr, $actor:expr, $entity:expr, $before:expr, $limit:expr, $kind:literal) => {
+        sqlx::query_as!(
+            FeedRow,
+            r#"SELECT a.id, at, COALESCE(actors.name, a.actor) AS "actor!: String", entity,
+                      entity_slug, accounts.name AS account_name, action
+               FROM audit_log a
+               LEFT JOIN users actors ON actors.email = a.actor
+               LEFT JOIN users accounts ON a.entity = 'user' AND accounts.email = a.entity_slug
+               WHERE (?1 IS NULL OR COALESCE(actors.name, a.actor) = ?1)
+                 AND a.id < ?3 AND "#
+                + $kind
+                + r#"
+               ORDER BY a.id DESC LIMIT ?4"#,
+            $actor,
+            $entity,
+            $before,
+            $limit
+        )
+        .fetch_all($pool)
+        .await?
+    };
+}
+
 /// The newest audit entries.
 pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
     let entries = changes(pool, None, None, None, limit).await?;
@@ -66,23 +103,13 @@ pub async fn changes(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<FeedEntry>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT a.id, at, COALESCE(actors.name, a.actor) AS "actor!: String", entity,
-                  entity_slug, accounts.name AS account_name, action
-           FROM audit_log a
-           LEFT JOIN users actors ON actors.email = a.actor
-           LEFT JOIN users accounts ON a.entity = 'user' AND accounts.email = a.entity_slug
-           WHERE (?1 IS NULL OR COALESCE(actors.name, a.actor) = ?1)
-             AND (?2 IS NULL OR a.entity = ?2)
-             AND (?3 IS NULL OR a.id < ?3)
-           ORDER BY a.id DESC LIMIT ?4"#,
-        actor,
-        entity,
-        before,
-        limit
-    )
-    .fetch_all(pool)
-    .await?;
+    // A bound always given is a range the index seeks to; a kind of entry asked for is read
+    // through its own index (entity, id), in a statement of its own.
+    let before = before.unwrap_or(i64::MAX);
+    let rows = match entity {
+        Some(entity) => feed_page!(pool, actor, entity, before, limit, "a.entity = ?2"),
+        None => feed_page!(pool, actor, entity, before, limit, "?2 IS NULL"),
+    };
     Ok(rows
         .into_iter()
         .map(|r| FeedEntry {

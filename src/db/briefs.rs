@@ -394,7 +394,7 @@ pub struct After {
 macro_rules! list_page {
     ($pool:expr, $filter:expr, $after:expr, $limit:expr, $order:literal) => {{
         let pattern = contains_pattern(&$filter.search);
-        let (at, id) = $after.map(|a: &After| (a.at.as_str(), a.id)).unzip();
+        let (at, id) = $after;
         sqlx::query_as!(
             ListedBrief,
             r#"SELECT b.id, b.client, b.project, o.name AS owner_name, b.archived_at,
@@ -436,29 +436,36 @@ pub async fn list(
     after: Option<&After>,
     limit: i64,
 ) -> Result<Vec<ListedBrief>, sqlx::Error> {
+    // The first page starts after a key beyond every brief's (timestamps begin with a digit,
+    // and "~" sorts after digits; "" before them), so that the comparison is always a range
+    // the index can seek to.
+    let from = |first: (&'static str, i64)| match after {
+        Some(a) => (a.at.as_str(), a.id),
+        None => first,
+    };
     match filter.sort {
         Sort::Updated => list_page!(
             pool,
             filter,
-            after,
+            from(("~", i64::MAX)),
             limit,
-            "(?6 IS NULL OR (b.updated_at, b.id) < (?6, ?7))
+            "(b.updated_at, b.id) < (?6, ?7)
                ORDER BY b.updated_at DESC, b.id DESC"
         ),
         Sort::Oldest => list_page!(
             pool,
             filter,
-            after,
+            from(("", i64::MIN)),
             limit,
-            "(?6 IS NULL OR (b.updated_at, b.id) > (?6, ?7))
+            "(b.updated_at, b.id) > (?6, ?7)
                ORDER BY b.updated_at ASC, b.id ASC"
         ),
         Sort::Created => list_page!(
             pool,
             filter,
-            after,
+            from(("~", i64::MAX)),
             limit,
-            "(?6 IS NULL OR (b.created_at, b.id) < (?6, ?7))
+            "(b.created_at, b.id) < (?6, ?7)
                ORDER BY b.created_at DESC, b.id DESC"
         ),
     }

@@ -334,11 +334,12 @@ pub async fn history_page(
     sqlx::query_as!(
         Revision,
         "SELECT id, at, actor, action, before, after, note, approver, change_request FROM audit_log
-         WHERE entity = ?1 AND entity_slug = ?2 AND (?3 IS NULL OR id < ?3)
+         WHERE entity = ?1 AND entity_slug = ?2 AND id < ?3
          ORDER BY id DESC LIMIT ?4",
         entity,
         slug,
-        before,
+        // A bound always given is a range the index seeks to.
+        before.unwrap_or(i64::MAX),
         limit
     )
     .fetch_all(pool)
