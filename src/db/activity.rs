@@ -34,6 +34,8 @@ pub async fn due_for_review(
 /// an account change is keyed by stays in `entity_slug`, for admins' eyes only.
 #[derive(Debug, Clone)]
 pub struct Change {
+    /// The entry's id: where the next page of the feed starts.
+    pub id: i64,
     pub at: String,
     pub actor: String,
     pub entity: String,
@@ -42,30 +44,12 @@ pub struct Change {
     pub action: String,
 }
 
-/// One entry of the feed: a [`Change`] and its id, where the next page starts.
-#[derive(Debug, Clone)]
-pub struct FeedEntry {
-    pub id: i64,
-    pub change: Change,
-}
-
-/// A feed entry as read.
-struct FeedRow {
-    id: i64,
-    at: String,
-    actor: String,
-    entity: String,
-    entity_slug: String,
-    account_name: Option<String>,
-    action: String,
-}
-
 /// Reads one page of the feed, `$kind` saying how the kind of entry `?2` is chosen. sqlx's
 /// checked macros take literal text only, which a macro argument is.
 macro_rules! feed_page {
     ($pool:expr, $actor:expr, $entity:expr, $before:expr, $limit:expr, $kind:literal) => {
         sqlx::query_as!(
-            FeedRow,
+            Change,
             r#"SELECT a.id, at, COALESCE(actors.name, a.actor) AS "actor!: String", entity,
                       entity_slug, accounts.name AS account_name, action
                FROM audit_log a
@@ -88,8 +72,7 @@ macro_rules! feed_page {
 
 /// The newest audit entries.
 pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
-    let entries = changes(pool, None, None, None, limit).await?;
-    Ok(entries.into_iter().map(|e| e.change).collect())
+    changes(pool, None, None, None, limit).await
 }
 
 /// Audit entries filtered by author (by name: an account's, or the name a command line
@@ -102,7 +85,7 @@ pub async fn changes(
     entity: Option<&str>,
     before: Option<i64>,
     limit: i64,
-) -> Result<Vec<FeedEntry>, sqlx::Error> {
+) -> Result<Vec<Change>, sqlx::Error> {
     // A bound always given is a range the index seeks to; a kind of entry asked for is read
     // through its own index (entity, id), in a statement of its own.
     let before = before.unwrap_or(i64::MAX);
@@ -110,20 +93,7 @@ pub async fn changes(
         Some(entity) => feed_page!(pool, actor, entity, before, limit, "a.entity = ?2"),
         None => feed_page!(pool, actor, entity, before, limit, "?2 IS NULL"),
     };
-    Ok(rows
-        .into_iter()
-        .map(|r| FeedEntry {
-            id: r.id,
-            change: Change {
-                at: r.at,
-                actor: r.actor,
-                entity: r.entity,
-                entity_slug: r.entity_slug,
-                account_name: r.account_name,
-                action: r.action,
-            },
-        })
-        .collect())
+    Ok(rows)
 }
 
 /// Everyone who has changed something, by name, for the activity filter: each account

@@ -32,3 +32,4 @@ mod sign_in;
 mod sources;
 mod suggestions;
 mod terms;
+mod years;

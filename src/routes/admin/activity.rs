@@ -89,7 +89,7 @@ pub async fn index(
             AppError::bad_request("cursor", format!("\"{given}\" is not where a page starts"))
         })?),
     };
-    let mut entries = activity::changes(
+    let mut changes = activity::changes(
         &pool,
         Some(editor.as_str()).filter(|e| !e.is_empty()),
         Some(entity.as_str()).filter(|e| !e.is_empty()),
@@ -97,11 +97,10 @@ pub async fn index(
         PAGE_SIZE + 1,
     )
     .await?;
-    let next_cursor = (entries.len() as i64 > PAGE_SIZE).then(|| {
-        entries.truncate(PAGE_SIZE as usize);
-        entries.last().expect("a full page").id
+    let next_cursor = (changes.len() as i64 > PAGE_SIZE).then(|| {
+        changes.truncate(PAGE_SIZE as usize);
+        changes.last().expect("a full page").id
     });
-    let changes = entries.into_iter().map(|e| e.change).collect();
     let page = ActivityPage {
         changes,
         actors: activity::actors(&pool).await?,
