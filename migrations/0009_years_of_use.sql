@@ -10,3 +10,7 @@ CREATE INDEX audit_log_by_entity_id ON audit_log (entity, id);
 --   sorted every decided request on each load.
 CREATE INDEX change_requests_decided ON change_requests (decided_at DESC, id DESC)
     WHERE status NOT IN ('pending', 'returned');
+
+-- * The flags queue's resolved flags, latest resolved first: without this each page sorted
+--   every flag ever resolved.
+CREATE INDEX flags_resolved ON flags (resolved_at DESC, id DESC) WHERE status <> 'open';

@@ -125,7 +125,9 @@ pub async fn page_after(
     after: Option<(&str, i64)>,
     limit: i64,
 ) -> Result<Vec<Brief>, sqlx::Error> {
-    let (after_at, after_id) = after.unzip();
+    // The first page starts after a key beyond every brief's ("~" sorts after the digits a
+    // timestamp begins with), so that the comparison is a range the index seeks to.
+    let (after_at, after_id) = after.unwrap_or(("~", i64::MAX));
     let rows = sqlx::query_as!(
         BriefRow,
         r#"SELECT b.id, b.client, b.project, b.notes, b.owner_id, o.name AS owner_name,
@@ -136,7 +138,7 @@ pub async fn page_after(
            FROM briefs b
            JOIN users o ON o.id = b.owner_id
            LEFT JOIN users e ON e.id = b.updated_by
-           WHERE ?1 IS NULL OR b.updated_at < ?1 OR (b.updated_at = ?1 AND b.id < ?2)
+           WHERE (b.updated_at, b.id) < (?1, ?2)
            ORDER BY b.updated_at DESC, b.id DESC
            LIMIT ?3"#,
         after_at,
