@@ -108,6 +108,7 @@ impl Inputs {
 }
 
 /// An assessment and the number of distinct questions it asked.
+#[derive(Clone)]
 struct Assessment {
     ratings: Arc<Vec<RatingRisk>>,
     questions: usize,
@@ -115,7 +116,7 @@ struct Assessment {
 
 /// The last assessment with its inputs. One per process: the knowledge's identity tells the
 /// servers of one process (the tests') apart.
-static LAST: Mutex<Option<(Inputs, Arc<Vec<RatingRisk>>, usize)>> = Mutex::new(None);
+static LAST: Mutex<Option<(Inputs, Assessment)>> = Mutex::new(None);
 
 /// The assessment of `asked` against `knowledge` with `flags` today: the last one when made
 /// from the same inputs, else made now and kept.
@@ -128,13 +129,10 @@ async fn assessment(
     let today = chrono::Utc::now().date_naive();
     {
         let last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((inputs, ratings, questions)) = last.as_ref()
+        if let Some((inputs, assessment)) = last.as_ref()
             && inputs.same(knowledge, &asked, flags, today)
         {
-            return Ok(Assessment {
-                ratings: Arc::clone(ratings),
-                questions: *questions,
-            });
+            return Ok(assessment.clone());
         }
     }
     let probes = probes(pool, knowledge, &asked).await?;
@@ -145,12 +143,12 @@ async fn assessment(
         flags: flags.clone(),
         today,
     };
-    *LAST.lock().unwrap_or_else(|e| e.into_inner()) =
-        Some((inputs, Arc::clone(&ratings), probes.len()));
-    Ok(Assessment {
+    let assessment = Assessment {
         ratings,
         questions: probes.len(),
-    })
+    };
+    *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some((inputs, assessment.clone()));
+    Ok(assessment)
 }
 
 /// One probe a rating's move would change, as the desk lists it.
