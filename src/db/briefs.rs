@@ -445,8 +445,26 @@ pub async fn list(
         Some(a) => (a.at.as_str(), a.id),
         None => first,
     };
-    match filter.sort {
-        Sort::Updated => list_page!(
+    // One owner's briefs (“My briefs”, the owner filter) are read through the owners' index,
+    // by when they changed, not picked out of everyone's.
+    match (filter.sort, filter.owner.is_some()) {
+        (Sort::Updated, true) => list_page!(
+            pool,
+            filter,
+            from(("~", i64::MAX)),
+            limit,
+            "b.owner_id = ?2 AND (b.updated_at, b.id) < (?6, ?7)
+               ORDER BY b.updated_at DESC, b.id DESC"
+        ),
+        (Sort::Oldest, true) => list_page!(
+            pool,
+            filter,
+            from(("", i64::MIN)),
+            limit,
+            "b.owner_id = ?2 AND (b.updated_at, b.id) > (?6, ?7)
+               ORDER BY b.updated_at ASC, b.id ASC"
+        ),
+        (Sort::Updated, _) => list_page!(
             pool,
             filter,
             from(("~", i64::MAX)),
@@ -454,7 +472,7 @@ pub async fn list(
             "(b.updated_at, b.id) < (?6, ?7)
                ORDER BY b.updated_at DESC, b.id DESC"
         ),
-        Sort::Oldest => list_page!(
+        (Sort::Oldest, _) => list_page!(
             pool,
             filter,
             from(("", i64::MIN)),
@@ -462,7 +480,7 @@ pub async fn list(
             "(b.updated_at, b.id) > (?6, ?7)
                ORDER BY b.updated_at ASC, b.id ASC"
         ),
-        Sort::Created => list_page!(
+        (Sort::Created, _) => list_page!(
             pool,
             filter,
             from(("~", i64::MAX)),
