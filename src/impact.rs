@@ -394,16 +394,22 @@ pub async fn impact(pool: &SqlitePool, knowledge: &Knowledge, edits: &[Edit]) ->
             after,
         });
     }
-    let briefs = crate::db::briefs::asked(pool).await?;
+    let briefs = crate::db::briefs::asked(pool, crate::db::briefs::WEIGHED).await?;
     found.briefs_asked = briefs.len();
+    // Many briefs ask the same question: each is asked once, before and after.
+    let mut answers = HashMap::new();
     for brief in briefs {
-        let before = top_three(pool, knowledge, &brief.query).await?;
-        let now = top_three(pool, &after, &brief.query).await?;
-        if differs(&before, &now) {
+        if !answers.contains_key(&brief.query) {
+            let before = top_three(pool, knowledge, &brief.query).await?;
+            let now = top_three(pool, &after, &brief.query).await?;
+            answers.insert(brief.query.clone(), (before, now));
+        }
+        let (before, now) = &answers[&brief.query];
+        if differs(before, now) {
             found.briefs.push(BriefChange {
+                before: before.clone(),
+                after: now.clone(),
                 brief,
-                before,
-                after: now,
             });
         }
     }

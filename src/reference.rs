@@ -383,13 +383,19 @@ pub struct Drift {
     pub now: std::result::Result<Vec<Pick>, String>,
 }
 
-/// The current briefs whose latest revision's top three differs from what `knowledge`
-/// answers today, by id.
+/// Of the [`WEIGHED`](crate::db::briefs::WEIGHED) most recently changed current briefs,
+/// those whose latest revision's top three differs from what `knowledge` answers today, most
+/// recently changed first. Each distinct question is asked once.
 pub async fn drifted_briefs(pool: &SqlitePool, knowledge: &Knowledge) -> Result<Vec<Drift>> {
     let mut drifted = Vec::new();
-    for brief in crate::db::briefs::latest_pins(pool).await? {
+    let mut answers = std::collections::HashMap::new();
+    for brief in crate::db::briefs::latest_pins(pool, crate::db::briefs::WEIGHED).await? {
         let pinned = pinned_top(&brief.result);
-        let now = top_three(pool, knowledge, &brief.query).await?;
+        if !answers.contains_key(&brief.query) {
+            let now = top_three(pool, knowledge, &brief.query).await?;
+            answers.insert(brief.query.clone(), now);
+        }
+        let now = answers[&brief.query].clone();
         if now.as_ref().is_ok_and(|now| same_order(now, &pinned)) {
             continue;
         }

@@ -24,10 +24,11 @@ pub enum Asker {
 }
 
 /// A question asked of the knowledge: its parsed query and each candidate's search rank by
-/// position (empty when it does not search).
+/// position (empty when it does not search), with everyone who asks it (many briefs share a
+/// question, and it is asked once for them all).
 #[derive(Debug, Clone)]
 pub struct Probe {
-    pub asker: Asker,
+    pub askers: Vec<Asker>,
     pub query: Query,
     pub search: Vec<Option<f64>>,
 }
@@ -144,7 +145,7 @@ pub fn assess(
             };
             let value = evidence.score;
             let mut dependents = Vec::new();
-            // A probe whose top pick changes either way counts once.
+            // A probe whose top pick changes either way counts once per asker.
             let mut changed = BTreeSet::new();
             for direction in [1i8, -1] {
                 let Some(moved) = value.value().checked_add_signed(direction) else {
@@ -159,12 +160,12 @@ pub fn assess(
                     let after = top_pick(&probe.query, &working, &probe.search);
                     if after != now[index].as_ref() {
                         changed.insert(index);
-                        dependents.push(Dependent {
-                            asker: probe.asker.clone(),
+                        dependents.extend(probe.askers.iter().map(|asker| Dependent {
+                            asker: asker.clone(),
                             now: now[index].clone(),
                             after: after.cloned(),
                             direction,
-                        });
+                        }));
                     }
                 }
                 working.set_score(row, kind, subject, value);
@@ -186,7 +187,12 @@ pub fn assess(
                 value,
                 reviewed: evidence.reviewed,
                 open_flags,
-                risk: risk(changed.len(), evidence.reviewed, open_flags, today),
+                risk: risk(
+                    changed.iter().map(|&i| probes[i].askers.len()).sum(),
+                    evidence.reviewed,
+                    open_flags,
+                    today,
+                ),
                 dependents,
             });
         }

@@ -34,6 +34,8 @@ pub async fn due_for_review(
 /// an account change is keyed by stays in `entity_slug`, for admins' eyes only.
 #[derive(Debug, Clone)]
 pub struct Change {
+    /// The entry's id: where the next page of the feed starts.
+    pub id: i64,
     pub at: String,
     pub actor: String,
     pub entity: String,
@@ -42,43 +44,69 @@ pub struct Change {
     pub action: String,
 }
 
-/// The newest audit entries.
-pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
-    changes(pool, None, None, limit, 0).await
+/// Reads one page of the feed, `$kind` saying how the kind of entry `?2` is chosen. sqlx's
+/// checked macros take literal text only, which a macro argument is.
+macro_rules! feed_page {
+    ($pool:expr, $actor:expr, $entity:expr, $before:expr, $limit:expr, $kind:literal) => {
+        sqlx::query_as!(
+            Change,
+            r#"SELECT a.id, at, COALESCE(actors.name, a.actor) AS "actor!: String", entity,
+                      entity_slug, accounts.name AS account_name, action
+               FROM audit_log a
+               LEFT JOIN users actors ON actors.email = a.actor
+               LEFT JOIN users accounts ON a.entity = 'user' AND accounts.email = a.entity_slug
+               WHERE (?1 IS NULL OR COALESCE(actors.name, a.actor) = ?1)
+                 AND a.id < ?3 AND "#
+                + $kind
+                + r#"
+               ORDER BY a.id DESC LIMIT ?4"#,
+            $actor,
+            $entity,
+            $before,
+            $limit
+        )
+        .fetch_all($pool)
+        .await?
+    };
 }
 
-/// Audit entries filtered by author and kind of entry, newest first, one page at a time.
+/// The newest audit entries.
+pub async fn recent_changes(pool: &SqlitePool, limit: i64) -> Result<Vec<Change>, sqlx::Error> {
+    changes(pool, None, None, None, limit).await
+}
+
+/// Audit entries filtered by author (by name: an account's, or the name a command line
+/// wrote under) and kind of entry, newest first, `limit` of them before the entry `before`
+/// (from the newest when `None`). Keyset paging on the log's id: a page deep in years of
+/// entries costs what the first does.
 pub async fn changes(
     pool: &SqlitePool,
     actor: Option<&str>,
     entity: Option<&str>,
+    before: Option<i64>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<Change>, sqlx::Error> {
-    sqlx::query_as!(
-        Change,
-        r#"SELECT at, COALESCE(actors.name, a.actor) AS "actor!: String", entity, entity_slug,
-                  accounts.name AS account_name, action
-           FROM audit_log a
-           LEFT JOIN users actors ON actors.email = a.actor
-           LEFT JOIN users accounts ON a.entity = 'user' AND accounts.email = a.entity_slug
-           WHERE (?1 IS NULL OR COALESCE(actors.name, a.actor) = ?1)
-             AND (?2 IS NULL OR a.entity = ?2)
-           ORDER BY a.id DESC LIMIT ?3 OFFSET ?4"#,
-        actor,
-        entity,
-        limit,
-        offset
-    )
-    .fetch_all(pool)
-    .await
+    // A bound always given is a range the index seeks to; a kind of entry asked for is read
+    // through its own index (entity, id), in a statement of its own.
+    let before = before.unwrap_or(i64::MAX);
+    let rows = match entity {
+        Some(entity) => feed_page!(pool, actor, entity, before, limit, "a.entity = ?2"),
+        None => feed_page!(pool, actor, entity, before, limit, "?2 IS NULL"),
+    };
+    Ok(rows)
 }
 
-/// Everyone who has changed something, by name, for the activity filter.
+/// Everyone who has changed something, by name, for the activity filter: each account
+/// looked up in the log's index by account, and the names the command line wrote under
+/// (entries without an account), not every entry read.
 pub async fn actors(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"SELECT DISTINCT COALESCE(users.name, a.actor) AS "actor!: String"
-           FROM audit_log a LEFT JOIN users ON users.email = a.actor
+        r#"SELECT u.name AS "actor!: String" FROM users u
+           WHERE EXISTS (SELECT 1 FROM audit_log a WHERE a.user_id = u.id)
+           UNION
+           SELECT COALESCE(users.name, a.actor) FROM audit_log a
+           LEFT JOIN users ON users.email = a.actor
+           WHERE a.user_id IS NULL
            ORDER BY 1"#
     )
     .fetch_all(pool)

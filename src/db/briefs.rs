@@ -125,7 +125,9 @@ pub async fn page_after(
     after: Option<(&str, i64)>,
     limit: i64,
 ) -> Result<Vec<Brief>, sqlx::Error> {
-    let (after_at, after_id) = after.unzip();
+    // The first page starts after a key beyond every brief's ("~" sorts after the digits a
+    // timestamp begins with), so that the comparison is a range the index seeks to.
+    let (after_at, after_id) = after.unwrap_or(("~", i64::MAX));
     let rows = sqlx::query_as!(
         BriefRow,
         r#"SELECT b.id, b.client, b.project, b.notes, b.owner_id, o.name AS owner_name,
@@ -136,7 +138,7 @@ pub async fn page_after(
            FROM briefs b
            JOIN users o ON o.id = b.owner_id
            LEFT JOIN users e ON e.id = b.updated_by
-           WHERE ?1 IS NULL OR b.updated_at < ?1 OR (b.updated_at = ?1 AND b.id < ?2)
+           WHERE (b.updated_at, b.id) < (?1, ?2)
            ORDER BY b.updated_at DESC, b.id DESC
            LIMIT ?3"#,
         after_at,
@@ -233,6 +235,10 @@ pub struct Revision {
     pub created_by: Option<String>,
 }
 
+/// How many briefs the desk's review queue, the impact preview and the reference questions
+/// page weigh: the most recently changed current ones (each page says so).
+pub const WEIGHED: i64 = 200;
+
 /// A brief's latest question: what the review queue and the impact of an edit ask again.
 #[derive(Debug, Clone)]
 pub struct Asked {
@@ -243,8 +249,11 @@ pub struct Asked {
     pub query: String,
 }
 
-/// The latest question of every brief not archived, newest brief first.
-pub async fn asked(pool: &SqlitePool) -> Result<Vec<Asked>, sqlx::Error> {
+/// The latest question of the `limit` most recently changed briefs not archived, most
+/// recently changed first: the advice in use, which the desk and the impact preview weigh.
+/// (Years of briefs cannot all be asked again on every page load; a brief saved, re-run,
+/// edited or given an outcome comes first again.)
+pub async fn asked(pool: &SqlitePool, limit: i64) -> Result<Vec<Asked>, sqlx::Error> {
     sqlx::query_as!(
         Asked,
         r#"SELECT b.id, b.client, b.project, r.query
@@ -252,7 +261,9 @@ pub async fn asked(pool: &SqlitePool) -> Result<Vec<Asked>, sqlx::Error> {
            JOIN brief_revisions r ON r.brief_id = b.id
             AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
            WHERE b.archived_at IS NULL
-           ORDER BY b.id DESC"#
+           ORDER BY b.updated_at DESC, b.id DESC
+           LIMIT ?1"#,
+        limit
     )
     .fetch_all(pool)
     .await
@@ -369,81 +380,151 @@ pub struct ListedBrief {
     pub revisions: i64,
 }
 
-/// One page of the briefs `filter` selects, `limit` to a page from `offset`.
+/// Where a page of a list starts: after the brief whose sort key (its `updated_at`, or its
+/// `created_at` when sorted by creation) and id are these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After {
+    pub at: String,
+    pub id: i64,
+}
+
+/// Reads one page of a list: `$order` is the keyset's comparison of `(key, id)` with the
+/// cursor `(?6, ?7)` and the matching `ORDER BY`, so that each sort walks its own index
+/// (`briefs_by_updated`, `briefs_by_owner`, `briefs_by_created`) from the cursor and stops
+/// after a page, however many briefs came before. sqlx's checked macros take literal text
+/// only, which a macro argument is.
+macro_rules! list_page {
+    ($pool:expr, $filter:expr, $after:expr, $limit:expr, $order:literal) => {{
+        let pattern = contains_pattern(&$filter.search);
+        let (at, id) = $after;
+        sqlx::query_as!(
+            ListedBrief,
+            r#"SELECT b.id, b.client, b.project, o.name AS owner_name, b.archived_at,
+                      b.outcome_result AS "outcome_result: DealResult", b.created_at, b.updated_at,
+                      json_extract(r.result, '$.results[0].name') AS "top_name?: String",
+                      json_extract(r.result, '$.results[0].score') AS "top_score?: f64",
+                      r.number AS revisions
+               FROM briefs b
+               JOIN users o ON o.id = b.owner_id
+               JOIN brief_revisions r ON r.brief_id = b.id
+                AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
+               WHERE (?1 IS NULL OR b.client LIKE ?1 ESCAPE '\' OR b.project LIKE ?1 ESCAPE '\'
+                      OR b.notes LIKE ?1 ESCAPE '\')
+                 AND (?2 IS NULL OR b.owner_id = ?2)
+                 AND (?3 IS NULL OR b.client = ?3)
+                 AND (?4 OR b.archived_at IS NULL)
+                 AND "#
+                + $order
+                + r#"
+               LIMIT ?5"#,
+            pattern,
+            $filter.owner,
+            $filter.client,
+            $filter.archived,
+            $limit,
+            at,
+            id
+        )
+        .fetch_all($pool)
+        .await
+    }};
+}
+
+/// Up to `limit` of the briefs `filter` selects, in its order, after `after` (from the
+/// first when `None`). Keyset paging: no page costs more than its rows, however deep.
 pub async fn list(
     pool: &SqlitePool,
     filter: &Filter,
+    after: Option<&After>,
     limit: i64,
-    offset: i64,
 ) -> Result<Vec<ListedBrief>, sqlx::Error> {
-    let pattern = contains_pattern(&filter.search);
-    let sort = filter.sort.as_str();
-    sqlx::query_as!(
-        ListedBrief,
-        r#"SELECT b.id, b.client, b.project, o.name AS owner_name, b.archived_at,
-                  b.outcome_result AS "outcome_result: DealResult", b.created_at, b.updated_at,
-                  json_extract(r.result, '$.results[0].name') AS "top_name?: String",
-                  json_extract(r.result, '$.results[0].score') AS "top_score?: f64",
-                  r.number AS revisions
-           FROM briefs b
-           JOIN users o ON o.id = b.owner_id
-           JOIN brief_revisions r ON r.brief_id = b.id
-            AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
-           WHERE (?1 IS NULL OR b.client LIKE ?1 ESCAPE '\' OR b.project LIKE ?1 ESCAPE '\'
-                  OR b.notes LIKE ?1 ESCAPE '\')
-             AND (?2 IS NULL OR b.owner_id = ?2)
-             AND (?3 IS NULL OR b.client = ?3)
-             AND (?4 OR b.archived_at IS NULL)
-           ORDER BY CASE WHEN ?5 = 'oldest' THEN b.updated_at END ASC,
-                    CASE WHEN ?5 = 'oldest' THEN b.id END ASC,
-                    CASE WHEN ?5 = 'created' THEN b.created_at END DESC,
-                    b.updated_at DESC, b.id DESC
-           LIMIT ?6 OFFSET ?7"#,
-        pattern,
-        filter.owner,
-        filter.client,
-        filter.archived,
-        sort,
-        limit,
-        offset
+    // The first page starts after a key beyond every brief's (timestamps begin with a digit,
+    // and "~" sorts after digits; "" before them), so that the comparison is always a range
+    // the index can seek to.
+    let from = |first: (&'static str, i64)| match after {
+        Some(a) => (a.at.as_str(), a.id),
+        None => first,
+    };
+    // One owner's briefs (“My briefs”, the owner filter) are read through the owners' index,
+    // by when they changed, not picked out of everyone's.
+    match (filter.sort, filter.owner.is_some()) {
+        (Sort::Updated, true) => list_page!(
+            pool,
+            filter,
+            from(("~", i64::MAX)),
+            limit,
+            "b.owner_id = ?2 AND (b.updated_at, b.id) < (?6, ?7)
+               ORDER BY b.updated_at DESC, b.id DESC"
+        ),
+        (Sort::Oldest, true) => list_page!(
+            pool,
+            filter,
+            from(("", i64::MIN)),
+            limit,
+            "b.owner_id = ?2 AND (b.updated_at, b.id) > (?6, ?7)
+               ORDER BY b.updated_at ASC, b.id ASC"
+        ),
+        (Sort::Updated, _) => list_page!(
+            pool,
+            filter,
+            from(("~", i64::MAX)),
+            limit,
+            "(b.updated_at, b.id) < (?6, ?7)
+               ORDER BY b.updated_at DESC, b.id DESC"
+        ),
+        (Sort::Oldest, _) => list_page!(
+            pool,
+            filter,
+            from(("", i64::MIN)),
+            limit,
+            "(b.updated_at, b.id) > (?6, ?7)
+               ORDER BY b.updated_at ASC, b.id ASC"
+        ),
+        (Sort::Created, _) => list_page!(
+            pool,
+            filter,
+            from(("~", i64::MAX)),
+            limit,
+            "(b.created_at, b.id) < (?6, ?7)
+               ORDER BY b.created_at DESC, b.id DESC"
+        ),
+    }
+}
+
+impl ListedBrief {
+    /// Where the page after this brief starts, in `sort`'s order.
+    pub fn after(&self, sort: Sort) -> After {
+        let at = match sort {
+            Sort::Created => &self.created_at,
+            Sort::Updated | Sort::Oldest => &self.updated_at,
+        };
+        After {
+            at: at.clone(),
+            id: self.id,
+        }
+    }
+}
+
+/// The clients of the `recent` most recently changed briefs, by name: what the list's client
+/// field suggests (any client may be typed; years of clients are too many to offer).
+pub async fn clients(pool: &SqlitePool, recent: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT DISTINCT client AS "client!"
+           FROM (SELECT client FROM briefs ORDER BY updated_at DESC, id DESC LIMIT ?1)
+           ORDER BY client COLLATE NOCASE"#,
+        recent
     )
     .fetch_all(pool)
     .await
 }
 
-/// How many briefs `filter` selects, on every page.
-pub async fn count(pool: &SqlitePool, filter: &Filter) -> Result<i64, sqlx::Error> {
-    let pattern = contains_pattern(&filter.search);
-    sqlx::query_scalar!(
-        r#"SELECT COUNT(*) AS "n!: i64" FROM briefs b
-           WHERE (?1 IS NULL OR b.client LIKE ?1 ESCAPE '\' OR b.project LIKE ?1 ESCAPE '\'
-                  OR b.notes LIKE ?1 ESCAPE '\')
-             AND (?2 IS NULL OR b.owner_id = ?2)
-             AND (?3 IS NULL OR b.client = ?3)
-             AND (?4 OR b.archived_at IS NULL)"#,
-        pattern,
-        filter.owner,
-        filter.client,
-        filter.archived
-    )
-    .fetch_one(pool)
-    .await
-}
-
-/// Every client with a brief, by name: the list's client filter.
-pub async fn clients(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT DISTINCT client AS "client!" FROM briefs ORDER BY client COLLATE NOCASE"#
-    )
-    .fetch_all(pool)
-    .await
-}
-
-/// Everyone who owns a brief, as (id, name) by name: the list's owner filter.
+/// Everyone who owns a brief, as (id, name) by name: the list's owner filter. Each account
+/// is looked up in the owners' index, not each brief read.
 pub async fn owners(pool: &SqlitePool) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT DISTINCT u.id AS "id!", u.name AS "name!"
-           FROM briefs b JOIN users u ON u.id = b.owner_id
+        r#"SELECT u.id AS "id!", u.name AS "name!"
+           FROM users u
+           WHERE EXISTS (SELECT 1 FROM briefs b WHERE b.owner_id = u.id)
            ORDER BY u.name COLLATE NOCASE, u.id"#
     )
     .fetch_all(pool)
@@ -770,8 +851,9 @@ pub struct LatestPin {
     pub result: String,
 }
 
-/// Every current brief with its latest revision, by id.
-pub async fn latest_pins(pool: &SqlitePool) -> Result<Vec<LatestPin>, sqlx::Error> {
+/// The `limit` most recently changed current briefs with their latest revision, most
+/// recently changed first (as [`asked`] bounds them).
+pub async fn latest_pins(pool: &SqlitePool, limit: i64) -> Result<Vec<LatestPin>, sqlx::Error> {
     sqlx::query_as!(
         LatestPin,
         r#"SELECT b.id AS "id!: i64", b.client, b.project, r.query, r.result
@@ -779,7 +861,9 @@ pub async fn latest_pins(pool: &SqlitePool) -> Result<Vec<LatestPin>, sqlx::Erro
            JOIN brief_revisions r ON r.brief_id = b.id
                AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
            WHERE b.archived_at IS NULL
-           ORDER BY b.id"#
+           ORDER BY b.updated_at DESC, b.id DESC
+           LIMIT ?1"#,
+        limit
     )
     .fetch_all(pool)
     .await

@@ -321,6 +321,31 @@ pub async fn revisions(
     .await
 }
 
+/// One page of an entry's history, newest first: `limit` revisions older than revision
+/// `before` (from the newest when `None`). Keyset paging on the log's index by entry, so a
+/// page of an entry edited for years costs what the first does.
+pub async fn history_page(
+    pool: &SqlitePool,
+    entity: &str,
+    slug: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Revision>, sqlx::Error> {
+    sqlx::query_as!(
+        Revision,
+        "SELECT id, at, actor, action, before, after, note, approver, change_request FROM audit_log
+         WHERE entity = ?1 AND entity_slug = ?2 AND id < ?3
+         ORDER BY id DESC LIMIT ?4",
+        entity,
+        slug,
+        // A bound always given is a range the index seeks to.
+        before.unwrap_or(i64::MAX),
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// One revision's states, as the audit log's JSON: `None` before a create, after a delete.
 #[derive(Debug)]
 pub struct RevisionStates {

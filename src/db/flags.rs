@@ -193,28 +193,65 @@ pub async fn mine(pool: &SqlitePool, user_id: i64) -> Result<Vec<Flag>, sqlx::Er
         .await
 }
 
-/// The open flags, oldest first, or the resolved ones, latest resolved first; of one
-/// framework (by its slug now) when `framework` is given.
+/// One page of the queue: the open flags, oldest first, or the resolved ones, latest
+/// resolved first; of one framework (by its slug now) when `framework` is given; `limit`
+/// of them from `offset`. Each order walks its index (`flags_open`, `flags_resolved`), so
+/// a page reads its rows, not every flag ever raised.
 pub async fn queue(
     pool: &SqlitePool,
     resolved: bool,
     framework: Option<&str>,
+    (limit, offset): (i64, i64),
 ) -> Result<Vec<Flag>, sqlx::Error> {
     if resolved {
         select_flags!(
             "fl.status <> 'open' AND (?1 IS NULL OR COALESCE(f.slug, fl.framework_slug) = ?1)",
-            "fl.resolved_at DESC, fl.id DESC",
-            framework
+            "fl.resolved_at DESC, fl.id DESC LIMIT ?2 OFFSET ?3",
+            framework,
+            limit,
+            offset
         )
         .fetch_all(pool)
         .await
     } else {
         select_flags!(
             "fl.status = 'open' AND (?1 IS NULL OR COALESCE(f.slug, fl.framework_slug) = ?1)",
-            "fl.created_at, fl.id",
-            framework
+            "fl.created_at, fl.id LIMIT ?2 OFFSET ?3",
+            framework,
+            limit,
+            offset
         )
         .fetch_all(pool)
+        .await
+    }
+}
+
+/// How many flags the queue holds: the open ones, or the resolved ones (counted in the
+/// index of resolved flags), of one framework when `framework` is given.
+pub async fn queue_count(
+    pool: &SqlitePool,
+    resolved: bool,
+    framework: Option<&str>,
+) -> Result<i64, sqlx::Error> {
+    if resolved {
+        sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM flags fl
+               LEFT JOIN frameworks f ON f.id = fl.framework_id
+               WHERE fl.status <> 'open'
+                 AND (?1 IS NULL OR COALESCE(f.slug, fl.framework_slug) = ?1)"#,
+            framework
+        )
+        .fetch_one(pool)
+        .await
+    } else {
+        sqlx::query_scalar!(
+            r#"SELECT COUNT(*) AS "n!: i64" FROM flags fl
+               LEFT JOIN frameworks f ON f.id = fl.framework_id
+               WHERE fl.status = 'open'
+                 AND (?1 IS NULL OR COALESCE(f.slug, fl.framework_slug) = ?1)"#,
+            framework
+        )
+        .fetch_one(pool)
         .await
     }
 }

@@ -4,7 +4,7 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::editing::{Author, Outcome, Revision, Stored, record_revision, revisions};
+use crate::db::editing::{Author, Outcome, Revision, Stored, record_revision};
 use crate::db::knowledge::{AuditEntry, append_audit};
 
 /// The audit log's name for reference questions.
@@ -211,8 +211,12 @@ pub async fn delete(
 }
 
 /// Every revision of the question `slug`, oldest first.
-pub async fn history(pool: &SqlitePool, slug: &str) -> Result<Vec<Revision>, sqlx::Error> {
-    revisions(pool, REFERENCE_QUESTION, slug).await
+pub async fn history(
+    pool: &SqlitePool,
+    slug: &str,
+    (before, limit): (Option<i64>, i64),
+) -> Result<Vec<Revision>, sqlx::Error> {
+    crate::db::editing::history_page(pool, REFERENCE_QUESTION, slug, before, limit).await
 }
 
 /// Brings back the question as it was after revision `revision_id` (or, for a delete, as it

@@ -4,9 +4,7 @@
 
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::db::editing::{
-    Author, Blocker, Revision, Stored, commit_if_done, record_revision, revisions,
-};
+use crate::db::editing::{Author, Blocker, Revision, Stored, commit_if_done, record_revision};
 use crate::db::knowledge::{
     load_document_in, load_vocabulary_in, upsert_feature, upsert_industry, upsert_language,
     upsert_requirement, upsert_trend, upsert_use_case,
@@ -743,8 +741,9 @@ pub async fn history(
     pool: &SqlitePool,
     kind: TermKind,
     slug: &str,
+    (before, limit): (Option<i64>, i64),
 ) -> Result<Vec<Revision>, sqlx::Error> {
-    revisions(pool, kind.audit_name(), slug).await
+    crate::db::editing::history_page(pool, kind.audit_name(), slug, before, limit).await
 }
 
 /// Why a use case cannot come back: the industry it belongs to is gone. `None` for every

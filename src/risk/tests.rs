@@ -43,10 +43,10 @@ fn framework(name: &str, security: u8, speed: u8, health: u8, reviewed_days_ago:
 
 fn brief(id: i64, query: Query) -> Probe {
     Probe {
-        asker: Asker::Brief {
+        askers: vec![Asker::Brief {
             id,
             title: format!("brief {id}"),
-        },
+        }],
         query,
         search: Vec::new(),
     }
@@ -221,4 +221,33 @@ fn a_ratings_age_weighs_from_one_up_to_three_and_never_reviewed_weighs_most() {
 fn no_probes_put_nothing_at_stake() {
     let catalogue = Catalogue::new(vec![framework("a", 5, 0, 3, 10)]);
     assert!(assess(&catalogue, &[], &OpenFlags::new(), today()).is_empty());
+}
+
+#[test]
+fn a_question_shared_by_two_briefs_is_asked_once_and_counts_for_both() {
+    let catalogue = Catalogue::new(vec![
+        framework("a", 4, 2, 3, 10),
+        framework("b", 4, 3, 3, 10),
+    ]);
+    let mut shared = brief(1, wanting(&["speed"]));
+    shared.askers.push(Asker::Brief {
+        id: 2,
+        title: "brief 2".into(),
+    });
+    let once = assess(
+        &catalogue,
+        &[brief(1, wanting(&["speed"]))],
+        &OpenFlags::new(),
+        today(),
+    );
+    let both = assess(&catalogue, &[shared], &OpenFlags::new(), today());
+    let b = both.iter().find(|r| r.framework.as_str() == "b").unwrap();
+    let askers: Vec<&Asker> = b.dependents.iter().map(|d| &d.asker).collect();
+    assert_eq!(askers.len(), 2);
+    assert!(askers.contains(&&Asker::Brief {
+        id: 2,
+        title: "brief 2".into()
+    }));
+    let b_once = once.iter().find(|r| r.framework.as_str() == "b").unwrap();
+    assert_eq!(b.risk, 2.0 * b_once.risk);
 }

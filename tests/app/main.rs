@@ -34,3 +34,4 @@ mod sign_in;
 mod sources;
 mod suggestions;
 mod terms;
+mod years;

@@ -11,9 +11,6 @@ use crate::db::activity::{self, Change};
 use crate::error::{AppError, Result};
 
 const PAGE_SIZE: i64 = 50;
-/// Pages beyond this are not offered: 5 million changes back, and `page × PAGE_SIZE` stays
-/// far from overflowing whatever number a link carries.
-const LAST_PAGE: u64 = 100_000;
 
 /// The kinds of entry the audit log records, as the schema's CHECK lists them.
 pub const ENTITIES: [(&str, &str); 12] = [
@@ -35,7 +32,9 @@ pub const ENTITIES: [(&str, &str); 12] = [
 pub struct ActivityQuery {
     pub editor: Option<String>,
     pub entity: Option<String>,
-    pub page: Option<u64>,
+    /// Where the page starts: the entries older than this one (`next_cursor` of the page
+    /// before).
+    pub cursor: Option<String>,
 }
 
 #[derive(Template)]
@@ -46,14 +45,17 @@ pub struct ActivityPage {
     pub entities: &'static [(&'static str, &'static str)],
     pub editor: String,
     pub entity: String,
-    pub page: i64,
-    pub has_next: bool,
+    /// Whether this is a later page than the newest.
+    pub later: bool,
+    /// Where the next (older) page starts; `None` on the last.
+    pub next_cursor: Option<i64>,
     /// Only admins see the emails of accounts that changed.
     pub show_emails: bool,
 }
 
 impl ActivityPage {
-    fn page_href(&self, page: i64) -> String {
+    /// The feed with the same filters, from `cursor` (the newest when `None`).
+    fn page_href(&self, cursor: Option<i64>) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
         if !self.editor.is_empty() {
             query.append_pair("editor", &self.editor);
@@ -61,7 +63,9 @@ impl ActivityPage {
         if !self.entity.is_empty() {
             query.append_pair("entity", &self.entity);
         }
-        query.append_pair("page", &page.to_string());
+        if let Some(cursor) = cursor {
+            query.append_pair("cursor", &cursor.to_string());
+        }
         format!("/admin/activity?{}", query.finish())
     }
 }
@@ -79,25 +83,32 @@ pub async fn index(
             format!("\"{entity}\" is not a kind of entry"),
         ));
     }
-    let page = query.page.unwrap_or(1).clamp(1, LAST_PAGE) as i64;
+    let before = match query.cursor.as_deref().map(str::trim).unwrap_or("") {
+        "" => None,
+        given => Some(given.parse::<i64>().map_err(|_| {
+            AppError::bad_request("cursor", format!("\"{given}\" is not where a page starts"))
+        })?),
+    };
     let mut changes = activity::changes(
         &pool,
         Some(editor.as_str()).filter(|e| !e.is_empty()),
         Some(entity.as_str()).filter(|e| !e.is_empty()),
+        before,
         PAGE_SIZE + 1,
-        (page - 1) * PAGE_SIZE,
     )
     .await?;
-    let has_next = changes.len() as i64 > PAGE_SIZE;
-    changes.truncate(PAGE_SIZE as usize);
+    let next_cursor = (changes.len() as i64 > PAGE_SIZE).then(|| {
+        changes.truncate(PAGE_SIZE as usize);
+        changes.last().expect("a full page").id
+    });
     let page = ActivityPage {
         changes,
         actors: activity::actors(&pool).await?,
         entities: &ENTITIES,
         editor,
         entity,
-        page,
-        has_next,
+        later: before.is_some(),
+        next_cursor,
         show_emails: user.role().is_admin(),
     };
     crate::routes::html(StatusCode::OK, &page)

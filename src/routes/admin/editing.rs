@@ -396,6 +396,20 @@ pub struct HistoryPage {
     pub csrf_token: String,
     /// A restore waits as a change request rather than happening.
     pub review_required: bool,
+    /// Whether this is a later page than the newest.
+    pub later: bool,
+    /// Where the next (older) page starts; `None` on the last.
+    pub next_cursor: Option<i64>,
+}
+
+impl HistoryPage {
+    /// This history from `cursor` (the newest when `None`).
+    fn page_href(&self, cursor: Option<i64>) -> String {
+        match cursor {
+            Some(cursor) => format!("{}/{}/history?cursor={cursor}", self.entity.base, self.slug),
+            None => format!("{}/{}/history", self.entity.base, self.slug),
+        }
+    }
 }
 
 /// An entry as the audit log records it, so its history can be shown.
@@ -411,19 +425,50 @@ fn state_in<T: Revisioned>(json: Option<&str>) -> Option<T> {
 /// The history page of `slug` from its audit revisions (oldest first, as stored);
 /// `current_name` is the entry's name if it still exists. No revision at all is a 404:
 /// nothing by that slug was ever saved.
+/// Revisions on one page of an entry's history.
+pub const HISTORY_PAGE: i64 = 50;
+
+/// The query string of a history page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct HistoryQuery {
+    /// Where the page starts: the revisions older than this one (`next_cursor` of the page
+    /// before).
+    pub cursor: Option<String>,
+}
+
+impl HistoryQuery {
+    /// The page asked for, as what `db::editing::history_page` reads: the revision it starts
+    /// before and one more than a page (which says whether there is a next one).
+    pub fn page(&self) -> Result<(Option<i64>, i64)> {
+        let before = match self.cursor.as_deref().map(str::trim).unwrap_or("") {
+            "" => None,
+            given => Some(given.parse::<i64>().map_err(|_| {
+                AppError::bad_request("cursor", format!("\"{given}\" is not where a page starts"))
+            })?),
+        };
+        Ok((before, HISTORY_PAGE + 1))
+    }
+}
+
+/// The history page of an entry: `revisions` newest first, as [`HistoryQuery::page`] asked
+/// for them (one more than a page when there is a next one).
 pub fn show_history<T: Revisioned>(
     entity: Entity,
     slug: String,
     current_name: Option<String>,
-    revisions: &[Revision],
+    (mut revisions, query): (Vec<Revision>, &HistoryQuery),
     (user, review_required): (&CurrentUser, bool),
 ) -> Result<HttpResponse> {
+    let (before, _) = query.page()?;
     if revisions.is_empty() {
         return Err(AppError::not_found());
     }
+    let next_cursor = (revisions.len() as i64 > HISTORY_PAGE).then(|| {
+        revisions.truncate(HISTORY_PAGE as usize);
+        revisions.last().expect("a full page").id
+    });
     let views = revisions
         .iter()
-        .rev()
         .map(|r| RevisionView {
             id: r.id,
             at: r.at.clone(),
@@ -442,7 +487,6 @@ pub fn show_history<T: Revisioned>(
     let last_known = || {
         revisions
             .iter()
-            .rev()
             .find_map(|r| state_in::<T>(r.before.as_deref().or(r.after.as_deref())))
             .map(T::name)
     };
@@ -457,6 +501,8 @@ pub fn show_history<T: Revisioned>(
         revisions: views,
         csrf_token: user.csrf_token().to_owned(),
         review_required,
+        later: before.is_some(),
+        next_cursor,
     };
     crate::routes::html(StatusCode::OK, &page)
 }

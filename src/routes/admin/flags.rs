@@ -262,20 +262,12 @@ pub async fn index(
     }
     let knowledge = cache.current(&pool).await?;
     let can_edit = user.role().can_edit();
-    let flags = db::flags::queue(
-        &pool,
-        resolved,
-        Some(framework.as_str()).filter(|f| !f.is_empty()),
-    )
-    .await?;
-    let total = flags.len();
+    let chosen = Some(framework.as_str()).filter(|f| !f.is_empty());
+    let total = db::flags::queue_count(&pool, resolved, chosen).await? as usize;
     let (page, pages) = super::listing::page_of(query.page, total, PAGE_SIZE);
+    let at = (PAGE_SIZE as i64, ((page - 1) * PAGE_SIZE) as i64);
     let mut items = Vec::new();
-    for flag in flags
-        .into_iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-    {
+    for flag in db::flags::queue(&pool, resolved, chosen, at).await? {
         let view = FlagView::new(flag, &knowledge.names, can_edit);
         items.push(queue_item(&pool, view, None, Vec::new()).await?);
     }

@@ -397,12 +397,14 @@ pub async fn history(
     pool: web::Data<SqlitePool>,
     user: CurrentUser,
     slug: web::Path<String>,
+    query: web::Query<editing::HistoryQuery>,
 ) -> Result<HttpResponse> {
-    let revisions = reference::history(&pool, &slug).await?;
+    let revisions = reference::history(&pool, &slug, query.page()?).await?;
     let name = reference::load(&pool, &slug).await?.map(|s| s.record.name);
     // Reference questions are not knowledge sales read: their restores never wait for review.
     let reader = (&user, false);
-    editing::show_history::<Question>(entity(), slug.into_inner(), name, &revisions, reader)
+    let shown = (revisions, &*query);
+    editing::show_history::<Question>(entity(), slug.into_inner(), name, shown, reader)
 }
 
 pub async fn restore(

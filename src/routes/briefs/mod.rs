@@ -20,7 +20,9 @@ use crate::auth::CurrentUser;
 use crate::changes::{self, ChangeReport};
 use crate::client::Network;
 use crate::db;
-use crate::db::briefs::{Brief, Filter, ListedBrief, Pin, Pinned, Revision, RevisionSummary, Sort};
+use crate::db::briefs::{
+    After, Brief, Filter, ListedBrief, Pin, Pinned, Revision, RevisionSummary, Sort,
+};
 use crate::db::editing::{Outcome, Stored};
 use crate::db::recommend::Knowledge;
 use crate::domain::{DealResult, FieldError};
@@ -37,6 +39,9 @@ use form::{OutcomeEntry, OutcomeForm};
 
 /// Briefs on one page of a list.
 const PAGE_SIZE: i64 = 20;
+
+/// The client field suggests the clients of this many most recently changed briefs.
+const CLIENTS_SUGGESTED: i64 = 500;
 
 /// How often a save ranks again when the knowledge changed under it before giving up.
 const PIN_ATTEMPTS: usize = 3;
@@ -114,7 +119,8 @@ pub struct ListQuery {
     pub client: Option<String>,
     pub sort: Option<String>,
     pub archived: Option<String>,
-    pub page: Option<i64>,
+    /// Where the page starts: `next_cursor` of the page before.
+    pub cursor: Option<String>,
 }
 
 /// The ways a list can be sorted, as the form offers them.
@@ -152,6 +158,27 @@ impl ListQuery {
         }
     }
 
+    /// The page's start, as the last page's "Next" link gave it: `{key}~{id}`.
+    fn cursor(&self) -> Result<Option<After>> {
+        let given = self.cursor.as_deref().unwrap_or("");
+        if given.is_empty() {
+            return Ok(None);
+        }
+        let bad = || {
+            AppError::bad_request(
+                "cursor",
+                format!("\"{given}\" is not where a page of briefs starts"),
+            )
+        };
+        let (at, id) = given.split_once('~').ok_or_else(bad)?;
+        chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%SZ").map_err(|_| bad())?;
+        let id = id.parse().map_err(|_| bad())?;
+        Ok(Some(After {
+            at: at.to_owned(),
+            id,
+        }))
+    }
+
     fn archived(&self) -> Result<bool> {
         match self.archived.as_deref().unwrap_or("") {
             "" | "0" => Ok(false),
@@ -178,9 +205,10 @@ pub struct IndexPage {
     pub sort: Sort,
     pub archived: bool,
     pub rows: Vec<ListedBrief>,
-    pub total: i64,
-    pub page: i64,
-    pub pages: i64,
+    /// Whether this is a later page than the first.
+    pub later: bool,
+    /// Where the next page starts; `None` on the last.
+    pub next_cursor: Option<String>,
 }
 
 impl IndexPage {
@@ -200,8 +228,9 @@ impl IndexPage {
         self.owner == Some(*id)
     }
 
-    /// This list's address for another page, keeping the search, filters and sort.
-    fn page_href(&self, page: i64) -> String {
+    /// This list's address, keeping the search, filters and sort, from `cursor` (the first
+    /// page when `None`).
+    fn page_href(&self, cursor: Option<&str>) -> String {
         let mut query = form_urlencoded::Serializer::new(String::new());
         if !self.q.is_empty() {
             query.append_pair("q", &self.q);
@@ -216,8 +245,27 @@ impl IndexPage {
         if self.archived {
             query.append_pair("archived", "1");
         }
-        query.append_pair("page", &page.to_string());
+        if let Some(cursor) = cursor {
+            query.append_pair("cursor", cursor);
+        }
         format!("{}?{}", self.base(), query.finish())
+    }
+
+    /// "most recently changed first", as the sort reads.
+    fn sort_label(&self) -> &'static str {
+        match self.sort {
+            Sort::Updated => "most recently changed first",
+            Sort::Oldest => "least recently changed first",
+            Sort::Created => "most recently created first",
+        }
+    }
+
+    fn first_href(&self) -> String {
+        self.page_href(None)
+    }
+
+    fn next_href(&self) -> Option<String> {
+        self.next_cursor.as_deref().map(|c| self.page_href(Some(c)))
     }
 }
 
@@ -241,23 +289,26 @@ async fn list(
         archived: query.archived()?,
         sort: query.sort()?,
     };
-    let total = db::briefs::count(pool, &filter).await?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let rows = db::briefs::list(pool, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let after = query.cursor()?;
+    // One more than a page says whether there is a next one, without counting them all.
+    let mut rows = db::briefs::list(pool, &filter, after.as_ref(), PAGE_SIZE + 1).await?;
+    let next_cursor = (rows.len() as i64 > PAGE_SIZE).then(|| {
+        rows.truncate(PAGE_SIZE as usize);
+        let last = rows.last().expect("a full page").after(filter.sort);
+        format!("{}~{}", last.at, last.id)
+    });
     let page = IndexPage {
         mine: mine.is_some(),
         q: filter.search,
         owners: db::briefs::owners(pool).await?,
         owner: filter.owner,
-        clients: db::briefs::clients(pool).await?,
+        clients: db::briefs::clients(pool, CLIENTS_SUGGESTED).await?,
         client: filter.client.unwrap_or_default(),
         sort: filter.sort,
         archived: filter.archived,
         rows,
-        total,
-        page,
-        pages,
+        later: after.is_some(),
+        next_cursor,
     };
     crate::routes::html(StatusCode::OK, &page)
 }

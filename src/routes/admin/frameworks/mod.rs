@@ -534,12 +534,16 @@ pub async fn history(
     user: CurrentUser,
     review: web::Data<Review>,
     slug: web::Path<String>,
+    query: web::Query<editing::HistoryQuery>,
 ) -> Result<HttpResponse> {
-    let revisions = db::editing::revisions(&pool, db::editing::FRAMEWORK, &slug).await?;
+    let (before, limit) = query.page()?;
+    let revisions =
+        db::editing::history_page(&pool, db::editing::FRAMEWORK, &slug, before, limit).await?;
     let current = db::editing::load(&pool, &slug).await?;
     let name = current.map(|s| s.record.name);
     let reader = (&user, review.required);
-    editing::show_history::<FrameworkRecord>(entity(), slug.into_inner(), name, &revisions, reader)
+    let shown = (revisions, &*query);
+    editing::show_history::<FrameworkRecord>(entity(), slug.into_inner(), name, shown, reader)
 }
 
 /// Brings back revision `id`: at once, or — when review is required — as a change request

@@ -504,14 +504,16 @@ pub async fn history(
     user: CurrentUser,
     review: web::Data<Review>,
     path: web::Path<(String, String)>,
+    query: web::Query<editing::HistoryQuery>,
 ) -> Result<HttpResponse> {
     let (kind, slug) = path.into_inner();
     let kind = kind_of(&kind)?;
-    let revisions = terms::history(&pool, kind, &slug).await?;
+    let revisions = terms::history(&pool, kind, &slug, query.page()?).await?;
     let current = terms::load(&pool, kind, &slug).await?;
     let name = current.map(|s| s.record.name);
     let reader = (&user, review.required);
-    editing::show_history::<State>(entity(kind), slug, name, &revisions, reader)
+    let shown = (revisions, &*query);
+    editing::show_history::<State>(entity(kind), slug, name, shown, reader)
 }
 
 pub async fn restore(

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Times the pages years of use weigh on, on a fresh seeded database and on a grown one
+(bench/grow.py): the briefs lists and search, a brief with "changed since", an entry's
+history, the activity feed, the editors' desk and queues, and the API's briefs list.
+
+For each database it starts the server, signs in as admin@example.com, asks each page once
+(the first answer, its one-off costs included), then N times in a row, and prints the first,
+the median and the slowest of the N (ms) and the page's size. Nothing is run in parallel: the
+figures are the cost of one request, as little disturbed by the machine as can be.
+
+Usage: bench/years.py BINARY FRESH.db GROWN.db [N]   (default N = 20)
+       (make FRESH.db with: bench/grow.py BINARY FRESH.db --briefs 0 --audit 0 --flags 0
+        --users 2 --requests 0)
+"""
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from grow import PASSWORD  # noqa: E402
+from saves import signed_in  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def oldest_brief(database):
+    """The brief pinned longest ago (the most changes since), and one client word to search."""
+    import sqlite3
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    row = db.execute("SELECT id, client FROM briefs ORDER BY created_at, id LIMIT 1").fetchone()
+    return row if row else (None, None)
+
+
+def pages(brief, client):
+    yield "briefs", "/briefs"
+    yield "briefs search", f"/briefs?q={urllib.parse.quote(client.split()[0]) if client else 'acme'}"
+    yield "briefs, page 2", None  # filled from the first page's next link
+    yield "my briefs", "/briefs/mine"
+    if brief:
+        yield "brief, changed since", f"/briefs/{brief}"
+    yield "history (django)", "/admin/frameworks/django/history"
+    yield "activity", "/admin/activity"
+    yield "desk /admin", "/admin"
+    yield "change requests", "/admin/changes"
+    yield "flags", "/admin/flags"
+    yield "reference questions", "/admin/reference-questions"
+    yield "API briefs", "/api/v1/briefs"
+
+
+def measure(binary, database, n):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, DATABASE_URL=f"sqlite://{os.path.abspath(database)}", RUST_LOG="warn")
+    server = subprocess.Popen([binary, "serve", "--addr", f"127.0.0.1:{port}"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = {}
+    try:
+        for _ in range(3000):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        opener = signed_in(base, "admin@example.com", PASSWORD)
+        brief, client = oldest_brief(database)
+        next_page = None
+        for label, path in pages(brief, client):
+            path = path or next_page
+            if path is None:
+                continue
+            times, size = [], 0
+            for _ in range(n + 1):
+                started = time.monotonic()
+                try:
+                    body = opener.open(base + path, timeout=600).read()
+                    status = 200
+                except urllib.error.HTTPError as e:
+                    body, status = e.read(), e.code
+                times.append((time.monotonic() - started) * 1000)
+                size = len(body)
+            if label == "briefs":
+                import re
+                link = re.search(rb'href="(/briefs\?[^"]*)" rel="next"', body)
+                next_page = link.group(1).decode().replace("&amp;", "&") if link else None
+            rest = sorted(times[1:])
+            results[label] = (times[0], statistics.median(rest), rest[-1], size, status)
+    finally:
+        server.terminate()
+        server.wait()
+    return results
+
+
+def main():
+    binary, fresh, grown = sys.argv[1], sys.argv[2], sys.argv[3]
+    n = int(sys.argv[4]) if len(sys.argv) > 4 else 20
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", file=sys.stderr)
+    before = measure(binary, fresh, n)
+    after = measure(binary, grown, n)
+    print(f"{'page':24} {'fresh first':>11} {'p50':>7} {'max':>7} {'grown first':>11} {'p50':>7} "
+          f"{'max':>7} {'p50 ×':>6} {'grown KB':>8}")
+    for label, (f1, f50, fmax, _, fs) in before.items():
+        if label not in after:
+            continue
+        g1, g50, gmax, gsize, gs = after[label]
+        flag = "" if fs == gs == 200 else f"  (status {fs}/{gs})"
+        print(f"{label:24} {f1:11.1f} {f50:7.1f} {fmax:7.1f} {g1:11.1f} {g50:7.1f} {gmax:7.1f} "
+              f"{g50 / max(f50, 0.01):6.1f} {gsize / 1024:8.1f}{flag}")
+
+
+if __name__ == "__main__":
+    main()
