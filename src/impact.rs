@@ -371,9 +371,48 @@ impl From<PendingEdit> for Edit {
 /// knowledge) and after (on `knowledge` with the edits applied). Nothing is written.
 pub async fn impact(pool: &SqlitePool, knowledge: &Knowledge, edits: &[Edit]) -> Result<Impact> {
     let after = apply(knowledge, edits);
+    let mut found = on_questions_after(pool, knowledge, &after).await?;
+    let briefs = crate::db::briefs::asked(pool, crate::db::briefs::WEIGHED).await?;
+    found.briefs_asked = briefs.len();
+    // Many briefs ask the same question: each is asked once, before and after.
+    let mut answers = HashMap::new();
+    for brief in briefs {
+        if !answers.contains_key(&brief.query) {
+            let before = top_three(pool, knowledge, &brief.query).await?;
+            let now = top_three(pool, &after, &brief.query).await?;
+            answers.insert(brief.query.clone(), (before, now));
+        }
+        let (before, now) = &answers[&brief.query];
+        if differs(before, now) {
+            found.briefs.push(BriefChange {
+                before: before.clone(),
+                after: now.clone(),
+                brief,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// What `edits` would do to the reference questions alone (no brief is asked): enough to know
+/// whether a save breaks one, which every save without a reason must learn quickly.
+pub async fn on_questions(
+    pool: &SqlitePool,
+    knowledge: &Knowledge,
+    edits: &[Edit],
+) -> Result<Impact> {
+    on_questions_after(pool, knowledge, &apply(knowledge, edits)).await
+}
+
+/// The reference questions that start or stop passing between `knowledge` and `after`.
+async fn on_questions_after(
+    pool: &SqlitePool,
+    knowledge: &Knowledge,
+    after: &Knowledge,
+) -> Result<Impact> {
     let questions = crate::db::reference::all(pool).await?;
     let before_verdicts = evaluate_each(pool, knowledge, &questions).await?;
-    let after_verdicts = evaluate_each(pool, &after, &questions).await?;
+    let after_verdicts = evaluate_each(pool, after, &questions).await?;
     let mut found = Impact {
         questions_asked: questions.len(),
         ..Impact::default()
@@ -393,25 +432,6 @@ pub async fn impact(pool: &SqlitePool, knowledge: &Knowledge, edits: &[Edit]) ->
             before,
             after,
         });
-    }
-    let briefs = crate::db::briefs::asked(pool, crate::db::briefs::WEIGHED).await?;
-    found.briefs_asked = briefs.len();
-    // Many briefs ask the same question: each is asked once, before and after.
-    let mut answers = HashMap::new();
-    for brief in briefs {
-        if !answers.contains_key(&brief.query) {
-            let before = top_three(pool, knowledge, &brief.query).await?;
-            let now = top_three(pool, &after, &brief.query).await?;
-            answers.insert(brief.query.clone(), (before, now));
-        }
-        let (before, now) = &answers[&brief.query];
-        if differs(before, now) {
-            found.briefs.push(BriefChange {
-                before: before.clone(),
-                after: now.clone(),
-                brief,
-            });
-        }
     }
     Ok(found)
 }

@@ -21,7 +21,8 @@ pub async fn preview(pool: &SqlitePool, cache: &KnowledgeCache, edits: &[Edit]) 
 
 /// The impact of `edits` when it makes a reference question stop passing and `reason` is
 /// empty: the change must not go through yet. With a reason nothing is worked out: the
-/// editor has said why, which is all the save needs.
+/// editor has said why, which is all the save needs. Only the reference questions are asked
+/// first; the briefs are weighed only for a change that must be explained, to show it all.
 pub async fn unexplained(
     pool: &SqlitePool,
     cache: &KnowledgeCache,
@@ -31,8 +32,14 @@ pub async fn unexplained(
     if !reason.trim().is_empty() {
         return Ok(None);
     }
-    let impact = preview(pool, cache, edits).await?;
-    Ok(impact.breaks_a_question().then_some(impact))
+    let knowledge = cache.current(pool).await?;
+    if !impact::on_questions(pool, &knowledge, edits)
+        .await?
+        .breaks_a_question()
+    {
+        return Ok(None);
+    }
+    Ok(Some(impact::impact(pool, &knowledge, edits).await?))
 }
 
 /// The message at `reason` when a change breaks reference questions and nobody said why.
