@@ -286,7 +286,11 @@ echo "stackatlas peak memory with 10,000 frameworks under load (VmHWM): $(( $(pe
 kill "$BIGAPP"; wait "$BIGAPP" 2>/dev/null || true
 
 # --- years of use ----------------------------------------------------------------------------
-if [ -x bench/years.py ]; then
-  printf '\nYears of use\n\n'
-  python3 bench/years.py "$BIN" --seconds "$DURATION"
-fi
+# Growing a database to years of use writes about 11 GB and takes a while; BENCH_GROWN_DB names
+# one grown before (by bench/grow.py with this binary) to reuse.
+GROWN=${BENCH_GROWN_DB:-$WORK/grown.db}
+[ -f "$GROWN" ] || python3 bench/grow.py "$BIN" "$GROWN" >&2
+DATABASE_URL="sqlite://$GROWN" "$BIN" migrate 2>/dev/null
+python3 bench/grow.py "$BIN" "$WORK/fresh-years.db" --briefs 0 --audit 0 --flags 0 --users 2 --requests 0 >&2
+printf '\nYears of use: each page on a fresh seeded database and on one grown to 100,000 briefs, a million audit entries, 20,000 flags and 500 users (ms, one request at a time, 20 in a row after a first)\n\n'
+python3 bench/years.py "$BIN" "$WORK/fresh-years.db" "$GROWN" 20

@@ -106,16 +106,16 @@ def main():
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", file=sys.stderr)
     before = measure(binary, fresh, n)
     after = measure(binary, grown, n)
-    print(f"{'page':24} {'fresh first':>11} {'p50':>7} {'max':>7} {'grown first':>11} {'p50':>7} "
-          f"{'max':>7} {'p50 ×':>6} {'grown KB':>8}")
+    print("| page | fresh: first | p50 | slowest | grown: first | p50 | slowest | grown p50 ÷ fresh p50 "
+          "| grown page KB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, (f1, f50, fmax, _, fs) in before.items():
         if label not in after:
             continue
         g1, g50, gmax, gsize, gs = after[label]
-        flag = "" if fs == gs == 200 else f"  (status {fs}/{gs})"
-        print(f"{label:24} {f1:11.1f} {f50:7.1f} {fmax:7.1f} {g1:11.1f} {g50:7.1f} {gmax:7.1f} "
-              f"{g50 / max(f50, 0.01):6.1f} {gsize / 1024:8.1f}{flag}")
-
+        flag = "" if fs == gs == 200 else f" (status {fs}/{gs})"
+        print(f"| {label}{flag} | {f1:.1f} | {f50:.1f} | {fmax:.1f} | {g1:.1f} | {g50:.1f} "
+              f"| {gmax:.1f} | {g50 / max(f50, 0.01):.1f}× | {gsize / 1024:.1f} |")
 
 if __name__ == "__main__":
     main()
