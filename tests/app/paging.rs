@@ -1,0 +1,314 @@
+//! Paged answers: the API's lists and recommendations take `limit` and `cursor` and give
+//! `next_cursor`; the catalogue page is paged with links that keep its filters.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use stackatlas::domain::Role;
+
+use crate::helpers::{TestApp, seed_document, spawn_app};
+
+/// Every page of `path` (a list answer holding its items under `key`), `limit` to a page,
+/// following `next_cursor` until it is null: the items in the order they came and how many
+/// pages there were.
+async fn walk(app: &TestApp, path: &str, key: &str, limit: usize) -> (Vec<Value>, usize) {
+    let mut items = Vec::new();
+    let mut pages = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("{path}?limit={limit}");
+        if let Some(cursor) = &cursor {
+            url.push_str(&format!("&cursor={cursor}"));
+        }
+        let body = app.get_json(&url, StatusCode::OK).await;
+        let page = body[key].as_array().unwrap();
+        assert!(page.len() <= limit, "{url}");
+        items.extend(page.iter().cloned());
+        pages += 1;
+        match body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return (items, pages),
+        }
+        assert!(pages < 1000, "{path} never ends");
+    }
+}
+
+fn slugs(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i["slug"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_walk_with_limit_and_cursor_returns_every_item_of_every_list_once_in_slug_order() {
+    let app = spawn_app().await;
+    let seed = seed_document();
+    let sorted = |mut slugs: Vec<String>| {
+        slugs.sort();
+        slugs
+    };
+    for (path, key, expected) in [
+        (
+            "/api/v1/frameworks",
+            "frameworks",
+            sorted(seed.frameworks.iter().map(|f| f.slug.clone()).collect()),
+        ),
+        (
+            "/api/v1/industries",
+            "industries",
+            sorted(seed.industries.iter().map(|i| i.slug.clone()).collect()),
+        ),
+        (
+            "/api/v1/requirements",
+            "requirements",
+            sorted(seed.requirements.iter().map(|r| r.slug.clone()).collect()),
+        ),
+        (
+            "/api/v1/languages",
+            "languages",
+            sorted(seed.languages.iter().map(|l| l.slug.clone()).collect()),
+        ),
+        (
+            "/api/v1/trends",
+            "trends",
+            sorted(seed.trends.iter().map(|t| t.slug.clone()).collect()),
+        ),
+    ] {
+        let (items, pages) = walk(&app, path, key, 4).await;
+        assert_eq!(slugs(&items), expected, "{path}");
+        assert_eq!(pages, expected.len().div_ceil(4).max(1), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_list_without_limit_gives_fifty_and_the_last_page_has_no_next_cursor() {
+    let app = spawn_app().await;
+    let seed = seed_document();
+    let first = app
+        .get_json("/api/v1/frameworks?limit=10", StatusCode::OK)
+        .await;
+    assert!(first["next_cursor"].is_string());
+    let all = app.get_json("/api/v1/frameworks", StatusCode::OK).await;
+    assert_eq!(
+        all["frameworks"].as_array().unwrap().len(),
+        seed.frameworks.len().min(50)
+    );
+    let exact = app
+        .get_json(
+            &format!("/api/v1/frameworks?limit={}", seed.frameworks.len()),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(exact["next_cursor"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_bad_limit_or_cursor_is_a_400_naming_it() {
+    let app = spawn_app().await;
+    let trends = app.get_json("/api/v1/trends?limit=1", StatusCode::OK).await;
+    let trend_cursor = trends["next_cursor"].as_str().unwrap().to_owned();
+    let other_question = app
+        .get_json(
+            "/api/v1/recommendations?need=security&limit=1",
+            StatusCode::OK,
+        )
+        .await;
+    let other_cursor = other_question["next_cursor"].as_str().unwrap().to_owned();
+    for (path, field) in [
+        ("/api/v1/frameworks?limit=0", "limit"),
+        ("/api/v1/frameworks?limit=201", "limit"),
+        ("/api/v1/frameworks?limit=-3", "limit"),
+        ("/api/v1/industries?limit=many", "limit"),
+        ("/api/v1/languages?limit=1&limit=2", "limit"),
+        ("/api/v1/requirements?cursor=%00%01", "cursor"),
+        ("/api/v1/frameworks?cursor=django", "cursor"),
+        (
+            &format!("/api/v1/frameworks?cursor={trend_cursor}"),
+            "cursor",
+        ),
+        ("/api/v1/trends?page=2", "page"),
+        ("/api/v1/recommendations?need=security&limit=0", "limit"),
+        ("/api/v1/recommendations?need=security&limit=101", "limit"),
+        (
+            "/api/v1/recommendations?need=security&cursor=r.1.x.y",
+            "cursor",
+        ),
+        (
+            &format!("/api/v1/recommendations?need=scalability&cursor={other_cursor}"),
+            "cursor",
+        ),
+    ] {
+        let body = app.get_json(path, StatusCode::BAD_REQUEST).await;
+        assert_eq!(body["error"]["code"], "bad_request", "{path}");
+        assert_eq!(body["error"]["field"], field, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_recommendation_walk_returns_every_result_and_exclusion_once_in_order() {
+    let app = spawn_app().await;
+    let question = "/api/v1/recommendations?industry=healthcare&need=security&lang=python";
+    let whole = app
+        .get_json(&format!("{question}&limit=100"), StatusCode::OK)
+        .await;
+    assert_eq!(whole["next_cursor"], Value::Null);
+    let total_results = whole["total_results"].as_u64().unwrap() as usize;
+    let total_excluded = whole["total_excluded"].as_u64().unwrap() as usize;
+    assert_eq!(whole["results"].as_array().unwrap().len(), total_results);
+    assert_eq!(whole["excluded"].as_array().unwrap().len(), total_excluded);
+    assert!(total_results > 3 && total_excluded > 3);
+
+    let mut results = Vec::new();
+    let mut excluded = Vec::new();
+    let mut cursor = None::<String>;
+    let mut pages = 0;
+    loop {
+        let mut url = format!("{question}&limit=3");
+        if let Some(cursor) = &cursor {
+            url.push_str(&format!("&cursor={cursor}"));
+        }
+        let page = app.get_json(&url, StatusCode::OK).await;
+        pages += 1;
+        assert_eq!(page["total_results"], whole["total_results"]);
+        assert_eq!(page["close_call"], whole["close_call"]);
+        if pages == 1 {
+            assert_eq!(page["sensitivity"], whole["sensitivity"]);
+            assert_eq!(page["stability"], whole["stability"]);
+        }
+        results.extend(page["results"].as_array().unwrap().iter().cloned());
+        excluded.extend(page["excluded"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(pages, total_results.max(total_excluded).div_ceil(3));
+    // The same results, explained alike, ranked 1, 2, 3… across pages.
+    assert_eq!(
+        &results[..],
+        whole["results"].as_array().unwrap().as_slice()
+    );
+    assert_eq!(
+        &excluded[..],
+        whole["excluded"].as_array().unwrap().as_slice()
+    );
+    let ranks: Vec<u64> = results
+        .iter()
+        .map(|r| r["rank"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ranks, (1..=total_results as u64).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn an_edit_between_pages_of_a_list_is_visible_on_the_next_page() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let first = app
+        .get_json("/api/v1/frameworks?limit=5", StatusCode::OK)
+        .await;
+    assert!(!slugs(first["frameworks"].as_array().unwrap()).contains(&"django".to_owned()));
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+
+    let summary = "Batteries-included Python web framework, re-read for paging.";
+    let saved = app
+        .save_framework(&editor, "django", &[("summary", summary)])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    // The walk goes on from its cursor and finds the edit on the page that holds Django.
+    let mut cursor = Some(cursor);
+    let mut found = None;
+    while let Some(at) = cursor {
+        let page = app
+            .get_json(
+                &format!("/api/v1/frameworks?limit=5&cursor={at}"),
+                StatusCode::OK,
+            )
+            .await;
+        if let Some(django) = page["frameworks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["slug"] == "django")
+        {
+            found = Some(django["summary"].clone());
+        }
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(found, Some(Value::from(summary)));
+}
+
+#[tokio::test]
+async fn a_recommendation_cursor_from_before_a_knowledge_change_is_refused_with_409() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let question = "/api/v1/recommendations?need=security&limit=2";
+    let first = app.get_json(question, StatusCode::OK).await;
+    let leader = first["results"][0]["slug"].as_str().unwrap().to_owned();
+    let total = first["total_results"].as_u64().unwrap();
+    let cursor = first["next_cursor"].as_str().unwrap().to_owned();
+
+    // The leader drops below the must-have: the ranking every cursor counted on is gone.
+    let saved = app
+        .save_framework(&editor, &leader, &[("req.security.strength", "1")])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let refused = app
+        .get_json(&format!("{question}&cursor={cursor}"), StatusCode::CONFLICT)
+        .await;
+    assert_eq!(refused["error"]["code"], "conflict");
+    assert_eq!(refused["error"]["field"], "cursor");
+
+    // Asked again from the start, the very next answer ranks the changed knowledge.
+    let again = app.get_json(question, StatusCode::OK).await;
+    assert_eq!(again["total_results"].as_u64().unwrap(), total - 1);
+    assert_ne!(again["results"][0]["slug"], leader.as_str());
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_limit_and_cursor_and_next_cursor_for_every_paged_answer() {
+    let app = spawn_app().await;
+    let doc = app.get_json("/api/openapi.json", StatusCode::OK).await;
+    for (path, schema) in [
+        ("/api/v1/frameworks", "FrameworkList"),
+        ("/api/v1/industries", "IndustryList"),
+        ("/api/v1/requirements", "RequirementList"),
+        ("/api/v1/languages", "LanguageList"),
+        ("/api/v1/trends", "TrendList"),
+        ("/api/v1/briefs", "BriefList"),
+        ("/api/v1/recommendations", "RecommendationsPage"),
+    ] {
+        let names: Vec<&str> = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"limit") && names.contains(&"cursor"),
+            "{path}: {names:?}"
+        );
+        let limit = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "limit")
+            .unwrap();
+        assert_eq!(limit["schema"]["minimum"], 1, "{path}");
+        // A flattened body is an `allOf` of its parts.
+        let described = &doc["components"]["schemas"][schema];
+        let parts = described["allOf"].as_array().cloned().unwrap_or_default();
+        assert!(
+            std::iter::once(described)
+                .chain(&parts)
+                .any(|part| part["properties"]["next_cursor"].is_object()),
+            "{schema}"
+        );
+        assert!(
+            doc["paths"][path]["get"]["responses"]["400"].is_object(),
+            "{path}"
+        );
+    }
+    assert!(doc["paths"]["/api/v1/recommendations"]["get"]["responses"]["409"].is_object());
+}
