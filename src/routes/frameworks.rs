@@ -26,7 +26,12 @@ pub struct IndexQuery {
     pub kind: Option<String>,
     pub ring: Option<String>,
     pub sort: Option<String>,
+    /// 1, 2, …: which page of [`PAGE_SIZE`] to show.
+    pub page: Option<String>,
 }
+
+/// Frameworks on one page of the catalogue: a screenful or two, not the whole knowledge base.
+pub const PAGE_SIZE: usize = 50;
 
 /// The orders the catalogue can be listed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +132,31 @@ pub struct IndexPage {
     pub errors: Vec<FieldError>,
     pub rows: Vec<Row>,
     pub filtered: bool,
+    /// How many frameworks match, on every page.
+    pub total: usize,
+    /// The page shown (kept to those that exist) and how many there are.
+    pub page: usize,
+    pub pages: usize,
+}
+
+impl IndexPage {
+    /// The catalogue's address for another page, keeping the search, filters and sort.
+    pub fn page_href(&self, page: usize) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", self.q.as_str()),
+            ("language", self.language.as_str()),
+            ("kind", self.kind.as_str()),
+            ("ring", self.ring.as_str()),
+        ] {
+            if !value.is_empty() {
+                query.append_pair(key, value);
+            }
+        }
+        query.append_pair("sort", self.sort.as_str());
+        query.append_pair("page", &page.to_string());
+        format!("/frameworks?{}", query.finish())
+    }
 }
 
 pub async fn index(
@@ -182,6 +212,20 @@ pub async fn index(
         }),
     };
 
+    let asked_page = match given(&query.page) {
+        None => None,
+        Some(value) => match value.parse::<usize>() {
+            Ok(page) if page >= 1 => Some(page),
+            _ => {
+                errors.push(FieldError::new(
+                    "page",
+                    format!("\"{value}\" is not a page number; pages are numbered from 1"),
+                ));
+                None
+            }
+        },
+    };
+
     let mut frameworks = if !errors.is_empty() {
         Vec::new()
     } else if let Some(search) = &search {
@@ -199,12 +243,19 @@ pub async fn index(
         },
     );
 
+    let total = frameworks.len();
+    let (page, pages) = crate::routes::admin::listing::page_of(asked_page, total, PAGE_SIZE);
+    let shown = (page - 1) * PAGE_SIZE..(page * PAGE_SIZE).min(total);
+
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::BAD_REQUEST
     };
     let page = IndexPage {
+        total,
+        page,
+        pages,
         q: q.to_owned(),
         language: query.language.clone().unwrap_or_default(),
         kind: query.kind.clone().unwrap_or_default(),
@@ -220,7 +271,7 @@ pub async fn index(
             || filter.ring.is_some(),
         errors,
         rows: frameworks
-            .into_iter()
+            .drain(shown)
             .map(|f| Row {
                 slug: f.slug,
                 name: f.name,

@@ -5,7 +5,9 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use stackatlas::domain::Role;
 
-use crate::helpers::{TestApp, seed_document, spawn_app};
+use crate::helpers::{
+    TestApp, attributes, seed_document, select, spawn_app, spawn_app_with, text_of,
+};
 
 /// Every page of `path` (a list answer holding its items under `key`), `limit` to a page,
 /// following `next_cursor` until it is null: the items in the order they came and how many
@@ -311,4 +313,117 @@ async fn the_openapi_document_lists_limit_and_cursor_and_next_cursor_for_every_p
         );
     }
     assert!(doc["paths"]["/api/v1/recommendations"]["get"]["responses"]["409"].is_object());
+}
+
+/// The seeded knowledge with `copies` more Python frameworks, copies of Django: enough for
+/// the catalogue to need several pages.
+async fn spawn_app_with_copies(copies: usize) -> TestApp {
+    let mut document = seed_document();
+    let django = document
+        .frameworks
+        .iter()
+        .find(|f| f.slug == "django")
+        .unwrap()
+        .clone();
+    for n in 1..=copies {
+        let mut copy = django.clone();
+        copy.slug = format!("django-copy-{n:03}");
+        copy.name = format!("Django copy {n:03}");
+        document.frameworks.push(copy);
+    }
+    spawn_app_with(Some(document)).await
+}
+
+#[tokio::test]
+async fn the_catalogue_pages_fifty_at_a_time_and_its_links_walk_every_match_once_keeping_the_filters()
+ {
+    let app = spawn_app_with_copies(100).await;
+    let python = app
+        .get_json("/api/v1/languages?limit=200", StatusCode::OK)
+        .await["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["slug"] == "python")
+        .unwrap()["frameworks"]
+        .as_u64()
+        .unwrap() as usize;
+    assert!(python > 100);
+    let pages = python.div_ceil(50);
+
+    let mut seen = Vec::new();
+    let mut path = "/frameworks?language=python&sort=newest".to_owned();
+    for number in 1..=pages {
+        let html = app.get_html(&path, StatusCode::OK).await;
+        let shown = attributes(&html, ".framework-item h2 a", "href");
+        assert!(shown.len() <= 50 && !shown.is_empty(), "{path}");
+        seen.extend(shown);
+        assert_eq!(
+            text_of(&html, ".result-count"),
+            format!("{python} frameworks · page {number} of {pages}")
+        );
+        // The filter form still shows what was chosen.
+        assert_eq!(
+            attributes(&html, "#language option[selected]", "value"),
+            ["python"]
+        );
+        let next = attributes(&html, "nav.pager a[rel=next]", "href");
+        if number < pages {
+            assert_eq!(next.len(), 1, "{path}");
+            assert!(
+                next[0].contains("language=python") && next[0].contains("sort=newest"),
+                "{}",
+                next[0]
+            );
+            path = next[0].clone();
+        } else {
+            assert!(next.is_empty(), "the last page links to no next");
+            assert_eq!(attributes(&html, "nav.pager a[rel=prev]", "href").len(), 1);
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no framework shown twice");
+    assert_eq!(seen.len(), python, "every match shown");
+}
+
+#[tokio::test]
+async fn a_catalogue_page_that_is_not_a_number_is_a_field_error_and_one_past_the_end_shows_the_last()
+ {
+    let app = spawn_app_with_copies(60).await;
+    let refused = app
+        .get_html("/frameworks?page=two", StatusCode::BAD_REQUEST)
+        .await;
+    assert!(text_of(&refused, "#filter-errors").contains("page"));
+    let past = app.get_html("/frameworks?page=99", StatusCode::OK).await;
+    assert!(text_of(&past, ".result-count").ends_with("page 3 of 3"));
+    assert!(!select(&past, ".framework-item").is_empty());
+}
+
+#[tokio::test]
+async fn an_edit_is_visible_on_the_next_request_of_the_catalogue_page_that_lists_it() {
+    let app = spawn_app_with_copies(60).await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    // By name, the copies of Django fill the first pages; the last holds the latest names.
+    let path = "/frameworks?sort=name&page=3";
+    let before = app.get_html(path, StatusCode::OK).await;
+    let listed = attributes(&before, ".framework-item h2 a", "href");
+    let slug = listed[0].trim_start_matches("/frameworks/").to_owned();
+
+    let summary = "Rewritten while someone reads the third page.";
+    let saved = app
+        .save_framework(&editor, &slug, &[("summary", summary)])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let after = app.get_html(path, StatusCode::OK).await;
+    let item = select(&after, ".framework-item")
+        .into_iter()
+        .find(|item| {
+            item.select(&crate::helpers::selector("h2 a"))
+                .any(|a| a.value().attr("href") == Some(listed[0].as_str()))
+        })
+        .unwrap();
+    assert!(crate::helpers::text(item).contains(summary));
 }
