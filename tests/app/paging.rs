@@ -34,6 +34,15 @@ async fn walk(app: &TestApp, path: &str, key: &str, limit: usize) -> (Vec<Value>
     }
 }
 
+/// A recommendation page's body as the exports and briefs keep it: without the counts and
+/// the cursor that only a page has.
+pub fn without_page_fields(page: &mut Value) {
+    let fields = page.as_object_mut().unwrap();
+    for paged in ["total_results", "total_excluded", "next_cursor"] {
+        assert!(fields.remove(paged).is_some(), "{paged}");
+    }
+}
+
 fn slugs(items: &[Value]) -> Vec<String> {
     items
         .iter()

@@ -438,6 +438,8 @@ pub async fn recommendations(
         },
         chrono::Utc::now().date_naive(),
     );
+    let mut recommendation = recommendation;
+    db::recommend::fill_evidence(&pool, &mut recommendation).await?;
     let (total_results, total_excluded) =
         (recommendation.total_results, recommendation.total_excluded);
     let end = skip + paging.limit;
