@@ -2,7 +2,7 @@
 
 use sqlx::SqlitePool;
 
-use crate::domain::{Kind, RequirementGroup, Ring, Score, Slug, TextList};
+use crate::domain::{RequirementGroup, Ring, Score, Slug, TextList};
 use crate::recommend::MUST_HAVE_MINIMUM;
 
 /// A language with how many frameworks use it (for filters).
@@ -253,33 +253,6 @@ pub async fn framework_count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(r#"SELECT COUNT(*) AS "count!: i64" FROM frameworks"#)
         .fetch_one(pool)
         .await
-}
-
-/// Up to `limit` frameworks with a slug after `after` (`""` for the first), by slug: a page
-/// of the API's list, read in the order of the slug's unique index, so a late page costs
-/// what the first does.
-pub async fn frameworks_after(
-    pool: &SqlitePool,
-    after: &str,
-    limit: i64,
-) -> Result<Vec<crate::db::frameworks::FrameworkSummary>, sqlx::Error> {
-    sqlx::query_as!(
-        crate::db::frameworks::FrameworkSummary,
-        r#"SELECT f.slug AS "slug: Slug", f.name, l.slug AS "language_slug: Slug",
-                  l.name AS language_name, f.kind AS "kind: Kind", f.ring AS "ring: Ring",
-                  f.summary, f.first_release, f.last_reviewed,
-                  (SELECT json_group_array(slug) FROM
-                      (SELECT x.slug FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
-                       WHERE fl.framework_id = f.id ORDER BY x.slug)) AS "languages!: TextList"
-           FROM frameworks f JOIN languages l ON l.id = f.language_id
-           WHERE f.slug > ?1
-           ORDER BY f.slug
-           LIMIT ?2"#,
-        after,
-        limit
-    )
-    .fetch_all(pool)
-    .await
 }
 
 /// Which frameworks follow each of the trends `trend_slugs` (a JSON array): the attachments

@@ -57,6 +57,33 @@ pub async fn list(
     .await
 }
 
+/// Up to `limit` frameworks with a slug after `after` (`""` for the first), by slug: a page
+/// of the API's list, read in the order of the slug's unique index, so a late page costs
+/// what the first does.
+pub async fn page_after(
+    pool: &SqlitePool,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<FrameworkSummary>, sqlx::Error> {
+    sqlx::query_as!(
+        FrameworkSummary,
+        r#"SELECT f.slug AS "slug: Slug", f.name, l.slug AS "language_slug: Slug",
+                  l.name AS language_name, f.kind AS "kind: Kind", f.ring AS "ring: Ring",
+                  f.summary, f.first_release, f.last_reviewed,
+                  (SELECT json_group_array(slug) FROM
+                      (SELECT x.slug FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
+                       WHERE fl.framework_id = f.id ORDER BY x.slug)) AS "languages!: TextList"
+           FROM frameworks f JOIN languages l ON l.id = f.language_id
+           WHERE f.slug > ?1
+           ORDER BY f.slug
+           LIMIT ?2"#,
+        after,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Frameworks matching `filter` and the FTS5 query `fts_query` (see [`crate::search::fts_query`]),
 /// best match first. A match in the name weighs most, then the summary, features and use cases,
 /// then the long description.

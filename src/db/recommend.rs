@@ -320,7 +320,9 @@ async fn names_in(tx: &mut sqlx::SqliteConnection) -> Result<Names, sqlx::Error>
 
 /// Fills in the notes and sources of the ratings `recommendation` explains, which the
 /// in-memory knowledge leaves out ([`load`] reads scores and review dates only): two queries
-/// for the frameworks shown, whatever the size of the knowledge base. A note already there
+/// for the frameworks shown, whatever the size of the knowledge base. (`CROSS JOIN` keeps
+/// SQLite's join order: from the shown slugs through the slug and primary-key indexes, not
+/// a scan of every rating.) A note already there
 /// (an edit tried on a copy of the knowledge, `impact::apply`) is kept.
 pub async fn fill_evidence(
     pool: &SqlitePool,
@@ -364,11 +366,11 @@ pub async fn fill_evidence(
     let mut evidence: HashMap<(String, RatingKind, String), (String, Vec<String>)> = HashMap::new();
     for r in sqlx::query!(
         r#"SELECT f.slug AS framework, r.slug AS subject, fr.note, fr.sources AS "sources: TextList"
-           FROM framework_requirements fr
-           JOIN frameworks f ON f.id = fr.framework_id
+           FROM json_each(?1) AS shown
+           CROSS JOIN frameworks f ON f.slug = shown.value
+           CROSS JOIN framework_requirements fr ON fr.framework_id = f.id
            JOIN requirements r ON r.id = fr.requirement_id
-           WHERE f.slug IN (SELECT value FROM json_each(?1))
-             AND r.slug IN (SELECT value FROM json_each(?2))"#,
+           WHERE r.slug IN (SELECT value FROM json_each(?2))"#,
         frameworks,
         requirements
     )
@@ -382,11 +384,11 @@ pub async fn fill_evidence(
     }
     for i in sqlx::query!(
         r#"SELECT f.slug AS framework, i.slug AS subject, fi.note, fi.sources AS "sources: TextList"
-           FROM framework_industries fi
-           JOIN frameworks f ON f.id = fi.framework_id
+           FROM json_each(?1) AS shown
+           CROSS JOIN frameworks f ON f.slug = shown.value
+           CROSS JOIN framework_industries fi ON fi.framework_id = f.id
            JOIN industries i ON i.id = fi.industry_id
-           WHERE f.slug IN (SELECT value FROM json_each(?1))
-             AND i.slug IN (SELECT value FROM json_each(?2))"#,
+           WHERE i.slug IN (SELECT value FROM json_each(?2))"#,
         frameworks,
         industries
     )

@@ -84,7 +84,9 @@ fn sort_frameworks(frameworks: &mut [FrameworkSummary], sort: Sort) {
     };
     match sort {
         Sort::Relevance => {}
-        Sort::Name => frameworks.sort_by(by_name),
+        // Each name lowered once, not once per comparison: 10,000 frameworks compare
+        // 130,000 times.
+        Sort::Name => frameworks.sort_by_cached_key(|f| f.name.to_lowercase()),
         // Unknown years sort last either way.
         Sort::Newest => frameworks.sort_by(|a, b| {
             b.first_release
@@ -161,9 +163,12 @@ impl IndexPage {
 
 pub async fn index(
     pool: web::Data<SqlitePool>,
+    knowledge: web::Data<crate::snapshot::KnowledgeCache>,
     query: web::Query<IndexQuery>,
 ) -> Result<HttpResponse> {
-    let languages = db::catalogue::languages(pool.get_ref()).await?;
+    // The language filter's options with their counts, as the knowledge in memory has them:
+    // counting them again is a scan of every framework per language.
+    let languages = knowledge.current(&pool).await?.languages.clone();
     let mut errors = Vec::new();
     let mut filter = db::frameworks::Filter::default();
 

@@ -151,7 +151,7 @@ type ApiResult = Result<HttpResponse, ApiError>;
 pub async fn frameworks(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
     let (paging, after) = list_paging("frameworks", request.query_string())?;
     // One more than asked says whether there is a next page.
-    let mut rows = db::catalogue::frameworks_after(
+    let mut rows = db::frameworks::page_after(
         &pool,
         after.as_ref().map_or("", Slug::as_str),
         paging.limit as i64 + 1,
