@@ -321,8 +321,8 @@ async fn names_in(tx: &mut sqlx::SqliteConnection) -> Result<Names, sqlx::Error>
 /// Fills in the notes and sources of the ratings `recommendation` explains, which the
 /// in-memory knowledge leaves out ([`load`] reads scores and review dates only): two queries
 /// for the frameworks shown, whatever the size of the knowledge base. (`CROSS JOIN` keeps
-/// SQLite's join order: from the shown slugs through the slug and primary-key indexes, not
-/// a scan of every rating.) A note already there
+/// SQLite's join order: each shown framework and asked term looked up by its slug, then
+/// their one rating by primary key, rather than every rating of each framework.) A note already there
 /// (an edit tried on a copy of the knowledge, `impact::apply`) is kept.
 pub async fn fill_evidence(
     pool: &SqlitePool,
@@ -368,9 +368,10 @@ pub async fn fill_evidence(
         r#"SELECT f.slug AS framework, r.slug AS subject, fr.note, fr.sources AS "sources: TextList"
            FROM json_each(?1) AS shown
            CROSS JOIN frameworks f ON f.slug = shown.value
-           CROSS JOIN framework_requirements fr ON fr.framework_id = f.id
-           JOIN requirements r ON r.id = fr.requirement_id
-           WHERE r.slug IN (SELECT value FROM json_each(?2))"#,
+           CROSS JOIN json_each(?2) AS asked
+           CROSS JOIN requirements r ON r.slug = asked.value
+           CROSS JOIN framework_requirements fr
+               ON fr.framework_id = f.id AND fr.requirement_id = r.id"#,
         frameworks,
         requirements
     )
@@ -386,9 +387,10 @@ pub async fn fill_evidence(
         r#"SELECT f.slug AS framework, i.slug AS subject, fi.note, fi.sources AS "sources: TextList"
            FROM json_each(?1) AS shown
            CROSS JOIN frameworks f ON f.slug = shown.value
-           CROSS JOIN framework_industries fi ON fi.framework_id = f.id
-           JOIN industries i ON i.id = fi.industry_id
-           WHERE i.slug IN (SELECT value FROM json_each(?2))"#,
+           CROSS JOIN json_each(?2) AS asked
+           CROSS JOIN industries i ON i.slug = asked.value
+           CROSS JOIN framework_industries fi
+               ON fi.framework_id = f.id AND fi.industry_id = i.id"#,
         frameworks,
         industries
     )
