@@ -231,26 +231,37 @@ pub async fn index(
         },
     };
 
-    let mut frameworks = if !errors.is_empty() {
-        Vec::new()
-    } else if let Some(search) = &search {
-        db::frameworks::search(&pool, search, &filter).await?
-    } else {
-        db::frameworks::list(&pool, &filter).await?
-    };
     // Without search text there is no relevance to keep; fall back to names.
-    sort_frameworks(
-        &mut frameworks,
-        if search.is_none() && sort == Sort::Relevance {
-            Sort::Name
-        } else {
-            sort
-        },
-    );
-
-    let total = frameworks.len();
-    let (page, pages) = crate::routes::admin::listing::page_of(asked_page, total, PAGE_SIZE);
-    let shown = (page - 1) * PAGE_SIZE..(page * PAGE_SIZE).min(total);
+    let order = if search.is_none() && sort == Sort::Relevance {
+        Sort::Name
+    } else {
+        sort
+    };
+    let (total, page, pages, mut frameworks) = if !errors.is_empty() {
+        (0, 1, 1, Vec::new())
+    } else if let Some(search) = &search {
+        // Search results are few and ordered by relevance in SQL: sorted and paged here.
+        let mut found = db::frameworks::search(&pool, search, &filter).await?;
+        sort_frameworks(&mut found, order);
+        let total = found.len();
+        let (page, pages) = crate::routes::admin::listing::page_of(asked_page, total, PAGE_SIZE);
+        let shown = (page - 1) * PAGE_SIZE..(page * PAGE_SIZE).min(total);
+        (total, page, pages, found.drain(shown).collect())
+    } else {
+        // The whole catalogue is ordered and paged by SQLite, which reads only the page's
+        // rows in full: at 10,000 frameworks, 50 rows rather than 10,000.
+        let total = db::frameworks::count(&pool, &filter).await? as usize;
+        let (page, pages) = crate::routes::admin::listing::page_of(asked_page, total, PAGE_SIZE);
+        let rows = db::frameworks::page(
+            &pool,
+            &filter,
+            order.as_str(),
+            PAGE_SIZE as i64,
+            ((page - 1) * PAGE_SIZE) as i64,
+        )
+        .await?;
+        (total, page, pages, rows)
+    };
 
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -276,7 +287,7 @@ pub async fn index(
             || filter.ring.is_some(),
         errors,
         rows: frameworks
-            .drain(shown)
+            .drain(..)
             .map(|f| Row {
                 slug: f.slug,
                 name: f.name,
