@@ -670,6 +670,22 @@ pub fn rank(
     limits: Limits,
     today: NaiveDate,
 ) -> Recommendation {
+    rank_from(query, catalogue, search, names, 0, limits, today)
+}
+
+/// [`rank`], explaining the results and the exclusions from position `skip` on (one page of
+/// a paged answer): the first `skip` of each are ordered but not explained, and results
+/// keep their rank in the whole answer. Totals, the close call and the firmness are the
+/// whole answer's, the same on every page.
+pub fn rank_from(
+    query: &Query,
+    catalogue: &Catalogue,
+    search: &[Option<f64>],
+    names: &Names,
+    skip: usize,
+    limits: Limits,
+    today: NaiveDate,
+) -> Recommendation {
     let plan = Plan::new(query, catalogue, search);
     let mut scored: Vec<(u32, usize)> = Vec::new();
     let mut left_out: Vec<usize> = Vec::new();
@@ -690,15 +706,22 @@ pub fn rank(
 
     let result_order = |&(raw, row): &(u32, usize)| catalogue.result_order(raw, row);
     // The close call needs the top two even when fewer are explained.
-    best_first(&mut scored, limits.results.max(2), result_order);
-    best_first(&mut left_out, limits.excluded, |&row| {
-        catalogue.name_order[row]
-    });
+    best_first(
+        &mut scored,
+        skip.saturating_add(limits.results).max(2),
+        result_order,
+    );
+    best_first(
+        &mut left_out,
+        skip.saturating_add(limits.excluded),
+        |&row| catalogue.name_order[row],
+    );
 
     let results: Vec<Ranked> = scored
         .iter()
-        .take(limits.results)
         .enumerate()
+        .skip(skip)
+        .take(limits.results)
         .map(|(i, &(raw, row))| {
             let ranked = explain(&plan, catalogue, row, names, i + 1);
             debug_assert_eq!(ranked.raw, raw, "the explanation adds up to the score");
@@ -707,6 +730,7 @@ pub fn rank(
         .collect();
     let excluded = left_out
         .iter()
+        .skip(skip)
         .take(limits.excluded)
         .map(|&row| explain_exclusion(&plan, catalogue, row, names))
         .collect();

@@ -254,3 +254,24 @@ pub async fn framework_count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
         .fetch_one(pool)
         .await
 }
+
+/// Which frameworks follow each of the trends `trend_slugs` (a JSON array): the attachments
+/// of one page of trends.
+pub async fn trend_frameworks_of(
+    pool: &SqlitePool,
+    trend_slugs: &str,
+) -> Result<Vec<Attachment>, sqlx::Error> {
+    sqlx::query_as!(
+        Attachment,
+        r#"SELECT t.slug AS "owner_slug: Slug", f.slug AS "framework_slug: Slug",
+                  f.name AS framework_name
+         FROM framework_trends ft
+         JOIN trends t ON t.id = ft.trend_id
+         JOIN frameworks f ON f.id = ft.framework_id
+         WHERE t.slug IN (SELECT value FROM json_each(?1))
+         ORDER BY f.name COLLATE NOCASE"#,
+        trend_slugs
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -57,6 +57,96 @@ pub async fn list(
     .await
 }
 
+/// How many frameworks match `filter`: the catalogue's count, on every page.
+pub async fn count(pool: &SqlitePool, filter: &Filter) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "count!: i64"
+           FROM frameworks f JOIN languages l ON l.id = f.language_id
+           WHERE (?1 IS NULL OR l.slug = ?1
+                  OR EXISTS (SELECT 1 FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
+                             WHERE fl.framework_id = f.id AND x.slug = ?1))
+             AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.ring = ?3)"#,
+        filter.language,
+        filter.kind,
+        filter.ring
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// One page of the frameworks matching `filter` in the catalogue's order `sort` (`name`,
+/// `newest`, `oldest` or `ring`; names break ties, then slugs): `limit` from `offset`. Only
+/// the page's rows are read in full; the rest are ordered by their keys alone.
+pub async fn page(
+    pool: &SqlitePool,
+    filter: &Filter,
+    sort: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<FrameworkSummary>, sqlx::Error> {
+    sqlx::query_as!(
+        FrameworkSummary,
+        r#"WITH page AS (
+               SELECT f.id, row_number() OVER (ORDER BY
+                   CASE ?4 WHEN 'ring' THEN CASE f.ring WHEN 'adopt' THEN 0 WHEN 'trial' THEN 1
+                                                        WHEN 'assess' THEN 2 ELSE 3 END
+                           ELSE 0 END,
+                   CASE WHEN ?4 IN ('newest', 'oldest') THEN f.first_release IS NULL ELSE 0 END,
+                   CASE ?4 WHEN 'newest' THEN -f.first_release WHEN 'oldest' THEN f.first_release
+                           ELSE 0 END,
+                   f.name COLLATE NOCASE, f.slug) AS place
+               FROM frameworks f JOIN languages l ON l.id = f.language_id
+               WHERE (?1 IS NULL OR l.slug = ?1
+                      OR EXISTS (SELECT 1 FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
+                                 WHERE fl.framework_id = f.id AND x.slug = ?1))
+                 AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.ring = ?3)
+               ORDER BY place LIMIT ?5 OFFSET ?6)
+           SELECT f.slug AS "slug: Slug", f.name, l.slug AS "language_slug: Slug",
+                  l.name AS language_name, f.kind AS "kind: Kind", f.ring AS "ring: Ring",
+                  f.summary, f.first_release, f.last_reviewed,
+                  (SELECT json_group_array(slug) FROM
+                      (SELECT x.slug FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
+                       WHERE fl.framework_id = f.id ORDER BY x.slug)) AS "languages!: TextList"
+           FROM page JOIN frameworks f ON f.id = page.id JOIN languages l ON l.id = f.language_id
+           ORDER BY page.place"#,
+        filter.language,
+        filter.kind,
+        filter.ring,
+        sort,
+        limit,
+        offset
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Up to `limit` frameworks with a slug after `after` (`""` for the first), by slug: a page
+/// of the API's list, read in the order of the slug's unique index, so a late page costs
+/// what the first does.
+pub async fn page_after(
+    pool: &SqlitePool,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<FrameworkSummary>, sqlx::Error> {
+    sqlx::query_as!(
+        FrameworkSummary,
+        r#"SELECT f.slug AS "slug: Slug", f.name, l.slug AS "language_slug: Slug",
+                  l.name AS language_name, f.kind AS "kind: Kind", f.ring AS "ring: Ring",
+                  f.summary, f.first_release, f.last_reviewed,
+                  (SELECT json_group_array(slug) FROM
+                      (SELECT x.slug FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
+                       WHERE fl.framework_id = f.id ORDER BY x.slug)) AS "languages!: TextList"
+           FROM frameworks f JOIN languages l ON l.id = f.language_id
+           WHERE f.slug > ?1
+           ORDER BY f.slug
+           LIMIT ?2"#,
+        after,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Frameworks matching `filter` and the FTS5 query `fts_query` (see [`crate::search::fts_query`]),
 /// best match first. A match in the name weighs most, then the summary, features and use cases,
 /// then the long description.

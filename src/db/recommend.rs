@@ -1,14 +1,17 @@
 //! Loading the knowledge the ranking engine works on, in a handful of whole-table queries
 //! rather than one query per framework.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
 use crate::db::catalogue::{self, Industry, LanguageOption, Requirement, UseCaseOption};
 use crate::domain::{RequirementGroup, Ring, Score, Slug, TextList};
-use crate::recommend::{Candidate, Catalogue, Evidence, Names, UseCaseRef};
+use crate::recommend::{
+    Candidate, Catalogue, CriterionKind, Evidence, Exclusion, Names, RatingKind, Recommendation,
+    UseCaseRef,
+};
 use crate::suggest::{self, Lexicon};
 
 /// Everything the ranking and the query form read, as of one version of the change counter:
@@ -127,23 +130,40 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     )
     .fetch_all(&mut *tx)
     .await?;
-    // Strengths and fits are read alike from their own tables: sqlx's checked macros take
-    // literal SQL only, so the two statements cannot share their text.
+    // Strengths and fits are read alike from their own tables, one row per framework with
+    // its ratings packed as `term id:score:reviewed` (10,000 rows rather than 560,000 at
+    // 10,000 frameworks: a row costs far more to hand over than a few bytes to split).
+    // sqlx's checked macros take literal SQL only, so the two statements cannot share their
+    // text. Notes and sources are not read: only the few results an answer explains show
+    // them, and [`fill_evidence`] reads those (at 10,000 frameworks the notes alone are
+    // 64 MB).
+    let requirement_slugs = sqlx::query!(r#"SELECT id, slug AS "slug: Slug" FROM requirements"#)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.slug))
+        .collect();
     let strengths = sqlx::query_as!(
-        Rated,
-        r#"SELECT fr.framework_id AS "framework_id!", r.slug AS "slug: Slug",
-                  fr.strength AS "score: Score", fr.note, fr.sources AS "sources: TextList",
-                  fr.reviewed
-         FROM framework_requirements fr JOIN requirements r ON r.id = fr.requirement_id"#
+        Packed,
+        r#"SELECT framework_id AS "framework_id!",
+                  group_concat(requirement_id || ':' || strength || ':' || coalesce(reviewed, ''), ',')
+                      AS "ratings!: String"
+         FROM framework_requirements GROUP BY framework_id"#
     )
     .fetch_all(&mut *tx)
     .await?;
+    let industry_slugs = sqlx::query!(r#"SELECT id, slug AS "slug: Slug" FROM industries"#)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.slug))
+        .collect();
     let fits = sqlx::query_as!(
-        Rated,
-        r#"SELECT fi.framework_id AS "framework_id!", i.slug AS "slug: Slug",
-                  fi.fit AS "score: Score", fi.note, fi.sources AS "sources: TextList",
-                  fi.reviewed
-         FROM framework_industries fi JOIN industries i ON i.id = fi.industry_id"#
+        Packed,
+        r#"SELECT framework_id AS "framework_id!",
+                  group_concat(industry_id || ':' || fit || ':' || coalesce(reviewed, ''), ',')
+                      AS "ratings!: String"
+         FROM framework_industries GROUP BY framework_id"#
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -185,8 +205,10 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
             },
         );
     }
-    file_ratings(&mut by_id, strengths, |c| &mut c.strengths);
-    file_ratings(&mut by_id, fits, |c| &mut c.fits);
+    file_ratings(&mut by_id, strengths, &requirement_slugs, |c| {
+        &mut c.strengths
+    });
+    file_ratings(&mut by_id, fits, &industry_slugs, |c| &mut c.fits);
     for l in team_languages {
         if let Some(c) = by_id.get_mut(&l.framework_id) {
             c.languages.push(l.slug);
@@ -207,14 +229,11 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
         .collect())
 }
 
-/// A framework's rating of a requirement (strength) or an industry (fit), as read.
-struct Rated {
+/// A framework's ratings of every requirement (strengths) or every industry (fits), as
+/// read: `term id:score:reviewed` joined by commas, `reviewed` empty when never recorded.
+struct Packed {
     framework_id: i64,
-    slug: Slug,
-    score: Score,
-    note: String,
-    sources: TextList,
-    reviewed: Option<String>,
+    ratings: String,
 }
 
 /// A stored `YYYY-MM-DD` (the schema checks the form) as a date.
@@ -222,21 +241,41 @@ fn day(stored: Option<&str>) -> Option<NaiveDate> {
     stored.and_then(|text| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
 }
 
-/// Files each rating under its framework, in the map `ratings` picks.
+/// Files each rating under its framework, in the map `ratings` picks, naming each term by
+/// its slug in `slugs` (by id).
 fn file_ratings(
     by_id: &mut HashMap<i64, Candidate>,
-    rows: Vec<Rated>,
+    rows: Vec<Packed>,
+    slugs: &HashMap<i64, Slug>,
     ratings: fn(&mut Candidate) -> &mut HashMap<Slug, Evidence>,
 ) {
-    for r in rows {
-        if let Some(c) = by_id.get_mut(&r.framework_id) {
-            let evidence = Evidence {
-                score: r.score,
-                note: r.note,
-                sources: r.sources.0,
-                reviewed: day(r.reviewed.as_deref()),
+    for row in rows {
+        let Some(c) = by_id.get_mut(&row.framework_id) else {
+            continue;
+        };
+        let map = ratings(c);
+        for rating in row.ratings.split(',') {
+            let mut parts = rating.splitn(3, ':');
+            let (Some(id), Some(score), reviewed) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
             };
-            ratings(c).insert(r.slug, evidence);
+            let (Some(slug), Some(score)) = (
+                id.parse().ok().and_then(|id: i64| slugs.get(&id)),
+                score.parse::<i64>().ok().and_then(|s| Score::new(s).ok()),
+            ) else {
+                continue;
+            };
+            // The note and sources are left empty: see [`fill_evidence`].
+            map.insert(
+                slug.clone(),
+                Evidence {
+                    score,
+                    note: String::new(),
+                    sources: Vec::new(),
+                    reviewed: day(reviewed.filter(|r| !r.is_empty())),
+                },
+            );
         }
     }
 }
@@ -277,4 +316,126 @@ async fn names_in(tx: &mut sqlx::SqliteConnection) -> Result<Names, sqlx::Error>
         languages: languages.into_iter().map(|r| (r.slug, r.name)).collect(),
         use_cases: use_cases.into_iter().map(|r| (r.slug, r.name)).collect(),
     })
+}
+
+/// Fills in the notes and sources of the ratings `recommendation` explains, which the
+/// in-memory knowledge leaves out ([`load`] reads scores and review dates only): two queries
+/// for the frameworks shown, whatever the size of the knowledge base. (`CROSS JOIN` keeps
+/// SQLite's join order: each shown framework and asked term looked up by its slug, then
+/// their one rating by primary key, rather than every rating of each framework.) A note already there
+/// (an edit tried on a copy of the knowledge, `impact::apply`) is kept.
+pub async fn fill_evidence(
+    pool: &SqlitePool,
+    recommendation: &mut Recommendation,
+) -> Result<(), sqlx::Error> {
+    let mut frameworks = BTreeSet::new();
+    let mut requirements = BTreeSet::new();
+    let mut industries = BTreeSet::new();
+    for result in &recommendation.results {
+        for criterion in result.criteria.iter().filter(|c| c.note.is_empty()) {
+            match criterion.kind {
+                CriterionKind::Industry => industries.insert(criterion.subject.as_str()),
+                CriterionKind::MustHave | CriterionKind::NiceToHave => {
+                    requirements.insert(criterion.subject.as_str())
+                }
+                _ => continue,
+            };
+            frameworks.insert(result.slug.as_str());
+        }
+    }
+    for excluded in &recommendation.excluded {
+        for reason in &excluded.reasons {
+            if let Exclusion::MustHave {
+                requirement, note, ..
+            } = reason
+                && note.is_empty()
+            {
+                requirements.insert(requirement.as_str());
+                frameworks.insert(excluded.slug.as_str());
+            }
+        }
+    }
+    if frameworks.is_empty() {
+        return Ok(());
+    }
+    let list = |set: BTreeSet<&str>| {
+        serde_json::Value::from(set.into_iter().collect::<Vec<_>>()).to_string()
+    };
+    let (frameworks, requirements, industries) =
+        (list(frameworks), list(requirements), list(industries));
+    let mut evidence: HashMap<(String, RatingKind, String), (String, Vec<String>)> = HashMap::new();
+    for r in sqlx::query!(
+        r#"SELECT f.slug AS framework, r.slug AS subject, fr.note, fr.sources AS "sources: TextList"
+           FROM json_each(?1) AS shown
+           CROSS JOIN frameworks f ON f.slug = shown.value
+           CROSS JOIN json_each(?2) AS asked
+           CROSS JOIN requirements r ON r.slug = asked.value
+           CROSS JOIN framework_requirements fr
+               ON fr.framework_id = f.id AND fr.requirement_id = r.id"#,
+        frameworks,
+        requirements
+    )
+    .fetch_all(pool)
+    .await?
+    {
+        evidence.insert(
+            (r.framework, RatingKind::Requirement, r.subject),
+            (r.note, r.sources.0),
+        );
+    }
+    for i in sqlx::query!(
+        r#"SELECT f.slug AS framework, i.slug AS subject, fi.note, fi.sources AS "sources: TextList"
+           FROM json_each(?1) AS shown
+           CROSS JOIN frameworks f ON f.slug = shown.value
+           CROSS JOIN json_each(?2) AS asked
+           CROSS JOIN industries i ON i.slug = asked.value
+           CROSS JOIN framework_industries fi
+               ON fi.framework_id = f.id AND fi.industry_id = i.id"#,
+        frameworks,
+        industries
+    )
+    .fetch_all(pool)
+    .await?
+    {
+        evidence.insert(
+            (i.framework, RatingKind::Industry, i.subject),
+            (i.note, i.sources.0),
+        );
+    }
+    let found = |framework: &str, kind: RatingKind, subject: &str| {
+        evidence
+            .get(&(framework.to_owned(), kind, subject.to_owned()))
+            .cloned()
+    };
+    for result in &mut recommendation.results {
+        for criterion in result.criteria.iter_mut().filter(|c| c.note.is_empty()) {
+            let kind = match criterion.kind {
+                CriterionKind::Industry => RatingKind::Industry,
+                CriterionKind::MustHave | CriterionKind::NiceToHave => RatingKind::Requirement,
+                _ => continue,
+            };
+            if let Some((note, sources)) = found(result.slug.as_str(), kind, &criterion.subject) {
+                criterion.note = note;
+                criterion.sources = sources;
+            }
+        }
+    }
+    for excluded in &mut recommendation.excluded {
+        for reason in &mut excluded.reasons {
+            if let Exclusion::MustHave {
+                requirement,
+                note,
+                sources,
+                ..
+            } = reason
+                && note.is_empty()
+                && let Some((found_note, found_sources)) =
+                    found(excluded.slug.as_str(), RatingKind::Requirement, requirement)
+            {
+                *note = found_note;
+                *sources = found_sources;
+            }
+        }
+    }
+    Ok(())
 }

@@ -501,6 +501,26 @@ proptest! {
     }
 
     #[test]
+    fn pages_from_any_position_are_slices_of_the_full_answer(
+        candidates in arb_candidates(),
+        q in arb_query(),
+        skip in 0usize..6,
+        size in 1usize..4,
+    ) {
+        let full = recommend(&q, &candidates, &names());
+        let search: Vec<Option<f64>> = candidates.iter().map(|c| c.search_rank).collect();
+        let limits = Limits { results: size, excluded: size };
+        let page = rank_from(&q, &Catalogue::new(candidates.clone()), &search, &names(), skip, limits, today());
+        let slice = |len: usize| skip.min(len)..(skip + size).min(len);
+        prop_assert_eq!(&page.results[..], &full.results[slice(full.results.len())]);
+        prop_assert_eq!(&page.excluded[..], &full.excluded[slice(full.excluded.len())]);
+        prop_assert_eq!(page.total_results, full.results.len());
+        prop_assert_eq!(page.total_excluded, full.excluded.len());
+        prop_assert_eq!(&page.close_call, &full.close_call);
+        prop_assert_eq!(&page.firmness, &full.firmness);
+    }
+
+    #[test]
     fn the_top_pick_alone_is_the_first_result_of_the_full_answer(
         candidates in arb_candidates(),
         q in arb_query(),

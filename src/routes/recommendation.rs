@@ -64,14 +64,12 @@ pub async fn rank(
     let catalogue = &knowledge.catalogue;
     // The firmness dates reviews against today: whether an overdue rating makes it fragile.
     let today = chrono::Utc::now().date_naive();
-    Ok(recommend::rank(
-        &query,
-        catalogue,
-        &search,
-        &knowledge.names,
-        limits,
-        today,
-    ))
+    let mut recommendation =
+        recommend::rank(&query, catalogue, &search, &knowledge.names, limits, today);
+    // The knowledge in memory holds scores, not the notes behind them: read those for the
+    // results explained.
+    db::recommend::fill_evidence(pool, &mut recommendation).await?;
+    Ok(recommendation)
 }
 
 /// The engine's query for valid parameters, with each candidate's search rank by position

@@ -20,6 +20,7 @@ mod helpers;
 mod hostile;
 mod impact;
 mod knowledge;
+mod paging;
 mod previews;
 mod query;
 mod query_page;

@@ -1,10 +1,8 @@
 //! The API's answers: its own item types and the one place database rows become them.
 
-use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::ApiResult;
 use crate::db;
 use crate::recommend::params::Params;
 use crate::suggest;
@@ -145,6 +143,48 @@ pub struct TrendItem {
     pub description: String,
     /// Slugs of the frameworks that follow it.
     pub frameworks: Vec<String>,
+}
+
+// The list answers: a page of items named for what they are, and where the next page starts.
+
+/// One page of the frameworks, by slug.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FrameworkList {
+    pub frameworks: Vec<FrameworkItem>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// One page of the industries, by slug.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndustryList {
+    pub industries: Vec<IndustryItem>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// One page of the requirements, by slug.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequirementList {
+    pub requirements: Vec<RequirementItem>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// One page of the languages, by slug.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LanguageList {
+    pub languages: Vec<LanguageItem>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// One page of the trends, by slug.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrendList {
+    pub trends: Vec<TrendItem>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
 }
 
 // The one place where the rows' parsed values (`Slug`, `Ring`, `Score`, …) become the API's
@@ -369,9 +409,4 @@ impl From<&suggest::Reading> for SuggestionsBody {
 /// Each row as its API item, in the rows' order.
 pub fn items<Row, Item: From<Row>>(rows: Vec<Row>) -> Vec<Item> {
     rows.into_iter().map(Item::from).collect()
-}
-
-/// A list answer: each row as its API item, in the rows' order.
-pub fn list<Row, Item: From<Row> + Serialize>(rows: Vec<Row>) -> ApiResult {
-    Ok(HttpResponse::Ok().json(items::<Row, Item>(rows)))
 }

@@ -4,6 +4,7 @@
 
 pub mod briefs;
 mod items;
+mod paging;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -12,17 +13,21 @@ use sqlx::SqlitePool;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::db;
+use crate::domain::Slug;
 use crate::error::AppError;
 use crate::page_cache::PageCache;
+use crate::recommend::params;
+use crate::recommend::{self, Limits};
 use crate::routes::recommendation::{
-    Bound, Change, CloseCall, Criterion, CriterionKind, Excluded, Exclusion, FragileReason,
-    QueryEcho, Ranked, RecommendationsBody, Sensitivity, StabilityInterval, answer_as_asked,
+    self, Bound, Change, CloseCall, Criterion, CriterionKind, Excluded, Exclusion, FragileReason,
+    QueryEcho, Ranked, RecommendationsBody, Sensitivity, StabilityInterval,
 };
 use crate::routes::representation::{Representation, revalidate};
 use items::{
-    FitItem, FrameworkDetail, FrameworkItem, IndustryItem, LanguageItem, LeftOutItem, Named,
-    RequirementItem, SourceItem, StrengthItem, SuggestedKind, SuggestedParam, SuggestionItem,
-    SuggestionsBody, TrendItem, UseCaseItem, items, list,
+    FitItem, FrameworkDetail, FrameworkItem, FrameworkList, IndustryItem, IndustryList,
+    LanguageItem, LanguageList, LeftOutItem, Named, RequirementItem, RequirementList, SourceItem,
+    StrengthItem, SuggestedKind, SuggestedParam, SuggestionItem, SuggestionsBody, TrendItem,
+    TrendList, UseCaseItem, items,
 };
 
 /// An API failure, answered as `{"error": {"code", "message", "field"}}`.
@@ -103,6 +108,11 @@ impl ResponseError for ApiError {
                 message: message.clone(),
                 field: None,
             },
+            AppError::Conflict(message) => ErrorDetail {
+                code: "conflict",
+                message: message.clone(),
+                field: message.starts_with("cursor:").then(|| "cursor".to_owned()),
+            },
             AppError::MethodNotAllowed(method) => ErrorDetail {
                 code: "method_not_allowed",
                 message: format!("{method} is not supported here; the API is read-only (GET)"),
@@ -132,11 +142,29 @@ type ApiResult = Result<HttpResponse, ApiError>;
     get,
     path = "/api/v1/frameworks",
     tag = "knowledge",
-    responses((status = 200, description = "Every framework, by name", body = [FrameworkItem]))
+    params(paging::ListPaging),
+    responses(
+        (status = 200, description = "One page of the frameworks, by slug", body = FrameworkList),
+        (status = 400, description = "`limit` or `cursor` is not valid, or another parameter was given; `field` names it", body = ErrorBody),
+    )
 )]
-pub async fn frameworks(pool: web::Data<SqlitePool>) -> ApiResult {
-    let all = db::frameworks::list(&pool, &db::frameworks::Filter::default()).await?;
-    list::<_, FrameworkItem>(all)
+pub async fn frameworks(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
+    let (paging, after) = list_paging("frameworks", request.query_string())?;
+    // One more than asked says whether there is a next page.
+    let mut rows = db::frameworks::page_after(
+        &pool,
+        after.as_ref().map_or("", Slug::as_str),
+        paging.limit as i64 + 1,
+    )
+    .await?;
+    let more = rows.len() > paging.limit;
+    rows.truncate(paging.limit);
+    let frameworks: Vec<FrameworkItem> = items(rows);
+    let next_cursor = next_list_cursor("frameworks", more, frameworks.last().map(|f| &f.slug));
+    Ok(HttpResponse::Ok().json(FrameworkList {
+        frameworks,
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(
@@ -187,12 +215,25 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
     get,
     path = "/api/v1/industries",
     tag = "knowledge",
-    responses((status = 200, description = "Every industry with its use cases", body = [IndustryItem]))
+    params(paging::ListPaging),
+    responses(
+        (status = 200, description = "One page of the industries with their use cases, by slug", body = IndustryList),
+        (status = 400, description = "`limit` or `cursor` is not valid, or another parameter was given; `field` names it", body = ErrorBody),
+    )
 )]
-pub async fn industries(pool: web::Data<SqlitePool>) -> ApiResult {
-    let mut all = Vec::new();
-    for i in db::catalogue::industries(pool.get_ref()).await? {
-        all.push(IndustryItem {
+pub async fn industries(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
+    let (paging, after) = list_paging("industries", request.query_string())?;
+    let (page, more) = paging::after_slug(
+        by_slug(db::catalogue::industries(pool.get_ref()).await?, |i| {
+            &i.slug
+        }),
+        |i| i.slug.as_str(),
+        after.as_ref(),
+        paging.limit,
+    );
+    let mut industries = Vec::with_capacity(page.len());
+    for i in page {
+        industries.push(IndustryItem {
             use_cases: items(db::catalogue::industry_use_cases(&pool, i.slug.as_str()).await?),
             slug: i.slug.to_string(),
             name: i.name,
@@ -200,39 +241,92 @@ pub async fn industries(pool: web::Data<SqlitePool>) -> ApiResult {
             rubric: i.rubric.0,
         });
     }
-    Ok(HttpResponse::Ok().json(all))
+    let next_cursor = next_list_cursor("industries", more, industries.last().map(|i| &i.slug));
+    Ok(HttpResponse::Ok().json(IndustryList {
+        industries,
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(
     get,
     path = "/api/v1/requirements",
     tag = "knowledge",
-    responses((status = 200, description = "Every requirement a client can ask for", body = [RequirementItem]))
+    params(paging::ListPaging),
+    responses(
+        (status = 200, description = "One page of the requirements a client can ask for, by slug", body = RequirementList),
+        (status = 400, description = "`limit` or `cursor` is not valid, or another parameter was given; `field` names it", body = ErrorBody),
+    )
 )]
-pub async fn requirements(pool: web::Data<SqlitePool>) -> ApiResult {
-    list::<_, RequirementItem>(db::catalogue::requirements(pool.get_ref()).await?)
+pub async fn requirements(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
+    let (paging, after) = list_paging("requirements", request.query_string())?;
+    let (page, more) = paging::after_slug(
+        by_slug(db::catalogue::requirements(pool.get_ref()).await?, |r| {
+            &r.slug
+        }),
+        |r| r.slug.as_str(),
+        after.as_ref(),
+        paging.limit,
+    );
+    let requirements: Vec<RequirementItem> = items(page);
+    let next_cursor = next_list_cursor("requirements", more, requirements.last().map(|r| &r.slug));
+    Ok(HttpResponse::Ok().json(RequirementList {
+        requirements,
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(
     get,
     path = "/api/v1/languages",
     tag = "knowledge",
-    responses((status = 200, description = "Every language", body = [LanguageItem]))
+    params(paging::ListPaging),
+    responses(
+        (status = 200, description = "One page of the languages, by slug", body = LanguageList),
+        (status = 400, description = "`limit` or `cursor` is not valid, or another parameter was given; `field` names it", body = ErrorBody),
+    )
 )]
-pub async fn languages(pool: web::Data<SqlitePool>) -> ApiResult {
-    list::<_, LanguageItem>(db::catalogue::languages(pool.get_ref()).await?)
+pub async fn languages(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
+    let (paging, after) = list_paging("languages", request.query_string())?;
+    let (page, more) = paging::after_slug(
+        by_slug(db::catalogue::languages(pool.get_ref()).await?, |l| &l.slug),
+        |l| l.slug.as_str(),
+        after.as_ref(),
+        paging.limit,
+    );
+    let languages: Vec<LanguageItem> = items(page);
+    let next_cursor = next_list_cursor("languages", more, languages.last().map(|l| &l.slug));
+    Ok(HttpResponse::Ok().json(LanguageList {
+        languages,
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(
     get,
     path = "/api/v1/trends",
     tag = "knowledge",
-    responses((status = 200, description = "Every trend with the frameworks that follow it", body = [TrendItem]))
+    params(paging::ListPaging),
+    responses(
+        (status = 200, description = "One page of the trends with the frameworks that follow each, by slug", body = TrendList),
+        (status = 400, description = "`limit` or `cursor` is not valid, or another parameter was given; `field` names it", body = ErrorBody),
+    )
 )]
-pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
-    let attachments = db::catalogue::trend_frameworks(&pool).await?;
-    let all: Vec<TrendItem> = db::catalogue::trends(&pool)
-        .await?
+pub async fn trends(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
+    let (paging, after) = list_paging("trends", request.query_string())?;
+    let (page, more) = paging::after_slug(
+        by_slug(db::catalogue::trends(&pool).await?, |t| &t.slug),
+        |t| t.slug.as_str(),
+        after.as_ref(),
+        paging.limit,
+    );
+    let slugs: Vec<&str> = page.iter().map(|t| t.slug.as_str()).collect();
+    let attachments = db::catalogue::trend_frameworks_of(
+        &pool,
+        &serde_json::to_string(&slugs).map_err(AppError::from)?,
+    )
+    .await?;
+    let trends: Vec<TrendItem> = page
         .into_iter()
         .map(|t| TrendItem {
             frameworks: db::catalogue::attached_to(&attachments, &t.slug)
@@ -243,7 +337,35 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
             description: t.description,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(all))
+    let next_cursor = next_list_cursor("trends", more, trends.last().map(|t| &t.slug));
+    Ok(HttpResponse::Ok().json(TrendList {
+        trends,
+        next_cursor,
+    }))
+}
+
+/// `limit` and the slug a list's `cursor` names; any other parameter is a 400 naming it.
+fn list_paging(list: &str, query_string: &str) -> Result<(paging::Paging, Option<Slug>), ApiError> {
+    let (paging, _) = paging::split(query_string, paging::LIST_LIMIT, paging::LIST_MAX, false)?;
+    let after = paging
+        .cursor
+        .as_deref()
+        .map(|cursor| paging::read_list_cursor(list, cursor))
+        .transpose()?;
+    Ok((paging, after))
+}
+
+/// The cursor of the next page when there is one: the last slug shown.
+fn next_list_cursor(list: &str, more: bool, last: Option<&String>) -> Option<String> {
+    last.filter(|_| more)
+        .map(|slug| paging::list_cursor(list, slug))
+}
+
+/// `rows` in slug order, the order every list pages in. (The small lists are read whole and
+/// paged here; the frameworks, the one list that grows, are paged by SQLite.)
+fn by_slug<T>(mut rows: Vec<T>, slug: impl Fn(&T) -> &Slug) -> Vec<T> {
+    rows.sort_by(|a, b| slug(a).cmp(slug(b)));
+    rows
 }
 
 #[utoipa::path(
@@ -257,10 +379,13 @@ pub async fn trends(pool: web::Data<SqlitePool>) -> ApiResult {
         ("lang" = Option<Vec<String>>, Query, description = "Language slug the team knows; repeatable"),
         ("use" = Option<Vec<String>>, Query, description = "Use-case slug the project is; repeatable. Frameworks listed for it score higher."),
         ("q" = Option<String>, Query, description = "Free text, full-text searched; at most 200 characters"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Results on the page, 1 to 100; 25 when not given. The page holds as many exclusions too."),
+        ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page of the same question; absent or empty for the first page. A cursor given before the knowledge base changed is refused with 409: ask again without it."),
     ),
     responses(
-        (status = 200, description = "Ranked results with their breakdown, the exclusions, and how firm the first place is", body = RecommendationsBody),
-        (status = 400, description = "A parameter is unknown or malformed; `field` names it", body = ErrorBody),
+        (status = 200, description = "One page of the ranked results with their breakdown and of the exclusions, and how firm the first place is", body = RecommendationsPage),
+        (status = 400, description = "A parameter is unknown or malformed, or `cursor` was not given for this question; `field` names it", body = ErrorBody),
+        (status = 409, description = "The knowledge base changed since `cursor` was given, so the ranking may differ: ask again without `cursor`", body = ErrorBody),
     )
 )]
 pub async fn recommendations(
@@ -280,16 +405,86 @@ pub async fn recommendations(
     if let Some(answer) = pages.get(knowledge.version, &key) {
         return Ok(answer.respond(&request, revalidate()));
     }
+    let (paging, asked) = paging::split(
+        request.query_string(),
+        paging::RECOMMENDATION_LIMIT,
+        paging::RECOMMENDATION_MAX,
+        true,
+    )?;
     // The API does not redirect: the radio-group form is the page's business, and empty
     // values simply mean "not given".
-    let (params, recommendation) =
-        answer_as_asked(&pool, request.query_string(), &knowledge).await?;
-    let body = serde_json::to_vec(&RecommendationsBody::new(&params, recommendation))
-        .map_err(AppError::from)?;
+    let params = params::parse(&asked, &knowledge.names).map_err(|errors| {
+        let first = errors.into_iter().next();
+        first.map_or_else(
+            || AppError::bad_request("query", "was not understood"),
+            |e| AppError::bad_request(e.field, e.message),
+        )
+    })?;
+    let question = paging::question(&params.to_query_string());
+    let skip = match &paging.cursor {
+        Some(cursor) => paging::Position::read(cursor, knowledge.version, question)?.skip,
+        None => 0,
+    };
+    let (query, search) = recommendation::prepare(&pool, &params, &knowledge).await?;
+    let recommendation = recommend::rank_from(
+        &query,
+        &knowledge.catalogue,
+        &search,
+        &knowledge.names,
+        skip,
+        Limits {
+            results: paging.limit,
+            excluded: paging.limit,
+        },
+        chrono::Utc::now().date_naive(),
+    );
+    let mut recommendation = recommendation;
+    db::recommend::fill_evidence(&pool, &mut recommendation).await?;
+    let (total_results, total_excluded) =
+        (recommendation.total_results, recommendation.total_excluded);
+    let end = skip + paging.limit;
+    let next_cursor = (end < total_results.max(total_excluded)).then(|| {
+        paging::Position {
+            version: knowledge.version,
+            skip: end,
+            question,
+        }
+        .cursor()
+    });
+    let mut body = RecommendationsBody::new(&params, recommendation);
+    if skip > 0 {
+        // The firmness names the first result, which a later page does not hold.
+        body.sensitivity = None;
+        body.stability.clear();
+    }
+    let page = RecommendationsPage {
+        body,
+        total_results,
+        total_excluded,
+        next_cursor,
+    };
+    let body = serde_json::to_vec(&page).map_err(AppError::from)?;
     let answer = Representation::new(StatusCode::OK, "application/json", body);
     Ok(pages
         .keep(knowledge.version, key, answer)
         .respond(&request, revalidate()))
+}
+
+/// One page of a recommendation: the results ranked from the page's position on, as many
+/// exclusions (by name) from the same position, and how many there are in all. `close_call`
+/// is the whole answer's on every page; `sensitivity` and `stability`, which are about the
+/// first result, are on the first page only (null and empty on later ones).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecommendationsPage {
+    #[serde(flatten)]
+    pub body: RecommendationsBody,
+    /// Frameworks that passed every must-have, on every page.
+    pub total_results: usize,
+    /// Frameworks left out, on every page.
+    pub total_excluded: usize,
+    /// Pass as `cursor` for the next page (more results or more exclusions); null on the
+    /// last.
+    pub next_cursor: Option<String>,
 }
 
 #[utoipa::path(
@@ -376,6 +571,12 @@ fn description(query_string: &str) -> Result<String, AppError> {
         TrendItem,
         QueryEcho,
         RecommendationsBody,
+        RecommendationsPage,
+        FrameworkList,
+        IndustryList,
+        RequirementList,
+        LanguageList,
+        TrendList,
         Ranked,
         Criterion,
         CriterionKind,
