@@ -2,6 +2,7 @@
 //! rather than one query per framework.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
@@ -31,6 +32,8 @@ pub struct Knowledge {
     /// The phrases clients use for industries, requirements, use cases and languages, ready
     /// to read a client's description with.
     pub lexicon: Lexicon,
+    /// The notes behind ratings, read as answers explain them.
+    pub evidence: EvidenceMemo,
 }
 
 /// The knowledge base's change counter (see migration 0003): equal counters, equal content.
@@ -63,6 +66,7 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
         requirements,
         use_cases,
         lexicon,
+        evidence: EvidenceMemo::default(),
     })
 }
 
@@ -318,105 +322,101 @@ async fn names_in(tx: &mut sqlx::SqliteConnection) -> Result<Names, sqlx::Error>
     })
 }
 
-/// Fills in the notes and sources of the ratings `recommendation` explains, which the
-/// in-memory knowledge leaves out ([`load`] reads scores and review dates only): two queries
-/// for the frameworks shown, whatever the size of the knowledge base. (`CROSS JOIN` keeps
-/// SQLite's join order: each shown framework and asked term looked up by its slug, then
-/// their one rating by primary key, rather than every rating of each framework.) A note already there
+/// Which results and exclusions an answer explains in full, so which need the notes behind
+/// their ratings read.
+#[derive(Debug, Clone, Copy)]
+pub enum Explained<'a> {
+    /// Every one: the exports, the API and saved briefs carry every note.
+    All,
+    /// The query page's first screen: the best `first` results, and the one result or
+    /// exclusion that `explain=` asks for; the other lines show no notes.
+    FirstAnd {
+        first: usize,
+        asked: Option<&'a str>,
+    },
+}
+
+impl Explained<'_> {
+    fn result(self, position: usize, slug: &str) -> bool {
+        match self {
+            Explained::All => true,
+            Explained::FirstAnd { first, asked } => position < first || asked == Some(slug),
+        }
+    }
+
+    fn exclusion(self, slug: &str) -> bool {
+        match self {
+            Explained::All => true,
+            Explained::FirstAnd { asked, .. } => asked == Some(slug),
+        }
+    }
+}
+
+/// Fills in the notes and sources of the ratings `recommendation` explains (those `explained`
+/// picks), which the in-memory knowledge leaves out ([`load`] reads scores and review dates
+/// only): from the knowledge's [`EvidenceMemo`], reading what it lacks. A note already there
 /// (an edit tried on a copy of the knowledge, `impact::apply`) is kept.
 pub async fn fill_evidence(
     pool: &SqlitePool,
+    knowledge: &Knowledge,
     recommendation: &mut Recommendation,
+    explained: Explained<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut frameworks = BTreeSet::new();
-    let mut requirements = BTreeSet::new();
-    let mut industries = BTreeSet::new();
-    for result in &recommendation.results {
+    let mut wanted: BTreeSet<EvidenceKey> = BTreeSet::new();
+    for (position, result) in recommendation.results.iter().enumerate() {
+        if !explained.result(position, result.slug.as_str()) {
+            continue;
+        }
         for criterion in result.criteria.iter().filter(|c| c.note.is_empty()) {
-            match criterion.kind {
-                CriterionKind::Industry => industries.insert(criterion.subject.as_str()),
-                CriterionKind::MustHave | CriterionKind::NiceToHave => {
-                    requirements.insert(criterion.subject.as_str())
-                }
-                _ => continue,
-            };
-            frameworks.insert(result.slug.as_str());
+            if let Some(kind) = rating_kind(criterion.kind) {
+                wanted.insert((result.slug.to_string(), kind, criterion.subject.clone()));
+            }
         }
     }
     for excluded in &recommendation.excluded {
+        if !explained.exclusion(excluded.slug.as_str()) {
+            continue;
+        }
         for reason in &excluded.reasons {
             if let Exclusion::MustHave {
                 requirement, note, ..
             } = reason
                 && note.is_empty()
             {
-                requirements.insert(requirement.as_str());
-                frameworks.insert(excluded.slug.as_str());
+                let key = (
+                    excluded.slug.to_string(),
+                    RatingKind::Requirement,
+                    requirement.clone(),
+                );
+                wanted.insert(key);
             }
         }
     }
-    if frameworks.is_empty() {
-        return Ok(());
-    }
-    let list = |set: BTreeSet<&str>| {
-        serde_json::Value::from(set.into_iter().collect::<Vec<_>>()).to_string()
-    };
-    let (frameworks, requirements, industries) =
-        (list(frameworks), list(requirements), list(industries));
-    let mut evidence: HashMap<(String, RatingKind, String), (String, Vec<String>)> = HashMap::new();
-    for r in sqlx::query!(
-        r#"SELECT f.slug AS framework, r.slug AS subject, fr.note, fr.sources AS "sources: TextList"
-           FROM json_each(?1) AS shown
-           CROSS JOIN frameworks f ON f.slug = shown.value
-           CROSS JOIN json_each(?2) AS asked
-           CROSS JOIN requirements r ON r.slug = asked.value
-           CROSS JOIN framework_requirements fr
-               ON fr.framework_id = f.id AND fr.requirement_id = r.id"#,
-        frameworks,
-        requirements
-    )
-    .fetch_all(pool)
-    .await?
-    {
-        evidence.insert(
-            (r.framework, RatingKind::Requirement, r.subject),
-            (r.note, r.sources.0),
-        );
-    }
-    for i in sqlx::query!(
-        r#"SELECT f.slug AS framework, i.slug AS subject, fi.note, fi.sources AS "sources: TextList"
-           FROM json_each(?1) AS shown
-           CROSS JOIN frameworks f ON f.slug = shown.value
-           CROSS JOIN json_each(?2) AS asked
-           CROSS JOIN industries i ON i.slug = asked.value
-           CROSS JOIN framework_industries fi
-               ON fi.framework_id = f.id AND fi.industry_id = i.id"#,
-        frameworks,
-        industries
-    )
-    .fetch_all(pool)
-    .await?
-    {
-        evidence.insert(
-            (i.framework, RatingKind::Industry, i.subject),
-            (i.note, i.sources.0),
-        );
+    let mut evidence = knowledge.evidence.recall(&wanted);
+    let missing: Vec<EvidenceKey> = wanted
+        .into_iter()
+        .filter(|key| !evidence.contains_key(key))
+        .collect();
+    if !missing.is_empty() {
+        let read = read_evidence(pool, &missing).await?;
+        for (key, notes) in &read {
+            evidence.insert(key.clone(), Some(notes.clone()));
+        }
+        knowledge.evidence.remember(missing, read);
     }
     let found = |framework: &str, kind: RatingKind, subject: &str| {
         evidence
             .get(&(framework.to_owned(), kind, subject.to_owned()))
             .cloned()
+            .flatten()
     };
     for result in &mut recommendation.results {
         for criterion in result.criteria.iter_mut().filter(|c| c.note.is_empty()) {
-            let kind = match criterion.kind {
-                CriterionKind::Industry => RatingKind::Industry,
-                CriterionKind::MustHave | CriterionKind::NiceToHave => RatingKind::Requirement,
-                _ => continue,
+            let Some(kind) = rating_kind(criterion.kind) else {
+                continue;
             };
-            if let Some((note, sources)) = found(result.slug.as_str(), kind, &criterion.subject) {
-                criterion.note = note;
-                criterion.sources = sources;
+            if let Some(found) = found(result.slug.as_str(), kind, &criterion.subject) {
+                (criterion.note, criterion.sources) = (found.note.clone(), found.sources.clone());
             }
         }
     }
@@ -429,13 +429,163 @@ pub async fn fill_evidence(
                 ..
             } = reason
                 && note.is_empty()
-                && let Some((found_note, found_sources)) =
+                && let Some(found) =
                     found(excluded.slug.as_str(), RatingKind::Requirement, requirement)
             {
-                *note = found_note;
-                *sources = found_sources;
+                (*note, *sources) = (found.note.clone(), found.sources.clone());
             }
         }
     }
     Ok(())
+}
+
+/// The rating a criterion of this kind rests on, if any.
+fn rating_kind(kind: CriterionKind) -> Option<RatingKind> {
+    match kind {
+        CriterionKind::Industry => Some(RatingKind::Industry),
+        CriterionKind::MustHave | CriterionKind::NiceToHave => Some(RatingKind::Requirement),
+        _ => None,
+    }
+}
+
+/// Reads the notes and sources of the ratings `keys` name: two queries, whatever the size of
+/// the knowledge base. (`CROSS JOIN` keeps SQLite's join order: each framework and term looked
+/// up by its slug, then their one rating by primary key, rather than every rating of each
+/// framework.) Pairs crossed in but not asked for are read too, and worth keeping.
+async fn read_evidence(
+    pool: &SqlitePool,
+    keys: &[EvidenceKey],
+) -> Result<Vec<(EvidenceKey, Arc<Notes>)>, sqlx::Error> {
+    let (mut frameworks, mut requirements, mut industries) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for (framework, kind, subject) in keys {
+        frameworks.insert(framework.as_str());
+        match kind {
+            RatingKind::Requirement => requirements.insert(subject.as_str()),
+            RatingKind::Industry => industries.insert(subject.as_str()),
+        };
+    }
+    let list = |set: BTreeSet<&str>| {
+        serde_json::Value::from(set.into_iter().collect::<Vec<_>>()).to_string()
+    };
+    let (frameworks, requirements, industries) =
+        (list(frameworks), list(requirements), list(industries));
+    let mut read = Vec::new();
+    if requirements != "[]" {
+        for r in sqlx::query!(
+            r#"SELECT f.slug AS framework, r.slug AS subject, fr.note, fr.sources AS "sources: TextList"
+           FROM json_each(?1) AS shown
+           CROSS JOIN frameworks f ON f.slug = shown.value
+           CROSS JOIN json_each(?2) AS asked
+           CROSS JOIN requirements r ON r.slug = asked.value
+           CROSS JOIN framework_requirements fr
+               ON fr.framework_id = f.id AND fr.requirement_id = r.id"#,
+            frameworks,
+            requirements
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let notes = Notes {
+                note: r.note,
+                sources: r.sources.0,
+            };
+            read.push(((r.framework, RatingKind::Requirement, r.subject), Arc::new(notes)));
+        }
+    }
+    if industries != "[]" {
+        for i in sqlx::query!(
+            r#"SELECT f.slug AS framework, i.slug AS subject, fi.note, fi.sources AS "sources: TextList"
+           FROM json_each(?1) AS shown
+           CROSS JOIN frameworks f ON f.slug = shown.value
+           CROSS JOIN json_each(?2) AS asked
+           CROSS JOIN industries i ON i.slug = asked.value
+           CROSS JOIN framework_industries fi
+               ON fi.framework_id = f.id AND fi.industry_id = i.id"#,
+            frameworks,
+            industries
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let notes = Notes {
+                note: i.note,
+                sources: i.sources.0,
+            };
+            read.push(((i.framework, RatingKind::Industry, i.subject), Arc::new(notes)));
+        }
+    }
+    Ok(read)
+}
+
+/// A rating by framework slug, kind and term slug.
+type EvidenceKey = (String, RatingKind, String);
+
+/// The note behind a rating and the sources it cites.
+#[derive(Debug)]
+pub struct Notes {
+    note: String,
+    sources: Vec<String>,
+}
+
+/// The notes already read for one version of the knowledge, so that a question asked often
+/// (or one sharing its top results with another) does not ask SQLite again: each read costs
+/// two hand-offs to SQLite's thread, more than ranking the whole seeded knowledge base.
+/// Belongs to its [`Knowledge`], so a write (which makes a new version) starts afresh; a
+/// rating found unrated is remembered as such. It stops taking more once it holds
+/// [`EvidenceMemo::BUDGET`] bytes of notes: at 10,000 frameworks what is asked is read.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceMemo(Arc<Mutex<Remembered>>);
+
+#[derive(Debug, Default)]
+struct Remembered {
+    notes: HashMap<EvidenceKey, Option<Arc<Notes>>>,
+    bytes: usize,
+}
+
+impl EvidenceMemo {
+    /// Plenty for every rating of the seeded knowledge base (under 1 MB).
+    const BUDGET: usize = 4 << 20;
+
+    /// Keeps what was read for `asked`, and that the rest of `asked` is unrated.
+    fn remember(&self, asked: Vec<EvidenceKey>, read: Vec<(EvidenceKey, Arc<Notes>)>) {
+        let mut remembered = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let size = |key: &EvidenceKey, notes: Option<&Notes>| {
+            key.0.len()
+                + key.2.len()
+                + notes.map_or(0, |n| {
+                    n.note.len() + n.sources.iter().map(String::len).sum::<usize>()
+                })
+        };
+        let unrated = asked.into_iter().map(|key| (key, None));
+        for (key, notes) in read
+            .into_iter()
+            .map(|(key, notes)| (key, Some(notes)))
+            .chain(unrated)
+        {
+            let bytes = size(&key, notes.as_deref());
+            if remembered.bytes + bytes > Self::BUDGET {
+                break;
+            }
+            if let std::collections::hash_map::Entry::Vacant(entry) = remembered.notes.entry(key) {
+                entry.insert(notes);
+                remembered.bytes += bytes;
+            }
+        }
+    }
+
+    /// What is remembered of `wanted`: `None` for a rating found unrated.
+    fn recall(&self, wanted: &BTreeSet<EvidenceKey>) -> HashMap<EvidenceKey, Option<Arc<Notes>>> {
+        let remembered = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        wanted
+            .iter()
+            .filter_map(|key| Some((key.clone(), remembered.notes.get(key)?.clone())))
+            .collect()
+    }
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use sqlx::SqlitePool;
 
 use crate::client::Network;
-use crate::db::recommend::Knowledge;
+use crate::db::recommend::{Explained, Knowledge};
 use crate::domain::FieldError;
 use crate::domain::{RequirementGroup, Slug};
 use crate::error::Result;
@@ -476,7 +476,17 @@ pub async fn index(
             );
         }
     };
-    let (status, mut page) = match answer(&pool, query_string, &knowledge, SHOWN).await? {
+    // Only the first results, and the one `explain` asks for, show the notes behind them.
+    let with_notes = Explained::FirstAnd {
+        first: EXPLAINED,
+        asked: match explain.as_slice() {
+            [slug] => Some(slug.as_str()),
+            _ => None,
+        },
+    };
+    let (status, mut page) = match answer(&pool, query_string, &knowledge, SHOWN, with_notes)
+        .await?
+    {
         Outcome::Redirect(canonical) => {
             let mut canonical = form_urlencoded::Serializer::new(canonical);
             for slug in &explain {

@@ -11,7 +11,7 @@ use sqlx::SqlitePool;
 use utoipa::ToSchema;
 
 use crate::db;
-use crate::db::recommend::Knowledge;
+use crate::db::recommend::{Explained, Knowledge};
 use crate::domain::FieldError;
 use crate::error::{AppError, Result};
 use crate::recommend::params::{self, Params};
@@ -30,13 +30,15 @@ pub enum Outcome {
 }
 
 /// Parses a query string and, when it is valid and canonical, ranks the knowledge base for
-/// it, explaining as many results as `limits` asks. The page, its exports and the JSON API
-/// all answer through here, so they agree.
+/// it, keeping as many results as `limits` asks and reading the notes of those `explained`
+/// picks. The page, its exports and the JSON API all rank through [`rank_explaining`], so
+/// they agree.
 pub async fn answer(
     pool: &SqlitePool,
     query_string: &str,
     knowledge: &Knowledge,
     limits: Limits,
+    explained: Explained<'_>,
 ) -> Result<Outcome> {
     let params = match params::parse(query_string, &knowledge.names) {
         Ok(params) => params,
@@ -48,17 +50,30 @@ pub async fn answer(
     if params.is_empty() {
         return Ok(Outcome::Empty);
     }
-    let recommendation = rank(pool, &params, knowledge, limits).await?;
+    let recommendation = rank_explaining(pool, &params, knowledge, limits, explained).await?;
     Ok(Outcome::Answer(params, Box::new(recommendation)))
 }
 
-/// Ranks every framework for valid parameters, on the in-memory knowledge; only the free-text
-/// search asks SQLite (its full-text index).
+/// Ranks every framework for valid parameters, on the in-memory knowledge, with the notes
+/// behind every rating it keeps.
 pub async fn rank(
     pool: &SqlitePool,
     params: &Params,
     knowledge: &Knowledge,
     limits: Limits,
+) -> Result<recommend::Recommendation> {
+    rank_explaining(pool, params, knowledge, limits, Explained::All).await
+}
+
+/// Ranks every framework for valid parameters, on the in-memory knowledge, reading the notes
+/// of the results and exclusions `explained` picks; only the free-text search and those
+/// notes ask SQLite.
+pub async fn rank_explaining(
+    pool: &SqlitePool,
+    params: &Params,
+    knowledge: &Knowledge,
+    limits: Limits,
+    explained: Explained<'_>,
 ) -> Result<recommend::Recommendation> {
     let (query, search) = prepare(pool, params, knowledge).await?;
     let catalogue = &knowledge.catalogue;
@@ -68,7 +83,7 @@ pub async fn rank(
         recommend::rank(&query, catalogue, &search, &knowledge.names, limits, today);
     // The knowledge in memory holds scores, not the notes behind them: read those for the
     // results explained.
-    db::recommend::fill_evidence(pool, &mut recommendation).await?;
+    db::recommend::fill_evidence(pool, knowledge, &mut recommendation, explained).await?;
     Ok(recommendation)
 }
 

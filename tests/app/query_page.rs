@@ -266,3 +266,41 @@ async fn an_editors_save_is_visible_on_the_next_new_question_in_a_compact_line_a
         .collect();
     assert!(notes.iter().any(|n| n.contains(note)), "{notes:?}");
 }
+
+#[tokio::test]
+async fn a_note_rewritten_after_the_page_explained_it_is_the_note_the_very_next_request_shows() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    // Explaining the best result reads its note, which the server then keeps for this
+    // version of the knowledge.
+    let html = app.get_html(&format!("/?{WIDE}"), StatusCode::OK).await;
+    let best = result_slugs(&html)[0].clone();
+    let notes = |html: &Html| -> Vec<String> {
+        select(html, &format!("#result-{best} .breakdown .note"))
+            .into_iter()
+            .map(text)
+            .collect()
+    };
+    let note = "Rechecked: its channels layer needs a broker in production.";
+    assert!(!notes(&html).iter().any(|n| n.contains(note)));
+
+    let saved = app
+        .save_framework(
+            &editor,
+            &best,
+            &[
+                ("req.real-time-updates.strength", "5"),
+                ("req.real-time-updates.note", note),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let html = app.get_html(&format!("/?{WIDE}"), StatusCode::OK).await;
+    assert_eq!(result_slugs(&html)[0], best);
+    assert!(
+        notes(&html).iter().any(|n| n.contains(note)),
+        "{:?}",
+        notes(&html)
+    );
+}

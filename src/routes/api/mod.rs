@@ -439,7 +439,13 @@ pub async fn recommendations(
         chrono::Utc::now().date_naive(),
     );
     let mut recommendation = recommendation;
-    db::recommend::fill_evidence(&pool, &mut recommendation).await?;
+    db::recommend::fill_evidence(
+        &pool,
+        &knowledge,
+        &mut recommendation,
+        db::recommend::Explained::All,
+    )
+    .await?;
     let (total_results, total_excluded) =
         (recommendation.total_results, recommendation.total_excluded);
     let end = skip + paging.limit;
