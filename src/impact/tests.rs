@@ -55,6 +55,7 @@ fn knowledge() -> Knowledge {
         requirements: Vec::new(),
         use_cases: Vec::new(),
         lexicon: Default::default(),
+        evidence: Default::default(),
     }
 }
 
