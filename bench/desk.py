@@ -9,31 +9,15 @@ Usage: bench/desk.py BASE_URL EMAIL KNOWLEDGE.json STEPS… (password on standar
 e.g.   bench/desk.py http://127.0.0.1:8080 admin@example.com seed/knowledge.json 0 50 200 1000
 """
 import json
-import random
 import statistics
 import sys
 import time
-import urllib.error
-import urllib.parse
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from saves import form_fields, signed_in  # noqa: E402
+from grow import questions  # noqa: E402
+from saves import form_fields, save_brief, signed_in  # noqa: E402
 
 LOADS = 15
-
-
-def questions(source, count):
-    doc = json.load(open(source))
-    industries = [i["slug"] for i in doc["industries"]]
-    requirements = [r["slug"] for r in doc["requirements"]]
-    languages = sorted({f["language"] for f in doc["frameworks"]})
-    rng = random.Random(11)
-    for _ in range(count):
-        need = rng.sample(requirements, 4)
-        yield (
-            f"industry={rng.choice(industries)}&need={need[0]}"
-            f"&want={need[2]}&want={need[3]}&lang={rng.choice(languages)}"
-        )
 
 
 def main() -> None:
@@ -43,21 +27,13 @@ def main() -> None:
     opener = signed_in(base, email, password)
     page = opener.open(f"{base}/briefs/new?need=security").read().decode()
     token = dict(form_fields(page, "brief-form"))["csrf_token"]
-    asked = questions(source, max(steps))
+    asked = questions(json.load(open(source)), max(steps))
     saved = 0
     print("briefs  desk p50 ms  desk max ms  at stake")
     for step in steps:
         while saved < step:
             query = next(asked)
-            body = urllib.parse.urlencode(
-                urllib.parse.parse_qsl(query)
-                + [("client", f"Client {saved}"), ("project", "App"), ("csrf_token", token)]
-            ).encode()
-            try:
-                opener.open(f"{base}/briefs", body)
-            except urllib.error.HTTPError as e:
-                if e.code != 303:
-                    raise SystemExit(f"saving a brief failed: {e.code}")
+            save_brief(opener, base, query, f"Client {saved}", token)
             saved += 1
         times = []
         for _ in range(LOADS):

@@ -19,18 +19,13 @@ import argparse
 import json
 import os
 import random
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(__file__))
-from saves import form_fields, signed_in  # noqa: E402
+from saves import form_fields, save_brief, signed_in, started_server  # noqa: E402
 
 PASSWORD = "bench-password-1"
 ROOT = os.path.join(os.path.dirname(__file__), "..")
@@ -45,12 +40,6 @@ def run(binary, env, *args, stdin=None):
     if done.returncode != 0:
         raise SystemExit(f"{binary} {' '.join(args)} failed:\n{done.stderr}")
     return done.stdout
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def stamp(moment):
@@ -71,30 +60,13 @@ def questions(doc, count, seed=11):
 
 def save_real_briefs(binary, env, doc, count):
     """Starts the server, saves `count` briefs through the form, stops it."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([binary, "serve", "--addr", f"127.0.0.1:{port}"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, base = started_server(binary, env)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
         opener = signed_in(base, "admin@example.com", PASSWORD)
         page = opener.open(f"{base}/briefs/new?need=security").read().decode()
         token = dict(form_fields(page, "brief-form"))["csrf_token"]
         for n, query in enumerate(questions(doc, count)):
-            body = urllib.parse.urlencode(
-                urllib.parse.parse_qsl(query)
-                + [("client", f"Template {n}"), ("project", "App"), ("csrf_token", token)]
-            ).encode()
-            try:
-                opener.open(f"{base}/briefs", body)
-            except urllib.error.HTTPError as e:
-                if e.code != 303:
-                    raise SystemExit(f"saving a brief failed: {e.code}")
+            save_brief(opener, base, query, f"Template {n}", token)
     finally:
         server.terminate()
         server.wait()

@@ -8,6 +8,8 @@ Prints: saves/s, p50 and p99 of a save (ms), and the counts of each answer.
 """
 import html.parser
 import http.cookiejar
+import socket
+import subprocess
 import sys
 import threading
 import time
@@ -83,6 +85,42 @@ def signed_in(base, email, password):
         if e.code != 303:
             raise SystemExit(f"sign-in failed: {e.code}")
     return opener
+
+
+def free_port():
+    """A port nothing listens on now: the kernel picks one when binding port 0."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def started_server(binary, env, tries=300):
+    """Starts `binary serve` on a free port with `env` and waits for it to answer (up to
+    `tries` tenths of a second): the process and its base address."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([binary, "serve", "--addr", f"127.0.0.1:{port}"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    return server, base
+
+
+def save_brief(opener, base, query, client, token):
+    """Saves a brief for `query` through the form, as a browser would."""
+    body = urllib.parse.urlencode(
+        urllib.parse.parse_qsl(query)
+        + [("client", client), ("project", "App"), ("csrf_token", token)]
+    ).encode()
+    try:
+        opener.open(f"{base}/briefs", body)
+    except urllib.error.HTTPError as e:
+        if e.code != 303:
+            raise SystemExit(f"saving a brief failed: {e.code}")
 
 
 def main() -> None:

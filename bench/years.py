@@ -13,9 +13,7 @@ Usage: bench/years.py BINARY FRESH.db GROWN.db [N]   (default N = 20)
         --users 2 --requests 0)
 """
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.error
@@ -24,13 +22,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from grow import PASSWORD  # noqa: E402
-from saves import signed_in  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from saves import signed_in, started_server  # noqa: E402
 
 
 def oldest_brief(database):
@@ -58,19 +50,11 @@ def pages(brief, client):
 
 
 def measure(binary, database, n):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DATABASE_URL=f"sqlite://{os.path.abspath(database)}", RUST_LOG="warn")
-    server = subprocess.Popen([binary, "serve", "--addr", f"127.0.0.1:{port}"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A grown database takes a while to open: up to five minutes.
+    server, base = started_server(binary, env, tries=3000)
     results = {}
     try:
-        for _ in range(3000):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
         opener = signed_in(base, "admin@example.com", PASSWORD)
         brief, client = oldest_brief(database)
         next_page = None
