@@ -71,6 +71,15 @@ def form_fields(page, css_class="edit-form"):
     return parser.fields
 
 
+def post_for_redirect(opener, url, body, what):
+    """Posts a form that answers 303 when it succeeds; anything else stops the benchmark."""
+    try:
+        opener.open(url, body)
+    except urllib.error.HTTPError as e:
+        if e.code != 303:
+            raise SystemExit(f"{what} failed: {e.code}")
+
+
 def signed_in(base, email, password):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
@@ -79,11 +88,7 @@ def signed_in(base, email, password):
     body = urllib.parse.urlencode(
         {"email": email, "password": password, "next": "/", "csrf_token": fields["csrf_token"]}
     ).encode()
-    try:
-        opener.open(f"{base}/login", body)
-    except urllib.error.HTTPError as e:
-        if e.code != 303:
-            raise SystemExit(f"sign-in failed: {e.code}")
+    post_for_redirect(opener, f"{base}/login", body, "sign-in")
     return opener
 
 
@@ -116,11 +121,7 @@ def save_brief(opener, base, query, client, token):
         urllib.parse.parse_qsl(query)
         + [("client", client), ("project", "App"), ("csrf_token", token)]
     ).encode()
-    try:
-        opener.open(f"{base}/briefs", body)
-    except urllib.error.HTTPError as e:
-        if e.code != 303:
-            raise SystemExit(f"saving a brief failed: {e.code}")
+    post_for_redirect(opener, f"{base}/briefs", body, "saving a brief")
 
 
 def main() -> None:
