@@ -273,12 +273,16 @@ pub async fn touch_session(
     let idle = format!("-{idle_seconds} seconds");
     let touch = format!("-{SESSION_TOUCH_SECONDS} seconds");
     let lifetime = format!("-{SESSION_LIFETIME_SECONDS} seconds");
+    // The session and its user in one query: this runs on every signed-in request.
     let row = sqlx::query!(
-        r#"SELECT user_id AS "user_id!", csrf_token AS "csrf_token!",
-                  (last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2)
-                   OR created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?4)) AS "expired!: bool",
-                  last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3) AS "stale!: bool"
-           FROM sessions WHERE token_hash = ?1"#,
+        r#"SELECT s.csrf_token AS "csrf_token!",
+                  (s.last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2)
+                   OR s.created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?4)) AS "expired!: bool",
+                  s.last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3) AS "stale!: bool",
+                  u.id, u.email AS "email: Email", u.name, u.role AS "role: Role",
+                  u.disabled AS "disabled: bool"
+           FROM sessions s JOIN users u ON u.id = s.user_id
+           WHERE s.token_hash = ?1"#,
         token_hash,
         idle,
         touch,
@@ -307,8 +311,14 @@ pub async fn touch_session(
             return Ok(None);
         }
     }
-    let user = find(pool, row.user_id).await?;
-    Ok(user.filter(|u| !u.disabled).map(|user| SessionUser {
+    let user = User {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        role: row.role,
+        disabled: row.disabled,
+    };
+    Ok((!user.disabled).then(|| SessionUser {
         user,
         csrf_token: row.csrf_token,
     }))
