@@ -7,6 +7,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
@@ -21,9 +22,13 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
+mod remembered;
+pub use remembered::RememberedSessions;
+
 use crate::db::users::{self, SessionUser};
 use crate::domain::{Invalid, Role};
 use crate::error::AppError;
+use crate::snapshot::KnowledgeCache;
 
 pub const SESSION_COOKIE: &str = "stackatlas_session";
 /// Carries the anonymous CSRF token of the sign-in form (there is no session yet).
@@ -238,16 +243,14 @@ pub async fn load_session(
         .expect("the pool is registered");
     let token = settings.cookies.verified(req.request(), SESSION_COOKIE);
     let user = match token {
-        Some(token) => {
-            match users::touch_session(&pool, &token_hash(&token), IDLE_TIMEOUT_SECONDS).await {
-                Ok(user) => user,
-                Err(error) => {
-                    // Answered here rather than raised, so the security headers still apply.
-                    let response = actix_web::ResponseError::error_response(&AppError::from(error));
-                    return Ok(req.into_response(response));
-                }
+        Some(token) => match session_of(&req, &pool, token_hash(&token)).await {
+            Ok(user) => user,
+            Err(error) => {
+                // Answered here rather than raised, so the security headers still apply.
+                let response = actix_web::ResponseError::error_response(&AppError::from(error));
+                return Ok(req.into_response(response));
             }
-        }
+        },
         None => None,
     };
     if user.is_none() && settings.read_requires_login && !is_public(req.path()) {
@@ -265,6 +268,34 @@ pub async fn load_session(
     let mut response = SIGNED_IN.scope(shown, next.call(req)).await?;
     keep_out_of_shared_caches(response.headers_mut(), signed_in, varies);
     Ok(response.map_into_boxed_body())
+}
+
+/// The live session `token_hash` names, remembered or read (and its last use recorded).
+async fn session_of(
+    req: &ServiceRequest,
+    pool: &SqlitePool,
+    token_hash: String,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    let remembered = req
+        .app_data::<web::Data<RememberedSessions>>()
+        .expect("RememberedSessions is registered");
+    let knowledge = req
+        .app_data::<web::Data<KnowledgeCache>>()
+        .expect("the knowledge cache is registered");
+    // The counter is read before the session, so a change committed in between leaves the
+    // entry stamped with the older count, and the next request reads the session again.
+    let pages = knowledge.versions(pool).await?.pages;
+    let now = Instant::now();
+    if let Some(user) = remembered.recall(&token_hash, pages, now) {
+        return Ok(Some(user));
+    }
+    let Some((user, lifetime_left)) =
+        users::touch_session(pool, &token_hash, IDLE_TIMEOUT_SECONDS).await?
+    else {
+        return Ok(None);
+    };
+    remembered.remember(token_hash, user.clone(), pages, now, lifetime_left);
+    Ok(Some(user))
 }
 
 /// Anything rendered for a signed-in user (their name, their sign-out token, the editors'

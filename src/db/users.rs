@@ -1,5 +1,7 @@
 //! Accounts, sessions and failed sign-ins.
 
+use std::time::Duration;
+
 use sqlx::SqlitePool;
 
 use crate::domain::{Email, Role};
@@ -264,12 +266,13 @@ pub const SESSION_LIFETIME_SECONDS: i64 = 7 * 24 * 60 * 60;
 const SESSION_TOUCH_SECONDS: i64 = 60;
 
 /// The session's user, when the session exists, was used within `idle_seconds` and its
-/// account is enabled; marks it as used now. An expired session is removed.
+/// account is enabled, with how long the session has left to live whatever its use; marks
+/// it as used now. An expired session is removed.
 pub async fn touch_session(
     pool: &SqlitePool,
     token_hash: &str,
     idle_seconds: i64,
-) -> Result<Option<SessionUser>, sqlx::Error> {
+) -> Result<Option<(SessionUser, Duration)>, sqlx::Error> {
     let idle = format!("-{idle_seconds} seconds");
     let touch = format!("-{SESSION_TOUCH_SECONDS} seconds");
     let lifetime = format!("-{SESSION_LIFETIME_SECONDS} seconds");
@@ -279,6 +282,8 @@ pub async fn touch_session(
                   (s.last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?2)
                    OR s.created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?4)) AS "expired!: bool",
                   s.last_seen_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?3) AS "stale!: bool",
+                  CAST(strftime('%s', s.created_at) AS INTEGER) + ?5
+                      - CAST(strftime('%s', 'now') AS INTEGER) AS "lifetime_left!: i64",
                   u.id, u.email AS "email: Email", u.name, u.role AS "role: Role",
                   u.disabled AS "disabled: bool"
            FROM sessions s JOIN users u ON u.id = s.user_id
@@ -286,7 +291,8 @@ pub async fn touch_session(
         token_hash,
         idle,
         touch,
-        lifetime
+        lifetime,
+        SESSION_LIFETIME_SECONDS
     )
     .fetch_optional(pool)
     .await?;
@@ -318,10 +324,12 @@ pub async fn touch_session(
         role: row.role,
         disabled: row.disabled,
     };
-    Ok((!user.disabled).then(|| SessionUser {
+    let lifetime_left = Duration::from_secs(row.lifetime_left.max(0).unsigned_abs());
+    let session = SessionUser {
         user,
         csrf_token: row.csrf_token,
-    }))
+    };
+    Ok((!session.user.disabled).then_some((session, lifetime_left)))
 }
 
 pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Result<(), sqlx::Error> {

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use sqlx::SqlitePool;
 
 use crate::auth::{
-    self, AuthSettings, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, random_token, same_secret,
-    token_hash,
+    self, AuthSettings, CurrentUser, LOGIN_CSRF_COOKIE, RememberedSessions, SESSION_COOKIE,
+    random_token, same_secret, token_hash,
 };
 use crate::client::Network;
 use crate::db::users;
@@ -182,6 +182,7 @@ pub async fn delete(
     request: HttpRequest,
     pool: web::Data<SqlitePool>,
     settings: web::Data<AuthSettings>,
+    remembered: web::Data<RememberedSessions>,
     user: Option<CurrentUser>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse> {
@@ -194,7 +195,9 @@ pub async fn delete(
     };
     user.check_csrf(&form.csrf_token)?;
     if let Some(token) = settings.cookies.verified(&request, SESSION_COOKIE) {
-        users::delete_session(&pool, &token_hash(&token)).await?;
+        let hash = token_hash(&token);
+        users::delete_session(&pool, &hash).await?;
+        remembered.forget(&hash);
     }
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/"))

@@ -486,3 +486,39 @@ async fn viewers_cannot_change_anything() {
         "nothing was deleted"
     );
 }
+
+#[tokio::test]
+async fn a_session_the_server_remembers_is_refused_on_the_very_next_request_once_ended_elsewhere() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let admin = |client: &reqwest::Client| client.get(app.url("/admin")).send();
+    // Asked twice: the second answer comes from the remembered session.
+    assert_eq!(admin(&editor).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(admin(&editor).await.unwrap().status(), StatusCode::OK);
+    // Ended by another writer on the same database (another server, the command line).
+    sqlx::query("DELETE FROM sessions")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        admin(&editor).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_remembered_sessions_role_is_the_one_the_database_holds_on_the_very_next_request() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let admin = |client: &reqwest::Client| client.get(app.url("/admin")).send();
+    assert_eq!(admin(&editor).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(admin(&editor).await.unwrap().status(), StatusCode::OK);
+    sqlx::query("UPDATE users SET role = 'viewer' WHERE role = 'editor'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        admin(&editor).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+}
