@@ -7,8 +7,8 @@ use stackatlas::domain::Role;
 use stackatlas::startup::Settings;
 
 use crate::helpers::{
-    TEST_PASSWORD, attributes, seed_document, select, spawn_app, spawn_app_with_settings, text,
-    text_of,
+    TEST_PASSWORD, TestApp, attributes, seed_document, select, spawn_app, spawn_app_with_settings,
+    text, text_of,
 };
 
 async fn html(response: reqwest::Response) -> Html {
@@ -487,38 +487,38 @@ async fn viewers_cannot_change_anything() {
     );
 }
 
+/// An editor signed in, whose session the server now remembers (asked twice: the second
+/// answer comes from the remembered session).
+async fn remembered_editor(app: &TestApp) -> reqwest::Client {
+    let editor = app.signed_in_as(Role::Editor).await;
+    for _ in 0..2 {
+        let admin = editor.get(app.url("/admin")).send().await.unwrap();
+        assert_eq!(admin.status(), StatusCode::OK);
+    }
+    editor
+}
+
 #[tokio::test]
 async fn a_session_the_server_remembers_is_refused_on_the_very_next_request_once_ended_elsewhere() {
     let app = spawn_app().await;
-    let editor = app.signed_in_as(Role::Editor).await;
-    let admin = |client: &reqwest::Client| client.get(app.url("/admin")).send();
-    // Asked twice: the second answer comes from the remembered session.
-    assert_eq!(admin(&editor).await.unwrap().status(), StatusCode::OK);
-    assert_eq!(admin(&editor).await.unwrap().status(), StatusCode::OK);
+    let editor = remembered_editor(&app).await;
     // Ended by another writer on the same database (another server, the command line).
     sqlx::query("DELETE FROM sessions")
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(
-        admin(&editor).await.unwrap().status(),
-        StatusCode::SEE_OTHER
-    );
+    let admin = editor.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(admin.status(), StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
 async fn a_remembered_sessions_role_is_the_one_the_database_holds_on_the_very_next_request() {
     let app = spawn_app().await;
-    let editor = app.signed_in_as(Role::Editor).await;
-    let admin = |client: &reqwest::Client| client.get(app.url("/admin")).send();
-    assert_eq!(admin(&editor).await.unwrap().status(), StatusCode::OK);
-    assert_eq!(admin(&editor).await.unwrap().status(), StatusCode::OK);
+    let editor = remembered_editor(&app).await;
     sqlx::query("UPDATE users SET role = 'viewer' WHERE role = 'editor'")
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(
-        admin(&editor).await.unwrap().status(),
-        StatusCode::FORBIDDEN
-    );
+    let admin = editor.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(admin.status(), StatusCode::FORBIDDEN);
 }
