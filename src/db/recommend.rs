@@ -448,7 +448,7 @@ fn rating_kind(kind: CriterionKind) -> Option<RatingKind> {
     }
 }
 
-/// Reads the notes and sources of the ratings `keys` name: two queries, whatever the size of
+/// Reads the notes and sources of the ratings `keys` name: one query, whatever the size of
 /// the knowledge base. (`CROSS JOIN` keeps SQLite's join order: each framework and term looked
 /// up by its slug, then their one rating by primary key, rather than every rating of each
 /// framework.) Pairs crossed in but not asked for are read too, and worth keeping.
@@ -470,51 +470,46 @@ async fn read_evidence(
     };
     let (frameworks, requirements, industries) =
         (list(frameworks), list(requirements), list(industries));
-    let mut read = Vec::new();
-    if requirements != "[]" {
-        for r in sqlx::query!(
-            r#"SELECT f.slug AS framework, r.slug AS subject, fr.note, fr.sources AS "sources: TextList"
+    // One statement for both kinds, one hand-off to SQLite's thread; an empty list of terms
+    // simply matches nothing.
+    let rows = sqlx::query!(
+        r#"SELECT f.slug AS "framework!", 'requirement' AS "kind!: String", r.slug AS "subject!",
+                  fr.note AS "note!", fr.sources AS "sources!: TextList"
            FROM json_each(?1) AS shown
            CROSS JOIN frameworks f ON f.slug = shown.value
            CROSS JOIN json_each(?2) AS asked
            CROSS JOIN requirements r ON r.slug = asked.value
            CROSS JOIN framework_requirements fr
-               ON fr.framework_id = f.id AND fr.requirement_id = r.id"#,
-            frameworks,
-            requirements
-        )
-        .fetch_all(pool)
-        .await?
-        {
-            let notes = Notes {
-                note: r.note,
-                sources: r.sources.0,
-            };
-            read.push(((r.framework, RatingKind::Requirement, r.subject), Arc::new(notes)));
-        }
-    }
-    if industries != "[]" {
-        for i in sqlx::query!(
-            r#"SELECT f.slug AS framework, i.slug AS subject, fi.note, fi.sources AS "sources: TextList"
+               ON fr.framework_id = f.id AND fr.requirement_id = r.id
+           UNION ALL
+           SELECT f.slug, 'industry', i.slug, fi.note, fi.sources
            FROM json_each(?1) AS shown
            CROSS JOIN frameworks f ON f.slug = shown.value
-           CROSS JOIN json_each(?2) AS asked
+           CROSS JOIN json_each(?3) AS asked
            CROSS JOIN industries i ON i.slug = asked.value
            CROSS JOIN framework_industries fi
                ON fi.framework_id = f.id AND fi.industry_id = i.id"#,
-            frameworks,
-            industries
-        )
-        .fetch_all(pool)
-        .await?
-        {
-            let notes = Notes {
-                note: i.note,
-                sources: i.sources.0,
+        frameworks,
+        requirements,
+        industries
+    )
+    .fetch_all(pool)
+    .await?;
+    let read = rows
+        .into_iter()
+        .map(|row| {
+            let kind = if row.kind == "industry" {
+                RatingKind::Industry
+            } else {
+                RatingKind::Requirement
             };
-            read.push(((i.framework, RatingKind::Industry, i.subject), Arc::new(notes)));
-        }
-    }
+            let notes = Notes {
+                note: row.note,
+                sources: row.sources.0,
+            };
+            ((row.framework, kind, row.subject), Arc::new(notes))
+        })
+        .collect();
     Ok(read)
 }
 
