@@ -122,7 +122,7 @@ pub async fn answer_as_asked(
 }
 
 /// The first bad parameter as a 400 naming it.
-fn first_error(errors: Vec<FieldError>) -> AppError {
+pub fn first_error(errors: Vec<FieldError>) -> AppError {
     match errors.into_iter().next() {
         Some(e) => AppError::bad_request(e.field, e.message),
         None => AppError::bad_request("query", "was not understood"),

@@ -224,10 +224,8 @@ pub async fn framework(pool: web::Data<SqlitePool>, slug: web::Path<String>) -> 
 pub async fn industries(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
     let (paging, after) = list_paging("industries", request.query_string())?;
     let (page, more) = paging::after_slug(
-        by_slug(db::catalogue::industries(pool.get_ref()).await?, |i| {
-            &i.slug
-        }),
-        |i| i.slug.as_str(),
+        db::catalogue::industries(pool.get_ref()).await?,
+        |i| &i.slug,
         after.as_ref(),
         paging.limit,
     );
@@ -261,10 +259,8 @@ pub async fn industries(pool: web::Data<SqlitePool>, request: HttpRequest) -> Ap
 pub async fn requirements(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
     let (paging, after) = list_paging("requirements", request.query_string())?;
     let (page, more) = paging::after_slug(
-        by_slug(db::catalogue::requirements(pool.get_ref()).await?, |r| {
-            &r.slug
-        }),
-        |r| r.slug.as_str(),
+        db::catalogue::requirements(pool.get_ref()).await?,
+        |r| &r.slug,
         after.as_ref(),
         paging.limit,
     );
@@ -289,8 +285,8 @@ pub async fn requirements(pool: web::Data<SqlitePool>, request: HttpRequest) -> 
 pub async fn languages(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
     let (paging, after) = list_paging("languages", request.query_string())?;
     let (page, more) = paging::after_slug(
-        by_slug(db::catalogue::languages(pool.get_ref()).await?, |l| &l.slug),
-        |l| l.slug.as_str(),
+        db::catalogue::languages(pool.get_ref()).await?,
+        |l| &l.slug,
         after.as_ref(),
         paging.limit,
     );
@@ -315,8 +311,8 @@ pub async fn languages(pool: web::Data<SqlitePool>, request: HttpRequest) -> Api
 pub async fn trends(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiResult {
     let (paging, after) = list_paging("trends", request.query_string())?;
     let (page, more) = paging::after_slug(
-        by_slug(db::catalogue::trends(&pool).await?, |t| &t.slug),
-        |t| t.slug.as_str(),
+        db::catalogue::trends(&pool).await?,
+        |t| &t.slug,
         after.as_ref(),
         paging.limit,
     );
@@ -359,13 +355,6 @@ fn list_paging(list: &str, query_string: &str) -> Result<(paging::Paging, Option
 fn next_list_cursor(list: &str, more: bool, last: Option<&String>) -> Option<String> {
     last.filter(|_| more)
         .map(|slug| paging::list_cursor(list, slug))
-}
-
-/// `rows` in slug order, the order every list pages in. (The small lists are read whole and
-/// paged here; the frameworks, the one list that grows, are paged by SQLite.)
-fn by_slug<T>(mut rows: Vec<T>, slug: impl Fn(&T) -> &Slug) -> Vec<T> {
-    rows.sort_by(|a, b| slug(a).cmp(slug(b)));
-    rows
 }
 
 #[utoipa::path(
@@ -413,20 +402,14 @@ pub async fn recommendations(
     )?;
     // The API does not redirect: the radio-group form is the page's business, and empty
     // values simply mean "not given".
-    let params = params::parse(&asked, &knowledge.names).map_err(|errors| {
-        let first = errors.into_iter().next();
-        first.map_or_else(
-            || AppError::bad_request("query", "was not understood"),
-            |e| AppError::bad_request(e.field, e.message),
-        )
-    })?;
+    let params = params::parse(&asked, &knowledge.names).map_err(recommendation::first_error)?;
     let question = paging::question(&params.to_query_string());
     let skip = match &paging.cursor {
         Some(cursor) => paging::Position::read(cursor, knowledge.version, question)?.skip,
         None => 0,
     };
     let (query, search) = recommendation::prepare(&pool, &params, &knowledge).await?;
-    let recommendation = recommend::rank_from(
+    let mut recommendation = recommend::rank_from(
         &query,
         &knowledge.catalogue,
         &search,
@@ -438,7 +421,6 @@ pub async fn recommendations(
         },
         chrono::Utc::now().date_naive(),
     );
-    let mut recommendation = recommendation;
     db::recommend::fill_evidence(
         &pool,
         &knowledge,

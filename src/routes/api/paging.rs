@@ -115,17 +115,19 @@ pub fn read_list_cursor(list: &str, cursor: &str) -> Result<Slug, AppError> {
     Slug::parse(slug).map_err(|_| not_ours())
 }
 
-/// One page of `rows` (in slug order) after `after`: at most `limit` items, and whether more
-/// follow.
+/// One page of `rows` in slug order, the order every list pages in, after `after`: at most
+/// `limit` items, and whether more follow. (The small lists are read whole and paged here;
+/// the frameworks, the one list that grows, are paged by SQLite.)
 pub fn after_slug<T>(
-    rows: Vec<T>,
-    slug: impl Fn(&T) -> &str,
+    mut rows: Vec<T>,
+    slug: impl Fn(&T) -> &Slug,
     after: Option<&Slug>,
     limit: usize,
 ) -> (Vec<T>, bool) {
+    rows.sort_by(|a, b| slug(a).cmp(slug(b)));
     let mut page: Vec<T> = rows
         .into_iter()
-        .filter(|row| after.is_none_or(|after| slug(row) > after.as_str()))
+        .filter(|row| after.is_none_or(|after| slug(row) > after))
         .take(limit + 1)
         .collect();
     let more = page.len() > limit;
