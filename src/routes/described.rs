@@ -20,19 +20,8 @@ pub struct Split {
 
 /// Takes `describe` out of a query string, keeping every other pair as it came.
 pub fn split(query_string: &str) -> Split {
-    let mut describe = Vec::new();
-    let mut rest = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
-        if key == DESCRIBE {
-            describe.push(value.into_owned());
-        } else {
-            rest.append_pair(&key, &value);
-        }
-    }
-    Split {
-        describe,
-        rest: rest.finish(),
-    }
+    let (describe, rest) = super::take_param(query_string, DESCRIBE);
+    Split { describe, rest }
 }
 
 /// The description to read, or why it cannot be read.

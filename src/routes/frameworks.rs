@@ -246,7 +246,7 @@ async fn catalogue(
     } else {
         sort
     };
-    let (total, page, pages, mut frameworks) = if !errors.is_empty() {
+    let (total, page, pages, frameworks) = if !errors.is_empty() {
         (0, 1, 1, Vec::new())
     } else if let Some(search) = &search {
         // Search results are few and ordered by relevance in SQL: sorted and paged here.
@@ -296,7 +296,7 @@ async fn catalogue(
             || filter.ring.is_some(),
         errors,
         rows: frameworks
-            .drain(..)
+            .into_iter()
             .map(|f| Row {
                 slug: f.slug,
                 name: f.name,

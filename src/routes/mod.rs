@@ -37,6 +37,21 @@ pub fn matches_template(template: &str, path: &str) -> bool {
     }
 }
 
+/// Takes every `key` pair out of a query string: their values (normally none or one), and the
+/// other pairs as they came.
+pub fn take_param(query_string: &str, key: &str) -> (Vec<String>, String) {
+    let mut taken = Vec::new();
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (k, value) in form_urlencoded::parse(query_string.as_bytes()) {
+        if k == key {
+            taken.push(value.into_owned());
+        } else {
+            rest.append_pair(&k, &value);
+        }
+    }
+    (taken, rest.finish())
+}
+
 /// Renders a page with the given status as an HTML response.
 pub fn html(
     status: actix_web::http::StatusCode,

@@ -375,20 +375,6 @@ fn with_query(path: &str, query_string: &str) -> String {
     }
 }
 
-/// A query string without its `explain` pairs, and their values (normally none or one).
-fn take_explain(query_string: &str) -> (Vec<String>, String) {
-    let mut explain = Vec::new();
-    let mut rest = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in form_urlencoded::parse(query_string.as_bytes()) {
-        if key == EXPLAIN {
-            explain.push(value.into_owned());
-        } else {
-            rest.append_pair(&key, &value);
-        }
-    }
-    (explain, rest.finish())
-}
-
 /// The result or exclusion `explain` asks for in full, when it names one the page shows.
 fn explained<'a>(given: &'a [String], view: &ResultsView) -> Result<Option<&'a str>, FieldError> {
     match given {
@@ -438,7 +424,7 @@ pub async fn index(
         request.query_string()
     };
     // The result to explain in full is asked apart from the query it belongs to.
-    let (explain, without_explain) = take_explain(query_string);
+    let (explain, without_explain) = super::take_param(query_string, EXPLAIN);
     let query_string = if explain.is_empty() {
         query_string
     } else {
@@ -451,16 +437,7 @@ pub async fn index(
             // Too long or given twice: said at the box, which keeps what fits, over the
             // filters as they were.
             let kept = params::parse_lenient(query_string, names);
-            let preview = form_preview(&origin);
-            let mut page = page(
-                &knowledge,
-                &kept,
-                Vec::new(),
-                None,
-                String::new(),
-                today,
-                preview,
-            );
+            let mut page = unanswered(&knowledge, &kept, Vec::new(), today, &origin);
             page.describe_error = Some(problem.message);
             page.describe_text = split.describe[0]
                 .chars()
@@ -502,16 +479,7 @@ pub async fn index(
         Outcome::Invalid(errors) => {
             // Keep what was valid so the salesperson only fixes the named fields.
             let kept = params::parse_lenient(query_string, names);
-            let preview = form_preview(&origin);
-            let page = page(
-                &knowledge,
-                &kept,
-                errors,
-                None,
-                String::new(),
-                today,
-                preview,
-            );
+            let page = unanswered(&knowledge, &kept, errors, today, &origin);
             (StatusCode::BAD_REQUEST, page)
         }
         Outcome::Empty => {
@@ -522,15 +490,7 @@ pub async fn index(
                 let error = FieldError::new(EXPLAIN, "there is no result to explain: ask first");
                 (StatusCode::BAD_REQUEST, vec![error])
             };
-            let page = page(
-                &knowledge,
-                &Params::default(),
-                errors,
-                None,
-                String::new(),
-                today,
-                form_preview(&origin),
-            );
+            let page = unanswered(&knowledge, &Params::default(), errors, today, &origin);
             (status, page)
         }
         Outcome::Answer(params, recommendation) => {
@@ -541,16 +501,7 @@ pub async fn index(
                     .view
                     .fold(EXPLAINED, &params.to_query_string(), slug),
                 Err(error) => {
-                    let preview = form_preview(&origin);
-                    let page = page(
-                        &knowledge,
-                        &params,
-                        vec![error],
-                        None,
-                        String::new(),
-                        today,
-                        preview,
-                    );
+                    let page = unanswered(&knowledge, &params, vec![error], today, &origin);
                     return render(
                         &pages,
                         &knowledge,
@@ -592,6 +543,26 @@ pub async fn index(
         page.describe_text = text.to_owned();
     }
     render(&pages, &knowledge, key, status, &page, &request)
+}
+
+/// The form with no answer below it, as `params` left it, and `errors` named at their fields.
+fn unanswered<'k>(
+    knowledge: &'k Knowledge,
+    params: &Params,
+    errors: Vec<FieldError>,
+    today: String,
+    origin: &str,
+) -> QueryPage<'k> {
+    let preview = form_preview(origin);
+    page(
+        knowledge,
+        params,
+        errors,
+        None,
+        String::new(),
+        today,
+        preview,
+    )
 }
 
 /// Renders the page, keeping it for the next request with the same key.
