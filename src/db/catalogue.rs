@@ -193,21 +193,6 @@ pub async fn trends(pool: &SqlitePool) -> Result<Vec<Term>, sqlx::Error> {
     .await
 }
 
-/// Which frameworks follow each trend.
-pub async fn trend_frameworks(pool: &SqlitePool) -> Result<Vec<Attachment>, sqlx::Error> {
-    sqlx::query_as!(
-        Attachment,
-        r#"SELECT t.slug AS "owner_slug: Slug", f.slug AS "framework_slug: Slug",
-                  f.name AS framework_name
-         FROM framework_trends ft
-         JOIN trends t ON t.id = ft.trend_id
-         JOIN frameworks f ON f.id = ft.framework_id
-         ORDER BY f.name COLLATE NOCASE"#
-    )
-    .fetch_all(pool)
-    .await
-}
-
 /// A requirement as offered on the query form.
 #[derive(Debug, Clone)]
 pub struct Requirement {
@@ -255,11 +240,11 @@ pub async fn framework_count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// Which frameworks follow each of the trends `trend_slugs` (a JSON array): the attachments
-/// of one page of trends.
-pub async fn trend_frameworks_of(
+/// Which frameworks follow each of the trends `trend_slugs` (a JSON array; `None` for every
+/// trend): the attachments of one page of trends, or of them all.
+pub async fn trend_frameworks(
     pool: &SqlitePool,
-    trend_slugs: &str,
+    trend_slugs: Option<&str>,
 ) -> Result<Vec<Attachment>, sqlx::Error> {
     sqlx::query_as!(
         Attachment,
@@ -268,7 +253,7 @@ pub async fn trend_frameworks_of(
          FROM framework_trends ft
          JOIN trends t ON t.id = ft.trend_id
          JOIN frameworks f ON f.id = ft.framework_id
-         WHERE t.slug IN (SELECT value FROM json_each(?1))
+         WHERE ?1 IS NULL OR t.slug IN (SELECT value FROM json_each(?1))
          ORDER BY f.name COLLATE NOCASE"#,
         trend_slugs
     )

@@ -30,31 +30,13 @@ pub struct Filter {
     pub ring: Option<Ring>,
 }
 
-/// Frameworks matching `filter`, by name.
+/// Frameworks matching `filter`, by name: every one, as [`page`] orders them.
 pub async fn list(
     pool: &SqlitePool,
     filter: &Filter,
 ) -> Result<Vec<FrameworkSummary>, sqlx::Error> {
-    sqlx::query_as!(
-        FrameworkSummary,
-        r#"SELECT f.slug AS "slug: Slug", f.name, l.slug AS "language_slug: Slug",
-                  l.name AS language_name, f.kind AS "kind: Kind", f.ring AS "ring: Ring",
-                  f.summary, f.first_release, f.last_reviewed,
-                  (SELECT json_group_array(slug) FROM
-                      (SELECT x.slug FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
-                       WHERE fl.framework_id = f.id ORDER BY x.slug)) AS "languages!: TextList"
-           FROM frameworks f JOIN languages l ON l.id = f.language_id
-           WHERE (?1 IS NULL OR l.slug = ?1
-                  OR EXISTS (SELECT 1 FROM framework_languages fl JOIN languages x ON x.id = fl.language_id
-                             WHERE fl.framework_id = f.id AND x.slug = ?1))
-             AND (?2 IS NULL OR f.kind = ?2) AND (?3 IS NULL OR f.ring = ?3)
-           ORDER BY f.name COLLATE NOCASE"#,
-        filter.language,
-        filter.kind,
-        filter.ring
-    )
-    .fetch_all(pool)
-    .await
+    // SQLite reads a negative LIMIT as no limit.
+    page(pool, filter, "name", -1, 0).await
 }
 
 /// How many frameworks match `filter`: the catalogue's count, on every page.

@@ -160,7 +160,7 @@ pub async fn index(reading: Reading) -> Result<HttpResponse> {
 
 async fn trends(pool: &SqlitePool, query_string: &str) -> Result<(StatusCode, TrendsPage)> {
     let editions = db::radar_editions::list(pool).await?;
-    let attachments = db::catalogue::trend_frameworks(pool).await?;
+    let attachments = db::catalogue::trend_frameworks(pool, None).await?;
     let trends = TermCard::list(db::catalogue::trends(pool).await?, &attachments);
     let mut page = TrendsPage {
         editions,

@@ -317,11 +317,8 @@ pub async fn trends(pool: web::Data<SqlitePool>, request: HttpRequest) -> ApiRes
         paging.limit,
     );
     let slugs: Vec<&str> = page.iter().map(|t| t.slug.as_str()).collect();
-    let attachments = db::catalogue::trend_frameworks_of(
-        &pool,
-        &serde_json::to_string(&slugs).map_err(AppError::from)?,
-    )
-    .await?;
+    let slugs = serde_json::to_string(&slugs).map_err(AppError::from)?;
+    let attachments = db::catalogue::trend_frameworks(&pool, Some(&slugs)).await?;
     let trends: Vec<TrendItem> = page
         .into_iter()
         .map(|t| TrendItem {
