@@ -22,7 +22,7 @@ use crate::domain::{Ring, Score, Slug};
 use crate::error::Result;
 use crate::knowledge::document::FrameworkRecord;
 use crate::recommend::{Candidate, Catalogue, Evidence, UseCaseRef};
-use crate::reference::{Pick, Verdict, evaluate_each, same_order, top_three};
+use crate::reference::{Pick, Verdict, evaluate_each, passes, same_order, top_three};
 
 #[cfg(test)]
 mod tests;
@@ -394,14 +394,22 @@ pub async fn impact(pool: &SqlitePool, knowledge: &Knowledge, edits: &[Edit]) ->
     Ok(found)
 }
 
-/// What `edits` would do to the reference questions alone (no brief is asked): enough to know
-/// whether a save breaks one, which every save without a reason must learn quickly.
-pub async fn on_questions(
+/// Whether `edits` would make a passing reference question fail, which every save without a
+/// reason must learn quickly: only whether each question passes is asked ([`passes`]), and
+/// after the edits only of the questions passing before it.
+pub async fn breaks_a_question(
     pool: &SqlitePool,
     knowledge: &Knowledge,
     edits: &[Edit],
-) -> Result<Impact> {
-    on_questions_after(pool, knowledge, &apply(knowledge, edits)).await
+) -> Result<bool> {
+    let questions = crate::db::reference::all(pool).await?;
+    let after = apply(knowledge, edits);
+    for question in &questions {
+        if passes(pool, knowledge, question).await? && !passes(pool, &after, question).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The reference questions that start or stop passing between `knowledge` and `after`.

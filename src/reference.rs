@@ -8,6 +8,7 @@ use serde::Serialize;
 use sqlx::SqlitePool;
 
 use crate::db::briefs::LatestPin;
+use crate::db::recommend::Explained;
 use crate::db::recommend::Knowledge;
 use crate::db::reference::{self, Question};
 use crate::domain::{FieldError, Slug};
@@ -15,6 +16,7 @@ use crate::error::Result;
 use crate::knowledge::checks::{Finding, Severity, Subject};
 use crate::recommend::params::{self, Params};
 use crate::recommend::{Limits, Names, Recommendation};
+use crate::routes::recommendation::rank_explaining;
 
 #[cfg(test)]
 mod tests;
@@ -317,6 +319,21 @@ pub async fn evaluate(
         Ok(answer) => judge(question, &answer),
         Err(why) => Verdict::unanswerable(why),
     })
+}
+
+/// Whether `question` passes on `knowledge`: [`evaluate`]'s verdict without the notes behind
+/// the ratings, which a verdict does not look at (it judges ranks and exclusions alone), so
+/// nothing but a free-text search asks SQLite.
+pub async fn passes(pool: &SqlitePool, knowledge: &Knowledge, question: &Question) -> Result<bool> {
+    let Ok(params) = parse_query(&question.query, &knowledge.names) else {
+        return Ok(false);
+    };
+    let unexplained = Explained::FirstAnd {
+        first: 0,
+        asked: None,
+    };
+    let answer = rank_explaining(pool, &params, knowledge, Limits::ALL, unexplained).await?;
+    Ok(judge(question, &answer).passed)
 }
 
 /// Asks each of `questions` of `knowledge`, in order.

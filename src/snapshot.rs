@@ -125,7 +125,8 @@ impl KnowledgeCache {
         if let Some(knowledge) = self.cached(|held| held >= version) {
             return Ok(knowledge);
         }
-        let knowledge = Arc::new(db::recommend::load(pool).await?);
+        let previous = self.cached(|_| true);
+        let knowledge = Arc::new(db::recommend::load_after(pool, previous.as_deref()).await?);
         // A poisoned lock only means another worker panicked mid-swap; the value is whole.
         let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
         if slot.as_ref().is_none_or(|k| k.version <= version) {

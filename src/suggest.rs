@@ -132,6 +132,11 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// The entries it was compiled from.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
     /// Compiles the phrases of `entries`; phrases with no word to match are skipped (the
     /// validator refuses them).
     pub fn new(entries: Vec<Entry>) -> Self {

@@ -30,8 +30,9 @@ pub struct Knowledge {
     /// Every use case with its industry's name, by industry then name.
     pub use_cases: Vec<UseCaseOption>,
     /// The phrases clients use for industries, requirements, use cases and languages, ready
-    /// to read a client's description with.
-    pub lexicon: Lexicon,
+    /// to read a client's description with (shared with the knowledge loaded before, when
+    /// the vocabulary did not change).
+    pub lexicon: Arc<Lexicon>,
     /// The notes behind ratings, read as answers explain them.
     pub evidence: EvidenceMemo,
 }
@@ -45,6 +46,16 @@ pub async fn knowledge_version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
 
 /// Everything the ranking needs, read in one transaction so the version matches the content.
 pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
+    load_after(pool, None).await
+}
+
+/// [`load`], taking from `previous` (the knowledge this load replaces) what has not changed
+/// and costs more to build than to compare: the phrase lexicon, which a framework's save
+/// leaves as it was and which took half of each load after one.
+pub async fn load_after(
+    pool: &SqlitePool,
+    previous: Option<&Knowledge>,
+) -> Result<Knowledge, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let version = sqlx::query_scalar!("SELECT version FROM knowledge_version WHERE id = 1")
         .fetch_one(&mut *tx)
@@ -55,8 +66,14 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
     let languages = catalogue::languages(&mut *tx).await?;
     let requirements = catalogue::requirements(&mut *tx).await?;
     let use_cases = catalogue::use_case_options(&mut *tx).await?;
-    let lexicon = lexicon_in(&mut tx).await?;
+    let entries = lexicon_entries_in(&mut tx).await?;
     tx.commit().await?;
+    let lexicon = match previous {
+        Some(previous) if previous.lexicon.entries() == entries.as_slice() => {
+            previous.lexicon.clone()
+        }
+        _ => Arc::new(Lexicon::new(entries)),
+    };
     Ok(Knowledge {
         version,
         catalogue: Catalogue::new(candidates),
@@ -71,7 +88,9 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
 }
 
 /// Every industry, requirement, use case and language with the phrases clients use for it.
-async fn lexicon_in(tx: &mut sqlx::SqliteConnection) -> Result<Lexicon, sqlx::Error> {
+async fn lexicon_entries_in(
+    tx: &mut sqlx::SqliteConnection,
+) -> Result<Vec<suggest::Entry>, sqlx::Error> {
     let entry = |kind, slug: String, name: String, phrases: TextList| suggest::Entry {
         kind,
         slug,
@@ -121,7 +140,7 @@ async fn lexicon_in(tx: &mut sqlx::SqliteConnection) -> Result<Lexicon, sqlx::Er
     {
         entries.push(entry(suggest::Kind::Language, r.slug, r.name, r.phrases));
     }
-    Ok(Lexicon::new(entries))
+    Ok(entries)
 }
 
 /// Every framework with its strengths, fits and use cases. `search_rank` is left `None`;

@@ -270,6 +270,20 @@ async fn a_description_survives_the_redirect_to_the_canonical_query() {
     assert_eq!(select(&html, "#suggested-offline-sync").len(), 1);
 }
 
+/// `editor` adds `phrase` to offline sync's phrases through its admin form.
+async fn teach_offline_sync(app: &TestApp, editor: &reqwest::Client, phrase: &str) {
+    let path = "/admin/requirements/offline-sync/edit";
+    let (_, form) = app.page(editor, path).await;
+    let mut fields = form_fields(&form, "form.stacked-form");
+    let phrases = field(&fields, "phrases")[0].to_owned();
+    assert!(phrases.lines().any(|p| p == "on the subway"), "{phrases}");
+    set_field(&mut fields, "phrases", &format!("{phrases}\n{phrase}"));
+    assert_eq!(
+        app.submit(editor, path, &fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
 #[tokio::test]
 async fn an_editors_new_phrase_is_used_by_the_very_next_request() {
     let app = spawn_app().await;
@@ -278,20 +292,7 @@ async fn an_editors_new_phrase_is_used_by_the_very_next_request() {
     assert!(select(&before, "#suggested-offline-sync").is_empty());
 
     let editor = app.signed_in_as(Role::Editor).await;
-    let path = "/admin/requirements/offline-sync/edit";
-    let (_, form) = app.page(&editor, path).await;
-    let mut fields = form_fields(&form, "form.stacked-form");
-    let phrases = field(&fields, "phrases")[0].to_owned();
-    assert!(phrases.lines().any(|p| p == "on the subway"), "{phrases}");
-    set_field(
-        &mut fields,
-        "phrases",
-        &format!("{phrases}\nthrough tunnels"),
-    );
-    assert_eq!(
-        app.submit(&editor, path, &fields).await.status(),
-        StatusCode::SEE_OTHER
-    );
+    teach_offline_sync(&app, &editor, "through tunnels").await;
 
     let after = app.get_html(&query, StatusCode::OK).await;
     assert_eq!(
@@ -310,6 +311,53 @@ async fn an_editors_new_phrase_is_used_by_the_very_next_request() {
         .page(&editor, "/admin/requirements/offline-sync/history")
         .await;
     assert!(text(history.root_element()).contains("through tunnels"));
+}
+
+#[tokio::test]
+async fn the_phrases_kept_across_a_framework_save_still_give_way_to_the_next_phrase_edit() {
+    let app = spawn_app().await;
+    let subway = described("It must work on the subway.");
+    let tunnels = described("Our couriers ride through tunnels all day.");
+    assert_eq!(
+        select(
+            &app.get_html(&subway, StatusCode::OK).await,
+            "#suggested-offline-sync"
+        )
+        .len(),
+        1
+    );
+    // A framework's save moves the knowledge on and leaves the vocabulary alone: the phrases
+    // compiled before serve the knowledge read after it.
+    let editor = app.signed_in_as(Role::Editor).await;
+    let saved = app
+        .save_framework(
+            &editor,
+            "django",
+            &[("summary", "Batteries included, Python.")],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let after_save = app.get_html(&subway, StatusCode::OK).await;
+    assert_eq!(
+        text_of(&after_save, "#suggested-offline-sync legend"),
+        "Offline sync from “on the subway”"
+    );
+    assert!(
+        select(
+            &app.get_html(&tunnels, StatusCode::OK).await,
+            "#suggested-offline-sync"
+        )
+        .is_empty()
+    );
+
+    teach_offline_sync(&app, &editor, "through tunnels").await;
+    assert_eq!(
+        text_of(
+            &app.get_html(&tunnels, StatusCode::OK).await,
+            "#suggested-offline-sync legend"
+        ),
+        "Offline sync from “through tunnels”"
+    );
 }
 
 #[tokio::test]

@@ -33,10 +33,7 @@ pub async fn unexplained(
         return Ok(None);
     }
     let knowledge = cache.current(pool).await?;
-    if !impact::on_questions(pool, &knowledge, edits)
-        .await?
-        .breaks_a_question()
-    {
+    if !impact::breaks_a_question(pool, &knowledge, edits).await? {
         return Ok(None);
     }
     Ok(Some(impact::impact(pool, &knowledge, edits).await?))
