@@ -145,6 +145,7 @@ impl Application {
         let addr = listener.local_addr()?;
         let pool = web::Data::new(pool);
         let pages = web::Data::new(crate::page_cache::PageCache::default());
+        let forms = web::Data::new(crate::routes::query_form::PreparedForms::default());
         let sessions = web::Data::new(auth::RememberedSessions::default());
         let network = web::Data::new(settings.network.clone());
         let review = web::Data::new(crate::routes::admin::changes::hold::Review {
@@ -180,6 +181,7 @@ impl Application {
                 .app_data(auth_settings.clone())
                 .app_data(knowledge.clone())
                 .app_data(pages.clone())
+                .app_data(forms.clone())
                 .app_data(sessions.clone())
                 .app_data(network.clone())
                 .app_data(gate.clone())

@@ -15,6 +15,7 @@ pub mod industries;
 pub mod prepared;
 pub mod preview;
 pub mod query;
+pub mod query_form;
 pub mod recommendation;
 pub mod representation;
 pub mod results;

@@ -11,13 +11,13 @@ use sqlx::SqlitePool;
 use crate::client::Network;
 use crate::db::recommend::{Explained, Knowledge};
 use crate::domain::FieldError;
-use crate::domain::{RequirementGroup, Slug};
 use crate::error::Result;
 use crate::page_cache::PageCache;
 use crate::recommend::params::{self, Params};
 use crate::recommend::{Limits, Names, Recommendation};
 use crate::routes::described::{self, Described};
 use crate::routes::preview::{self, Preview};
+use crate::routes::query_form::PreparedForms;
 use crate::routes::recommendation::{Outcome, Sensitivity, StabilityInterval, answer, firmness};
 use crate::routes::representation::{Representation, revalidate};
 use crate::routes::results::{EXPLAIN, ResultsView};
@@ -37,34 +37,6 @@ pub const SHOWN: Limits = Limits {
 /// the exclusions, are one line each with their explanation one click away (`explain=`),
 /// which keeps a new question's page small and cheap to prepare.
 pub const EXPLAINED: usize = 3;
-
-/// One requirement row of the form, with its current choice.
-/// (The form's rows borrow their names from the knowledge snapshot: a new question's page
-/// copies none of them.)
-pub struct ChoiceRow<'k> {
-    pub slug: &'k Slug,
-    pub name: &'k str,
-    pub description: &'k str,
-    pub choice: &'static str,
-}
-
-pub struct ChoiceGroup<'k> {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub rows: Vec<ChoiceRow<'k>>,
-}
-
-/// The use cases of one industry, as the form offers them.
-pub struct UseCaseGroup<'k> {
-    pub industry: &'k str,
-    pub options: Vec<SelectOption<'k>>,
-}
-
-pub struct SelectOption<'k> {
-    pub slug: &'k Slug,
-    pub name: &'k str,
-    pub selected: bool,
-}
 
 /// A way out when must-haves leave too little: the most excluding one, and the link that
 /// asks for it as nice-to-have instead.
@@ -94,14 +66,9 @@ impl Answered {
 
 #[derive(Template)]
 #[template(path = "query.html")]
-pub struct QueryPage<'k> {
-    pub industries: Vec<SelectOption<'k>>,
-    pub languages: Vec<SelectOption<'k>>,
-    pub use_case_groups: Vec<UseCaseGroup<'k>>,
-    pub use_cases_chosen: usize,
-    pub groups: Vec<ChoiceGroup<'k>>,
-    pub q: String,
-    pub errors: Vec<FieldError>,
+pub struct QueryPage {
+    /// The query form, as `query_form` renders or fills it in.
+    pub form: String,
     pub answer: Option<Answered>,
     /// The canonical query string of this result, without `?`.
     pub query_string: String,
@@ -125,11 +92,7 @@ pub struct QueryPage<'k> {
     pub describe_max: usize,
 }
 
-impl QueryPage<'_> {
-    fn has_error(&self, field: &str) -> bool {
-        self.errors.iter().any(|e| e.field == field)
-    }
-
+impl QueryPage {
     /// The query as the hidden fields of the "Save as brief" form.
     fn brief_fields(&self) -> Vec<(String, String)> {
         crate::routes::briefs::form::hidden_fields(&self.query_string)
@@ -216,77 +179,17 @@ fn answered(params: &Params, recommendation: Recommendation, names: &Names) -> A
 
 /// The form as the request left it: on errors, the submitted values are kept where they
 /// are valid.
-fn page<'k>(
-    knowledge: &'k Knowledge,
+fn page(
+    knowledge: &Knowledge,
     params: &Params,
-    errors: Vec<FieldError>,
+    form: String,
     answer: Option<Answered>,
     share_url: String,
     today: String,
     preview: Preview,
-) -> QueryPage<'k> {
-    let industries = knowledge
-        .industries
-        .iter()
-        .map(|i| SelectOption {
-            selected: params.industry.as_deref() == Some(i.slug.as_str()),
-            slug: &i.slug,
-            name: &i.name,
-        })
-        .collect();
-    let languages = knowledge
-        .languages
-        .iter()
-        // Only languages some framework's teams write can match a client team.
-        .filter(|l| l.team_frameworks > 0)
-        .map(|l| SelectOption {
-            selected: params.lang.iter().any(|known| known == l.slug.as_str()),
-            slug: &l.slug,
-            name: &l.name,
-        })
-        .collect();
-    let mut use_case_groups: Vec<UseCaseGroup> = Vec::new();
-    for u in &knowledge.use_cases {
-        let option = SelectOption {
-            selected: params.use_cases.iter().any(|s| s == u.slug.as_str()),
-            slug: &u.slug,
-            name: &u.name,
-        };
-        match use_case_groups.last_mut() {
-            Some(group) if group.industry == u.industry => group.options.push(option),
-            _ => use_case_groups.push(UseCaseGroup {
-                industry: &u.industry,
-                options: vec![option],
-            }),
-        }
-    }
-    let mut groups: Vec<ChoiceGroup> = RequirementGroup::ALL
-        .iter()
-        .map(|g| ChoiceGroup {
-            key: g.as_str(),
-            label: g.label(),
-            rows: Vec::new(),
-        })
-        .collect();
-    for r in &knowledge.requirements {
-        if let Some(group) = groups.iter_mut().find(|g| g.key == r.req_group.as_str()) {
-            group.rows.push(ChoiceRow {
-                choice: params.choice(r.slug.as_str()),
-                slug: &r.slug,
-                name: &r.name,
-                description: &r.description,
-            });
-        }
-    }
-    groups.retain(|g| !g.rows.is_empty());
+) -> QueryPage {
     QueryPage {
-        industries,
-        languages,
-        use_case_groups,
-        use_cases_chosen: params.use_cases.len(),
-        groups,
-        q: params.q.clone(),
-        errors,
+        form,
         answer,
         query_string: params.to_query_string(),
         share_url,
@@ -397,6 +300,7 @@ pub async fn index(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
     pages: web::Data<PageCache>,
+    forms: web::Data<PreparedForms>,
     network: web::Data<Network>,
     request: HttpRequest,
 ) -> Result<HttpResponse> {
@@ -437,7 +341,7 @@ pub async fn index(
             // Too long or given twice: said at the box, which keeps what fits, over the
             // filters as they were.
             let kept = params::parse_lenient(query_string, names);
-            let mut page = unanswered(&knowledge, &kept, Vec::new(), today, &origin);
+            let mut page = unanswered(&knowledge, &forms, &kept, Vec::new(), today, &origin)?;
             page.describe_error = Some(problem.message);
             page.describe_text = split.describe[0]
                 .chars()
@@ -479,7 +383,7 @@ pub async fn index(
         Outcome::Invalid(errors) => {
             // Keep what was valid so the salesperson only fixes the named fields.
             let kept = params::parse_lenient(query_string, names);
-            let page = unanswered(&knowledge, &kept, errors, today, &origin);
+            let page = unanswered(&knowledge, &forms, &kept, errors, today, &origin)?;
             (StatusCode::BAD_REQUEST, page)
         }
         Outcome::Empty => {
@@ -490,7 +394,14 @@ pub async fn index(
                 let error = FieldError::new(EXPLAIN, "there is no result to explain: ask first");
                 (StatusCode::BAD_REQUEST, vec![error])
             };
-            let page = unanswered(&knowledge, &Params::default(), errors, today, &origin);
+            let page = unanswered(
+                &knowledge,
+                &forms,
+                &Params::default(),
+                errors,
+                today,
+                &origin,
+            )?;
             (status, page)
         }
         Outcome::Answer(params, recommendation) => {
@@ -501,7 +412,8 @@ pub async fn index(
                     .view
                     .fold(EXPLAINED, &params.to_query_string(), slug),
                 Err(error) => {
-                    let page = unanswered(&knowledge, &params, vec![error], today, &origin);
+                    let page =
+                        unanswered(&knowledge, &forms, &params, vec![error], today, &origin)?;
                     return render(
                         &pages,
                         &knowledge,
@@ -516,7 +428,7 @@ pub async fn index(
             let page = page(
                 &knowledge,
                 &params,
-                Vec::new(),
+                forms.html(&knowledge, &params, Vec::new())?,
                 Some(answered),
                 share_url,
                 today,
@@ -546,23 +458,24 @@ pub async fn index(
 }
 
 /// The form with no answer below it, as `params` left it, and `errors` named at their fields.
-fn unanswered<'k>(
-    knowledge: &'k Knowledge,
+fn unanswered(
+    knowledge: &Knowledge,
+    forms: &PreparedForms,
     params: &Params,
     errors: Vec<FieldError>,
     today: String,
     origin: &str,
-) -> QueryPage<'k> {
+) -> Result<QueryPage> {
     let preview = form_preview(origin);
-    page(
+    Ok(page(
         knowledge,
         params,
-        errors,
+        forms.html(knowledge, params, errors)?,
         None,
         String::new(),
         today,
         preview,
-    )
+    ))
 }
 
 /// Renders the page, keeping it for the next request with the same key.

@@ -6,7 +6,9 @@ use scraper::Html;
 
 use stackatlas::domain::Role;
 
-use crate::helpers::{attributes, result_slugs, select, spawn_app, text, text_of};
+use crate::helpers::{
+    attributes, form_fields, result_slugs, select, set_field, spawn_app, text, text_of,
+};
 
 /// A question every framework of the seed answers: nothing is excluded, so more results
 /// are shown than the page explains in full.
@@ -303,4 +305,36 @@ async fn a_note_rewritten_after_the_page_explained_it_is_the_note_the_very_next_
         "{:?}",
         notes(&html)
     );
+}
+
+#[tokio::test]
+async fn a_requirement_renamed_after_the_form_was_prepared_shows_on_the_very_next_question() {
+    let app = spawn_app().await;
+    let before = app.get_html(&format!("/?{NARROW}"), StatusCode::OK).await;
+    assert_eq!(text_of(&before, "#req-security"), "Strong security");
+
+    let editor = app.signed_in_as(Role::Editor).await;
+    let path = "/admin/requirements/security/edit";
+    let (_, form) = app.page(&editor, path).await;
+    let mut fields = form_fields(&form, "form.stacked-form");
+    set_field(&mut fields, "name", "Hardened security");
+    assert_eq!(
+        app.submit(&editor, path, &fields).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // The same question and a new one both draw the form of the knowledge as it is now.
+    for query in [NARROW, "need=security&lang=java"] {
+        let after = app.get_html(&format!("/?{query}"), StatusCode::OK).await;
+        assert_eq!(
+            text_of(&after, "#req-security"),
+            "Hardened security",
+            "{query}"
+        );
+        assert_eq!(
+            attributes(&after, "input[name='r.security'][checked]", "value"),
+            ["need"],
+            "{query}"
+        );
+    }
 }
