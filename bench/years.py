@@ -8,9 +8,15 @@ For each database it starts the server, signs in as admin@example.com, asks each
 the median and the slowest of the N (ms) and the page's size. Nothing is run in parallel: the
 figures are the cost of one request, as little disturbed by the machine as can be.
 
-Usage: bench/years.py BINARY FRESH.db GROWN.db [N]   (default N = 20)
+A fresh database's queues and histories are empty, so its pages list nothing where the
+grown one lists a full page: with WEEK.db (a database with a page or so of each list, as after
+a week of use) each page is also compared with itself at the same size, which is what growth
+alone costs.
+
+Usage: bench/years.py BINARY FRESH.db GROWN.db [N] [WEEK.db]   (default N = 20)
        (make FRESH.db with: bench/grow.py BINARY FRESH.db --briefs 0 --audit 0 --flags 0
-        --users 2 --requests 0)
+        --users 2 --requests 0, and WEEK.db with: bench/grow.py BINARY WEEK.db --briefs 60
+        --audit 8000 --flags 100 --users 20 --requests 100)
 """
 import os
 import statistics
@@ -87,19 +93,30 @@ def measure(binary, database, n):
 def main():
     binary, fresh, grown = sys.argv[1], sys.argv[2], sys.argv[3]
     n = int(sys.argv[4]) if len(sys.argv) > 4 else 20
+    week = sys.argv[5] if len(sys.argv) > 5 else None
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", file=sys.stderr)
     before = measure(binary, fresh, n)
+    weekly = measure(binary, week, n) if week else {}
     after = measure(binary, grown, n)
-    print("| page | fresh: first | p50 | slowest | grown: first | p50 | slowest | grown p50 ÷ fresh p50 "
-          "| grown page KB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for label, (f1, f50, fmax, _, fs) in before.items():
+    week_head, week_rule = ("| a week: p50 | KB ", "---:|---:|") if week else ("", "")
+    print(f"| page | fresh: p50 | KB {week_head}| grown: first | p50 | slowest | KB "
+          f"| grown ÷ fresh {'| grown ÷ a week ' if week else ''}|")
+    print(f"|---|---:|---:|{week_rule}---:|---:|---:|---:|---:|{'---:|' if week else ''}")
+    for label, (_, f50, _, fsize, fs) in before.items():
         if label not in after:
             continue
         g1, g50, gmax, gsize, gs = after[label]
-        flag = "" if fs == gs == 200 else f" (status {fs}/{gs})"
-        print(f"| {label}{flag} | {f1:.1f} | {f50:.1f} | {fmax:.1f} | {g1:.1f} | {g50:.1f} "
-              f"| {gmax:.1f} | {g50 / max(f50, 0.01):.1f}× | {gsize / 1024:.1f} |")
+        statuses = [fs, gs] + ([weekly[label][4]] if label in weekly else [])
+        flag = "" if all(s == 200 for s in statuses) else f" (status {'/'.join(map(str, statuses))})"
+        row = f"| {label}{flag} | {f50:.1f} | {fsize / 1024:.1f} "
+        if week:
+            w50, wsize = (weekly[label][1], weekly[label][3]) if label in weekly else (0, 0)
+            row += f"| {w50:.1f} | {wsize / 1024:.1f} "
+        row += f"| {g1:.1f} | {g50:.1f} | {gmax:.1f} | {gsize / 1024:.1f} | {g50 / max(f50, 0.01):.1f}× "
+        if week:
+            row += f"| {g50 / max(w50, 0.01):.1f}× " if label in weekly else "| — "
+        print(row + "|")
+
 
 if __name__ == "__main__":
     main()

@@ -13,6 +13,12 @@
 //! modification time. File times are coarse (a few milliseconds), so — as git does for its
 //! index — a file state is trusted only once its newest write is [`SETTLED`] old; until then
 //! every request reads the counter.
+//!
+//! While editors save, the files never settle, and every reader paid for the query again. But
+//! in WAL mode every commit also rewrites the header of the WAL index (the `-shm` file,
+//! documented in SQLite's "WAL-mode file formats"): its change counter, its last frame and
+//! their checksum. So when that header is there and whole (its two copies agree), the state,
+//! header included, changes with every commit whatever the clock says, and is trusted at once.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -28,35 +34,64 @@ use crate::db::versions::Versions;
 /// than any file-time granularity on Linux file systems (and the one-second kind elsewhere).
 pub const SETTLED: Duration = Duration::from_secs(2);
 
-/// Size, modification time and inode of the database file and its write-ahead log.
+/// The two copies of the WAL index header, as the shared-memory file holds them.
+const WAL_INDEX_HEADER: usize = 2 * 48;
+
+/// Size, modification time and inode of the database file and its write-ahead log, and the
+/// header of the WAL index (`None` when there is none, or it is being written).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct FileState([Option<(u64, SystemTime, u64)>; 2]);
+struct FileState {
+    files: [Option<(u64, SystemTime, u64)>; 2],
+    wal_index: Option<[u8; WAL_INDEX_HEADER]>,
+}
 
 impl FileState {
     fn read(files: &[PathBuf; 2]) -> Self {
         use std::os::unix::fs::MetadataExt;
-        Self(files.each_ref().map(|path| {
-            std::fs::metadata(path).ok().map(|m| {
-                (
-                    m.len(),
-                    m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                    m.ino(),
-                )
-            })
-        }))
+        Self {
+            files: files.each_ref().map(|path| {
+                std::fs::metadata(path).ok().map(|m| {
+                    (
+                        m.len(),
+                        m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                        m.ino(),
+                    )
+                })
+            }),
+            wal_index: wal_index_header(&files[0]),
+        }
     }
 
-    /// Whether every file's last write is at least [`SETTLED`] before `now` (a time in the
-    /// future, after a clock step back, is not).
-    fn settled(&self, now: SystemTime) -> bool {
-        self.0.iter().flatten().all(|(_, modified, _)| {
-            now.duration_since(*modified)
-                .is_ok_and(|age| age >= SETTLED)
-        })
+    /// Whether this state shows every later commit: when it has a whole WAL index header,
+    /// which each commit rewrites, or when every file's last write is at least [`SETTLED`]
+    /// before `now` (a time in the future, after a clock step back, is not).
+    fn trusted(&self, now: SystemTime) -> bool {
+        self.wal_index.is_some()
+            || self.files.iter().flatten().all(|(_, modified, _)| {
+                now.duration_since(*modified)
+                    .is_ok_and(|age| age >= SETTLED)
+            })
     }
 }
 
-/// The change counters as read when the files were in a settled state.
+/// The header of the WAL index of `database` (in `database-shm`): its two copies, when they
+/// agree and say the index is built. SQLite writes the second copy, then the first, on each
+/// commit; copies that differ are a commit under way, which a later read will see whole.
+fn wal_index_header(database: &Path) -> Option<[u8; WAL_INDEX_HEADER]> {
+    use std::os::unix::fs::FileExt;
+    let mut path = database.as_os_str().to_owned();
+    path.push("-shm");
+    let mut header = [0u8; WAL_INDEX_HEADER];
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact_at(&mut header, 0)
+        .ok()?;
+    let (first, second) = header.split_at(WAL_INDEX_HEADER / 2);
+    // Byte 12 is `isInit`: the header describes the log only once it is set.
+    (first == second && first[12] == 1).then_some(header)
+}
+
+/// The change counters as read when the files were in a trusted state.
 #[derive(Debug)]
 struct Checked {
     files: FileState,
@@ -89,7 +124,7 @@ impl KnowledgeCache {
     }
 
     /// The change counters, read from the database unless the files show no write since they
-    /// were last read in a settled state.
+    /// were last read in a trusted state.
     pub async fn versions(&self, pool: &SqlitePool) -> Result<Versions, sqlx::Error> {
         let Some(files) = &self.files else {
             return db::versions::current(pool).await;
@@ -105,7 +140,7 @@ impl KnowledgeCache {
             }
         }
         let versions = db::versions::current(pool).await?;
-        if state.settled(now) {
+        if state.trusted(now) {
             *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = Some(Checked {
                 files: state,
                 versions,
@@ -153,10 +188,10 @@ mod tests {
         let files = [folder.path().join("a.db"), folder.path().join("a.db-wal")];
         std::fs::write(&files[0], b"one").unwrap();
         let written = FileState::read(&files);
-        assert!(!written.settled(SystemTime::now()), "just written");
-        assert!(written.settled(SystemTime::now() + SETTLED));
+        assert!(!written.trusted(SystemTime::now()), "just written");
+        assert!(written.trusted(SystemTime::now() + SETTLED));
         assert!(
-            !written.settled(SystemTime::UNIX_EPOCH),
+            !written.trusted(SystemTime::UNIX_EPOCH),
             "a clock stepped back trusts nothing"
         );
     }
@@ -204,8 +239,65 @@ mod tests {
         let second = FileState::read(&files);
         assert_eq!(second, first, "the file state cannot see this write");
         // Which is why such a state is trusted only once it has settled.
-        assert!(!first.settled(tick + SETTLED / 2));
-        assert!(first.settled(tick + SETTLED));
+        assert!(!first.trusted(tick + SETTLED / 2));
+        assert!(first.trusted(tick + SETTLED));
+    }
+
+    #[tokio::test]
+    async fn every_commit_rewrites_the_wal_index_header_so_a_fresh_state_is_trusted_at_once() {
+        let folder = tempfile::tempdir().unwrap();
+        let database = folder.path().join("wal.db");
+        let pool = crate::db::connect(&format!("sqlite://{}", database.display()))
+            .await
+            .unwrap();
+        let write = |n: i64| {
+            sqlx::query("INSERT INTO counted (n) VALUES (?)")
+                .bind(n)
+                .execute(&pool)
+        };
+        sqlx::query("CREATE TABLE counted (n INTEGER)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        write(1).await.unwrap();
+        let mut log = database.clone().into_os_string();
+        log.push("-wal");
+        let files = [database.clone(), PathBuf::from(log)];
+
+        let first = FileState::read(&files);
+        assert!(
+            first.wal_index.is_some(),
+            "a WAL database has an index header"
+        );
+        assert!(
+            first.trusted(SystemTime::now()),
+            "trusted though just written"
+        );
+        sqlx::query("SELECT COUNT(*) FROM counted")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(FileState::read(&files), first, "reading rewrites nothing");
+        for n in 2..5 {
+            let before = FileState::read(&files);
+            write(n).await.unwrap();
+            assert_ne!(
+                FileState::read(&files).wal_index,
+                before.wal_index,
+                "commit {n}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_wal_index_only_a_settled_state_is_trusted() {
+        let folder = tempfile::tempdir().unwrap();
+        let files = [folder.path().join("a.db"), folder.path().join("a.db-wal")];
+        std::fs::write(&files[0], b"one").unwrap();
+        std::fs::write(folder.path().join("a.db-shm"), [0u8; WAL_INDEX_HEADER]).unwrap();
+        let state = FileState::read(&files);
+        assert!(state.wal_index.is_none(), "an index not yet built");
+        assert!(!state.trusted(SystemTime::now()));
     }
 
     fn set_modified(path: &std::path::Path, time: SystemTime) {
