@@ -91,6 +91,29 @@ pub struct Candidate {
     pub last_reviewed: Option<NaiveDate>,
 }
 
+impl Candidate {
+    /// Whether `other` ranks as this one in every question: the same in all but the notes
+    /// and sources behind its ratings, which no score or place reads.
+    pub fn ranks_as(&self, other: &Candidate) -> bool {
+        fn rated_alike(a: &HashMap<Slug, Evidence>, b: &HashMap<Slug, Evidence>) -> bool {
+            a.len() == b.len()
+                && a.iter().all(|(subject, e)| {
+                    b.get(subject)
+                        .is_some_and(|f| f.score == e.score && f.reviewed == e.reviewed)
+                })
+        }
+        self.slug == other.slug
+            && self.name == other.name
+            && self.languages == other.languages
+            && self.ring == other.ring
+            && rated_alike(&self.strengths, &other.strengths)
+            && rated_alike(&self.fits, &other.fits)
+            && self.use_cases == other.use_cases
+            && self.search_rank == other.search_rank
+            && self.last_reviewed == other.last_reviewed
+    }
+}
+
 /// Which of a framework's ratings: a requirement's strength or an industry's fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatingKind {
@@ -99,7 +122,7 @@ pub enum RatingKind {
 }
 
 /// Display names for the slugs a query can mention.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Names {
     pub requirements: HashMap<String, String>,
     pub industries: HashMap<String, String>,

@@ -252,3 +252,39 @@ fn renaming_an_industry_keeps_its_fits_and_its_use_cases_in_it() {
     assert_eq!(django.use_cases[0].industry, slug("health"));
     assert_eq!(edited.names.industries["health"], "Health");
 }
+
+#[test]
+fn an_edit_to_notes_alone_ranks_alike_and_one_to_a_score_or_name_does_not() {
+    let live = knowledge();
+    let edit = |record: FrameworkRecord| {
+        apply(
+            &live,
+            &[Edit::Framework {
+                original: Some("django".into()),
+                record: Some(record),
+            }],
+        )
+    };
+    let mut reworded = record("django", 5);
+    reworded.industries[0].fit = 3;
+    reworded.summary = "A new summary".into();
+    reworded.requirements[0].note = "Rewritten note".into();
+    reworded.requirements[0].sources = vec!["https://example.com/docs".into()];
+    assert!(ranks_alike(&live, &edit(reworded.clone())));
+
+    let mut weaker = reworded.clone();
+    weaker.requirements[0].strength = 4;
+    assert!(!ranks_alike(&live, &edit(weaker)));
+    let mut renamed = reworded.clone();
+    renamed.name = "Django 6".into();
+    assert!(!ranks_alike(&live, &edit(renamed)));
+    let mut moved = reworded;
+    moved.ring = "trial".into();
+    assert!(!ranks_alike(&live, &edit(moved)));
+    let renaming = term(
+        TermKind::Requirement,
+        "security",
+        Some(("safety", "Safety")),
+    );
+    assert!(!ranks_alike(&live, &apply(&live, &[renaming])));
+}
