@@ -37,47 +37,40 @@ pub const SETTLED: Duration = Duration::from_secs(2);
 /// The two copies of the WAL index header, as the shared-memory file holds them.
 const WAL_INDEX_HEADER: usize = 2 * 48;
 
-/// Size, modification time and inode of the database file and its write-ahead log, and the
-/// header of the WAL index (`None` when there is none, or it is being written).
+/// Size, modification time and inode of the database file and its write-ahead log.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct FileState {
-    files: [Option<(u64, SystemTime, u64)>; 2],
-    wal_index: Option<[u8; WAL_INDEX_HEADER]>,
-}
+struct FileState([Option<(u64, SystemTime, u64)>; 2]);
 
 impl FileState {
     fn read(files: &[PathBuf; 2]) -> Self {
         use std::os::unix::fs::MetadataExt;
-        Self {
-            files: files.each_ref().map(|path| {
-                std::fs::metadata(path).ok().map(|m| {
-                    (
-                        m.len(),
-                        m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                        m.ino(),
-                    )
-                })
-            }),
-            wal_index: wal_index_header(&files[0]),
-        }
+        Self(files.each_ref().map(|path| {
+            std::fs::metadata(path).ok().map(|m| {
+                (
+                    m.len(),
+                    m.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    m.ino(),
+                )
+            })
+        }))
     }
 
-    /// Whether this state shows every later commit: when it has a whole WAL index header,
-    /// which each commit rewrites, or when every file's last write is at least [`SETTLED`]
-    /// before `now` (a time in the future, after a clock step back, is not).
-    fn trusted(&self, now: SystemTime) -> bool {
-        self.wal_index.is_some()
-            || self.files.iter().flatten().all(|(_, modified, _)| {
-                now.duration_since(*modified)
-                    .is_ok_and(|age| age >= SETTLED)
-            })
+    /// Whether every file's last write is at least [`SETTLED`] before `now` (a time in the
+    /// future, after a clock step back, is not).
+    fn settled(&self, now: SystemTime) -> bool {
+        self.0.iter().flatten().all(|(_, modified, _)| {
+            now.duration_since(*modified)
+                .is_ok_and(|age| age >= SETTLED)
+        })
     }
 }
+
+type WalIndexHeader = [u8; WAL_INDEX_HEADER];
 
 /// The header of the WAL index of `database` (in `database-shm`): its two copies, when they
 /// agree and say the index is built. SQLite writes the second copy, then the first, on each
 /// commit; copies that differ are a commit under way, which a later read will see whole.
-fn wal_index_header(database: &Path) -> Option<[u8; WAL_INDEX_HEADER]> {
+fn wal_index_header(database: &Path) -> Option<WalIndexHeader> {
     use std::os::unix::fs::FileExt;
     let mut path = database.as_os_str().to_owned();
     path.push("-shm");
@@ -91,11 +84,26 @@ fn wal_index_header(database: &Path) -> Option<[u8; WAL_INDEX_HEADER]> {
     (first == second && first[12] == 1).then_some(header)
 }
 
-/// The change counters as read when the files were in a trusted state.
-#[derive(Debug)]
+/// The change counters as read, with the state of the files before they were read.
+#[derive(Debug, Clone)]
 struct Checked {
     files: FileState,
+    /// Whether that state had settled: any later write moves a file's time.
+    settled: bool,
+    /// The WAL index header then, which any later commit rewrites.
+    wal_index: Option<WalIndexHeader>,
     versions: Versions,
+}
+
+impl Checked {
+    /// Whether nothing can have been committed since: the files are in the same state, and
+    /// it had settled or the WAL index header is the same too (read only then: a settled
+    /// state, a server at rest, costs two `stat` calls).
+    fn still(&self, files: &FileState, database: &Path) -> bool {
+        self.files == *files
+            && (self.settled
+                || (self.wal_index.is_some() && wal_index_header(database) == self.wal_index))
+    }
 }
 
 /// The current [`Knowledge`], as the database layer loaded it, shared by all workers.
@@ -132,17 +140,23 @@ impl KnowledgeCache {
         // The files are looked at before the counters are read, so a write in between is
         // counted in the versions and shows as a change next time.
         let state = FileState::read(files);
-        let now = SystemTime::now();
-        {
-            let checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(checked) = checked.as_ref().filter(|c| c.files == state) {
-                return Ok(checked.versions);
-            }
+        let checked = self
+            .checked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(checked) = checked.filter(|c| c.still(&state, &files[0])) {
+            return Ok(checked.versions);
         }
+        let wal_index = wal_index_header(&files[0]);
+        let now = SystemTime::now();
         let versions = db::versions::current(pool).await?;
-        if state.trusted(now) {
+        let settled = state.settled(now);
+        if settled || wal_index.is_some() {
             *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = Some(Checked {
                 files: state,
+                settled,
+                wal_index,
                 versions,
             });
         }
@@ -188,10 +202,10 @@ mod tests {
         let files = [folder.path().join("a.db"), folder.path().join("a.db-wal")];
         std::fs::write(&files[0], b"one").unwrap();
         let written = FileState::read(&files);
-        assert!(!written.trusted(SystemTime::now()), "just written");
-        assert!(written.trusted(SystemTime::now() + SETTLED));
+        assert!(!written.settled(SystemTime::now()), "just written");
+        assert!(written.settled(SystemTime::now() + SETTLED));
         assert!(
-            !written.trusted(SystemTime::UNIX_EPOCH),
+            !written.settled(SystemTime::UNIX_EPOCH),
             "a clock stepped back trusts nothing"
         );
     }
@@ -239,12 +253,12 @@ mod tests {
         let second = FileState::read(&files);
         assert_eq!(second, first, "the file state cannot see this write");
         // Which is why such a state is trusted only once it has settled.
-        assert!(!first.trusted(tick + SETTLED / 2));
-        assert!(first.trusted(tick + SETTLED));
+        assert!(!first.settled(tick + SETTLED / 2));
+        assert!(first.settled(tick + SETTLED));
     }
 
     #[tokio::test]
-    async fn every_commit_rewrites_the_wal_index_header_so_a_fresh_state_is_trusted_at_once() {
+    async fn every_commit_rewrites_the_wal_index_header_and_reading_leaves_it_alone() {
         let folder = tempfile::tempdir().unwrap();
         let database = folder.path().join("wal.db");
         let pool = crate::db::connect(&format!("sqlite://{}", database.display()))
@@ -260,44 +274,62 @@ mod tests {
             .await
             .unwrap();
         write(1).await.unwrap();
-        let mut log = database.clone().into_os_string();
-        log.push("-wal");
-        let files = [database.clone(), PathBuf::from(log)];
 
-        let first = FileState::read(&files);
-        assert!(
-            first.wal_index.is_some(),
-            "a WAL database has an index header"
-        );
-        assert!(
-            first.trusted(SystemTime::now()),
-            "trusted though just written"
-        );
+        let first = wal_index_header(&database);
+        assert!(first.is_some(), "a WAL database has an index header");
         sqlx::query("SELECT COUNT(*) FROM counted")
             .execute(&pool)
             .await
             .unwrap();
-        assert_eq!(FileState::read(&files), first, "reading rewrites nothing");
+        assert_eq!(
+            wal_index_header(&database),
+            first,
+            "reading rewrites nothing"
+        );
         for n in 2..5 {
-            let before = FileState::read(&files);
+            let before = wal_index_header(&database);
             write(n).await.unwrap();
-            assert_ne!(
-                FileState::read(&files).wal_index,
-                before.wal_index,
-                "commit {n}"
-            );
+            assert_ne!(wal_index_header(&database), before, "commit {n}");
         }
     }
 
     #[test]
-    fn without_a_wal_index_only_a_settled_state_is_trusted() {
+    fn an_unsettled_state_is_still_trusted_only_with_the_same_wal_index_header() {
         let folder = tempfile::tempdir().unwrap();
-        let files = [folder.path().join("a.db"), folder.path().join("a.db-wal")];
+        let database = folder.path().join("a.db");
+        let files = [database.clone(), folder.path().join("a.db-wal")];
         std::fs::write(&files[0], b"one").unwrap();
-        std::fs::write(folder.path().join("a.db-shm"), [0u8; WAL_INDEX_HEADER]).unwrap();
+        let shm = folder.path().join("a.db-shm");
+        let mut header = [0u8; WAL_INDEX_HEADER];
+        (header[12], header[60]) = (1, 1);
+        std::fs::write(&shm, header).unwrap();
         let state = FileState::read(&files);
-        assert!(state.wal_index.is_none(), "an index not yet built");
-        assert!(!state.trusted(SystemTime::now()));
+        assert!(!state.settled(SystemTime::now()), "just written");
+        let versions = Versions {
+            knowledge: 1,
+            pages: 1,
+        };
+        let checked = Checked {
+            files: state.clone(),
+            settled: false,
+            wal_index: wal_index_header(&database),
+            versions,
+        };
+        assert!(checked.wal_index.is_some());
+        assert!(checked.still(&state, &database));
+        // A commit: the header's change counter moves, in both copies.
+        (header[8], header[56]) = (1, 1);
+        std::fs::write(&shm, header).unwrap();
+        assert!(!checked.still(&state, &database));
+        // A commit under way (the copies differ) or no index at all: nothing is trusted.
+        header[8] = 2;
+        std::fs::write(&shm, header).unwrap();
+        assert!(wal_index_header(&database).is_none());
+        let unindexed = Checked {
+            wal_index: None,
+            ..checked
+        };
+        assert!(!unindexed.still(&state, &database));
     }
 
     fn set_modified(path: &std::path::Path, time: SystemTime) {
