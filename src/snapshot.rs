@@ -145,11 +145,19 @@ impl KnowledgeCache {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
+        let now = SystemTime::now();
         if let Some(checked) = checked.filter(|c| c.still(&state, &files[0])) {
+            // Nothing committed since the counters were read, and the files have settled
+            // since: from now on their state alone shows a commit, with no header to read.
+            if !checked.settled && state.settled(now) {
+                *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = Some(Checked {
+                    settled: true,
+                    ..checked.clone()
+                });
+            }
             return Ok(checked.versions);
         }
         let wal_index = wal_index_header(&files[0]);
-        let now = SystemTime::now();
         let versions = db::versions::current(pool).await?;
         let settled = state.settled(now);
         if settled || wal_index.is_some() {
@@ -291,6 +299,32 @@ mod tests {
             write(n).await.unwrap();
             assert_ne!(wal_index_header(&database), before, "commit {n}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_state_checked_by_its_header_is_trusted_by_its_times_once_they_settle() {
+        let folder = tempfile::tempdir().unwrap();
+        let database = folder.path().join("live.db");
+        let pool = crate::db::connect(&format!("sqlite://{}", database.display()))
+            .await
+            .unwrap();
+        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        let cache = KnowledgeCache::for_pool(&pool);
+        let checked = |cache: &KnowledgeCache| cache.checked.lock().unwrap().clone().unwrap();
+
+        let versions = cache.versions(&pool).await.unwrap();
+        assert!(!checked(&cache).settled, "just migrated");
+        assert!(checked(&cache).wal_index.is_some());
+        // Nothing written since, and the files' last writes now long ago.
+        let files = cache.files.clone().unwrap();
+        for file in &files {
+            set_modified(file, SystemTime::now() - 10 * SETTLED);
+        }
+        let mut stale = checked(&cache);
+        stale.files = FileState::read(&files);
+        *cache.checked.lock().unwrap() = Some(stale);
+        assert_eq!(cache.versions(&pool).await.unwrap(), versions);
+        assert!(checked(&cache).settled, "upgraded without a query");
     }
 
     #[test]
