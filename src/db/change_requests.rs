@@ -713,16 +713,18 @@ pub async fn is_current(pool: &SqlitePool, request: &ChangeRequest) -> Result<bo
     })
 }
 
-/// The version of the entry `slug` of `subject`, or `None` when there is none.
+/// The version of the entry `slug` of `subject`, or `None` when there is none: the one
+/// column, not the whole entry (the queue asks it of every open request).
 pub async fn version_of(
     pool: &SqlitePool,
     subject: Subject,
     slug: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    Ok(match subject {
-        Subject::Framework => editing::load(pool, slug).await?.map(|s| s.version),
-        Subject::Term(kind) => terms::load(pool, kind, slug).await?.map(|s| s.version),
-    })
+    let mut conn = pool.acquire().await?;
+    match subject {
+        Subject::Framework => editing::version_of(&mut conn, slug).await,
+        Subject::Term(kind) => terms::version_of(&mut conn, kind, slug).await,
+    }
 }
 
 #[cfg(test)]

@@ -39,7 +39,11 @@ pub struct Stored<T> {
     pub version: i64,
 }
 
-async fn version_of(conn: &mut SqliteConnection, slug: &str) -> Result<Option<i64>, sqlx::Error> {
+/// The version of the framework `slug`, or `None` when there is none.
+pub async fn version_of(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar!("SELECT version FROM frameworks WHERE slug = ?1", slug)
         .fetch_optional(&mut *conn)
         .await

@@ -478,6 +478,15 @@ pub fn document_of(kind: TermKind, t: &Term) -> Document {
 /// What became of a save, delete or restore of an entry.
 pub type Outcome = crate::db::editing::Outcome<Term>;
 
+/// The version of the entry `slug` of `kind`, or `None` when there is none.
+pub async fn version_of(
+    conn: &mut SqliteConnection,
+    kind: TermKind,
+    slug: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    on_table!(kind, version(conn, slug))
+}
+
 pub async fn load(
     pool: &SqlitePool,
     kind: TermKind,
