@@ -106,6 +106,19 @@ impl Checked {
     }
 }
 
+/// The runtime knowledge loads run on: one thread, alive as long as the process.
+fn loader() -> &'static tokio::runtime::Runtime {
+    static LOADER: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    LOADER.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("knowledge-loader")
+            .enable_all()
+            .build()
+            .expect("the knowledge loader's runtime starts")
+    })
+}
+
 /// The current [`Knowledge`], as the database layer loaded it, shared by all workers.
 #[derive(Debug, Default)]
 pub struct KnowledgeCache {
@@ -182,14 +195,28 @@ impl KnowledgeCache {
         if let Some(knowledge) = self.cached(|held| held >= version) {
             return Ok(knowledge);
         }
-        let previous = self.cached(|_| true);
-        let knowledge = Arc::new(db::recommend::load_after(pool, previous.as_deref()).await?);
+        let knowledge = Arc::new(self.load(pool).await?);
         // A poisoned lock only means another worker panicked mid-swap; the value is whole.
         let mut slot = self.current.write().unwrap_or_else(|e| e.into_inner());
         if slot.as_ref().is_none_or(|k| k.version <= version) {
             *slot = Some(knowledge.clone());
         }
         Ok(knowledge)
+    }
+
+    /// Reads the knowledge again on a thread of its own ([`loader`]). On a worker, each of
+    /// the load's trips to SQLite woke it behind the renders queued there: under 64 readers
+    /// a 5 ms load took 20–45 ms, and every reader arriving meanwhile waited for it.
+    async fn load(&self, pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
+        let previous = self.cached(|_| true);
+        let pool = pool.clone();
+        let load = async move { db::recommend::load_after(&pool, previous.as_deref()).await };
+        match loader().spawn(load).await {
+            Ok(loaded) => loaded,
+            // The loader is never shut down, so a load only fails by panicking: as it would
+            // have here.
+            Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+        }
     }
 
     fn cached(&self, fresh: impl Fn(i64) -> bool) -> Option<Arc<Knowledge>> {
