@@ -11,7 +11,8 @@
 //! that text would change. The cache is bounded by the bytes it holds, least recently used
 //! out first.
 
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::SystemTime;
 
 use lru::LruCache;
@@ -25,6 +26,11 @@ pub const DEFAULT_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 pub struct PageCache {
     budget: usize,
     inner: Mutex<Inner>,
+    /// The answers being prepared, by key: a request that finds none kept waits its turn
+    /// ([`PageCache::turn`]) behind the one preparing it, then looks again, rather than
+    /// preparing it too. Sixty-four readers of a catalogue page nobody had asked for yet
+    /// prepared it sixty-four times at once: at 10,000 frameworks a second's wait and 60 MB.
+    preparing: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
 }
 
 /// What an answer was prepared from, besides what its key names.
@@ -87,7 +93,21 @@ impl PageCache {
                 bytes: 0,
                 entries: LruCache::unbounded(),
             }),
+            preparing: Mutex::default(),
         }
+    }
+
+    /// The turn to prepare the answer under `key`: the same lock for every request asking
+    /// while one holds it, a new one once nobody does.
+    pub fn turn(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut preparing = self.preparing.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(turn) = preparing.get(key).and_then(Weak::upgrade) {
+            return turn;
+        }
+        preparing.retain(|_, turn| turn.strong_count() > 0);
+        let turn = Arc::new(tokio::sync::Mutex::new(()));
+        preparing.insert(key.to_owned(), Arc::downgrade(&turn));
+        turn
     }
 
     /// The answer stored under `key` for this knowledge version, if any.
@@ -196,6 +216,24 @@ mod tests {
 
     fn answer(text: &str) -> Arc<Representation> {
         Arc::new(representation(text))
+    }
+
+    #[test]
+    fn requests_for_one_key_share_a_turn_while_it_is_held_and_other_keys_have_their_own() {
+        let cache = PageCache::default();
+        let first = cache.turn("/frameworks");
+        assert!(Arc::ptr_eq(&first, &cache.turn("/frameworks")));
+        assert!(!Arc::ptr_eq(&first, &cache.turn("/frameworks?page=2")));
+        let held = Arc::downgrade(&first);
+        drop(first);
+        assert!(held.upgrade().is_none(), "nobody holds it any more");
+        let next = cache.turn("/frameworks");
+        assert_eq!(Arc::strong_count(&next), 1, "a new turn");
+        assert_eq!(
+            cache.preparing.lock().unwrap().len(),
+            1,
+            "finished turns are let go"
+        );
     }
 
     #[test]

@@ -99,6 +99,12 @@ impl Reading {
         if let Some(answer) = self.pages.find(&current, &key, SystemTime::now()) {
             return Ok(answer.respond(&self.request, revalidate()));
         }
+        let turn = self.pages.turn(&key);
+        let _preparing = turn.lock().await;
+        // Prepared meanwhile by the request whose turn it was, from these same counters.
+        if let Some(answer) = self.pages.find(&current, &key, SystemTime::now()) {
+            return Ok(answer.respond(&self.request, revalidate()));
+        }
         let (status, page) = render().await?;
         let (body, until) = dates::watching(|| page.render());
         let stamp = Stamp {
