@@ -302,6 +302,9 @@ pub async fn open_counts(
 
 /// The framework's revisions an editor may name as a flag's fix, newest first, at most
 /// `limit`: those its history page shows (a rename records its revisions under the new slug).
+/// Their states are left out (`before` and `after` are `None`): the queue offers each
+/// revision by its number, author, time and note, and twelve states per flag listed were
+/// most of the queue's time.
 pub async fn fixing_revisions(
     pool: &SqlitePool,
     slug: &str,
@@ -309,9 +312,10 @@ pub async fn fixing_revisions(
 ) -> Result<Vec<crate::db::editing::Revision>, sqlx::Error> {
     sqlx::query_as!(
         crate::db::editing::Revision,
-        "SELECT id, at, actor, action, before, after, note, approver, change_request
-         FROM audit_log
-         WHERE entity = ?1 AND entity_slug = ?2 ORDER BY id DESC LIMIT ?3",
+        r#"SELECT id, at, actor, action, NULL AS "before?: String", NULL AS "after?: String",
+                  note, approver, change_request
+           FROM audit_log
+           WHERE entity = ?1 AND entity_slug = ?2 ORDER BY id DESC LIMIT ?3"#,
         FRAMEWORK,
         slug,
         limit
