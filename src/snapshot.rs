@@ -292,13 +292,19 @@ mod tests {
         assert!(first.settled(tick + SETTLED));
     }
 
-    #[tokio::test]
-    async fn every_commit_rewrites_the_wal_index_header_and_reading_leaves_it_alone() {
-        let folder = tempfile::tempdir().unwrap();
-        let database = folder.path().join("wal.db");
+    /// A database in `folder`, opened as the server opens one (WAL mode): its path and pool.
+    async fn database_in(folder: &tempfile::TempDir) -> (PathBuf, SqlitePool) {
+        let database = folder.path().join("live.db");
         let pool = crate::db::connect(&format!("sqlite://{}", database.display()))
             .await
             .unwrap();
+        (database, pool)
+    }
+
+    #[tokio::test]
+    async fn every_commit_rewrites_the_wal_index_header_and_reading_leaves_it_alone() {
+        let folder = tempfile::tempdir().unwrap();
+        let (database, pool) = database_in(&folder).await;
         let write = |n: i64| {
             sqlx::query("INSERT INTO counted (n) VALUES (?)")
                 .bind(n)
@@ -331,10 +337,7 @@ mod tests {
     #[tokio::test]
     async fn a_state_checked_by_its_header_is_trusted_by_its_times_once_they_settle() {
         let folder = tempfile::tempdir().unwrap();
-        let database = folder.path().join("live.db");
-        let pool = crate::db::connect(&format!("sqlite://{}", database.display()))
-            .await
-            .unwrap();
+        let (_, pool) = database_in(&folder).await;
         crate::db::MIGRATOR.run(&pool).await.unwrap();
         let cache = KnowledgeCache::for_pool(&pool);
         let checked = |cache: &KnowledgeCache| cache.checked.lock().unwrap().clone().unwrap();
