@@ -322,11 +322,6 @@ pub struct Impact {
 }
 
 impl Impact {
-    /// Whether the edit makes a passing reference question fail.
-    pub fn breaks_a_question(&self) -> bool {
-        !self.stops_passing.is_empty()
-    }
-
     /// Whether the edit changes nothing the questions and briefs show.
     pub fn is_quiet(&self) -> bool {
         self.starts_passing.is_empty() && self.stops_passing.is_empty() && self.briefs.is_empty()

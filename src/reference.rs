@@ -301,11 +301,21 @@ pub async fn answer(
     knowledge: &Knowledge,
     query: &str,
 ) -> Result<std::result::Result<Recommendation, String>> {
+    answer_explaining(pool, knowledge, query, Explained::All).await
+}
+
+/// [`answer`], reading the notes of what `explained` picks only.
+async fn answer_explaining(
+    pool: &SqlitePool,
+    knowledge: &Knowledge,
+    query: &str,
+    explained: Explained<'_>,
+) -> Result<std::result::Result<Recommendation, String>> {
     let params = match parse_query(query, &knowledge.names) {
         Ok(params) => params,
         Err(problem) => return Ok(Err(problem.message)),
     };
-    let answer = crate::routes::recommendation::rank(pool, &params, knowledge, Limits::ALL).await?;
+    let answer = rank_explaining(pool, &params, knowledge, Limits::ALL, explained).await?;
     Ok(Ok(answer))
 }
 
@@ -325,15 +335,8 @@ pub async fn evaluate(
 /// the ratings, which a verdict does not look at (it judges ranks and exclusions alone), so
 /// nothing but a free-text search asks SQLite.
 pub async fn passes(pool: &SqlitePool, knowledge: &Knowledge, question: &Question) -> Result<bool> {
-    let Ok(params) = parse_query(&question.query, &knowledge.names) else {
-        return Ok(false);
-    };
-    let unexplained = Explained::FirstAnd {
-        first: 0,
-        asked: None,
-    };
-    let answer = rank_explaining(pool, &params, knowledge, Limits::ALL, unexplained).await?;
-    Ok(judge(question, &answer).passed)
+    let answer = answer_explaining(pool, knowledge, &question.query, Explained::NOTHING).await?;
+    Ok(answer.is_ok_and(|answer| judge(question, &answer).passed))
 }
 
 /// Asks each of `questions` of `knowledge`, in order.

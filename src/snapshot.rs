@@ -160,15 +160,16 @@ impl KnowledgeCache {
             .clone();
         let now = SystemTime::now();
         if let Some(checked) = checked.filter(|c| c.still(&state, &files[0])) {
+            let versions = checked.versions;
             // Nothing committed since the counters were read, and the files have settled
             // since: from now on their state alone shows a commit, with no header to read.
             if !checked.settled && state.settled(now) {
                 *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = Some(Checked {
                     settled: true,
-                    ..checked.clone()
+                    ..checked
                 });
             }
-            return Ok(checked.versions);
+            return Ok(versions);
         }
         let wal_index = wal_index_header(&files[0]);
         let versions = db::versions::current(pool).await?;

@@ -356,6 +356,12 @@ pub enum Explained<'a> {
 }
 
 impl Explained<'_> {
+    /// No result and no exclusion: what a verdict or a ranking alone needs.
+    pub const NOTHING: Explained<'static> = Explained::FirstAnd {
+        first: 0,
+        asked: None,
+    };
+
     fn result(self, position: usize, slug: &str) -> bool {
         match self {
             Explained::All => true,

@@ -177,8 +177,8 @@ fn answered(params: &Params, recommendation: Recommendation, names: &Names) -> A
     }
 }
 
-/// The form as the request left it: on errors, the submitted values are kept where they
-/// are valid.
+/// The page around `form` (the query form as the request left it: on errors, the submitted
+/// values are kept where they are valid) and `answer`, if any.
 fn page(
     knowledge: &Knowledge,
     params: &Params,

@@ -8,6 +8,7 @@
 //! Both go through one template (`query_form.html`) built by one function ([`model`]), so
 //! the prepared form is the rendered one by construction (and a test checks it).
 
+use std::fmt::Write;
 use std::sync::{Arc, Mutex};
 
 use askama::Template;
@@ -85,7 +86,8 @@ impl Slot {
             Slot::UseCasesOpen => on(!params.use_cases.is_empty(), " open", out),
             Slot::UseCasesChosen => {
                 if !params.use_cases.is_empty() {
-                    out.push_str(&format!(": {} chosen", params.use_cases.len()));
+                    // Writing to a String cannot fail.
+                    let _ = write!(out, ": {} chosen", params.use_cases.len());
                 }
             }
             Slot::Choice(slug) => out.push_str(params.choice(slug.as_str())),
@@ -223,7 +225,6 @@ pub fn rendered(knowledge: &Knowledge, params: &Params, errors: Vec<FieldError>)
 /// and so on, then the text after the last slot.
 #[derive(Debug)]
 pub struct PreparedForm {
-    version: i64,
     pieces: Vec<(String, Slot)>,
     tail: String,
     /// The length of the text around the slots.
@@ -261,7 +262,6 @@ impl PreparedForm {
         }
         let text_len = pieces.iter().map(|(text, _)| text.len()).sum::<usize>() + text_before.len();
         Ok(Some(Self {
-            version: knowledge.version,
             pieces,
             tail: text_before.to_owned(),
             text_len,
@@ -283,9 +283,10 @@ impl PreparedForm {
     }
 }
 
-/// The prepared form of the knowledge version last asked for, shared by all workers.
+/// The form prepared for the knowledge version last asked for, shared by all workers; `None`
+/// for a version whose form could not be prepared (it is rendered for every question).
 #[derive(Debug, Default)]
-pub struct PreparedForms(Mutex<Option<Arc<PreparedForm>>>);
+pub struct PreparedForms(Mutex<Option<(i64, Option<Arc<PreparedForm>>)>>);
 
 impl PreparedForms {
     /// The form for `params` on `knowledge`, with `errors` named: filled in from the form
@@ -307,20 +308,19 @@ impl PreparedForms {
     }
 
     fn prepared(&self, knowledge: &Knowledge) -> Result<Option<Arc<PreparedForm>>> {
+        let version = knowledge.version;
         let held = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        if let Some(form) = held.filter(|f| f.version == knowledge.version) {
-            return Ok(Some(form));
+        if let Some((_, form)) = held.filter(|(held, _)| *held == version) {
+            return Ok(form);
         }
         // Prepared outside the lock: two workers meeting a new version at once each prepare
         // it (a millisecond), rather than one waiting for the other.
-        let Some(form) = PreparedForm::prepare(knowledge)?.map(Arc::new) else {
-            return Ok(None);
-        };
+        let form = PreparedForm::prepare(knowledge)?.map(Arc::new);
         let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if slot.as_ref().is_none_or(|f| f.version <= knowledge.version) {
-            *slot = Some(form.clone());
+        if slot.as_ref().is_none_or(|(held, _)| *held <= version) {
+            *slot = Some((version, form.clone()));
         }
-        Ok(Some(form))
+        Ok(form)
     }
 }
 

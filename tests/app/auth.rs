@@ -498,27 +498,28 @@ async fn remembered_editor(app: &TestApp) -> reqwest::Client {
     editor
 }
 
-#[tokio::test]
-async fn a_session_the_server_remembers_is_refused_on_the_very_next_request_once_ended_elsewhere() {
+/// What `/admin` answers a remembered editor on the very next request after `sql` ran on the
+/// database behind the server's back (another server, the command line).
+async fn admin_after_writing_elsewhere(sql: &'static str) -> StatusCode {
     let app = spawn_app().await;
     let editor = remembered_editor(&app).await;
-    // Ended by another writer on the same database (another server, the command line).
-    sqlx::query("DELETE FROM sessions")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let admin = editor.get(app.url("/admin")).send().await.unwrap();
-    assert_eq!(admin.status(), StatusCode::SEE_OTHER);
+    sqlx::query(sql).execute(&app.pool).await.unwrap();
+    editor.get(app.url("/admin")).send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn a_session_the_server_remembers_is_refused_on_the_very_next_request_once_ended_elsewhere() {
+    assert_eq!(
+        admin_after_writing_elsewhere("DELETE FROM sessions").await,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
 async fn a_remembered_sessions_role_is_the_one_the_database_holds_on_the_very_next_request() {
-    let app = spawn_app().await;
-    let editor = remembered_editor(&app).await;
-    sqlx::query("UPDATE users SET role = 'viewer' WHERE role = 'editor'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let admin = editor.get(app.url("/admin")).send().await.unwrap();
-    assert_eq!(admin.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        admin_after_writing_elsewhere("UPDATE users SET role = 'viewer' WHERE role = 'editor'")
+            .await,
+        StatusCode::FORBIDDEN
+    );
 }

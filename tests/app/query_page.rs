@@ -7,7 +7,7 @@ use scraper::Html;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    attributes, form_fields, result_slugs, select, set_field, spawn_app, text, text_of,
+    TestApp, attributes, form_fields, result_slugs, select, set_field, spawn_app, text, text_of,
 };
 
 /// A question every framework of the seed answers: nothing is excluded, so more results
@@ -32,6 +32,35 @@ fn explained_in_full(html: &Html, slug: &str) -> bool {
     let rows = select(html, &format!("#result-{slug} .breakdown tbody tr"));
     let notes = select(html, &format!("#result-{slug} .breakdown .note"));
     !rows.is_empty() && notes.iter().all(|n| !text(*n).is_empty())
+}
+
+/// The notes of the result `slug`'s breakdown, as the page shows them.
+fn breakdown_notes(html: &Html, slug: &str) -> Vec<String> {
+    select(html, &format!("#result-{slug} .breakdown .note"))
+        .into_iter()
+        .map(text)
+        .collect()
+}
+
+/// `editor` saves `slug`'s real-time updates rating as `strength` with `note`.
+async fn rate_real_time_updates(
+    app: &TestApp,
+    editor: &reqwest::Client,
+    slug: &str,
+    strength: &str,
+    note: &str,
+) {
+    let saved = app
+        .save_framework(
+            editor,
+            slug,
+            &[
+                ("req.real-time-updates.strength", strength),
+                ("req.real-time-updates.note", note),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
@@ -229,17 +258,7 @@ async fn an_editors_save_is_visible_on_the_next_new_question_in_a_compact_line_a
     );
 
     let note = "Measured again: websockets drop under load without a broker.";
-    let saved = app
-        .save_framework(
-            &editor,
-            &fourth,
-            &[
-                ("req.real-time-updates.strength", "3"),
-                ("req.real-time-updates.note", note),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    rate_real_time_updates(&app, &editor, &fourth, "3", note).await;
 
     // The very next request, a question nobody asked before: the compact line says it.
     let question = format!("{WIDE}&want=scalability");
@@ -262,10 +281,7 @@ async fn an_editors_save_is_visible_on_the_next_new_question_in_a_compact_line_a
     let explained = app
         .get_html(&format!("/?{question}&explain={fourth}"), StatusCode::OK)
         .await;
-    let notes: Vec<String> = select(&explained, &format!("#result-{fourth} .breakdown .note"))
-        .into_iter()
-        .map(text)
-        .collect();
+    let notes = breakdown_notes(&explained, &fourth);
     assert!(notes.iter().any(|n| n.contains(note)), "{notes:?}");
 }
 
@@ -277,26 +293,11 @@ async fn a_note_rewritten_after_the_page_explained_it_is_the_note_the_very_next_
     // version of the knowledge.
     let html = app.get_html(&format!("/?{WIDE}"), StatusCode::OK).await;
     let best = result_slugs(&html)[0].clone();
-    let notes = |html: &Html| -> Vec<String> {
-        select(html, &format!("#result-{best} .breakdown .note"))
-            .into_iter()
-            .map(text)
-            .collect()
-    };
+    let notes = |html: &Html| breakdown_notes(html, &best);
     let note = "Rechecked: its channels layer needs a broker in production.";
     assert!(!notes(&html).iter().any(|n| n.contains(note)));
 
-    let saved = app
-        .save_framework(
-            &editor,
-            &best,
-            &[
-                ("req.real-time-updates.strength", "5"),
-                ("req.real-time-updates.note", note),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    rate_real_time_updates(&app, &editor, &best, "5", note).await;
 
     let html = app.get_html(&format!("/?{WIDE}"), StatusCode::OK).await;
     assert_eq!(result_slugs(&html)[0], best);
