@@ -20,6 +20,8 @@
 //! their checksum. So when that header is there and whole (its two copies agree), the state,
 //! header included, changes with every commit whatever the clock says, and is trusted at once.
 
+use std::collections::HashMap;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
@@ -71,17 +73,55 @@ type WalIndexHeader = [u8; WAL_INDEX_HEADER];
 /// agree and say the index is built. SQLite writes the second copy, then the first, on each
 /// commit; copies that differ are a commit under way, which a later read will see whole.
 fn wal_index_header(database: &Path) -> Option<WalIndexHeader> {
-    use std::os::unix::fs::FileExt;
     let mut path = database.as_os_str().to_owned();
     path.push("-shm");
     let mut header = [0u8; WAL_INDEX_HEADER];
-    std::fs::File::open(path)
-        .ok()?
-        .read_exact_at(&mut header, 0)
-        .ok()?;
+    read_held_open(Path::new(&path), &mut header)?;
     let (first, second) = header.split_at(WAL_INDEX_HEADER / 2);
     // Byte 12 is `isInit`: the header describes the log only once it is set.
     (first == second && first[12] == 1).then_some(header)
+}
+
+/// A file's device and inode.
+type FileId = (u64, u64);
+
+/// The WAL index files this process has read, held open for as long as they exist.
+///
+/// Closing a descriptor drops every POSIX lock the process holds on its file, SQLite's own
+/// included (SQLite's documentation warns of exactly this). Opening the index for each read
+/// and closing it dropped the lock by which SQLite tells other processes the index is in use:
+/// the next process to open the database believed itself alone, reset the index under this
+/// process's mapping of it (a SIGBUS in the tests) and deleted the log as it closed. So a
+/// descriptor is closed only once its file is deleted, which SQLite does only as the last
+/// connection to it closes.
+static HELD_OPEN: Mutex<Option<HashMap<FileId, File>>> = Mutex::new(None);
+
+/// Fills `buffer` from the start of the file at `path`, through a descriptor held open (see
+/// [`HELD_OPEN`]); `None` when there is no such file or it is shorter.
+fn read_held_open(path: &Path, buffer: &mut [u8]) -> Option<()> {
+    use std::os::unix::fs::{FileExt, MetadataExt};
+    let id = |m: std::fs::Metadata| (m.dev(), m.ino());
+    // `stat` opens no descriptor, so it is safe whatever it finds.
+    let mut wanted = id(std::fs::metadata(path).ok()?);
+    let mut held = HELD_OPEN.lock().unwrap_or_else(|e| e.into_inner());
+    let held = held.get_or_insert_with(HashMap::new);
+    if !held.contains_key(&wanted) {
+        held.retain(|_, file| file.metadata().is_ok_and(|m| m.nlink() > 0));
+        let file = File::open(path).ok()?;
+        let Ok(opened) = file.metadata() else {
+            std::mem::forget(file);
+            return None;
+        };
+        wanted = id(opened);
+        if held.contains_key(&wanted) {
+            // Replaced, between the `stat` and the open, by a file already held: closing this
+            // second descriptor would drop the locks just the same, so it is kept, unused.
+            std::mem::forget(file);
+        } else {
+            held.insert(wanted, file);
+        }
+    }
+    held.get(&wanted)?.read_exact_at(buffer, 0).ok()
 }
 
 /// The change counters as read, with the state of the files before they were read.
@@ -333,6 +373,47 @@ mod tests {
             write(n).await.unwrap();
             assert_ne!(wal_index_header(&database), before, "commit {n}");
         }
+    }
+
+    /// How many POSIX locks this process holds on the file with `inode`, as Linux lists them.
+    fn locks_held_on(inode: u64) -> usize {
+        let pid = std::process::id().to_string();
+        let inode = inode.to_string();
+        std::fs::read_to_string("/proc/locks")
+            .unwrap()
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>())
+            // `1: POSIX ADVISORY READ <pid> <major>:<minor>:<inode> <start> <end>`; a lock
+            // waited for has a `->` after its number.
+            .filter(|fields| fields.get(1) == Some(&"POSIX"))
+            .filter(|fields| fields.get(4) == Some(&pid.as_str()))
+            .filter(|fields| fields.get(5).and_then(|f| f.rsplit(':').next()) == Some(&inode))
+            .count()
+    }
+
+    #[tokio::test]
+    async fn reading_the_wal_index_header_leaves_sqlites_locks_on_the_index_in_place() {
+        use std::os::unix::fs::MetadataExt;
+        let folder = tempfile::tempdir().unwrap();
+        let (database, pool) = database_in(&folder).await;
+        // A connection left open, as the server's pool keeps them.
+        let mut open = pool.acquire().await.unwrap();
+        sqlx::query("CREATE TABLE counted (n INTEGER)")
+            .execute(&mut *open)
+            .await
+            .unwrap();
+        let index = std::fs::metadata(folder.path().join("live.db-shm")).unwrap();
+        let locked = locks_held_on(index.ino());
+        assert!(locked > 0, "SQLite marks its WAL index as in use");
+
+        for _ in 0..3 {
+            assert!(wal_index_header(&database).is_some());
+        }
+        assert_eq!(
+            locks_held_on(index.ino()),
+            locked,
+            "another process would find the index in use"
+        );
     }
 
     #[tokio::test]
