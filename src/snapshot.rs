@@ -113,12 +113,13 @@ fn read_held_open(path: &Path, buffer: &mut [u8]) -> Option<()> {
             return None;
         };
         wanted = id(opened);
-        if held.contains_key(&wanted) {
+        match held.entry(wanted) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(file);
+            }
             // Replaced, between the `stat` and the open, by a file already held: closing this
             // second descriptor would drop the locks just the same, so it is kept, unused.
-            std::mem::forget(file);
-        } else {
-            held.insert(wanted, file);
+            std::collections::hash_map::Entry::Occupied(_) => std::mem::forget(file),
         }
     }
     held.get(&wanted)?.read_exact_at(buffer, 0).ok()
