@@ -21,7 +21,7 @@ use crate::db::terms::{Link, State, TermKind};
 use crate::domain::{Ring, Score, Slug};
 use crate::error::Result;
 use crate::knowledge::document::FrameworkRecord;
-use crate::recommend::{Candidate, Catalogue, Evidence, UseCaseRef};
+use crate::recommend::{Candidate, Catalogue, Evidence, Ratings, UseCaseRef};
 use crate::reference::{Pick, Verdict, evaluate_each, passes, same_order, top_three};
 
 #[cfg(test)]
@@ -101,12 +101,12 @@ fn evidence(
     sources: &[String],
     reviewed: Option<&str>,
 ) -> Option<Evidence> {
-    Some(Evidence {
-        score: Score::new(value).ok()?,
-        note: note.to_owned(),
-        sources: sources.to_vec(),
-        reviewed: day(reviewed),
-    })
+    Some(Evidence::noted(
+        Score::new(value).ok()?,
+        day(reviewed),
+        note.to_owned(),
+        sources.to_vec(),
+    ))
 }
 
 /// The use case `slug` as a framework links it: as another framework already does, or from
@@ -166,11 +166,11 @@ fn candidate_of(
 }
 
 /// Moves the entry `from` of a map to `to` (or drops it when `to` is `None`).
-fn rekey<V>(map: &mut HashMap<Slug, V>, from: &str, to: Option<&Slug>) {
-    if let Some(value) = map.remove(from)
+fn rekey(ratings: &mut Ratings, from: &str, to: Option<&Slug>) {
+    if let Some(value) = ratings.remove(from)
         && let Some(to) = to
     {
-        map.insert(to.clone(), value);
+        ratings.insert(to.clone(), value);
     }
 }
 

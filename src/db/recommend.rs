@@ -10,8 +10,8 @@ use sqlx::SqlitePool;
 use crate::db::catalogue::{self, Industry, LanguageOption, Requirement, UseCaseOption};
 use crate::domain::{RequirementGroup, Ring, Score, Slug, TextList};
 use crate::recommend::{
-    Candidate, Catalogue, CriterionKind, Evidence, Exclusion, Names, RatingKind, Recommendation,
-    UseCaseRef,
+    Candidate, Catalogue, CriterionKind, Evidence, Exclusion, Names, Notes, RatingKind, Ratings,
+    Recommendation, UseCaseRef,
 };
 use crate::suggest::{self, Lexicon};
 
@@ -220,8 +220,8 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
                 name: f.name,
                 languages: Vec::new(),
                 ring: f.ring,
-                strengths: HashMap::new(),
-                fits: HashMap::new(),
+                strengths: Ratings::default(),
+                fits: Ratings::default(),
                 use_cases: Vec::new(),
                 search_rank: None,
                 last_reviewed: day(f.last_reviewed.as_deref()),
@@ -264,42 +264,35 @@ fn day(stored: Option<&str>) -> Option<NaiveDate> {
     stored.and_then(|text| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
 }
 
-/// Files each rating under its framework, in the map `ratings` picks, naming each term by
-/// its slug in `slugs` (by id).
+/// Files each rating under its framework, in the ratings `ratings` picks, naming each term
+/// by its slug in `slugs` (by id).
 fn file_ratings(
     by_id: &mut HashMap<i64, Candidate>,
     rows: Vec<Packed>,
     slugs: &HashMap<i64, Slug>,
-    ratings: fn(&mut Candidate) -> &mut HashMap<Slug, Evidence>,
+    ratings: fn(&mut Candidate) -> &mut Ratings,
 ) {
     for row in rows {
         let Some(c) = by_id.get_mut(&row.framework_id) else {
             continue;
         };
-        let map = ratings(c);
-        for rating in row.ratings.split(',') {
-            let mut parts = rating.splitn(3, ':');
-            let (Some(id), Some(score), reviewed) = (parts.next(), parts.next(), parts.next())
-            else {
-                continue;
-            };
-            let (Some(slug), Some(score)) = (
-                id.parse().ok().and_then(|id: i64| slugs.get(&id)),
-                score.parse::<i64>().ok().and_then(|s| Score::new(s).ok()),
-            ) else {
-                continue;
-            };
-            // The note and sources are left empty: see [`fill_evidence`].
-            map.insert(
-                slug.clone(),
-                Evidence {
+        *ratings(c) = row
+            .ratings
+            .split(',')
+            .filter_map(|rating| {
+                let mut parts = rating.splitn(3, ':');
+                let (id, score, reviewed) = (parts.next()?, parts.next()?, parts.next());
+                let slug = id.parse().ok().and_then(|id: i64| slugs.get(&id))?;
+                let score = score.parse::<i64>().ok().and_then(|s| Score::new(s).ok())?;
+                // The note and sources are left out: see [`fill_evidence`].
+                let evidence = Evidence {
                     score,
-                    note: String::new(),
-                    sources: Vec::new(),
                     reviewed: day(reviewed.filter(|r| !r.is_empty())),
-                },
-            );
-        }
+                    notes: None,
+                };
+                Some((slug.clone(), evidence))
+            })
+            .collect();
     }
 }
 
@@ -540,13 +533,6 @@ async fn read_evidence(
 
 /// A rating by framework slug, kind and term slug.
 type EvidenceKey = (String, RatingKind, String);
-
-/// The note behind a rating and the sources it cites.
-#[derive(Debug)]
-pub struct Notes {
-    note: String,
-    sources: Vec<String>,
-}
 
 /// The notes already read for one version of the knowledge, so that a question asked often
 /// (or one sharing its top results with another) does not ask SQLite again: each read costs

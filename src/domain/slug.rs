@@ -1,12 +1,17 @@
 use std::borrow::Borrow;
 use std::fmt;
+use std::sync::Arc;
 
 use super::Invalid;
 
 /// A URL-safe identifier: 1–64 characters, lowercase ASCII letters and digits in words joined
 /// by single hyphens. The same rule is a CHECK constraint in the schema.
+///
+/// Shared, not copied, when cloned: the knowledge in memory names a term once per rating (at
+/// 10,000 frameworks, 560,000 times), and clones of the slug read for the term cost a counter
+/// each instead of an allocation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Slug(String);
+pub struct Slug(Arc<str>);
 
 impl Slug {
     pub const MAX_LEN: usize = 64;
@@ -32,7 +37,7 @@ impl Slug {
                 "\"{input}\" must not start or end with a hyphen or contain two in a row"
             )));
         }
-        Ok(Self(input.to_owned()))
+        Ok(Self(Arc::from(input)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -46,7 +51,7 @@ impl AsRef<str> for Slug {
     }
 }
 
-// A slug hashes and compares exactly as its text (the derives look only at the one `String`),
+// A slug hashes and compares exactly as its text (the derives look only at the one `str`),
 // so maps keyed by `Slug` can be looked up with the `&str` of a query parameter.
 impl Borrow<str> for Slug {
     fn borrow(&self) -> &str {
@@ -56,13 +61,13 @@ impl Borrow<str> for Slug {
 
 impl PartialEq<str> for Slug {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        &*self.0 == other
     }
 }
 
 impl PartialEq<&str> for Slug {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        &*self.0 == *other
     }
 }
 

@@ -10,12 +10,12 @@ fn slug(text: &str) -> Slug {
 }
 
 fn evidence(score: i64) -> Evidence {
-    Evidence {
-        score: Score::new(score).unwrap(),
-        note: format!("rated {score}"),
-        sources: Vec::new(),
-        reviewed: None,
-    }
+    Evidence::noted(
+        Score::new(score).unwrap(),
+        None,
+        format!("rated {score}"),
+        Vec::new(),
+    )
 }
 
 fn candidate(name: &str, security: i64, healthcare: i64) -> Candidate {
@@ -24,8 +24,8 @@ fn candidate(name: &str, security: i64, healthcare: i64) -> Candidate {
         name: name.to_uppercase(),
         languages: vec![slug("python")],
         ring: Ring::Adopt,
-        strengths: HashMap::from([(slug("security"), evidence(security))]),
-        fits: HashMap::from([(slug("healthcare"), evidence(healthcare))]),
+        strengths: Ratings::from([(slug("security"), evidence(security))]),
+        fits: Ratings::from([(slug("healthcare"), evidence(healthcare))]),
         use_cases: Vec::new(),
         search_rank: None,
         last_reviewed: None,

@@ -31,18 +31,18 @@ pub(super) fn slug(text: &str) -> Slug {
     Slug::parse(text).unwrap()
 }
 
-fn evidence_map(keys: &[&str], values: &[u8]) -> HashMap<Slug, Evidence> {
+fn evidence_map(keys: &[&str], values: &[u8]) -> Ratings {
     keys.iter()
         .zip(values)
         .map(|(k, v)| {
             (
                 slug(k),
-                Evidence {
-                    score: score(*v),
-                    note: format!("{k} is {v}"),
-                    sources: vec![format!("https://example.org/{k}")],
-                    reviewed: Some(a_month_ago()),
-                },
+                Evidence::noted(
+                    score(*v),
+                    Some(a_month_ago()),
+                    format!("{k} is {v}"),
+                    vec![format!("https://example.org/{k}")],
+                ),
             )
         })
         .collect()
@@ -551,4 +551,65 @@ proptest! {
         prop_assert_eq!(before, Some(candidates[index].strengths[requirement].score));
         prop_assert_eq!(top_pick(&q, &working, &search), expected.results.first().map(|r| &r.slug));
     }
+}
+
+#[test]
+fn ratings_collected_in_any_order_are_found_by_subject_and_of_two_the_later_wins() {
+    let rated = |value: u8| Evidence {
+        score: score(value),
+        reviewed: None,
+        notes: None,
+    };
+    let ratings: Ratings = [
+        (slug("speed"), rated(2)),
+        (slug("audit"), rated(1)),
+        (slug("speed"), rated(4)),
+        (slug("memory"), rated(3)),
+    ]
+    .into_iter()
+    .collect();
+    let subjects: Vec<&str> = ratings.keys().map(Slug::as_str).collect();
+    assert_eq!(subjects, ["audit", "memory", "speed"]);
+    assert_eq!(ratings["speed"].score, score(4));
+    assert_eq!(ratings.get("memory").map(|e| e.score), Some(score(3)));
+    assert!(ratings.get("latency").is_none());
+}
+
+#[test]
+fn inserting_and_removing_ratings_keeps_them_in_slug_order() {
+    let mut ratings = Ratings::default();
+    for (subject, value) in [("m", 1), ("c", 2), ("x", 3), ("a", 4)] {
+        let evidence = Evidence::noted(score(value), None, format!("{subject} note"), Vec::new());
+        assert!(ratings.insert(slug(subject), evidence).is_none());
+    }
+    let replaced = ratings.insert(
+        slug("c"),
+        Evidence::noted(score(5), None, "new".into(), vec![]),
+    );
+    assert_eq!(
+        replaced.map(|e| e.note().to_owned()),
+        Some("c note".to_owned())
+    );
+    assert_eq!(ratings.remove("m").map(|e| e.score), Some(score(1)));
+    assert!(ratings.remove("m").is_none());
+    let held: Vec<(&str, u8)> = ratings
+        .iter()
+        .map(|(s, e)| (s.as_str(), e.score.value()))
+        .collect();
+    assert_eq!(held, [("a", 4), ("c", 5), ("x", 3)]);
+    assert_eq!(ratings["c"].note(), "new");
+}
+
+/// The knowledge in memory holds one of these per rating: 560,000 at 10,000 frameworks, so
+/// each byte here is half a megabyte there (docs/performance.md, "Ten thousand frameworks").
+#[test]
+fn a_rating_held_in_memory_takes_thirty_two_bytes_with_its_subject() {
+    assert_eq!(std::mem::size_of::<Evidence>(), 16);
+    assert_eq!(std::mem::size_of::<(Slug, Evidence)>(), 32);
+    let shared = slug("security");
+    let copy = shared.clone();
+    assert!(
+        std::ptr::eq(shared.as_str(), copy.as_str()),
+        "a cloned slug shares its text"
+    );
 }

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use super::*;
 use crate::knowledge::checks::Severity;
-use crate::recommend::{Catalogue, Limits, Names};
+use crate::recommend::{Catalogue, Limits, Names, Ratings};
 use crate::routes::recommendation::fixture::rank;
 
 /// Django (security 5) first, Flask (security 4) second, Bottle (security 2) left out by
@@ -109,8 +109,8 @@ fn knowledge() -> Knowledge {
             name: slug.to_string(),
             languages: Vec::new(),
             ring: crate::domain::Ring::Adopt,
-            strengths: HashMap::new(),
-            fits: HashMap::new(),
+            strengths: Ratings::default(),
+            fits: Ratings::default(),
             use_cases: Vec::new(),
             search_rank: None,
             last_reviewed: None,

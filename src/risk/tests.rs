@@ -1,8 +1,6 @@
-use std::collections::HashMap;
-
 use super::*;
 use crate::domain::Ring;
-use crate::recommend::{Candidate, Evidence};
+use crate::recommend::{Candidate, Evidence, Ratings};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
@@ -21,20 +19,19 @@ fn slug(text: &str) -> Slug {
 fn framework(name: &str, security: u8, speed: u8, health: u8, reviewed_days_ago: i64) -> Candidate {
     let rated = |value: u8| Evidence {
         score: Score::of(value),
-        note: String::new(),
-        sources: Vec::new(),
         reviewed: Some(days_ago(reviewed_days_ago)),
+        notes: None,
     };
     Candidate {
         slug: slug(name),
         name: name.to_uppercase(),
         languages: vec![slug("python")],
         ring: Ring::Adopt,
-        strengths: HashMap::from([
+        strengths: Ratings::from([
             (slug("security"), rated(security)),
             (slug("speed"), rated(speed)),
         ]),
-        fits: HashMap::from([(slug("health"), rated(health))]),
+        fits: Ratings::from([(slug("health"), rated(health))]),
         use_cases: Vec::new(),
         search_rank: None,
         last_reviewed: None,

@@ -711,11 +711,10 @@ impl From<recommend::sensitivity::Bound> for Bound {
 /// frameworks rated only on security, for a healthcare query that needs it.
 #[cfg(test)]
 pub(crate) mod fixture {
-    use std::collections::HashMap;
 
     use super::*;
     use crate::domain::{Ring, Score, Slug};
-    use crate::recommend::{Candidate, Catalogue, Evidence, Names, Recommendation};
+    use crate::recommend::{Candidate, Catalogue, Evidence, Names, Ratings, Recommendation};
 
     /// `industry=healthcare&need=security&lang=python`.
     pub fn params() -> Params {
@@ -747,11 +746,13 @@ pub(crate) mod fixture {
     }
 
     fn candidate(slug: &str, security: i64) -> Candidate {
-        let evidence = |score| Evidence {
-            score: Score::new(score).unwrap(),
-            note: format!("{slug} rates {score}"),
-            sources: vec![format!("https://{slug}.example.com")],
-            reviewed: None,
+        let evidence = |score| {
+            Evidence::noted(
+                Score::new(score).unwrap(),
+                None,
+                format!("{slug} rates {score}"),
+                vec![format!("https://{slug}.example.com")],
+            )
         };
         let parse = |text| Slug::parse(text).unwrap();
         Candidate {
@@ -759,8 +760,8 @@ pub(crate) mod fixture {
             name: slug.to_uppercase(),
             languages: vec![parse("python")],
             ring: Ring::Adopt,
-            strengths: HashMap::from([(parse("security"), evidence(security))]),
-            fits: HashMap::from([(parse("healthcare"), evidence(4))]),
+            strengths: Ratings::from([(parse("security"), evidence(security))]),
+            fits: Ratings::from([(parse("healthcare"), evidence(4))]),
             use_cases: Vec::new(),
             search_rank: None,
             last_reviewed: None,

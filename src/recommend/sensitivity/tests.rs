@@ -459,15 +459,17 @@ fn set_rating(
     } else {
         &mut c.strengths
     };
-    ratings
-        .entry(slug(subject))
-        .or_insert_with(|| Evidence {
-            score: score(0),
-            note: String::new(),
-            sources: Vec::new(),
-            reviewed: None,
-        })
-        .score = score(value);
+    let rating = Evidence {
+        score: score(value),
+        reviewed: None,
+        notes: None,
+    };
+    match ratings.get_mut(subject) {
+        Some(held) => held.score = rating.score,
+        None => {
+            ratings.insert(slug(subject), rating);
+        }
+    }
 }
 
 /// How big a change is, as [`Sensitivity`] orders them (within a size, ties are broken by
@@ -636,7 +638,7 @@ fn reviewed(candidates: Vec<Candidate>, reviews: &[Option<i64>]) -> Vec<Candidat
             c.last_reviewed = day;
             for (j, requirement) in REQUIREMENTS.iter().enumerate() {
                 if (i + j) % 2 == 0 {
-                    c.strengths.get_mut(*requirement).unwrap().reviewed = None;
+                    c.strengths.get_mut(requirement).unwrap().reviewed = None;
                 }
             }
             for industry in INDUSTRIES {
