@@ -5,8 +5,31 @@ use stackatlas::cli::{Cli, run};
 use stackatlas::config::Config;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    keep_large_blocks_returnable();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the runtime starts")
+        .block_on(serve_or_run())
+}
+
+/// glibc starts by giving blocks over 128 KiB their own mappings, returned to the system
+/// when freed, but raises that threshold to the largest such block freed so far (up to
+/// 32 MiB): after loading the knowledge, every answer's buffers came from the per-thread
+/// arenas, which fragment and never shrink. Setting the trim threshold fixes both thresholds
+/// (glibc's manual, "Malloc Tunable Parameters"). At 10,000 frameworks under load: 146 →
+/// 123 MiB, at no measurable cost per question (docs/performance.md).
+fn keep_large_blocks_returnable() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it is called before any other thread
+    // exists.
+    unsafe {
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 20);
+    }
+}
+
+async fn serve_or_run() -> ExitCode {
     // A missing .env is normal; the environment and defaults then apply.
     let _ = dotenvy::dotenv();
     // Logs go to standard error so that `export` can write JSON to standard output.

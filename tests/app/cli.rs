@@ -88,6 +88,27 @@ fn import_applies_a_document_and_export_gives_it_back_identically() {
 }
 
 #[test]
+fn a_command_leaves_its_writes_in_the_database_file_and_no_log_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(&dir);
+    let file = write_document(dir.path(), "seed.json", &seed_document());
+    let output = run(dir.path(), &db, &["import", &file]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Checkpointed as the command closed the database: a server started next reads the
+    // knowledge from the file, not through a log as large as the import.
+    for leftover in ["kb.db-wal", "kb.db-shm"] {
+        assert!(
+            !dir.path().join(leftover).exists(),
+            "{leftover} is left after the import"
+        );
+    }
+    assert_eq!(
+        export(dir.path(), &db).frameworks.len(),
+        seed_document().frameworks.len()
+    );
+}
+
+#[test]
 fn a_dry_run_reports_what_would_change_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = database_in(&dir);
