@@ -7,8 +7,8 @@ use std::io::Read;
 use stackatlas::domain::Role;
 
 use crate::helpers::{
-    another_writer_makes_gin_strong_at_offline_sync, attributes, result_slugs, seed_document,
-    select, spawn_app, text, text_of,
+    another_writer_makes_gin_strong_at_offline_sync, attributes, edit_form, result_slugs,
+    seed_document, select, spawn_app, text, text_of,
 };
 
 const OFFLINE_QUERY: &str = "/?need=offline-sync";
@@ -612,4 +612,44 @@ async fn a_use_case_is_offered_by_industry_scores_the_frameworks_listed_for_it_a
         )
         .await;
     assert_eq!(refused["error"]["field"], "use");
+}
+
+/// The rating the answer to `path` gives `framework` for its use-case criterion.
+async fn use_case_rating(app: &crate::helpers::TestApp, path: &str, framework: &str) -> u64 {
+    let body = app.get_json(path, StatusCode::OK).await;
+    let result = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["slug"] == framework)
+        .unwrap_or_else(|| panic!("{framework} is among the results of {path}"));
+    result["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "use-case")
+        .and_then(|c| c["rating"].as_u64())
+        .expect("a use-case criterion with a rating")
+}
+
+#[tokio::test]
+async fn a_use_case_an_editor_links_is_credited_on_the_very_next_question() {
+    let app = spawn_app().await;
+    let asked = "/api/v1/recommendations?industry=healthcare&use=telemedicine&limit=100";
+    assert_eq!(
+        use_case_rating(&app, asked, "gin").await,
+        0,
+        "not linked yet"
+    );
+    // Loaded once before the edit, so the edit replaces knowledge already in memory.
+    let editor = app.signed_in_as(Role::Editor).await;
+    let mut fields = edit_form(&editor, &app, "gin").await;
+    fields.retain(|(name, _)| name != "action");
+    fields.push(("use_case".into(), "telemedicine".into()));
+    fields.push(("action".into(), "save".into()));
+    let saved = app
+        .submit(&editor, "/admin/frameworks/gin/edit", &fields)
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(use_case_rating(&app, asked, "gin").await, 5);
 }
