@@ -268,11 +268,11 @@ async fn check(pool: &sqlx::SqlitePool, json: bool) -> CliResult {
     // A new installation holds the seed, as `serve` would load it: checking an empty file
     // checks the knowledge the product ships with (which is what CI runs).
     seed::bring_forward(pool).await?;
-    seed_reference_questions(pool).await?;
+    // The reference questions are asked of the knowledge as the ranking loads it.
+    let knowledge = db::recommend::load(pool).await?;
+    seed_reference_questions(pool, &knowledge).await?;
     let document = db::knowledge::load_document(pool).await?;
     let mut report = checks::check(&document, chrono::Utc::now().date_naive());
-    // The reference questions are asked of the same knowledge, as the ranking loads it.
-    let knowledge = db::recommend::load(pool).await?;
     let judged = reference::evaluate_all(pool, &knowledge).await?;
     report.findings.extend(reference::findings(&judged));
     // Errors first, each severity keeping its order, as the checks give them.
@@ -310,9 +310,10 @@ async fn serve(pool: sqlx::SqlitePool, addr: std::net::SocketAddr, config: &Conf
         ),
         seed::Standing::Kept => {}
     }
-    seed_reference_questions(&pool).await?;
     ensure_first_admin(&pool, config).await?;
     let app = startup::Application::build(pool.clone(), addr, &config.into()).await?;
+    // Before the server runs, with the knowledge it loaded.
+    seed_reference_questions(&pool, &*app.knowledge().await?).await?;
     tracing::info!("stackatlas listening on http://{}", app.addr());
     app.run_until_stopped().await?;
     tracing::info!("stopped; closing the database");
@@ -322,8 +323,11 @@ async fn serve(pool: sqlx::SqlitePool, addr: std::net::SocketAddr, config: &Conf
 
 /// Stores the seed's reference questions when none was ever saved and the knowledge can ask
 /// them (see `reference::seed`), as the seed's knowledge is loaded: on start and before a check.
-async fn seed_reference_questions(pool: &sqlx::SqlitePool) -> CliResult {
-    let stored = reference::seed(pool, seed::SEED_ACTOR).await?;
+async fn seed_reference_questions(
+    pool: &sqlx::SqlitePool,
+    knowledge: &db::recommend::Knowledge,
+) -> CliResult {
+    let stored = reference::seed(pool, knowledge, seed::SEED_ACTOR).await?;
     if stored > 0 {
         tracing::info!(stored, "stored the seed's reference questions");
     }

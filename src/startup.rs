@@ -1,6 +1,7 @@
 //! Building and running the web application: every route, middleware and shared state.
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -14,6 +15,7 @@ use sqlx::SqlitePool;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::{self, AuthSettings, CookieSettings};
+use crate::db::recommend::Knowledge;
 use crate::error::AppError;
 use crate::request_body::{self, FORM_LIMIT_BYTES, form_too_large};
 use crate::routes::{api, representation, table};
@@ -117,6 +119,8 @@ impl From<&crate::config::Config> for Settings {
 pub struct Application {
     server: Server,
     addr: SocketAddr,
+    knowledge: web::Data<crate::snapshot::KnowledgeCache>,
+    pool: web::Data<SqlitePool>,
 }
 
 impl Application {
@@ -158,6 +162,7 @@ impl Application {
             Some((running, admitted)) => PasswordGate::new(running, admitted),
             None => PasswordGate::for_this_machine(),
         });
+        let (knowledge_for_app, pool_for_app) = (knowledge.clone(), pool.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(ErrorHandlers::new().handler(
@@ -212,7 +217,17 @@ impl Application {
         .shutdown_timeout(10)
         .listen(listener)?
         .run();
-        Ok(Self { server, addr })
+        Ok(Self {
+            server,
+            addr,
+            knowledge: knowledge_for_app,
+            pool: pool_for_app,
+        })
+    }
+
+    /// The knowledge the server holds, as it would answer the next request.
+    pub async fn knowledge(&self) -> Result<Arc<Knowledge>, sqlx::Error> {
+        self.knowledge.current(&self.pool).await
     }
 
     /// The address actually bound (useful when asked for port 0).

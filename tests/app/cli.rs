@@ -248,6 +248,23 @@ async fn serve_seeds_an_empty_database_logs_its_url_and_stops_cleanly_on_sigterm
         status.success(),
         "graceful shutdown exits successfully: {status}"
     );
+    // The first start also stored the seed's reference questions, asked of the knowledge the
+    // server loaded.
+    use sqlx::ConnectOptions;
+    let mut stopped = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(dir.path().join("data/from-dotenv.db"))
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    let questions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reference_questions")
+        .fetch_one(&mut stopped)
+        .await
+        .unwrap();
+    assert_eq!(
+        questions as usize,
+        stackatlas::reference::seed_questions().len()
+    );
 }
 
 #[tokio::test]

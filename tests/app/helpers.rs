@@ -97,6 +97,15 @@ pub fn seed_document() -> Document {
 pub const TEST_PASSWORD: &str = "a long test password";
 
 impl TestApp {
+    /// Stores the seed's reference questions, as the server does on its first start; how
+    /// many.
+    pub async fn seed_reference_questions(&self) -> usize {
+        let knowledge = stackatlas::db::recommend::load(&self.pool).await.unwrap();
+        stackatlas::reference::seed(&self.pool, &knowledge, "seed")
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

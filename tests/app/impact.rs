@@ -16,9 +16,7 @@ const FIREBASE_FIRST: &str = "realtime-push-low-ops-gets-firebase";
 
 async fn seeded_app() -> TestApp {
     let app = spawn_app().await;
-    stackatlas::reference::seed(&app.pool, "seed")
-        .await
-        .unwrap();
+    app.seed_reference_questions().await;
     app
 }
 

@@ -15,9 +15,7 @@ const BASE: &str = "/admin/reference-questions";
 /// A running app holding the seed's knowledge and its reference questions.
 async fn seeded_app() -> TestApp {
     let app = spawn_app().await;
-    let stored = stackatlas::reference::seed(&app.pool, "seed")
-        .await
-        .unwrap();
+    let stored = app.seed_reference_questions().await;
     assert!(stored >= 20, "{stored}");
     app
 }

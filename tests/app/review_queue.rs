@@ -169,9 +169,7 @@ async fn open_flags_on_a_rating_at_stake_raise_it_in_the_queue_and_are_counted()
 async fn the_seeded_reference_questions_are_protected_too_and_each_dependent_links_to_its_question()
 {
     let app = spawn_app().await;
-    let seeded = stackatlas::reference::seed(&app.pool, "seed")
-        .await
-        .unwrap();
+    let seeded = app.seed_reference_questions().await;
     assert!(seeded > 0);
     let editor = app.signed_in_as(Role::Editor).await;
     let (_, desk) = app.page(&editor, "/admin").await;

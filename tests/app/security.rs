@@ -217,9 +217,7 @@ async fn request_a_change(app: &TestApp, email: &str) {
 async fn every_state_changing_form_refuses_a_request_without_the_sessions_token() {
     let app = spawn_app().await;
     // The seed's reference questions, so their pages offer their forms.
-    stackatlas::reference::seed(&app.pool, "seed")
-        .await
-        .unwrap();
+    app.seed_reference_questions().await;
     let admin = app.signed_in_as(Role::Admin).await;
     // Someone else, so the accounts page offers its role and access forms.
     app.create_user("someone@example.com", Role::Viewer).await;
