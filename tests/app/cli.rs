@@ -10,8 +10,8 @@ use stackatlas::knowledge::validate;
 use tempfile::TempDir;
 
 use crate::helpers::{
-    binary, checked_document, contradicted_document, run, run_with_input, seed_document,
-    start_server, start_server_logging, stderr, stdout,
+    binary, checked_document, contradicted_document, open_read_only, run, run_with_input,
+    seed_document, start_server, start_server_logging, stderr, stdout,
 };
 
 fn database_in(dir: &TempDir) -> String {
@@ -250,13 +250,7 @@ async fn serve_seeds_an_empty_database_logs_its_url_and_stops_cleanly_on_sigterm
     );
     // The first start also stored the seed's reference questions, asked of the knowledge the
     // server loaded.
-    use sqlx::ConnectOptions;
-    let mut stopped = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(dir.path().join("data/from-dotenv.db"))
-        .read_only(true)
-        .connect()
-        .await
-        .unwrap();
+    let mut stopped = open_read_only(&dir.path().join("data/from-dotenv.db")).await;
     let questions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reference_questions")
         .fetch_one(&mut stopped)
         .await

@@ -487,6 +487,18 @@ pub async fn another_writer_makes_gin_strong_at_offline_sync(app: &TestApp) {
     .unwrap();
 }
 
+/// A read-only connection to the database file at `path` (a backup, or one a stopped server
+/// left), beside any server using it.
+pub async fn open_read_only(path: &Path) -> sqlx::SqliteConnection {
+    use sqlx::ConnectOptions;
+    sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await
+        .expect("the database file opens")
+}
+
 /// Runs the binary in `dir` (so no stray `.env` is read) against the database `db`.
 pub fn run(dir: &Path, db: &str, args: &[&str]) -> Output {
     Command::new(binary())

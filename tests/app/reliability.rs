@@ -6,14 +6,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use reqwest::StatusCode;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use sqlx::{ConnectOptions, Connection};
 use stackatlas::db;
 use stackatlas::domain::Role;
 use stackatlas::startup::{Application, Settings};
 
 use crate::helpers::{
-    TestApp, csrf_in, edit_form, form_fields, run, run_with_input, set_field, spawn_app,
-    start_server, stderr, stdout,
+    TestApp, csrf_in, edit_form, form_fields, open_read_only, run, run_with_input, set_field,
+    spawn_app, start_server, stderr, stdout,
 };
 
 /// Saves `slug` through the edit form with `summary`; the status of the save.
@@ -29,15 +29,6 @@ async fn save_summary(
     app.submit(editor, &format!("/admin/frameworks/{slug}/edit"), &fields)
         .await
         .status()
-}
-
-async fn open_read_only(path: &std::path::Path) -> SqliteConnection {
-    SqliteConnectOptions::new()
-        .filename(path)
-        .read_only(true)
-        .connect()
-        .await
-        .expect("the copy opens")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
