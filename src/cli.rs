@@ -207,7 +207,7 @@ pub async fn run(cli: Cli, config: Config) -> CliResult {
     let command = cli.command.unwrap_or(Command::Serve { addr: None });
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
-    let done = command_on(&pool, command, &config).await;
+    let done = command_on(pool.clone(), command, &config).await;
     // Closing the last connection checkpoints the write-ahead log into the database and
     // deletes it. Left open at exit, an import's log (460 MB at 10,000 frameworks) stayed
     // beside the database for the server to read through.
@@ -215,8 +215,7 @@ pub async fn run(cli: Cli, config: Config) -> CliResult {
     done
 }
 
-async fn command_on(pool: &sqlx::SqlitePool, command: Command, config: &Config) -> CliResult {
-    let pool = pool.clone();
+async fn command_on(pool: sqlx::SqlitePool, command: Command, config: &Config) -> CliResult {
     match command {
         Command::Serve { addr } => serve(pool, addr.unwrap_or(config.addr), config).await,
         Command::Migrate => {

@@ -165,7 +165,7 @@ fn candidate_of(
     })
 }
 
-/// Moves the entry `from` of a map to `to` (or drops it when `to` is `None`).
+/// Moves the rating of `from` to `to` (or drops it when `to` is `None`).
 fn rekey(ratings: &mut Ratings, from: &str, to: Option<&Slug>) {
     if let Some(value) = ratings.remove(from)
         && let Some(to) = to

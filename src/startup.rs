@@ -162,7 +162,8 @@ impl Application {
             Some((running, admitted)) => PasswordGate::new(running, admitted),
             None => PasswordGate::for_this_machine(),
         });
-        let (knowledge_for_app, pool_for_app) = (knowledge.clone(), pool.clone());
+        // The application keeps them too, for what runs before it serves (`knowledge`).
+        let (held_knowledge, held_pool) = (knowledge.clone(), pool.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(ErrorHandlers::new().handler(
@@ -220,8 +221,8 @@ impl Application {
         Ok(Self {
             server,
             addr,
-            knowledge: knowledge_for_app,
-            pool: pool_for_app,
+            knowledge: held_knowledge,
+            pool: held_pool,
         })
     }
 

@@ -711,7 +711,6 @@ impl From<recommend::sensitivity::Bound> for Bound {
 /// frameworks rated only on security, for a healthcare query that needs it.
 #[cfg(test)]
 pub(crate) mod fixture {
-
     use super::*;
     use crate::domain::{Ring, Score, Slug};
     use crate::recommend::{Candidate, Catalogue, Evidence, Names, Ratings, Recommendation};

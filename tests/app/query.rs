@@ -585,7 +585,22 @@ async fn a_use_case_is_offered_by_industry_scores_the_frameworks_listed_for_it_a
         )
         .await;
     assert_eq!(body["query"]["use"], serde_json::json!(["telemedicine"]));
-    let listed: Vec<(&str, u64)> = body["results"]
+    let listed = use_case_ratings(&body);
+    assert!(listed.iter().any(|(_, rating)| *rating == 5), "{listed:?}");
+    assert!(listed.iter().any(|(_, rating)| *rating == 0), "{listed:?}");
+
+    let refused = app
+        .get_json(
+            "/api/v1/recommendations?use=moon-base",
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    assert_eq!(refused["error"]["field"], "use");
+}
+
+/// Each result of a recommendation answer with the rating of its use-case criterion.
+fn use_case_ratings(body: &serde_json::Value) -> Vec<(&str, u64)> {
+    body["results"]
         .as_array()
         .unwrap()
         .iter()
@@ -601,35 +616,17 @@ async fn a_use_case_is_offered_by_industry_scores_the_frameworks_listed_for_it_a
                 use_case["rating"].as_u64().unwrap(),
             )
         })
-        .collect();
-    assert!(listed.iter().any(|(_, rating)| *rating == 5), "{listed:?}");
-    assert!(listed.iter().any(|(_, rating)| *rating == 0), "{listed:?}");
-
-    let refused = app
-        .get_json(
-            "/api/v1/recommendations?use=moon-base",
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
-    assert_eq!(refused["error"]["field"], "use");
+        .collect()
 }
 
 /// The rating the answer to `path` gives `framework` for its use-case criterion.
 async fn use_case_rating(app: &crate::helpers::TestApp, path: &str, framework: &str) -> u64 {
     let body = app.get_json(path, StatusCode::OK).await;
-    let result = body["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["slug"] == framework)
-        .unwrap_or_else(|| panic!("{framework} is among the results of {path}"));
-    result["criteria"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["kind"] == "use-case")
-        .and_then(|c| c["rating"].as_u64())
-        .expect("a use-case criterion with a rating")
+    use_case_ratings(&body)
+        .into_iter()
+        .find(|(slug, _)| *slug == framework)
+        .unwrap_or_else(|| panic!("{framework} is among the results of {path}"))
+        .1
 }
 
 #[tokio::test]

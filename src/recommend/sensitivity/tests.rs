@@ -459,14 +459,14 @@ fn set_rating(
     } else {
         &mut c.strengths
     };
-    let rating = Evidence {
-        score: score(value),
-        reviewed: None,
-        notes: None,
-    };
     match ratings.get_mut(subject) {
-        Some(held) => held.score = rating.score,
+        Some(held) => held.score = score(value),
         None => {
+            let rating = Evidence {
+                score: score(value),
+                reviewed: None,
+                notes: None,
+            };
             ratings.insert(slug(subject), rating);
         }
     }
