@@ -9,6 +9,7 @@ pub mod error;
 pub mod impact;
 pub mod knowledge;
 pub mod markdown;
+pub mod memo;
 pub mod page_cache;
 pub mod radar;
 pub mod recommend;

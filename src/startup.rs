@@ -15,8 +15,11 @@ use sqlx::SqlitePool;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::{self, AuthSettings, CookieSettings};
+use crate::db::briefs;
+use crate::db::flags::OpenTally;
 use crate::db::recommend::Knowledge;
 use crate::error::AppError;
+use crate::memo::Memo;
 use crate::request_body::{self, FORM_LIMIT_BYTES, form_too_large};
 use crate::routes::{api, representation, table};
 use crate::sign_in::PasswordGate;
@@ -151,6 +154,9 @@ impl Application {
         let pages = web::Data::new(crate::page_cache::PageCache::default());
         let forms = web::Data::new(crate::routes::query_form::PreparedForms::default());
         let sessions = web::Data::new(auth::RememberedSessions::default());
+        let open_flags = web::Data::new(Memo::<OpenTally>::default());
+        let weighed_briefs = web::Data::new(Memo::<Vec<briefs::Asked>>::default());
+        let brief_filters = web::Data::new(Memo::<briefs::ListFilters>::default());
         let network = web::Data::new(settings.network.clone());
         let review = web::Data::new(crate::routes::admin::changes::hold::Review {
             required: settings.review_required,
@@ -189,6 +195,9 @@ impl Application {
                 .app_data(pages.clone())
                 .app_data(forms.clone())
                 .app_data(sessions.clone())
+                .app_data(open_flags.clone())
+                .app_data(weighed_briefs.clone())
+                .app_data(brief_filters.clone())
                 .app_data(network.clone())
                 .app_data(gate.clone())
                 .app_data(review.clone())

@@ -532,6 +532,22 @@ pub async fn owners(pool: &SqlitePool) -> Result<Vec<(i64, String)>, sqlx::Error
     Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
+/// What the briefs list offers to filter by: everyone who owns a brief ([`owners`]) and the
+/// clients of the most recently changed briefs ([`clients`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFilters {
+    pub owners: Vec<(i64, String)>,
+    pub clients: Vec<String>,
+}
+
+/// The list's filters, with the clients of the `recent` most recently changed briefs.
+pub async fn list_filters(pool: &SqlitePool, recent: i64) -> Result<ListFilters, sqlx::Error> {
+    Ok(ListFilters {
+        owners: owners(pool).await?,
+        clients: clients(pool, recent).await?,
+    })
+}
+
 /// What a brief says about its client and project: its edit form's fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BriefDraft {

@@ -265,39 +265,72 @@ pub struct OpenCount {
     pub open: i64,
 }
 
-/// The frameworks with open flags, most flagged first, then by name.
-pub async fn open_per_framework(pool: &SqlitePool) -> Result<Vec<OpenCount>, sqlx::Error> {
-    sqlx::query_as!(
-        OpenCount,
-        r#"SELECT COALESCE(f.slug, fl.framework_slug) AS "slug!: String",
-                  COALESCE(f.name, fl.framework_slug) AS "name!: String",
-                  COUNT(*) AS "open!: i64"
-           FROM flags fl LEFT JOIN frameworks f ON f.id = fl.framework_id
-           WHERE fl.status = 'open'
-           GROUP BY 1, 2 ORDER BY 3 DESC, 2"#
-    )
-    .fetch_all(pool)
-    .await
+/// Every open flag counted: by subject, as the desk weighs ratings, and by framework, as the
+/// editors' lists show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenTally {
+    /// (framework slug now, subject kind, subject) → how many; a subject without open flags
+    /// is absent.
+    pub by_subject: HashMap<(String, String, String), i64>,
+    /// The frameworks with open flags, most flagged first, then by name.
+    pub per_framework: Vec<OpenCount>,
 }
 
-/// The open flags on each subject: (framework slug now, subject kind, subject) → how many.
-/// A subject without open flags is absent.
-pub async fn open_counts(
-    pool: &SqlitePool,
-) -> Result<HashMap<(String, String, String), i64>, sqlx::Error> {
+impl OpenTally {
+    /// How many flags are open in all.
+    pub fn total(&self) -> i64 {
+        self.per_framework.iter().map(|c| c.open).sum()
+    }
+
+    /// How many flags are open on the framework `slug`.
+    pub fn on(&self, slug: &str) -> i64 {
+        self.per_framework
+            .iter()
+            .find(|c| c.slug == slug)
+            .map_or(0, |c| c.open)
+    }
+
+    /// The tally of the open flags counted per (framework slug, framework name, subject
+    /// kind, subject), in any order and with a key perhaps repeated (a renamed framework's
+    /// flags are counted under the slug they were raised on, then named as it is now).
+    fn of(counted: impl IntoIterator<Item = (String, String, String, String, i64)>) -> Self {
+        let mut by_subject: HashMap<(String, String, String), i64> = HashMap::new();
+        let mut per_framework: HashMap<(String, String), i64> = HashMap::new();
+        for (slug, name, kind, subject, open) in counted {
+            *per_framework.entry((slug.clone(), name)).or_default() += open;
+            *by_subject.entry((slug, kind, subject)).or_default() += open;
+        }
+        let mut per_framework: Vec<OpenCount> = per_framework
+            .into_iter()
+            .map(|((slug, name), open)| OpenCount { slug, name, open })
+            .collect();
+        per_framework.sort_by(|a, b| (b.open, &a.name, &a.slug).cmp(&(a.open, &b.name, &b.slug)));
+        Self {
+            by_subject,
+            per_framework,
+        }
+    }
+}
+
+/// Every open flag, counted. The flags are counted in the open subjects' covering index
+/// (migration 0011) before any framework is looked up, so years of resolved flags are never
+/// read and each counted subject costs one lookup, not each flag.
+pub async fn open_tally(pool: &SqlitePool) -> Result<OpenTally, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT COALESCE(f.slug, fl.framework_slug) AS "framework!: String",
-                  fl.subject_kind, fl.subject, COUNT(*) AS "open!: i64"
-           FROM flags fl LEFT JOIN frameworks f ON f.id = fl.framework_id
-           WHERE fl.status = 'open'
-           GROUP BY 1, 2, 3"#
+        r#"SELECT COALESCE(f.slug, o.framework_slug) AS "slug!: String",
+                  COALESCE(f.name, o.framework_slug) AS "name!: String",
+                  o.subject_kind AS "subject_kind!: String", o.subject AS "subject!: String",
+                  o.open AS "open!: i64"
+           FROM (SELECT framework_id, framework_slug, subject_kind, subject, COUNT(*) AS open
+                 FROM flags WHERE status = 'open'
+                 GROUP BY framework_id, framework_slug, subject_kind, subject) o
+           LEFT JOIN frameworks f ON f.id = o.framework_id"#
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ((r.framework, r.subject_kind, r.subject), r.open))
-        .collect())
+    Ok(OpenTally::of(rows.into_iter().map(|r| {
+        (r.slug, r.name, r.subject_kind, r.subject, r.open)
+    })))
 }
 
 /// The framework's revisions an editor may name as a flag's fix, newest first, at most
@@ -388,4 +421,58 @@ pub async fn resolve(
     .await?;
     tx.commit().await?;
     Ok(Resolved::Done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counted(
+        slug: &str,
+        name: &str,
+        kind: &str,
+        subject: &str,
+        open: i64,
+    ) -> (String, String, String, String, i64) {
+        (slug.into(), name.into(), kind.into(), subject.into(), open)
+    }
+
+    #[test]
+    fn a_tally_sums_each_subject_and_each_framework_and_lists_the_most_flagged_first() {
+        let tally = OpenTally::of([
+            counted("flask", "Flask", "requirement", "security", 1),
+            counted("django", "Django", "requirement", "security", 2),
+            // Raised on Django's old slug, counted under it, named as Django is now.
+            counted("django", "Django", "requirement", "security", 1),
+            counted("django", "Django", "industry", "healthcare", 1),
+            counted("express", "Express", "fact", "license", 1),
+        ]);
+        let key =
+            |slug: &str, kind: &str, subject: &str| (slug.into(), kind.into(), subject.into());
+        assert_eq!(
+            tally.by_subject[&key("django", "requirement", "security")],
+            3
+        );
+        assert_eq!(
+            tally.by_subject[&key("django", "industry", "healthcare")],
+            1
+        );
+        assert_eq!(tally.by_subject.len(), 4);
+        let listed: Vec<(&str, i64)> = tally
+            .per_framework
+            .iter()
+            .map(|c| (c.name.as_str(), c.open))
+            .collect();
+        assert_eq!(listed, [("Django", 4), ("Express", 1), ("Flask", 1)]);
+        assert_eq!(tally.total(), 6);
+        assert_eq!(tally.on("django"), 4);
+        assert_eq!(tally.on("laravel"), 0);
+    }
+
+    #[test]
+    fn nothing_open_tallies_nothing() {
+        let tally = OpenTally::of([]);
+        assert!(tally.by_subject.is_empty() && tally.per_framework.is_empty());
+        assert_eq!(tally.total(), 0);
+    }
 }

@@ -1035,3 +1035,30 @@ async fn an_outcome_posted_with_only_the_contracts_fields_is_recorded() {
     let said = text_of(&page, "#recorded-outcome");
     assert!(said.contains("The client chose Django"), "{said}");
 }
+
+#[tokio::test]
+async fn a_new_owner_and_client_are_offered_as_filters_on_the_very_next_list() {
+    let app = spawn_app().await;
+    let ann = app.signed_in_with("ann@example.com", Role::Viewer).await;
+    let bob = app.signed_in_with("bob@example.com", Role::Viewer).await;
+    let offered = |page: &Html| {
+        let owners = select(page, "#owner option")
+            .into_iter()
+            .filter_map(|o| o.value().attr("value").filter(|v| !v.is_empty()))
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        let clients = attributes(page, "#recent-clients option", "value");
+        (owners.len(), clients)
+    };
+    app.save_brief(&ann, OFFLINE, "Acme", "Field app").await;
+    let (_, list) = app.page(&ann, "/briefs").await;
+    assert_eq!(offered(&list), (1, vec!["Acme".to_owned()]));
+
+    app.save_brief(&bob, OFFLINE, "Globex", "Patient portal")
+        .await;
+    let (_, list) = app.page(&ann, "/briefs").await;
+    assert_eq!(
+        offered(&list),
+        (2, vec!["Acme".to_owned(), "Globex".to_owned()])
+    );
+}

@@ -926,7 +926,10 @@ async fn open_counts_name_each_flagged_subject_until_it_is_resolved() {
     )
     .await;
     let key = |f: &str, k: &str, s: &str| (f.to_owned(), k.to_owned(), s.to_owned());
-    let counts = stackatlas::db::flags::open_counts(&app.pool).await.unwrap();
+    let counts = stackatlas::db::flags::open_tally(&app.pool)
+        .await
+        .unwrap()
+        .by_subject;
     assert_eq!(counts.len(), 2);
     assert_eq!(counts[&key("django", "requirement", "security")], 2);
     assert_eq!(counts[&key("laravel", "fact", "license")], 1);
@@ -942,7 +945,10 @@ async fn open_counts_name_each_flagged_subject_until_it_is_resolved() {
         )
         .await;
     assert_eq!(resolved.status(), StatusCode::SEE_OTHER);
-    let counts = stackatlas::db::flags::open_counts(&app.pool).await.unwrap();
+    let counts = stackatlas::db::flags::open_tally(&app.pool)
+        .await
+        .unwrap()
+        .by_subject;
     assert_eq!(counts.len(), 1);
     assert!(!counts.contains_key(&key("laravel", "fact", "license")));
 }
@@ -967,7 +973,10 @@ async fn a_flag_follows_its_framework_through_a_rename() {
         )
         .await;
     assert_eq!(renamed.status(), StatusCode::SEE_OTHER);
-    let counts = stackatlas::db::flags::open_counts(&app.pool).await.unwrap();
+    let counts = stackatlas::db::flags::open_tally(&app.pool)
+        .await
+        .unwrap()
+        .by_subject;
     let key = (
         "django-web".to_owned(),
         "requirement".to_owned(),
@@ -1023,4 +1032,77 @@ async fn the_activity_log_filters_flags_and_links_each_to_the_queue() {
             .await;
         assert_eq!(status, StatusCode::OK, "{entity}");
     }
+}
+
+/// What the desk, the queue and the editors' list of frameworks say of open flags: the
+/// desk's total, the queue's count per framework, and the list's badge on Django.
+async fn open_flags_shown(
+    app: &TestApp,
+    editor: &reqwest::Client,
+) -> (String, Vec<(String, String)>, Vec<String>) {
+    let (_, desk) = app.page(editor, "/admin").await;
+    let desk_total = select(&desk, "#open-flags")
+        .into_iter()
+        .map(text)
+        .next()
+        .unwrap_or_else(|| "none".to_owned());
+    let (_, queue) = app.page(editor, "/admin/flags").await;
+    let per_framework = select(&queue, "#flag-counts li")
+        .into_iter()
+        .map(|li| {
+            (
+                text(li.select(&crate::helpers::selector("a")).next().unwrap()),
+                text_of_count(li),
+            )
+        })
+        .collect();
+    let (_, list) = app.page(editor, "/admin/frameworks?q=django").await;
+    let badges = select(&list, "a.flag-count")
+        .into_iter()
+        .map(text)
+        .collect();
+    (desk_total, per_framework, badges)
+}
+
+#[tokio::test]
+async fn a_flag_raised_resolved_or_renamed_shows_in_every_count_on_the_very_next_request() {
+    let app = spawn_app().await;
+    let seller = app.signed_in_with("seller@example.com", Role::Viewer).await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    // Every count read once, with nothing open, before anything changes.
+    let (desk, per_framework, badges) = open_flags_shown(&app, &editor).await;
+    assert_eq!(desk, "none");
+    assert!(per_framework.is_empty() && badges.is_empty());
+
+    let id = flagged(
+        &app,
+        &seller,
+        ("django", "requirement", "security"),
+        "outdated",
+        "",
+    )
+    .await;
+    let (desk, per_framework, badges) = open_flags_shown(&app, &editor).await;
+    assert_eq!(desk, "1 open flag");
+    assert_eq!(per_framework, [("Django 1".to_owned(), "1".to_owned())]);
+    assert_eq!(badges, ["1 open flag"]);
+
+    // A rename moves the knowledge's counter alone: the counts name the framework anew.
+    let renamed = app
+        .save_framework(&editor, "django", &[("name", "Django Web")])
+        .await;
+    assert_eq!(renamed.status(), StatusCode::SEE_OTHER);
+    let (_, per_framework, _) = open_flags_shown(&app, &editor).await;
+    assert_eq!(per_framework, [("Django Web 1".to_owned(), "1".to_owned())]);
+
+    let mut fields = resolve_form(&app, &editor, id).await;
+    set_field(&mut fields, "status", "stands");
+    set_field(&mut fields, "answer", "Reviewed this month; it stands.");
+    let resolved = app
+        .submit(&editor, &format!("/admin/flags/{id}/resolve"), &fields)
+        .await;
+    assert_eq!(resolved.status(), StatusCode::SEE_OTHER);
+    let (desk, per_framework, badges) = open_flags_shown(&app, &editor).await;
+    assert_eq!(desk, "none");
+    assert!(per_framework.is_empty() && badges.is_empty());
 }

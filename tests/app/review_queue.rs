@@ -205,3 +205,39 @@ async fn the_review_queue_is_for_editors_only() {
     let (status, _) = app.page(&viewer, "/admin").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_brief_saved_or_archived_after_the_desk_was_read_is_weighed_on_the_very_next_load() {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let (_, desk) = app.page(&editor, "/admin").await;
+    assert!(select(&desk, "#at-stake").is_empty(), "nothing saved yet");
+
+    let id = app
+        .save_brief(&editor, QUERIES[0], "Acme", "Field app")
+        .await;
+    let (_, desk) = app.page(&editor, "/admin").await;
+    let dependents: Vec<String> = select(&desk, "#at-stake a").into_iter().map(text).collect();
+    assert!(
+        dependents.iter().any(|d| d == "Brief: Acme — Field app"),
+        "{dependents:?}"
+    );
+
+    let token = app.csrf_token(&editor).await;
+    let archived = app
+        .submit(
+            &editor,
+            &format!("/briefs/{id}/archive"),
+            &[
+                ("archived".into(), "1".into()),
+                ("csrf_token".into(), token),
+            ],
+        )
+        .await;
+    assert_eq!(archived.status(), StatusCode::SEE_OTHER);
+    let (_, desk) = app.page(&editor, "/admin").await;
+    assert!(
+        select(&desk, "#at-stake").is_empty(),
+        "archived briefs are not weighed"
+    );
+}

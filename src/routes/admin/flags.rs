@@ -3,6 +3,9 @@
 //! by naming the revision that fixed it or by answering why it stands. The flagger reads the
 //! answer on `/flags/mine`.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -13,9 +16,10 @@ use super::editing::{author, see_other};
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::editing::Revision;
-use crate::db::flags::{OpenCount, Resolution, Resolved};
+use crate::db::flags::{OpenTally, Resolution, Resolved};
 use crate::domain::{FieldError, FlagStatus};
 use crate::error::{AppError, Result};
+use crate::memo::Memo;
 use crate::routes::flags::FlagView;
 use crate::snapshot::KnowledgeCache;
 
@@ -39,6 +43,7 @@ pub struct QueueQuery {
 }
 
 /// A revision the resolve form offers as the fix: its id and a line saying what it was.
+#[derive(Clone)]
 pub struct RevisionOption {
     pub id: i64,
     pub label: String,
@@ -160,36 +165,51 @@ impl QueueItem {
     }
 }
 
+/// The revisions the resolve form offers as a fix of a flag on the framework `slug`.
+async fn revisions_offered(pool: &SqlitePool, slug: &str) -> Result<Vec<RevisionOption>> {
+    Ok(db::flags::fixing_revisions(pool, slug, REVISIONS_OFFERED)
+        .await?
+        .iter()
+        .map(RevisionOption::of)
+        .collect())
+}
+
 async fn queue_item(
     pool: &SqlitePool,
     view: FlagView,
     form: Option<ResolveForm>,
     errors: Vec<FieldError>,
 ) -> Result<QueueItem> {
-    let flag = &view.flag;
-    let revisions = db::flags::fixing_revisions(pool, &flag.framework_slug, REVISIONS_OFFERED)
-        .await?
-        .iter()
-        .map(RevisionOption::of)
-        .collect();
-    let form = form.unwrap_or_else(|| ResolveForm {
-        version: flag.version,
-        ..ResolveForm::default()
-    });
-    Ok(QueueItem {
-        view,
-        revisions,
-        form,
-        errors,
-    })
+    let revisions = revisions_offered(pool, &view.flag.framework_slug).await?;
+    Ok(QueueItem::new(view, revisions, form, errors))
+}
+
+impl QueueItem {
+    fn new(
+        view: FlagView,
+        revisions: Vec<RevisionOption>,
+        form: Option<ResolveForm>,
+        errors: Vec<FieldError>,
+    ) -> Self {
+        let flag = &view.flag;
+        let form = form.unwrap_or_else(|| ResolveForm {
+            version: flag.version,
+            ..ResolveForm::default()
+        });
+        Self {
+            view,
+            revisions,
+            form,
+            errors,
+        }
+    }
 }
 
 #[derive(Template)]
 #[template(path = "admin/flags/index.html")]
 pub struct IndexPage {
-    /// Frameworks with open flags, most flagged first.
-    pub counts: Vec<OpenCount>,
-    pub total_open: i64,
+    /// The open flags, per framework most flagged first.
+    pub tally: Arc<OpenTally>,
     /// Every framework, (slug, name), for the filter.
     pub frameworks: Vec<(String, String)>,
     /// The framework chosen, empty for all.
@@ -230,6 +250,7 @@ impl IndexPage {
 pub async fn index(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
+    tally: web::Data<Memo<OpenTally>>,
     user: CurrentUser,
     query: web::Query<QueueQuery>,
 ) -> Result<HttpResponse> {
@@ -243,37 +264,46 @@ pub async fn index(
             ));
         }
     };
-    let frameworks: Vec<(String, String)> =
-        db::frameworks::list(&pool, &db::frameworks::Filter::default())
-            .await?
-            .into_iter()
-            .map(|f| (f.slug.as_str().to_owned(), f.name))
-            .collect();
-    let counts = db::flags::open_per_framework(&pool).await?;
+    let knowledge = cache.current(&pool).await?;
+    let frameworks: Vec<(String, String)> = knowledge
+        .catalogue
+        .by_name()
+        .into_iter()
+        .map(|c| (c.slug.to_string(), c.name.clone()))
+        .collect();
+    let tally = super::open_flags(&pool, &cache, &tally).await?;
     let framework = query.framework.as_deref().unwrap_or("").trim().to_owned();
     // A deleted framework's flags keep its slug, so it may be chosen while it has some.
-    let known = frameworks.iter().any(|(slug, _)| *slug == framework)
-        || counts.iter().any(|c| c.slug == framework);
+    let known = frameworks.iter().any(|(slug, _)| *slug == framework) || tally.on(&framework) > 0;
     if !framework.is_empty() && !known {
         return Err(AppError::bad_request(
             "framework",
             format!("there is no framework “{framework}” with flags"),
         ));
     }
-    let knowledge = cache.current(&pool).await?;
     let can_edit = user.role().can_edit();
     let chosen = Some(framework.as_str()).filter(|f| !f.is_empty());
     let total = db::flags::queue_count(&pool, resolved, chosen).await? as usize;
     let (page, pages) = super::listing::page_of(query.page, total, PAGE_SIZE);
     let at = (PAGE_SIZE as i64, ((page - 1) * PAGE_SIZE) as i64);
     let mut items = Vec::new();
+    // A page's flags are often on a few frameworks: each one's revisions are read once.
+    let mut offered: HashMap<String, Vec<RevisionOption>> = HashMap::new();
     for flag in db::flags::queue(&pool, resolved, chosen, at).await? {
+        let slug = flag.framework_slug.clone();
+        let revisions = match offered.get(&slug) {
+            Some(revisions) => revisions.clone(),
+            None => {
+                let revisions = revisions_offered(&pool, &slug).await?;
+                offered.insert(slug, revisions.clone());
+                revisions
+            }
+        };
         let view = FlagView::new(flag, &knowledge.names, can_edit);
-        items.push(queue_item(&pool, view, None, Vec::new()).await?);
+        items.push(QueueItem::new(view, revisions, None, Vec::new()));
     }
     let page = IndexPage {
-        total_open: counts.iter().map(|c| c.open).sum(),
-        counts,
+        tally,
         frameworks,
         framework,
         resolved,

@@ -21,9 +21,13 @@ use askama::Template;
 use sqlx::SqlitePool;
 
 use crate::auth::CurrentUser;
+use std::sync::Arc;
+
 use crate::db::activity::{Change, DueForReview, due_for_review, recent_changes};
-use crate::db::flags::OpenCount;
+use crate::db::briefs::Asked;
+use crate::db::flags::OpenTally;
 use crate::error::Result;
+use crate::memo::Memo;
 use crate::snapshot::KnowledgeCache;
 use stakes::ReviewQueue;
 
@@ -59,27 +63,43 @@ pub struct HomePage {
     pub review_after_months: i64,
     /// Only admins see the emails of accounts that changed.
     pub show_emails: bool,
-    /// Frameworks with open flags from sales, most flagged first.
-    pub flags: Vec<OpenCount>,
+    /// The open flags from sales.
+    pub flags: Arc<OpenTally>,
     /// Change requests waiting for this reader's review.
     pub changes_for_you: i64,
 }
 
 impl HomePage {
     fn open_flags(&self) -> i64 {
-        self.flags.iter().map(|c| c.open).sum()
+        self.flags.total()
     }
+}
+
+/// Every open flag counted, read again only after a committed write ([`Memo`]): the desk,
+/// the flags queue and the frameworks list show it on every load.
+pub async fn open_flags(
+    pool: &SqlitePool,
+    cache: &KnowledgeCache,
+    tally: &Memo<OpenTally>,
+) -> Result<Arc<OpenTally>> {
+    let versions = cache.versions(pool).await?;
+    Ok(tally
+        .get_or_load(versions, crate::db::flags::open_tally(pool))
+        .await?)
 }
 
 pub async fn home(
     pool: web::Data<SqlitePool>,
     cache: web::Data<KnowledgeCache>,
+    tally: web::Data<Memo<OpenTally>>,
+    weighed: web::Data<Memo<Vec<Asked>>>,
     user: CurrentUser,
 ) -> Result<HttpResponse> {
     let knowledge = cache.current(&pool).await?;
-    let asked = stakes::askings(&pool).await?;
-    let flags = crate::db::flags::open_counts(&pool).await?;
-    let at_stake = stakes::review_queue(&pool, &knowledge, asked, &flags, AT_STAKE_SHOWN).await?;
+    let asked = stakes::askings(&pool, &cache, &weighed).await?;
+    let flags = open_flags(&pool, &cache, &tally).await?;
+    let at_stake =
+        stakes::review_queue(&pool, &knowledge, asked, &flags.by_subject, AT_STAKE_SHOWN).await?;
     let page = HomePage {
         at_stake,
         user_name: user.name().to_owned(),
@@ -88,7 +108,7 @@ pub async fn home(
         changes: recent_changes(&pool, 20).await?,
         review_after_months: REVIEW_AFTER_MONTHS,
         show_emails: user.role().is_admin(),
-        flags: crate::db::flags::open_per_framework(&pool).await?,
+        flags,
         changes_for_you: crate::db::change_requests::waiting_for(&pool, user.0.user.id).await?,
     };
     super::html(StatusCode::OK, &page)

@@ -17,13 +17,15 @@ use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
 use crate::db;
-use crate::db::briefs::WEIGHED;
+use crate::db::briefs::{Asked, WEIGHED};
 use crate::db::recommend::Knowledge;
 use crate::error::Result;
+use crate::memo::Memo;
 use crate::recommend::RatingKind;
 use crate::recommend::params;
 use crate::risk::{self, Asker, OpenFlags, Probe, RatingRisk};
 use crate::routes::recommendation::prepare;
+use crate::snapshot::KnowledgeCache;
 
 /// A question asked of the knowledge, as its query string, and whose it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +35,18 @@ pub struct Asking {
 }
 
 /// The questions whose answers the queue protects: every reference question and the latest
-/// question of the [`WEIGHED`] most recently changed current briefs.
-pub async fn askings(pool: &SqlitePool) -> Result<Vec<Asking>> {
+/// question of the [`WEIGHED`] most recently changed current briefs (read again only after a
+/// committed write: [`Memo`]; reference questions are not counted by the change counters, so
+/// they are read each time).
+pub async fn askings(
+    pool: &SqlitePool,
+    cache: &KnowledgeCache,
+    weighed: &Memo<Vec<Asked>>,
+) -> Result<Vec<Asking>> {
+    let versions = cache.versions(pool).await?;
+    let briefs = weighed
+        .get_or_load(versions, db::briefs::asked(pool, WEIGHED))
+        .await?;
     let questions = db::reference::all(pool).await?.into_iter().map(|q| Asking {
         asker: Asker::Question {
             slug: q.slug,
@@ -42,16 +54,13 @@ pub async fn askings(pool: &SqlitePool) -> Result<Vec<Asking>> {
         },
         query: q.query,
     });
-    let briefs = db::briefs::asked(pool, WEIGHED)
-        .await?
-        .into_iter()
-        .map(|b| Asking {
-            asker: Asker::Brief {
-                id: b.id,
-                title: format!("{} — {}", b.client, b.project),
-            },
-            query: b.query,
-        });
+    let briefs = briefs.iter().map(|b| Asking {
+        asker: Asker::Brief {
+            id: b.id,
+            title: format!("{} — {}", b.client, b.project),
+        },
+        query: b.query.clone(),
+    });
     Ok(questions.chain(briefs).collect())
 }
 

@@ -9,6 +9,7 @@ pub mod outcomes;
 pub mod saving;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -27,6 +28,7 @@ use crate::db::editing::{Outcome, Stored};
 use crate::db::recommend::Knowledge;
 use crate::domain::{DealResult, FieldError};
 use crate::error::{AppError, Result};
+use crate::memo::Memo;
 use crate::recommend::Limits;
 use crate::recommend::params::{self, Params};
 use crate::routes::admin::editing::{Change, CsrfForm, changes, see_other};
@@ -197,10 +199,10 @@ impl ListQuery {
 pub struct IndexPage {
     pub mine: bool,
     pub q: String,
-    /// Everyone who owns a brief (the owner filter; not on "My briefs").
-    pub owners: Vec<(i64, String)>,
+    /// Everyone who owns a brief (the owner filter; not on "My briefs") and the recent
+    /// clients the client field suggests.
+    pub offered: Arc<db::briefs::ListFilters>,
     pub owner: Option<i64>,
-    pub clients: Vec<String>,
     pub client: String,
     pub sort: Sort,
     pub archived: bool,
@@ -269,11 +271,20 @@ impl IndexPage {
     }
 }
 
+/// Where a briefs list reads from: the database, its change counters and the filters kept
+/// while they stand.
+struct ListSources<'a> {
+    pool: &'a SqlitePool,
+    cache: &'a KnowledgeCache,
+    filters: &'a Memo<db::briefs::ListFilters>,
+}
+
 async fn list(
-    pool: &SqlitePool,
+    sources: ListSources<'_>,
     query: &ListQuery,
     mine: Option<&CurrentUser>,
 ) -> Result<HttpResponse> {
+    let pool = sources.pool;
     let filter = Filter {
         search: query.q.as_deref().unwrap_or("").trim().to_owned(),
         owner: match mine {
@@ -297,12 +308,18 @@ async fn list(
         let last = rows.last().expect("a full page").after(filter.sort);
         format!("{}~{}", last.at, last.id)
     });
+    // Years of owners and clients cost more to read than the page of briefs itself; they
+    // are read again only after a committed write (briefs and users move the counter).
+    let versions = sources.cache.versions(pool).await?;
+    let offered = sources
+        .filters
+        .get_or_load(versions, db::briefs::list_filters(pool, CLIENTS_SUGGESTED))
+        .await?;
     let page = IndexPage {
         mine: mine.is_some(),
         q: filter.search,
-        owners: db::briefs::owners(pool).await?,
+        offered,
         owner: filter.owner,
-        clients: db::briefs::clients(pool, CLIENTS_SUGGESTED).await?,
         client: filter.client.unwrap_or_default(),
         sort: filter.sort,
         archived: filter.archived,
@@ -316,18 +333,32 @@ async fn list(
 /// `GET /briefs`: every brief.
 pub async fn index(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    filters: web::Data<Memo<db::briefs::ListFilters>>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse> {
-    list(&pool, &query, None).await
+    let sources = ListSources {
+        pool: &pool,
+        cache: &cache,
+        filters: &filters,
+    };
+    list(sources, &query, None).await
 }
 
 /// `GET /briefs/mine`: the signed-in user's briefs.
 pub async fn mine(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    filters: web::Data<Memo<db::briefs::ListFilters>>,
     user: CurrentUser,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse> {
-    list(&pool, &query, Some(&user)).await
+    let sources = ListSources {
+        pool: &pool,
+        cache: &cache,
+        filters: &filters,
+    };
+    list(sources, &query, Some(&user)).await
 }
 
 // ---- one brief ----

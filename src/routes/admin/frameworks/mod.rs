@@ -6,6 +6,8 @@
 mod form;
 mod page;
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -21,12 +23,14 @@ use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::change_requests::Subject;
 use crate::db::editing::Stored;
+use crate::db::flags::OpenTally;
 use crate::db::frameworks::{Filter, RatingReview};
 use crate::domain::{FieldError, Kind, Ring, Slug};
 use crate::error::{AppError, Result};
 use crate::impact::Edit;
 use crate::knowledge::document::{Document, FrameworkRecord};
 use crate::markdown::to_safe_html;
+use crate::memo::Memo;
 use crate::snapshot::KnowledgeCache;
 pub use form::rating_field;
 use form::{Submitted, record_from};
@@ -57,13 +61,13 @@ pub struct ListRow {
 #[template(path = "admin/frameworks/index.html")]
 pub struct IndexPage {
     pub listing: Listing<ListRow>,
-    /// Open flags from sales per framework slug (`db::flags`); absent when none.
-    pub open_flags: std::collections::HashMap<String, i64>,
+    /// The open flags from sales (`db::flags`).
+    pub open_flags: Arc<OpenTally>,
 }
 
 impl IndexPage {
     fn open_flags_of(&self, slug: &Slug) -> i64 {
-        self.open_flags.get(slug.as_str()).copied().unwrap_or(0)
+        self.open_flags.on(slug.as_str())
     }
 }
 
@@ -80,6 +84,8 @@ const SORT_ORDERS: &[SortOrder] = &[
 
 pub async fn index(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
+    tally: web::Data<Memo<OpenTally>>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse> {
     let sort = query.sort_order(SORT_ORDERS)?;
@@ -128,11 +134,7 @@ pub async fn index(
         rows,
         PAGE_SIZE,
     );
-    let open_flags = db::flags::open_per_framework(&pool)
-        .await?
-        .into_iter()
-        .map(|c| (c.slug, c.open))
-        .collect();
+    let open_flags = super::open_flags(&pool, &cache, &tally).await?;
     crate::routes::html(
         StatusCode::OK,
         &IndexPage {
