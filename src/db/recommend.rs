@@ -35,7 +35,23 @@ pub struct Knowledge {
     pub lexicon: Arc<Lexicon>,
     /// The notes behind ratings, read as answers explain them.
     pub evidence: EvidenceMemo,
+    /// Where this content stands in the log of changes (migration 0012), so that the next
+    /// load reads only the frameworks changed since.
+    pub changes: ChangesRead,
 }
+
+/// How far a load read the log of knowledge changes, and the id of each framework of its
+/// catalogue (in the catalogue's order, which is by id).
+#[derive(Debug, Clone, Default)]
+pub struct ChangesRead {
+    /// The last change read; 0 before any.
+    pub through: i64,
+    pub framework_ids: Vec<i64>,
+}
+
+/// The log's entry for a change to a term (an industry, requirement, use case, language,
+/// feature or trend), on which every framework depends (migration 0012).
+const TERMS_CHANGED: i64 = 0;
 
 /// The knowledge base's change counter (see migration 0003): equal counters, equal content.
 pub async fn knowledge_version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
@@ -49,9 +65,14 @@ pub async fn load(pool: &SqlitePool) -> Result<Knowledge, sqlx::Error> {
     load_after(pool, None).await
 }
 
-/// [`load`], taking from `previous` (the knowledge this load replaces) what has not changed
-/// and costs more to build than to compare: the phrase lexicon, which a framework's save
-/// leaves as it was and which took half of each load after one.
+/// [`load`], taking from `previous` (the knowledge this load replaces) what has not changed.
+/// When only frameworks changed since `previous` was read (the log of migration 0012 says
+/// which), only they are read again: the terms, the form's options and the phrase lexicon
+/// are kept, and so are the notes already read of every other framework. An editor's save
+/// so costs one framework's rows, not the whole knowledge base, and readers keep the notes
+/// they had. After a change to a term everything is read again, as it is the first time;
+/// the phrase lexicon is still kept when its vocabulary is the same (it took half of such
+/// a load).
 pub async fn load_after(
     pool: &SqlitePool,
     previous: Option<&Knowledge>,
@@ -60,7 +81,19 @@ pub async fn load_after(
     let version = sqlx::query_scalar!("SELECT version FROM knowledge_version WHERE id = 1")
         .fetch_one(&mut *tx)
         .await?;
-    let candidates = candidates_in(&mut tx).await?;
+    let through = sqlx::query_scalar!(
+        r#"SELECT COALESCE(MAX(id), 0) AS "through!: i64" FROM knowledge_changes"#
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(previous) = previous
+        && let Some(changed) = frameworks_changed(&mut tx, previous, version, through).await?
+    {
+        let read = candidates_in(&mut tx, Some(&changed)).await?;
+        tx.commit().await?;
+        return Ok(previous.with_frameworks_read_again(version, through, &changed, read));
+    }
+    let (framework_ids, candidates) = candidates_in(&mut tx, None).await?.into_iter().unzip();
     let names = names_in(&mut tx).await?;
     let industries = catalogue::industries(&mut *tx).await?;
     let languages = catalogue::languages(&mut *tx).await?;
@@ -84,7 +117,82 @@ pub async fn load_after(
         use_cases,
         lexicon,
         evidence: EvidenceMemo::default(),
+        changes: ChangesRead {
+            through,
+            framework_ids,
+        },
     })
+}
+
+/// The frameworks changed since `previous` was read, when nothing else changed; `None` when
+/// everything is to be read again: a term changed, or the log does not account for the new
+/// version (the database is not the one `previous` was read from, or nothing is logged).
+async fn frameworks_changed(
+    tx: &mut sqlx::SqliteConnection,
+    previous: &Knowledge,
+    version: i64,
+    through: i64,
+) -> Result<Option<Vec<i64>>, sqlx::Error> {
+    let since = previous.changes.through;
+    // A knowledge made otherwise than by a load (an edit tried on a copy) has no ids to
+    // match its catalogue by.
+    let matched = previous.changes.framework_ids.len() == previous.catalogue.len();
+    if !matched || version <= previous.version || through <= since {
+        return Ok(None);
+    }
+    let changed = sqlx::query_scalar!(
+        "SELECT framework_id FROM knowledge_changes WHERE id > ?1 ORDER BY framework_id",
+        since
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok((!changed.contains(&TERMS_CHANGED)).then_some(changed))
+}
+
+impl Knowledge {
+    /// This knowledge with the frameworks `changed` (by id) as `read` now (those still
+    /// there), at `version`; the notes of every other framework stay remembered.
+    fn with_frameworks_read_again(
+        &self,
+        version: i64,
+        through: i64,
+        changed: &[i64],
+        read: Vec<(i64, Candidate)>,
+    ) -> Knowledge {
+        let changed: std::collections::HashSet<i64> = changed.iter().copied().collect();
+        let mut kept: Vec<(i64, Candidate)> = Vec::with_capacity(self.catalogue.len() + read.len());
+        let mut forgotten = std::collections::HashSet::new();
+        for (&id, candidate) in self
+            .changes
+            .framework_ids
+            .iter()
+            .zip(self.catalogue.candidates())
+        {
+            if changed.contains(&id) {
+                forgotten.insert(candidate.slug.to_string());
+            } else {
+                kept.push((id, candidate.clone()));
+            }
+        }
+        kept.extend(read);
+        kept.sort_unstable_by_key(|(id, _)| *id);
+        let (framework_ids, candidates) = kept.into_iter().unzip();
+        Knowledge {
+            version,
+            catalogue: Catalogue::new(candidates),
+            names: self.names.clone(),
+            industries: self.industries.clone(),
+            languages: self.languages.clone(),
+            requirements: self.requirements.clone(),
+            use_cases: self.use_cases.clone(),
+            lexicon: self.lexicon.clone(),
+            evidence: self.evidence.without(&forgotten),
+            changes: ChangesRead {
+                through,
+                framework_ids,
+            },
+        }
+    }
 }
 
 /// Every industry, requirement, use case and language with the phrases clients use for it.
@@ -145,11 +253,21 @@ async fn lexicon_entries_in(
 
 /// Every framework with its strengths, fits and use cases. `search_rank` is left `None`;
 /// see [`search_ranks`].
-async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>, sqlx::Error> {
+/// Every framework as the ranking reads it, with its id, by id; with `only`, just the
+/// frameworks of those ids that exist.
+async fn candidates_in(
+    tx: &mut sqlx::SqliteConnection,
+    only: Option<&[i64]>,
+) -> Result<Vec<(i64, Candidate)>, sqlx::Error> {
+    // The ids as a JSON array (NULL for all): each statement filters by it, the same text
+    // serving a whole load and a load of the frameworks one save changed.
+    let only = only.map(|ids| serde_json::Value::from(ids.to_vec()).to_string());
     let frameworks = sqlx::query!(
         r#"SELECT f.id, f.slug AS "slug: Slug", f.name, f.ring AS "ring: Ring", f.last_reviewed
          FROM frameworks f
-         ORDER BY f.id"#
+         WHERE ?1 IS NULL OR f.id IN (SELECT value FROM json_each(?1))
+         ORDER BY f.id"#,
+        only
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -171,7 +289,10 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
         r#"SELECT framework_id AS "framework_id!",
                   group_concat(requirement_id || ':' || strength || ':' || coalesce(reviewed, ''), ',')
                       AS "ratings!: String"
-         FROM framework_requirements GROUP BY framework_id"#
+         FROM framework_requirements
+         WHERE ?1 IS NULL OR framework_id IN (SELECT value FROM json_each(?1))
+         GROUP BY framework_id"#,
+        only
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -186,7 +307,10 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
         r#"SELECT framework_id AS "framework_id!",
                   group_concat(industry_id || ':' || fit || ':' || coalesce(reviewed, ''), ',')
                       AS "ratings!: String"
-         FROM framework_industries GROUP BY framework_id"#
+         FROM framework_industries
+         WHERE ?1 IS NULL OR framework_id IN (SELECT value FROM json_each(?1))
+         GROUP BY framework_id"#,
+        only
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -196,7 +320,9 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
          FROM framework_use_cases fu
          JOIN use_cases u ON u.id = fu.use_case_id
          JOIN industries i ON i.id = u.industry_id
-         ORDER BY u.name COLLATE NOCASE"#
+         WHERE ?1 IS NULL OR fu.framework_id IN (SELECT value FROM json_each(?1))
+         ORDER BY u.name COLLATE NOCASE"#,
+        only
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -204,7 +330,9 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     let team_languages = sqlx::query!(
         r#"SELECT fl.framework_id AS "framework_id!", l.slug AS "slug: Slug"
          FROM framework_languages fl JOIN languages l ON l.id = fl.language_id
-         ORDER BY l.slug"#
+         WHERE ?1 IS NULL OR fl.framework_id IN (SELECT value FROM json_each(?1))
+         ORDER BY l.slug"#,
+        only
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -252,7 +380,7 @@ async fn candidates_in(tx: &mut sqlx::SqliteConnection) -> Result<Vec<Candidate>
     }
     Ok(order
         .into_iter()
-        .filter_map(|id| by_id.remove(&id))
+        .filter_map(|id| Some((id, by_id.remove(&id)?)))
         .collect())
 }
 
@@ -541,7 +669,8 @@ type EvidenceKey = (String, RatingKind, String);
 /// The notes already read for one version of the knowledge, so that a question asked often
 /// (or one sharing its top results with another) does not ask SQLite again: each read costs
 /// two hand-offs to SQLite's thread, more than ranking the whole seeded knowledge base.
-/// Belongs to its [`Knowledge`], so a write (which makes a new version) starts afresh; a
+/// Belongs to its [`Knowledge`]: the next version keeps what it remembers of the frameworks
+/// a write did not change, and starts afresh after a change to a term; a
 /// rating found unrated is remembered as such. It stops taking more once it holds
 /// [`EvidenceMemo::BUDGET`] bytes of notes: at 10,000 frameworks what is asked is read.
 #[derive(Debug, Clone, Default)]
@@ -565,20 +694,13 @@ impl EvidenceMemo {
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let size = |key: &EvidenceKey, notes: Option<&Notes>| {
-            key.0.len()
-                + key.2.len()
-                + notes.map_or(0, |n| {
-                    n.note.len() + n.sources.iter().map(String::len).sum::<usize>()
-                })
-        };
         let unrated = asked.into_iter().map(|key| (key, None));
         for (key, notes) in read
             .into_iter()
             .map(|(key, notes)| (key, Some(notes)))
             .chain(unrated)
         {
-            let bytes = size(&key, notes.as_deref());
+            let bytes = Self::size(&key, notes.as_deref());
             if remembered.bytes + bytes > Self::BUDGET {
                 break;
             }
@@ -587,6 +709,32 @@ impl EvidenceMemo {
                 remembered.bytes += bytes;
             }
         }
+    }
+
+    /// A memo of its own holding what this one remembers of every framework but those
+    /// named (by slug) in `forgotten`.
+    fn without(&self, forgotten: &std::collections::HashSet<String>) -> EvidenceMemo {
+        let remembered = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut kept = Remembered::default();
+        for (key, notes) in &remembered.notes {
+            if !forgotten.contains(&key.0) {
+                kept.bytes += Self::size(key, notes.as_deref());
+                kept.notes.insert(key.clone(), notes.clone());
+            }
+        }
+        EvidenceMemo(Arc::new(Mutex::new(kept)))
+    }
+
+    /// What a remembered rating counts against the budget.
+    fn size(key: &EvidenceKey, notes: Option<&Notes>) -> usize {
+        key.0.len()
+            + key.2.len()
+            + notes.map_or(0, |n| {
+                n.note.len() + n.sources.iter().map(String::len).sum::<usize>()
+            })
     }
 
     /// What is remembered of `wanted`: `None` for a rating found unrated.
@@ -601,3 +749,6 @@ impl EvidenceMemo {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -56,6 +56,7 @@ fn knowledge() -> Knowledge {
         use_cases: Vec::new(),
         lexicon: Default::default(),
         evidence: Default::default(),
+        changes: Default::default(),
     }
 }
 
