@@ -141,7 +141,7 @@ async fn frameworks_changed(
         return Ok(None);
     }
     let changed = sqlx::query_scalar!(
-        "SELECT framework_id FROM knowledge_changes WHERE id > ?1 ORDER BY framework_id",
+        "SELECT framework_id FROM knowledge_changes WHERE id > ?1",
         since
     )
     .fetch_all(&mut *tx)

@@ -1106,3 +1106,61 @@ async fn a_flag_raised_resolved_or_renamed_shows_in_every_count_on_the_very_next
     assert_eq!(desk, "none");
     assert!(per_framework.is_empty() && badges.is_empty());
 }
+
+#[tokio::test]
+async fn each_flag_on_the_queue_is_offered_the_newest_revisions_of_its_own_framework() {
+    let app = spawn_app().await;
+    let seller = app.signed_in_with("seller@example.com", Role::Viewer).await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let on_django = flagged(&app, &seller, ("django", "fact", "summary"), "outdated", "").await;
+    let on_flask = flagged(&app, &seller, ("flask", "fact", "summary"), "outdated", "").await;
+    let again = flagged(
+        &app,
+        &seller,
+        ("django", "fact", "license"),
+        "missing-source",
+        "",
+    )
+    .await;
+    // More edits of Django than the form offers, and one of Flask.
+    for n in 0..14 {
+        let summary = format!("Batteries included, edit {n}.");
+        let saved = app
+            .save_framework(&editor, "django", &[("summary", &summary)])
+            .await;
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    }
+    let saved = app
+        .save_framework(&editor, "flask", &[("summary", "A small core.")])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let newest = |slug: &'static str, n: i64| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM audit_log WHERE entity = 'framework' AND entity_slug = ?1
+                 ORDER BY id DESC LIMIT ?2",
+            )
+            .bind(slug)
+            .bind(n)
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+        }
+    };
+
+    let (_, queue) = app.page(&editor, "/admin/flags").await;
+    let offered = |id: i64| {
+        let mut values = attributes(&queue, &format!("#fixed-by-{id} option"), "value");
+        values.remove(0); // "Choose a revision"
+        values
+    };
+    let django = newest("django", 12).await;
+    assert_eq!(django.len(), 12, "the form offers twelve of fifteen");
+    assert_eq!(offered(on_django), django);
+    assert_eq!(offered(again), django);
+    assert_eq!(offered(on_flask), newest("flask", 12).await);
+}

@@ -3,7 +3,6 @@
 //! by naming the revision that fixed it or by answering why it stands. The flagger reads the
 //! answer on `/flags/mine`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
@@ -43,7 +42,6 @@ pub struct QueueQuery {
 }
 
 /// A revision the resolve form offers as the fix: its id and a line saying what it was.
-#[derive(Clone)]
 pub struct RevisionOption {
     pub id: i64,
     pub label: String,
@@ -286,22 +284,20 @@ pub async fn index(
     let total = db::flags::queue_count(&pool, resolved, chosen).await? as usize;
     let (page, pages) = super::listing::page_of(query.page, total, PAGE_SIZE);
     let at = (PAGE_SIZE as i64, ((page - 1) * PAGE_SIZE) as i64);
-    let mut items = Vec::new();
-    // A page's flags are often on a few frameworks: each one's revisions are read once.
-    let mut offered: HashMap<String, Vec<RevisionOption>> = HashMap::new();
-    for flag in db::flags::queue(&pool, resolved, chosen, at).await? {
-        let slug = flag.framework_slug.clone();
-        let revisions = match offered.get(&slug) {
-            Some(revisions) => revisions.clone(),
-            None => {
-                let revisions = revisions_offered(&pool, &slug).await?;
-                offered.insert(slug, revisions.clone());
-                revisions
-            }
-        };
-        let view = FlagView::new(flag, &knowledge.names, can_edit);
-        items.push(QueueItem::new(view, revisions, None, Vec::new()));
-    }
+    let flags = db::flags::queue(&pool, resolved, chosen, at).await?;
+    let slugs: Vec<&str> = flags.iter().map(|f| f.framework_slug.as_str()).collect();
+    let offered = db::flags::fixing_revisions_of(&pool, &slugs, REVISIONS_OFFERED).await?;
+    let items = flags
+        .into_iter()
+        .map(|flag| {
+            let revisions = offered
+                .get(&flag.framework_slug)
+                .map(|r| r.iter().map(RevisionOption::of).collect())
+                .unwrap_or_default();
+            let view = FlagView::new(flag, &knowledge.names, can_edit);
+            QueueItem::new(view, revisions, None, Vec::new())
+        })
+        .collect();
     let page = IndexPage {
         tally,
         frameworks,
