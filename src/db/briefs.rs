@@ -172,9 +172,9 @@ pub async fn revisions(
     sqlx::query_as!(
         RevisionSummary,
         r#"SELECT r.number, r.query, r.knowledge_version, r.created_at, u.name AS "created_by?",
-                  json_extract(r.result, '$.results[0].name') AS "top_name?: String",
-                  json_extract(r.result, '$.results[0].score') AS "top_score?: f64"
+                  t.top_name AS "top_name?: String", t.top_score AS "top_score?: f64"
            FROM brief_revisions r
+           LEFT JOIN brief_revision_tops t ON t.revision_id = r.id
            LEFT JOIN users u ON u.id = r.created_by
            WHERE r.brief_id = ?1
            ORDER BY r.number"#,
@@ -194,9 +194,9 @@ pub async fn revisions_of(
     let rows = sqlx::query!(
         r#"SELECT r.brief_id, r.number, r.query, r.knowledge_version, r.created_at,
                   u.name AS "created_by?",
-                  json_extract(r.result, '$.results[0].name') AS "top_name?: String",
-                  json_extract(r.result, '$.results[0].score') AS "top_score?: f64"
+                  t.top_name AS "top_name?: String", t.top_score AS "top_score?: f64"
            FROM brief_revisions r
+           LEFT JOIN brief_revision_tops t ON t.revision_id = r.id
            LEFT JOIN users u ON u.id = r.created_by
            WHERE r.brief_id IN (SELECT value FROM json_each(?1))
            ORDER BY r.brief_id, r.number"#,
@@ -401,13 +401,13 @@ macro_rules! list_page {
             ListedBrief,
             r#"SELECT b.id, b.client, b.project, o.name AS owner_name, b.archived_at,
                       b.outcome_result AS "outcome_result: DealResult", b.created_at, b.updated_at,
-                      json_extract(r.result, '$.results[0].name') AS "top_name?: String",
-                      json_extract(r.result, '$.results[0].score') AS "top_score?: f64",
+                      t.top_name AS "top_name?: String", t.top_score AS "top_score?: f64",
                       r.number AS revisions
                FROM briefs b
                JOIN users o ON o.id = b.owner_id
                JOIN brief_revisions r ON r.brief_id = b.id
                 AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
+               LEFT JOIN brief_revision_tops t ON t.revision_id = r.id
                WHERE (?1 IS NULL OR b.client LIKE ?1 ESCAPE '\' OR b.project LIKE ?1 ESCAPE '\'
                       OR b.notes LIKE ?1 ESCAPE '\')
                  AND (?2 IS NULL OR b.owner_id = ?2)
@@ -827,12 +827,12 @@ pub async fn outcome_rows(pool: &SqlitePool) -> Result<Vec<OutcomeRow>, sqlx::Er
     sqlx::query_as!(
         OutcomeRow,
         r#"SELECT b.archived_at IS NOT NULL AS "archived!: bool",
-                  json_extract(r.result, '$.results[0].slug') AS "top_slug?: String",
-                  json_extract(r.result, '$.results[0].name') AS "top_name?: String",
+                  t.top_slug AS "top_slug?: String", t.top_name AS "top_name?: String",
                   b.outcome_result AS "result: DealResult", b.outcome_chosen AS chosen
            FROM briefs b
            JOIN brief_revisions r ON r.brief_id = b.id
             AND r.number = (SELECT MAX(number) FROM brief_revisions WHERE brief_id = b.id)
+           LEFT JOIN brief_revision_tops t ON t.revision_id = r.id
            ORDER BY b.id"#
     )
     .fetch_all(pool)

@@ -1062,3 +1062,41 @@ async fn a_new_owner_and_client_are_offered_as_filters_on_the_very_next_list() {
         (2, vec!["Acme".to_owned(), "Globex".to_owned()])
     );
 }
+
+#[tokio::test]
+async fn the_lists_show_the_top_pick_each_revision_pinned_however_it_was_added() {
+    let app = spawn_app().await;
+    let ann = app.signed_in_with("ann@example.com", Role::Viewer).await;
+    let id = app.save_brief(&ann, OFFLINE, "Acme", "Field app").await;
+    let answer = app
+        .get_json(
+            &format!("/api/v1/recommendations?{OFFLINE}"),
+            StatusCode::OK,
+        )
+        .await;
+    let top = answer["results"][0]["name"].as_str().unwrap().to_owned();
+    let (_, list) = app.page(&ann, "/briefs").await;
+    let shown = text_of(&list, &format!("#brief-{id} .brief-top"));
+    assert!(shown.contains(&top), "{shown} names {top}");
+    // A revision written straight into the database (as an import would) keeps its top too.
+    sqlx::query(
+        "INSERT INTO brief_revisions (brief_id, number, query, knowledge_version, result)
+         SELECT brief_id, 2, query, knowledge_version,
+                json_set(result, '$.results[0].name', 'Written Elsewhere')
+         FROM brief_revisions WHERE brief_id = ?1",
+    )
+    .bind(id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (_, list) = app.page(&ann, "/briefs").await;
+    let shown = text_of(&list, &format!("#brief-{id} .brief-top"));
+    assert!(shown.contains("Written Elsewhere"), "{shown}");
+    let (_, page) = app.page(&ann, &format!("/briefs/{id}")).await;
+    let revisions = text(select(&page, "#revisions")[0]);
+    assert!(
+        revisions.contains(&format!("top pick {top}"))
+            && revisions.contains("top pick Written Elsewhere"),
+        "{revisions}"
+    );
+}
