@@ -226,33 +226,30 @@ pub async fn queue(
     }
 }
 
-/// How many flags the queue holds: the open ones, or the resolved ones (counted in the
-/// index of resolved flags), of one framework when `framework` is given.
-pub async fn queue_count(
+/// How many flags are resolved (counted in the index of resolved flags), of one framework
+/// when `framework` is given. The open ones are counted by [`open_tally`].
+pub async fn resolved_count(
     pool: &SqlitePool,
-    resolved: bool,
     framework: Option<&str>,
 ) -> Result<i64, sqlx::Error> {
-    if resolved {
-        sqlx::query_scalar!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM flags fl
-               LEFT JOIN frameworks f ON f.id = fl.framework_id
-               WHERE fl.status <> 'open'
-                 AND (?1 IS NULL OR COALESCE(f.slug, fl.framework_slug) = ?1)"#,
-            framework
-        )
-        .fetch_one(pool)
-        .await
-    } else {
-        sqlx::query_scalar!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM flags fl
-               LEFT JOIN frameworks f ON f.id = fl.framework_id
-               WHERE fl.status = 'open'
-                 AND (?1 IS NULL OR COALESCE(f.slug, fl.framework_slug) = ?1)"#,
-            framework
-        )
-        .fetch_one(pool)
-        .await
+    match framework {
+        // Every resolved flag: the partial index alone, no framework looked up for each
+        // (18,000 of them after years: 15 ms with the lookups).
+        None => {
+            sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM flags WHERE status <> 'open'"#)
+                .fetch_one(pool)
+                .await
+        }
+        Some(framework) => {
+            sqlx::query_scalar!(
+                r#"SELECT COUNT(*) AS "n!: i64" FROM flags fl
+                   LEFT JOIN frameworks f ON f.id = fl.framework_id
+                   WHERE fl.status <> 'open' AND COALESCE(f.slug, fl.framework_slug) = ?1"#,
+                framework
+            )
+            .fetch_one(pool)
+            .await
+        }
     }
 }
 

@@ -281,7 +281,13 @@ pub async fn index(
     }
     let can_edit = user.role().can_edit();
     let chosen = Some(framework.as_str()).filter(|f| !f.is_empty());
-    let total = db::flags::queue_count(&pool, resolved, chosen).await? as usize;
+    // The open flags are counted already, in all and per framework; only the resolved ones
+    // are counted here.
+    let total = if resolved {
+        db::flags::resolved_count(&pool, chosen).await?
+    } else {
+        chosen.map_or_else(|| tally.total(), |framework| tally.on(framework))
+    } as usize;
     let (page, pages) = super::listing::page_of(query.page, total, PAGE_SIZE);
     let at = (PAGE_SIZE as i64, ((page - 1) * PAGE_SIZE) as i64);
     let flags = db::flags::queue(&pool, resolved, chosen, at).await?;
