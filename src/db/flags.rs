@@ -340,18 +340,8 @@ pub async fn fixing_revisions(
     slug: &str,
     limit: i64,
 ) -> Result<Vec<crate::db::editing::Revision>, sqlx::Error> {
-    sqlx::query_as!(
-        crate::db::editing::Revision,
-        r#"SELECT id, at, actor, action, NULL AS "before?: String", NULL AS "after?: String",
-                  note, approver, change_request
-           FROM audit_log
-           WHERE entity = ?1 AND entity_slug = ?2 ORDER BY id DESC LIMIT ?3"#,
-        FRAMEWORK,
-        slug,
-        limit
-    )
-    .fetch_all(pool)
-    .await
+    let mut by_slug = fixing_revisions_of(pool, &[slug], limit).await?;
+    Ok(by_slug.remove(slug).unwrap_or_default())
 }
 
 /// [`fixing_revisions`] of each framework in `slugs` at once, by slug: the flags queue

@@ -15,14 +15,14 @@ pub mod stakes;
 pub mod terms;
 pub mod users;
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use sqlx::SqlitePool;
 
 use crate::auth::CurrentUser;
-use std::sync::Arc;
-
 use crate::db::activity::{Change, DueForReview, due_for_review, recent_changes};
 use crate::db::briefs::Asked;
 use crate::db::flags::OpenTally;
