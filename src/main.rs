@@ -7,6 +7,7 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     keep_large_blocks_returnable();
+    count_no_sqlite_memory();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -26,6 +27,25 @@ fn keep_large_blocks_returnable() {
     // exists.
     unsafe {
         libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 20);
+    }
+}
+
+/// SQLite counts every allocation of every connection under one process-wide mutex unless
+/// told not to (SQLite's "recommended compile-time options" turn it off); nothing here reads
+/// those counts. Under 64 readers at 10,000 frameworks the connections' threads queued on
+/// that mutex while reading notes (docs/performance.md).
+fn count_no_sqlite_memory() {
+    // SAFETY: sqlite3_config must run before SQLite is initialised and while no other thread
+    // uses SQLite: no connection is open yet and no other thread exists. Were SQLite already
+    // initialised it would refuse (SQLITE_MISUSE) and change nothing.
+    let refused = unsafe {
+        libsqlite3_sys::sqlite3_config(
+            libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,
+            0 as std::ffi::c_int,
+        )
+    };
+    if refused != libsqlite3_sys::SQLITE_OK {
+        eprintln!("warning: SQLite kept counting its memory (sqlite3_config: {refused})");
     }
 }
 
