@@ -221,14 +221,14 @@ pub struct Candidate {
 }
 
 impl Candidate {
-    /// Whether `other` ranks as this one in every question: the same in all but the notes
-    /// and sources behind its ratings, which no score or place reads.
+    /// Whether `other` ranks as this one in every question: the same in all but the notes,
+    /// sources and review dates behind its ratings, which no score or place reads (the dates
+    /// only say how firm an explained answer is). A form sends no review dates, so comparing
+    /// them made every save look like a change to the rankings.
     pub fn ranks_as(&self, other: &Candidate) -> bool {
         fn rated_alike(a: &Ratings, b: &Ratings) -> bool {
             a.len() == b.len()
-                && a.iter().zip(b.iter()).all(|((s, e), (t, f))| {
-                    s == t && f.score == e.score && f.reviewed == e.reviewed
-                })
+                && (a.iter().zip(b.iter())).all(|((s, e), (t, f))| s == t && f.score == e.score)
         }
         self.slug == other.slug
             && self.name == other.name
@@ -238,7 +238,6 @@ impl Candidate {
             && rated_alike(&self.fits, &other.fits)
             && self.use_cases == other.use_cases
             && self.search_rank == other.search_rank
-            && self.last_reviewed == other.last_reviewed
     }
 }
 

@@ -272,6 +272,12 @@ fn an_edit_to_notes_alone_ranks_alike_and_one_to_a_score_or_name_does_not() {
     reworded.requirements[0].note = "Rewritten note".into();
     reworded.requirements[0].sources = vec!["https://example.com/docs".into()];
     assert!(ranks_alike(&live, &edit(reworded.clone())));
+    // What the edit form sends: no rating's review date, the entry's own unchanged.
+    let mut undated = reworded.clone();
+    undated.requirements[0].reviewed = Some("2020-01-01".into());
+    undated.industries[0].reviewed = None;
+    undated.last_reviewed = Some("2021-02-03".into());
+    assert!(ranks_alike(&live, &edit(undated)));
 
     let mut weaker = reworded.clone();
     weaker.requirements[0].strength = 4;
