@@ -7,7 +7,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use crate::db::knowledge::{
     Approval, AuditEntry, append_audit, load_framework_in, upsert_framework,
 };
-use crate::knowledge::document::{Document, FrameworkRecord};
+use crate::knowledge::document::FrameworkRecord;
 
 /// The audit log's name for frameworks.
 pub const FRAMEWORK: &str = "framework";
@@ -72,9 +72,13 @@ pub async fn load(
         .map(|record| Stored { record, version }))
 }
 
-/// The vocabulary without frameworks, for the slugs a form may offer and refer to.
-pub async fn vocabulary(pool: &SqlitePool) -> Result<Document, sqlx::Error> {
-    crate::db::knowledge::load_vocabulary(pool).await
+/// The day the framework `slug` was last reviewed as a whole (`YYYY-MM-DD`); `None` when
+/// never, or when there is no such framework.
+pub async fn last_reviewed(pool: &SqlitePool, slug: &str) -> Result<Option<String>, sqlx::Error> {
+    let day = sqlx::query_scalar!("SELECT last_reviewed FROM frameworks WHERE slug = ?1", slug)
+        .fetch_optional(pool)
+        .await?;
+    Ok(day.flatten())
 }
 
 /// What became of a save, delete or restore of an entry of type `T`.

@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 
 use crate::db::catalogue::{self, Industry, LanguageOption, Requirement, UseCaseOption};
 use crate::domain::{RequirementGroup, Ring, Score, Slug, TextList};
+use crate::knowledge::document::Document;
 use crate::recommend::{
     Candidate, Catalogue, CriterionKind, Evidence, Exclusion, Names, Notes, RatingKind, Ratings,
     Recommendation, UseCaseRef,
@@ -33,6 +34,10 @@ pub struct Knowledge {
     /// to read a client's description with (shared with the knowledge loaded before, when
     /// the vocabulary did not change).
     pub lexicon: Arc<Lexicon>,
+    /// Every term as the editors' forms offer and check them (a document without frameworks,
+    /// shared with the knowledge loaded before while no term changed): a save's form needs
+    /// it, and read for each one it was six more trips to SQLite while readers wait.
+    pub vocabulary: Arc<Document>,
     /// The notes behind ratings, read as answers explain them.
     pub evidence: EvidenceMemo,
     /// Where this content stands in the log of changes (migration 0012), so that the next
@@ -100,6 +105,7 @@ pub async fn load_after(
     let requirements = catalogue::requirements(&mut *tx).await?;
     let use_cases = catalogue::use_case_options(&mut *tx).await?;
     let entries = lexicon_entries_in(&mut tx).await?;
+    let vocabulary = Arc::new(crate::db::knowledge::load_vocabulary_in(&mut tx).await?);
     tx.commit().await?;
     let lexicon = match previous {
         Some(previous) if previous.lexicon.entries() == entries.as_slice() => {
@@ -116,6 +122,7 @@ pub async fn load_after(
         requirements,
         use_cases,
         lexicon,
+        vocabulary,
         evidence: EvidenceMemo::default(),
         changes: ChangesRead {
             through,
@@ -186,6 +193,7 @@ impl Knowledge {
             requirements: self.requirements.clone(),
             use_cases: self.use_cases.clone(),
             lexicon: self.lexicon.clone(),
+            vocabulary: self.vocabulary.clone(),
             evidence: self.evidence.without(&forgotten),
             changes: ChangesRead {
                 through,

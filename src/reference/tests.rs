@@ -130,6 +130,7 @@ fn knowledge() -> Knowledge {
         requirements: Vec::new(),
         use_cases: Vec::new(),
         lexicon: Default::default(),
+        vocabulary: Default::default(),
         evidence: Default::default(),
         changes: Default::default(),
     }

@@ -149,14 +149,18 @@ pub async fn index(
 /// What the form shows besides the record: the vocabulary it is rated against and who last
 /// changed each stored rating.
 struct FormContext {
-    vocabulary: Document,
+    vocabulary: Arc<Document>,
     reviews: Vec<RatingReview>,
     review_required: bool,
 }
 
 impl FormContext {
-    async fn load(pool: &SqlitePool, original: Option<&str>, review: &Review) -> Result<Self> {
-        let vocabulary = db::editing::vocabulary(pool).await?;
+    async fn load(
+        (pool, cache): (&SqlitePool, &KnowledgeCache),
+        original: Option<&str>,
+        review: &Review,
+    ) -> Result<Self> {
+        let vocabulary = cache.current(pool).await?.vocabulary.clone();
         let reviews = match original {
             Some(slug) => db::frameworks::rating_reviews(pool, slug).await?,
             None => Vec::new(),
@@ -185,11 +189,12 @@ fn form_page(
 
 pub async fn new(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse> {
-    let context = FormContext::load(&pool, None, &review).await?;
+    let context = FormContext::load((&pool, &cache), None, &review).await?;
     if let Some(id) = query.change_request {
         let continued =
             hold::continuing::<FrameworkRecord>(&pool, &user, id, Subject::Framework, (None, None))
@@ -210,6 +215,7 @@ pub async fn new(
 
 pub async fn edit(
     pool: web::Data<SqlitePool>,
+    cache: web::Data<KnowledgeCache>,
     user: CurrentUser,
     review: web::Data<Review>,
     slug: web::Path<String>,
@@ -218,7 +224,7 @@ pub async fn edit(
     let stored = db::editing::load(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let context = FormContext::load(&pool, Some(&slug), &review).await?;
+    let context = FormContext::load((&pool, &cache), Some(&slug), &review).await?;
     if let Some(id) = query.change_request {
         let entry = (Some(slug.as_str()), Some(&stored));
         let continued = hold::continuing(&pool, &user, id, Subject::Framework, entry).await?;
@@ -271,15 +277,13 @@ async fn submit(
     let action = form.one("action");
     let reason = form.one("reason").trim();
     let continuing = form.one("change_request").parse().ok();
-    let context = FormContext::load(pool, original, review).await?;
+    let context = FormContext::load((pool, cache), original, review).await?;
     let vocabulary = &context.vocabulary;
     let last_reviewed = if action == "review" && intent == Intent::Save {
         Some(crate::domain::today())
     } else {
         match original {
-            Some(slug) => db::editing::load(pool, slug)
-                .await?
-                .and_then(|s| s.record.last_reviewed),
+            Some(slug) => db::editing::last_reviewed(pool, slug).await?,
             None => None,
         }
     };
