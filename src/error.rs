@@ -45,6 +45,9 @@ pub enum AppError {
     Export(#[from] csv::Error),
     #[error("JSON error: {0}")]
     Json(#[from] serde_json::Error),
+    /// An answer that could not be handed back from where it was made.
+    #[error("answer error: {0}")]
+    Answer(String),
 }
 
 impl AppError {
@@ -81,7 +84,8 @@ impl ResponseError for AppError {
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)
-            | AppError::Json(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            | AppError::Json(_)
+            | AppError::Answer(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -111,7 +115,8 @@ impl ResponseError for AppError {
             AppError::Database(_)
             | AppError::Template(_)
             | AppError::Export(_)
-            | AppError::Json(_) => {
+            | AppError::Json(_)
+            | AppError::Answer(_) => {
                 // Internals stay in the log; the visitor gets an apology and a way on.
                 tracing::error!(error = %self, "request failed");
                 (

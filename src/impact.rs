@@ -410,6 +410,26 @@ pub async fn breaks_a_question(
     Ok(false)
 }
 
+/// Whether `edits`, made to `knowledge`, leave every question's answer as it was.
+pub fn changes_no_ranking(knowledge: &Knowledge, edits: &[Edit]) -> bool {
+    ranks_alike(knowledge, &apply(knowledge, edits))
+}
+
+/// The frameworks (by slug) `edits` save over, when they are all saves of existing
+/// frameworks; `None` when any creates or deletes one or touches a term.
+pub fn saved_frameworks(edits: &[Edit]) -> Option<Vec<&str>> {
+    edits
+        .iter()
+        .map(|edit| match edit {
+            Edit::Framework {
+                original: Some(original),
+                record: Some(_),
+            } => Some(original.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Whether every question gets the same answer from `before` and `after`: the same names and
 /// frameworks, each ranking as it did ([`Candidate::ranks_as`]). An edit to a summary or a
 /// note, the commonest kind, changes nothing a question sees.

@@ -23,3 +23,4 @@ pub mod snapshot;
 pub mod spreadsheet;
 pub mod startup;
 pub mod suggest;
+pub mod writers;

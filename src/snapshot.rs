@@ -246,6 +246,24 @@ impl KnowledgeCache {
         Ok(knowledge)
     }
 
+    /// The knowledge, current at least as to the terms and the frameworks named `frameworks`
+    /// (by slug): the one held when nothing logged since it was read touches them, without
+    /// waiting for it to be read again for what else changed (another editor's save of
+    /// another framework); otherwise [`KnowledgeCache::current`]. For what reads only those:
+    /// an edit form's terms, whether an edit to one framework changes any ranking.
+    pub async fn current_as_to(
+        &self,
+        pool: &SqlitePool,
+        frameworks: &[&str],
+    ) -> Result<Arc<Knowledge>, sqlx::Error> {
+        if let Some(held) = self.cached(|_| true)
+            && db::recommend::unchanged_since(pool, &held, frameworks).await?
+        {
+            return Ok(held);
+        }
+        self.current(pool).await
+    }
+
     /// Reads the knowledge again on a thread of its own ([`loader`]). On a worker, each of
     /// the load's trips to SQLite woke it behind the renders queued there: under 64 readers
     /// a 5 ms load took 20–45 ms, and every reader arriving meanwhile waited for it.

@@ -131,6 +131,45 @@ pub async fn load_after(
     })
 }
 
+/// Whether the terms and the frameworks named `frameworks` (by slug) are in the database as
+/// `knowledge` read them: the log of changes (migration 0012) holds nothing for them since,
+/// and has not been started afresh since either. Never for a framework `knowledge` does not
+/// hold, nor for a knowledge made otherwise than by a load (an edit tried on a copy).
+pub async fn unchanged_since(
+    pool: &SqlitePool,
+    knowledge: &Knowledge,
+    frameworks: &[&str],
+) -> Result<bool, sqlx::Error> {
+    let ids = &knowledge.changes.framework_ids;
+    if ids.len() != knowledge.catalogue.len() {
+        return Ok(false);
+    }
+    let mut watched = vec![TERMS_CHANGED];
+    for slug in frameworks {
+        let held = knowledge
+            .catalogue
+            .candidates()
+            .iter()
+            .position(|c| c.slug.as_str() == *slug);
+        match held {
+            Some(at) => watched.push(ids[at]),
+            None => return Ok(false),
+        }
+    }
+    let watched = serde_json::Value::from(watched).to_string();
+    let through = knowledge.changes.through;
+    sqlx::query_scalar!(
+        r#"SELECT (SELECT COALESCE(MAX(id), 0) FROM knowledge_changes) >= ?1
+              AND NOT EXISTS (SELECT 1 FROM knowledge_changes
+                              WHERE id > ?1 AND framework_id IN (SELECT value FROM json_each(?2)))
+              AS "unchanged!: bool""#,
+        through,
+        watched
+    )
+    .fetch_one(pool)
+    .await
+}
+
 /// The frameworks changed since `previous` was read, when nothing else changed; `None` when
 /// everything is to be read again: a term changed, or the log does not account for the new
 /// version (the database is not the one `previous` was read from, or nothing is logged).

@@ -263,3 +263,39 @@ async fn renaming_a_requirement_previews_from_its_form_and_features_offer_no_pre
     let refused = app.submit(&editor, &impact, &fields).await;
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn undoing_a_fix_the_server_has_not_read_yet_still_needs_a_reason() {
+    let app = seeded_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let save = |fields: Vec<(String, String)>| {
+        let (app, editor) = (&app, &editor);
+        async move {
+            app.submit(editor, "/admin/frameworks/firebase/edit", &fields)
+                .await
+        }
+    };
+    // Broken on purpose, with a reason, and read by the next question.
+    let mut broken = firebase_without_low_ops(&app, &editor).await;
+    set_field(&mut broken, "action", "save");
+    set_field(
+        &mut broken,
+        "reason",
+        "Ops must now watch the billing account.",
+    );
+    assert_eq!(save(broken).await.status(), StatusCode::SEE_OTHER);
+    app.get("/?need=low-ops").await;
+    // Fixed: the question passes again, which needs no reason.
+    let mut fixed = edit_form(&editor, &app, "firebase").await;
+    set_field(&mut fixed, "req.low-ops.strength", "5");
+    set_field(&mut fixed, "action", "save");
+    assert_eq!(save(fixed).await.status(), StatusCode::SEE_OTHER);
+    // Broken again at once, without a reason: what the server last read of Firebase is the
+    // broken state, which this edit ranks as; the check must be against the fix.
+    let mut again = firebase_without_low_ops(&app, &editor).await;
+    set_field(&mut again, "action", "save");
+    let refused = save(again).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html(refused).await;
+    assert_eq!(listed(&page, "stops-passing"), [FIREBASE_FIRST]);
+}

@@ -148,3 +148,71 @@ async fn a_version_the_log_does_not_account_for_is_read_whole() {
     );
     assert!(!remembered(&after, "flask"));
 }
+
+#[tokio::test]
+async fn a_framework_is_unchanged_since_a_load_until_it_or_a_term_changes() {
+    let (_folder, pool) = seeded().await;
+    let knowledge = load(&pool).await.unwrap();
+    assert!(
+        unchanged_since(&pool, &knowledge, &["django"])
+            .await
+            .unwrap()
+    );
+    run(
+        &pool,
+        "UPDATE frameworks SET summary = 'Elsewhere.' WHERE slug = 'flask'",
+    )
+    .await;
+    assert!(
+        unchanged_since(&pool, &knowledge, &["django"])
+            .await
+            .unwrap(),
+        "another framework's save leaves django as it was read"
+    );
+    assert!(
+        !unchanged_since(&pool, &knowledge, &["django", "flask"])
+            .await
+            .unwrap()
+    );
+    assert!(
+        !unchanged_since(&pool, &knowledge, &["no-such-framework"])
+            .await
+            .unwrap(),
+        "a framework the knowledge does not hold"
+    );
+    run(
+        &pool,
+        "UPDATE framework_requirements SET strength = 1
+         WHERE framework_id = (SELECT id FROM frameworks WHERE slug = 'django')",
+    )
+    .await;
+    assert!(
+        !unchanged_since(&pool, &knowledge, &["django"])
+            .await
+            .unwrap()
+    );
+
+    let knowledge = load(&pool).await.unwrap();
+    assert!(unchanged_since(&pool, &knowledge, &[]).await.unwrap());
+    run(
+        &pool,
+        "UPDATE requirements SET description = 'Reworded.' WHERE slug = 'security'",
+    )
+    .await;
+    assert!(
+        !unchanged_since(&pool, &knowledge, &[]).await.unwrap(),
+        "a term changed"
+    );
+    let knowledge = load(&pool).await.unwrap();
+    run(&pool, "DELETE FROM knowledge_changes").await;
+    assert!(
+        !unchanged_since(&pool, &knowledge, &[]).await.unwrap(),
+        "a log started afresh accounts for nothing"
+    );
+    let mut copy = load(&pool).await.unwrap();
+    copy.changes.framework_ids.clear();
+    assert!(
+        !unchanged_since(&pool, &copy, &[]).await.unwrap(),
+        "a knowledge not made by a load"
+    );
+}

@@ -32,6 +32,14 @@ pub async fn unexplained(
     if !reason.trim().is_empty() {
         return Ok(None);
     }
+    // Saves of frameworks alone are weighed first against the knowledge as it holds them,
+    // which another editor's save elsewhere does not change: most change no ranking at all.
+    if let Some(saved) = impact::saved_frameworks(edits) {
+        let held = cache.current_as_to(pool, &saved).await?;
+        if impact::changes_no_ranking(&held, edits) {
+            return Ok(None);
+        }
+    }
     let knowledge = cache.current(pool).await?;
     if !impact::breaks_a_question(pool, &knowledge, edits).await? {
         return Ok(None);

@@ -32,6 +32,7 @@ use crate::knowledge::document::{Document, FrameworkRecord};
 use crate::markdown::to_safe_html;
 use crate::memo::Memo;
 use crate::snapshot::KnowledgeCache;
+use crate::writers::on_writers_thread;
 pub use form::rating_field;
 use form::{Submitted, record_from};
 use page::FormPage;
@@ -160,7 +161,7 @@ impl FormContext {
         original: Option<&str>,
         review: &Review,
     ) -> Result<Self> {
-        let vocabulary = cache.current(pool).await?.vocabulary.clone();
+        let vocabulary = cache.current_as_to(pool, &[]).await?.vocabulary.clone();
         let reviews = match original {
             Some(slug) => db::frameworks::rating_reviews(pool, slug).await?,
             None => Vec::new(),
@@ -389,8 +390,13 @@ pub async fn update(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
     let form = Submitted(form.into_inner());
-    let who = (&user, &**review);
-    submit(&pool, &cache, who, Some(&slug), form, Intent::Save).await
+    let (pool, cache, review) = (pool.into_inner(), cache.into_inner(), review.into_inner());
+    let slug = slug.into_inner();
+    on_writers_thread(async move {
+        let who = (&user, &*review);
+        submit(&pool, &cache, who, Some(&slug), form, Intent::Save).await
+    })
+    .await
 }
 
 pub async fn create(
@@ -401,7 +407,11 @@ pub async fn create(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse> {
     let form = Submitted(form.into_inner());
-    submit(&pool, &cache, (&user, &review), None, form, Intent::Save).await
+    let (pool, cache, review) = (pool.into_inner(), cache.into_inner(), review.into_inner());
+    on_writers_thread(async move {
+        submit(&pool, &cache, (&user, &review), None, form, Intent::Save).await
+    })
+    .await
 }
 
 /// `POST /admin/frameworks/{slug}/impact`: the form again with what saving it would do.
