@@ -5,9 +5,9 @@
 //! rendered, so each of a save's trips to SQLite (two dozen: the checks, the transaction)
 //! resumed only after the queue ahead of it had run: four editors' saves took 140–185 ms at
 //! the median and 330–460 ms at the 99th percentile while 64 connections asked new
-//! questions, against 20 ms alone; here 59–68 ms and 143–186 ms (docs/performance.md). On a
-//! thread of its own a save still shares the cores with the readers, but the operating
-//! system runs it as soon as it wakes, as it does any thread that mostly waits.
+//! questions, against 20 ms alone; on this thread, 59–68 ms and 143–186 ms
+//! (docs/performance.md). Here a save still shares the cores with the readers, but the
+//! operating system runs it as soon as it wakes, as it does any thread that mostly waits.
 //!
 //! What runs here must be `Send`: the handler hands over owned inputs, and the answer comes
 //! back as its status, headers and bytes, which is all a rendered page or a redirect is.
