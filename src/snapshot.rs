@@ -150,14 +150,7 @@ impl Checked {
 /// The runtime knowledge loads run on: one thread, alive as long as the process.
 fn loader() -> &'static tokio::runtime::Runtime {
     static LOADER: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    LOADER.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("knowledge-loader")
-            .enable_all()
-            .build()
-            .expect("the knowledge loader's runtime starts")
-    })
+    LOADER.get_or_init(|| crate::writers::one_thread_runtime("knowledge-loader"))
 }
 
 /// The current [`Knowledge`], as the database layer loaded it, shared by all workers.

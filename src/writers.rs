@@ -22,17 +22,20 @@ use actix_web::web::Bytes;
 
 use crate::error::{AppError, Result};
 
+/// A runtime of one thread named `name`, for work kept away from the workers' queues.
+pub fn one_thread_runtime(name: &str) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name(name)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|error| panic!("the {name} runtime starts: {error}"))
+}
+
 /// The runtime editors' writes run on: one thread, alive as long as the process.
 fn writers() -> &'static tokio::runtime::Runtime {
     static WRITERS: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    WRITERS.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("editors-writes")
-            .enable_all()
-            .build()
-            .expect("the editors' runtime starts")
-    })
+    WRITERS.get_or_init(|| one_thread_runtime("editors-writes"))
 }
 
 /// An answer made on the writers' thread, in a form that may cross back to a worker.
