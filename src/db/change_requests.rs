@@ -706,11 +706,46 @@ pub async fn approve(
 /// base version (for a new entry: its slug is still free). `false` means its author must
 /// rebase it first.
 pub async fn is_current(pool: &SqlitePool, request: &ChangeRequest) -> Result<bool, sqlx::Error> {
-    let version = version_of(pool, request.subject(), &request.entity_slug).await?;
-    Ok(match request.original() {
-        None => version.is_none(),
-        Some(_) => version == Some(request.base_version),
-    })
+    Ok(are_current(pool, std::slice::from_ref(request)).await?[0])
+}
+
+/// [`is_current`] of each of `requests`, in order, in one statement: the queue asks it of
+/// every open request, and one statement each was a trip to SQLite's thread each.
+pub async fn are_current(
+    pool: &SqlitePool,
+    requests: &[ChangeRequest],
+) -> Result<Vec<bool>, sqlx::Error> {
+    let asked: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.subject().audit_name(), r.entity_slug.as_str()))
+        .collect();
+    let asked = serde_json::to_string(&asked).expect("pairs of names serialise");
+    // Each entry's version by its kind's table, in the order asked; NULL where none is.
+    let versions = sqlx::query_scalar!(
+        r#"SELECT CASE a.value ->> 0
+                    WHEN 'framework' THEN (SELECT version FROM frameworks WHERE slug = a.value ->> 1)
+                    WHEN 'language' THEN (SELECT version FROM languages WHERE slug = a.value ->> 1)
+                    WHEN 'feature' THEN (SELECT version FROM features WHERE slug = a.value ->> 1)
+                    WHEN 'industry' THEN (SELECT version FROM industries WHERE slug = a.value ->> 1)
+                    WHEN 'use_case' THEN (SELECT version FROM use_cases WHERE slug = a.value ->> 1)
+                    WHEN 'requirement'
+                        THEN (SELECT version FROM requirements WHERE slug = a.value ->> 1)
+                    WHEN 'trend' THEN (SELECT version FROM trends WHERE slug = a.value ->> 1)
+                  END AS "version: i64"
+           FROM json_each(?1) AS a
+           ORDER BY a.key"#,
+        asked
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(requests
+        .iter()
+        .zip(versions)
+        .map(|(request, version)| match request.original() {
+            None => version.is_none(),
+            Some(_) => version == Some(request.base_version),
+        })
+        .collect())
 }
 
 /// The version of the entry `slug` of `subject`, or `None` when there is none: the one
@@ -731,6 +766,78 @@ pub async fn version_of(
 mod tests {
     use super::*;
     use crate::db::terms::Term;
+
+    /// A request of `action` on the `entity` entry `slug`, from `base_version`.
+    fn request(entity: &str, slug: &str, action: &str, base_version: i64) -> ChangeRequest {
+        ChangeRequest {
+            id: 1,
+            entity: entity.into(),
+            entity_slug: slug.into(),
+            action: action.into(),
+            base_version,
+            base: None,
+            proposed: None,
+            reason: String::new(),
+            status: "pending".into(),
+            author_id: 1,
+            author: "Ana".into(),
+            reviewer_id: None,
+            reviewer: None,
+            review_comment: String::new(),
+            published_as: None,
+            created_at: String::new(),
+            decided_at: None,
+            version: 1,
+            updated_at: String::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn each_request_is_current_while_its_entry_stands_at_its_base_whatever_its_kind() {
+        let folder = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", folder.path().join("queue.db").display());
+        let pool = crate::db::connect(&url).await.unwrap();
+        crate::db::MIGRATOR.run(&pool).await.unwrap();
+        crate::knowledge::seed::seed_if_empty(&pool).await.unwrap();
+        let version = |table: &'static str, slug: &'static str| {
+            let pool = pool.clone();
+            async move {
+                // The table is one of this test's own names.
+                let sql = format!("SELECT version FROM {table} WHERE slug = ?1");
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                    .bind(slug)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let django = version("frameworks", "django").await;
+        let mut asked = vec![
+            (request("framework", "django", "update", django), true),
+            (request("framework", "django", "update", django - 1), false),
+            (request("framework", "no-such-framework", "create", 0), true),
+            (request("framework", "flask", "create", 0), false),
+            (request("framework", "gone", "delete", 1), false),
+        ];
+        let terms = [
+            ("language", "languages", "python"),
+            ("feature", "features", "admin-panel"),
+            ("industry", "industries", "healthcare"),
+            ("use_case", "use_cases", "ai-tutoring"),
+            ("requirement", "requirements", "security"),
+            ("trend", "trends", "api-first"),
+        ];
+        for (entity, table, slug) in terms {
+            let at = version(table, slug).await;
+            asked.push((request(entity, slug, "update", at), true));
+            asked.push((request(entity, slug, "update", at + 1), false));
+        }
+        let requests: Vec<ChangeRequest> = asked.iter().map(|(r, _)| r.clone()).collect();
+        let expected: Vec<bool> = asked.iter().map(|(_, current)| *current).collect();
+        assert_eq!(are_current(&pool, &requests).await.unwrap(), expected);
+        assert!(is_current(&pool, &requests[0]).await.unwrap());
+        assert!(are_current(&pool, &[]).await.unwrap().is_empty());
+    }
 
     #[test]
     fn every_subject_reads_back_from_its_audit_name() {

@@ -129,10 +129,12 @@ pub async fn index(
         review_required: review.required,
         csrf_token: user.csrf_token().to_owned(),
     };
-    for request in change_requests::queue(&pool, RECENTLY_DECIDED).await? {
+    let requests = change_requests::queue(&pool, RECENTLY_DECIDED).await?;
+    let current = change_requests::are_current(&pool, &requests).await?;
+    for (request, current) in requests.into_iter().zip(current) {
         let mine = request.author_id == me;
         let status = request.status();
-        let stale = status.is_open() && !change_requests::is_current(&pool, &request).await?;
+        let stale = status.is_open() && !current;
         let list = match (status, mine) {
             (Status::Pending, false) => &mut page.for_you,
             (Status::Pending, true) => &mut page.yours,
