@@ -146,6 +146,77 @@ impl ChangeRequest {
     pub fn original(&self) -> Option<&str> {
         (self.action != "create").then_some(self.entity_slug.as_str())
     }
+
+    fn entry(&self) -> Entry<'_> {
+        Entry::of(
+            &self.entity,
+            &self.entity_slug,
+            &self.action,
+            self.base_version,
+        )
+    }
+}
+
+/// A request as the queue lists it: what it changes, whose it is and where it stands, with
+/// its entry's name but not the entry itself (two copies of it, ~38 KB a request on a
+/// database after years of use, read and parsed only to find that name).
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: i64,
+    pub entity: String,
+    pub entity_slug: String,
+    pub action: String,
+    pub base_version: i64,
+    pub status: String,
+    pub author_id: i64,
+    pub author: String,
+    pub reviewer: Option<String>,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+    pub version: i64,
+    pub updated_at: String,
+    /// The entry's name as proposed, else as it was; `None` when neither names one.
+    pub name: Option<String>,
+}
+
+impl Listed {
+    pub fn subject(&self) -> Subject {
+        Subject::parse(&self.entity).expect("the schema admits only known entities")
+    }
+
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status)
+    }
+
+    fn entry(&self) -> Entry<'_> {
+        Entry::of(
+            &self.entity,
+            &self.entity_slug,
+            &self.action,
+            self.base_version,
+        )
+    }
+}
+
+/// The entry a request changes and the version it starts from, as [`are_current`] checks it.
+pub struct Entry<'a> {
+    /// The audit log's name of the entry's kind.
+    entity: &'a str,
+    slug: &'a str,
+    /// A new entry: current while its slug is free.
+    creates: bool,
+    base_version: i64,
+}
+
+impl<'a> Entry<'a> {
+    fn of(entity: &'a str, slug: &'a str, action: &str, base_version: i64) -> Self {
+        Self {
+            entity,
+            slug,
+            creates: action == "create",
+            base_version,
+        }
+    }
 }
 
 /// A request's change as the knowledge would take it, in the shape the impact preview
@@ -325,6 +396,30 @@ pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<ChangeRequest>, sq
 pub async fn queue(pool: &SqlitePool, decided: i64) -> Result<Vec<ChangeRequest>, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     select(&mut conn, None, decided).await
+}
+
+/// [`queue`] as the queue page lists it ([`Listed`]): the same requests in the same order.
+pub async fn listed(pool: &SqlitePool, decided: i64) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as!(
+        Listed,
+        r#"SELECT c.id AS "id!", c.entity, c.entity_slug, c.action, c.base_version, c.status,
+                  c.author_id, a.name AS author, r.name AS reviewer, c.created_at,
+                  c.decided_at, c.version, c.updated_at,
+                  coalesce(c.proposed ->> '$.name', c.base ->> '$.name') AS "name: String"
+           FROM change_requests c
+           JOIN users a ON a.id = c.author_id
+           LEFT JOIN users r ON r.id = c.reviewer_id
+           WHERE c.id IN (
+               SELECT id FROM change_requests WHERE status IN ('pending', 'returned')
+               UNION ALL
+               SELECT id FROM (SELECT id FROM change_requests
+                               WHERE status NOT IN ('pending', 'returned')
+                               ORDER BY decided_at DESC, id DESC LIMIT ?1))
+           ORDER BY c.id DESC"#,
+        decided
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// How many requests wait for `reviewer`'s review: pending ones by anyone else.
@@ -706,19 +801,22 @@ pub async fn approve(
 /// base version (for a new entry: its slug is still free). `false` means its author must
 /// rebase it first.
 pub async fn is_current(pool: &SqlitePool, request: &ChangeRequest) -> Result<bool, sqlx::Error> {
-    Ok(are_current(pool, std::slice::from_ref(request)).await?[0])
+    Ok(are_current(pool, &[request.entry()]).await?[0])
 }
 
-/// [`is_current`] of each of `requests`, in order, in one statement: the queue asks it of
-/// every open request, and one statement each was a trip to SQLite's thread each.
-pub async fn are_current(
+/// Whether each listed request is current ([`is_current`]), in order.
+pub async fn are_listed_current(
     pool: &SqlitePool,
-    requests: &[ChangeRequest],
+    requests: &[Listed],
 ) -> Result<Vec<bool>, sqlx::Error> {
-    let asked: Vec<(&str, &str)> = requests
-        .iter()
-        .map(|r| (r.subject().audit_name(), r.entity_slug.as_str()))
-        .collect();
+    let entries: Vec<Entry<'_>> = requests.iter().map(Listed::entry).collect();
+    are_current(pool, &entries).await
+}
+
+/// [`is_current`] of each of `entries`, in order, in one statement: the queue asks it of
+/// every open request, and one statement each was a trip to SQLite's thread each.
+async fn are_current(pool: &SqlitePool, entries: &[Entry<'_>]) -> Result<Vec<bool>, sqlx::Error> {
+    let asked: Vec<(&str, &str)> = entries.iter().map(|e| (e.entity, e.slug)).collect();
     let asked = serde_json::to_string(&asked).expect("pairs of names serialise");
     // Each entry's version by its kind's table, in the order asked; NULL where none is.
     let versions = sqlx::query_scalar!(
@@ -738,12 +836,12 @@ pub async fn are_current(
     )
     .fetch_all(pool)
     .await?;
-    Ok(requests
+    Ok(entries
         .iter()
         .zip(versions)
-        .map(|(request, version)| match request.original() {
-            None => version.is_none(),
-            Some(_) => version == Some(request.base_version),
+        .map(|(entry, version)| match entry.creates {
+            true => version.is_none(),
+            false => version == Some(entry.base_version),
         })
         .collect())
 }
@@ -832,11 +930,11 @@ mod tests {
             asked.push((request(entity, slug, "update", at), true));
             asked.push((request(entity, slug, "update", at + 1), false));
         }
-        let requests: Vec<ChangeRequest> = asked.iter().map(|(r, _)| r.clone()).collect();
+        let entries: Vec<Entry<'_>> = asked.iter().map(|(r, _)| r.entry()).collect();
         let expected: Vec<bool> = asked.iter().map(|(_, current)| *current).collect();
-        assert_eq!(are_current(&pool, &requests).await.unwrap(), expected);
-        assert!(is_current(&pool, &requests[0]).await.unwrap());
-        assert!(are_current(&pool, &[]).await.unwrap().is_empty());
+        assert_eq!(are_current(&pool, &entries).await.unwrap(), expected);
+        assert!(is_current(&pool, &asked[0].0).await.unwrap());
+        assert!(are_listed_current(&pool, &[]).await.unwrap().is_empty());
     }
 
     #[test]

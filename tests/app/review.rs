@@ -375,6 +375,11 @@ async fn a_request_whose_entry_changed_since_cannot_be_approved_until_its_author
     assert_ne!(summary_in_api(&app, "flask").await, NEW_SUMMARY);
     let (_, queue) = app.page(&ana, "/admin/changes").await;
     assert!(text_of(&queue, "#yours").contains("needs updating"));
+    assert!(
+        text_of(&queue, "#yours").contains("Change to framework “Flask”"),
+        "each row is titled with its entry's name: {}",
+        text_of(&queue, "#yours")
+    );
 
     // Ana updates it through the merge page: her proposal, Ben's change shown as a conflict.
     let html = request_page(&app, &ana, first).await;

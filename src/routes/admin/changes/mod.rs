@@ -17,7 +17,8 @@ use sqlx::SqlitePool;
 use super::editing::{self, Change, Entity, Revisioned, author, see_other};
 use crate::auth::CurrentUser;
 use crate::db::change_requests::{
-    self, CHANGE_REQUEST, ChangeRequest, Decision, Inapplicable, Status, Subject, Transition,
+    self, CHANGE_REQUEST, ChangeRequest, Decision, Inapplicable, Listed, Status, Subject,
+    Transition,
 };
 use crate::db::terms::State;
 use crate::domain::FieldError;
@@ -74,10 +75,11 @@ pub struct Row {
 }
 
 impl Row {
-    fn of(request: ChangeRequest, stale: bool) -> Self {
+    fn of(request: Listed, stale: bool) -> Self {
+        let name = request.name.as_deref().unwrap_or(&request.entity_slug);
         Self {
             id: request.id,
-            title: title(&request),
+            title: titled(request.subject(), &request.action, name),
             status: request.status(),
             author: request.author,
             created_at: request.created_at,
@@ -92,9 +94,13 @@ impl Row {
 
 /// "Change to framework “Django”".
 pub(super) fn title(request: &ChangeRequest) -> String {
-    let singular = entity_of(request.subject()).singular;
     let name = field_of(request, "name").unwrap_or_else(|| request.entity_slug.clone());
-    format!("{} {singular} “{name}”", action_words(&request.action))
+    titled(request.subject(), &request.action, &name)
+}
+
+fn titled(subject: Subject, action: &str, name: &str) -> String {
+    let singular = entity_of(subject).singular;
+    format!("{} {singular} “{name}”", action_words(action))
 }
 
 /// What waits for whom.
@@ -129,8 +135,8 @@ pub async fn index(
         review_required: review.required,
         csrf_token: user.csrf_token().to_owned(),
     };
-    let requests = change_requests::queue(&pool, RECENTLY_DECIDED).await?;
-    let current = change_requests::are_current(&pool, &requests).await?;
+    let requests = change_requests::listed(&pool, RECENTLY_DECIDED).await?;
+    let current = change_requests::are_listed_current(&pool, &requests).await?;
     for (request, current) in requests.into_iter().zip(current) {
         let mine = request.author_id == me;
         let status = request.status();
