@@ -339,9 +339,20 @@ pub async fn fixing_revisions(
     pool: &SqlitePool,
     slug: &str,
     limit: i64,
-) -> Result<Vec<crate::db::editing::Revision>, sqlx::Error> {
+) -> Result<Vec<FixingRevision>, sqlx::Error> {
     let mut by_slug = fixing_revisions_of(pool, &[slug], limit).await?;
     Ok(by_slug.remove(slug).unwrap_or_default())
+}
+
+/// A framework revision as a resolve form offers it: what the form names it by, all read
+/// from the audit log's index (migration 0014) without the two states the revision holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixingRevision {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub note: String,
 }
 
 /// [`fixing_revisions`] of each framework in `slugs` at once, by slug: the flags queue
@@ -354,14 +365,13 @@ pub async fn fixing_revisions_of(
     pool: &SqlitePool,
     slugs: &[&str],
     limit: i64,
-) -> Result<HashMap<String, Vec<crate::db::editing::Revision>>, sqlx::Error> {
+) -> Result<HashMap<String, Vec<FixingRevision>>, sqlx::Error> {
     // Each framework once: its revisions are listed once.
     let distinct: std::collections::BTreeSet<&str> = slugs.iter().copied().collect();
     let slugs = serde_json::Value::from(distinct.into_iter().collect::<Vec<_>>()).to_string();
     let rows = sqlx::query!(
         r#"SELECT a.entity_slug AS "slug!: String", a.id AS "id!", a.at AS "at!",
-                  a.actor AS "actor!", a.action AS "action!", a.note AS "note!",
-                  a.approver, a.change_request
+                  a.actor AS "actor!", a.action AS "action!", a.note AS "note!"
            FROM json_each(?2) AS s
            CROSS JOIN audit_log a ON a.entity = ?1 AND a.entity_slug = s.value
             AND a.id >= COALESCE(
@@ -375,22 +385,15 @@ pub async fn fixing_revisions_of(
     )
     .fetch_all(pool)
     .await?;
-    let mut by_slug: HashMap<String, Vec<crate::db::editing::Revision>> = HashMap::new();
+    let mut by_slug: HashMap<String, Vec<FixingRevision>> = HashMap::new();
     for r in rows {
-        by_slug
-            .entry(r.slug)
-            .or_default()
-            .push(crate::db::editing::Revision {
-                id: r.id,
-                at: r.at,
-                actor: r.actor,
-                action: r.action,
-                before: None,
-                after: None,
-                note: r.note,
-                approver: r.approver,
-                change_request: r.change_request,
-            });
+        by_slug.entry(r.slug).or_default().push(FixingRevision {
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            note: r.note,
+        });
     }
     Ok(by_slug)
 }

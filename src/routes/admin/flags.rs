@@ -14,7 +14,7 @@ use sqlx::SqlitePool;
 use super::editing::{author, see_other};
 use crate::auth::CurrentUser;
 use crate::db;
-use crate::db::editing::Revision;
+use crate::db::flags::FixingRevision;
 use crate::db::flags::{OpenTally, Resolution, Resolved};
 use crate::domain::{FieldError, FlagStatus};
 use crate::error::{AppError, Result};
@@ -48,7 +48,7 @@ pub struct RevisionOption {
 }
 
 impl RevisionOption {
-    fn of(revision: &Revision) -> Self {
+    fn of(revision: &FixingRevision) -> Self {
         let mut label = format!(
             "Revision {} · {} by {}, {}",
             revision.id,
