@@ -249,10 +249,6 @@ impl KnowledgeCache {
         pool: &SqlitePool,
         frameworks: &[&str],
     ) -> Result<Arc<Knowledge>, sqlx::Error> {
-        let version = self.versions(pool).await?.knowledge;
-        if let Some(knowledge) = self.cached(|held| held == version) {
-            return Ok(knowledge);
-        }
         if let Some(held) = self.cached(|_| true)
             && db::recommend::unchanged_since(pool, &held, frameworks).await?
         {
