@@ -133,27 +133,60 @@ pub struct ChangeRequest {
 }
 
 impl ChangeRequest {
-    pub fn subject(&self) -> Subject {
-        Subject::parse(&self.entity).expect("the schema admits only known entities")
-    }
-
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status)
-    }
-
     /// The slug the entry has where it is edited today: the original for an update or a
     /// delete, none for a new entry.
     pub fn original(&self) -> Option<&str> {
         (self.action != "create").then_some(self.entity_slug.as_str())
     }
+}
 
-    fn entry(&self) -> Entry<'_> {
-        Entry::of(
-            &self.entity,
-            &self.entity_slug,
-            &self.action,
-            self.base_version,
-        )
+/// What a stored and a listed request read alike from the same columns.
+macro_rules! read_from_columns {
+    ($($request:ty),*) => {$(
+        impl $request {
+            pub fn subject(&self) -> Subject {
+                Subject::parse(&self.entity).expect("the schema admits only known entities")
+            }
+
+            pub fn status(&self) -> Status {
+                Status::parse(&self.status)
+            }
+
+            fn entry(&self) -> Entry<'_> {
+                Entry::of(&self.entity, &self.entity_slug, &self.action, self.base_version)
+            }
+        }
+    )*};
+}
+
+read_from_columns!(ChangeRequest, Listed);
+
+#[cfg(test)]
+impl ChangeRequest {
+    /// A pending request by Ana of `action` on the `entity` entry `slug`, from
+    /// `base_version`, carrying neither copy of the entry.
+    pub(crate) fn sketch(entity: &str, slug: &str, action: &str, base_version: i64) -> Self {
+        ChangeRequest {
+            id: 1,
+            entity: entity.into(),
+            entity_slug: slug.into(),
+            action: action.into(),
+            base_version,
+            base: None,
+            proposed: None,
+            reason: String::new(),
+            status: "pending".into(),
+            author_id: 1,
+            author: "Ana".into(),
+            reviewer_id: None,
+            reviewer: None,
+            review_comment: String::new(),
+            published_as: None,
+            created_at: String::new(),
+            decided_at: None,
+            version: 1,
+            updated_at: String::new(),
+        }
     }
 }
 
@@ -177,25 +210,6 @@ pub struct Listed {
     pub updated_at: String,
     /// The entry's name as proposed, else as it was; `None` when neither names one.
     pub name: Option<String>,
-}
-
-impl Listed {
-    pub fn subject(&self) -> Subject {
-        Subject::parse(&self.entity).expect("the schema admits only known entities")
-    }
-
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status)
-    }
-
-    fn entry(&self) -> Entry<'_> {
-        Entry::of(
-            &self.entity,
-            &self.entity_slug,
-            &self.action,
-            self.base_version,
-        )
-    }
 }
 
 /// The entry a request changes and the version it starts from, as [`are_current`] checks it.
@@ -865,31 +879,6 @@ mod tests {
     use super::*;
     use crate::db::terms::Term;
 
-    /// A request of `action` on the `entity` entry `slug`, from `base_version`.
-    fn request(entity: &str, slug: &str, action: &str, base_version: i64) -> ChangeRequest {
-        ChangeRequest {
-            id: 1,
-            entity: entity.into(),
-            entity_slug: slug.into(),
-            action: action.into(),
-            base_version,
-            base: None,
-            proposed: None,
-            reason: String::new(),
-            status: "pending".into(),
-            author_id: 1,
-            author: "Ana".into(),
-            reviewer_id: None,
-            reviewer: None,
-            review_comment: String::new(),
-            published_as: None,
-            created_at: String::new(),
-            decided_at: None,
-            version: 1,
-            updated_at: String::new(),
-        }
-    }
-
     #[tokio::test]
     async fn each_request_is_current_while_its_entry_stands_at_its_base_whatever_its_kind() {
         let folder = tempfile::tempdir().unwrap();
@@ -911,11 +900,26 @@ mod tests {
         };
         let django = version("frameworks", "django").await;
         let mut asked = vec![
-            (request("framework", "django", "update", django), true),
-            (request("framework", "django", "update", django - 1), false),
-            (request("framework", "no-such-framework", "create", 0), true),
-            (request("framework", "flask", "create", 0), false),
-            (request("framework", "gone", "delete", 1), false),
+            (
+                ChangeRequest::sketch("framework", "django", "update", django),
+                true,
+            ),
+            (
+                ChangeRequest::sketch("framework", "django", "update", django - 1),
+                false,
+            ),
+            (
+                ChangeRequest::sketch("framework", "no-such-framework", "create", 0),
+                true,
+            ),
+            (
+                ChangeRequest::sketch("framework", "flask", "create", 0),
+                false,
+            ),
+            (
+                ChangeRequest::sketch("framework", "gone", "delete", 1),
+                false,
+            ),
         ];
         let terms = [
             ("language", "languages", "python"),
@@ -927,8 +931,8 @@ mod tests {
         ];
         for (entity, table, slug) in terms {
             let at = version(table, slug).await;
-            asked.push((request(entity, slug, "update", at), true));
-            asked.push((request(entity, slug, "update", at + 1), false));
+            asked.push((ChangeRequest::sketch(entity, slug, "update", at), true));
+            asked.push((ChangeRequest::sketch(entity, slug, "update", at + 1), false));
         }
         let entries: Vec<Entry<'_>> = asked.iter().map(|(r, _)| r.entry()).collect();
         let expected: Vec<bool> = asked.iter().map(|(_, current)| *current).collect();

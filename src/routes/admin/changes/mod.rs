@@ -536,25 +536,8 @@ mod tests {
     #[test]
     fn a_request_is_titled_by_what_it_does_to_which_entry() {
         let request = ChangeRequest {
-            id: 7,
-            entity: "use_case".into(),
-            entity_slug: "iot".into(),
-            action: "delete".into(),
-            base_version: 2,
             base: Some(r#"{"slug":"iot","name":"Internet of things"}"#.into()),
-            proposed: None,
-            reason: String::new(),
-            status: "pending".into(),
-            author_id: 1,
-            author: "Ana".into(),
-            reviewer_id: None,
-            reviewer: None,
-            review_comment: String::new(),
-            published_as: None,
-            created_at: String::new(),
-            decided_at: None,
-            version: 1,
-            updated_at: String::new(),
+            ..ChangeRequest::sketch("use_case", "iot", "delete", 2)
         };
         assert_eq!(title(&request), "Delete use case “Internet of things”");
     }
