@@ -49,13 +49,16 @@ pub async fn version_of(
         .await
 }
 
-async fn record_of(
+/// The framework `slug` with all its links, and its version.
+async fn stored_of(
     conn: &mut SqliteConnection,
     slug: &str,
-) -> Result<Option<FrameworkRecord>, sqlx::Error> {
+) -> Result<Option<Stored<FrameworkRecord>>, sqlx::Error> {
     // The export's reader is the one place that reads a framework with all its links, so the
     // audit log and exports can never disagree about what a framework is.
-    load_framework_in(conn, slug).await
+    Ok(load_framework_in(conn, slug)
+        .await?
+        .map(|(version, record)| Stored { record, version }))
 }
 
 /// The framework with its links and version, or `None`.
@@ -63,13 +66,7 @@ pub async fn load(
     pool: &SqlitePool,
     slug: &str,
 ) -> Result<Option<Stored<FrameworkRecord>>, sqlx::Error> {
-    let mut conn = pool.acquire().await?;
-    let Some(version) = version_of(&mut conn, slug).await? else {
-        return Ok(None);
-    };
-    Ok(record_of(&mut conn, slug)
-        .await?
-        .map(|record| Stored { record, version }))
+    stored_of(&mut *pool.acquire().await?, slug).await
 }
 
 /// The day the framework `slug` was last reviewed as a whole (`YYYY-MM-DD`); `None` when
@@ -164,17 +161,13 @@ async fn current_at(
     slug: &str,
     expected_version: i64,
 ) -> Result<Result<FrameworkRecord, Saved>, sqlx::Error> {
-    let Some(version) = version_of(conn, slug).await? else {
+    let Some(current) = stored_of(conn, slug).await? else {
         return Ok(Err(Saved::Gone));
     };
-    let current = record_of(conn, slug).await?.expect("the row exists");
-    if version != expected_version {
-        return Ok(Err(Saved::Conflict(Box::new(Stored {
-            record: current,
-            version,
-        }))));
+    if current.version != expected_version {
+        return Ok(Err(Saved::Conflict(Box::new(current))));
     }
-    Ok(Ok(current))
+    Ok(Ok(current.record))
 }
 
 /// Saves `record` over the framework `original` (or creates it when `original` is `None`),
@@ -418,7 +411,7 @@ pub async fn restore(
         return Ok(Saved::Gone);
     };
     record.upgrade();
-    let before = record_of(&mut tx, slug).await?;
+    let before = stored_of(&mut tx, slug).await?.map(|stored| stored.record);
     record.date_changed_ratings(before.as_ref(), &crate::domain::today());
     upsert_framework(&mut tx, &record, Some(author.user_id)).await?;
     stamp(&mut tx, &record.slug, author).await?;
