@@ -230,7 +230,7 @@ pub async fn save_in(
     let mut record = record.clone();
     record.date_changed_ratings(before.as_ref(), &crate::domain::today());
     let record = &record;
-    upsert_framework(&mut *tx, record, Some(author.user_id)).await?;
+    upsert_framework(&mut *tx, record, Some(author.user_id), before.as_ref()).await?;
     stamp(&mut *tx, &record.slug, author).await?;
     let action = if original.is_some() {
         "update"
@@ -413,7 +413,7 @@ pub async fn restore(
     record.upgrade();
     let before = stored_of(&mut tx, slug).await?.map(|stored| stored.record);
     record.date_changed_ratings(before.as_ref(), &crate::domain::today());
-    upsert_framework(&mut tx, &record, Some(author.user_id)).await?;
+    upsert_framework(&mut tx, &record, Some(author.user_id), before.as_ref()).await?;
     stamp(&mut tx, &record.slug, author).await?;
     let entry = (FRAMEWORK, slug);
     record_revision(

@@ -502,10 +502,13 @@ pub async fn upsert_requirement(
 
 /// Writes a framework's own fields and replaces all of its links with those in `r`; the
 /// ratings that change are recorded as changed by `reviewer` (`None` for imports and the seed).
+/// `before` is the framework as stored, read in the same transaction, when the caller has it:
+/// a kind of link it holds exactly as `r` does is not written at all.
 pub async fn upsert_framework(
     conn: &mut SqliteConnection,
     r: &FrameworkRecord,
     reviewer: Option<i64>,
+    before: Option<&FrameworkRecord>,
 ) -> Result<(), sqlx::Error> {
     let id = sqlx::query_scalar!(
         r#"INSERT INTO frameworks (slug, name, language_id, kind, license, first_release, website,
@@ -534,87 +537,119 @@ pub async fn upsert_framework(
 
     // Each table's links are written as one statement reading a JSON array, and only where
     // they differ: an unchanged link fires no trigger (search index, change counter), so a
-    // save costs a few statements whatever the framework's size.
-    replace_rated_links!(
-        conn,
-        id,
-        reviewer,
-        &r.requirements,
-        "framework_requirements",
-        "requirement_id",
-        "requirements",
-        "j.value ->> 'requirement'",
-        "strength"
-    );
-    replace_rated_links!(
-        conn,
-        id,
-        reviewer,
-        &r.industries,
-        "framework_industries",
-        "industry_id",
-        "industries",
-        "j.value ->> 'industry'",
-        "fit"
-    );
-    replace_set_links!(
-        conn,
-        id,
-        &r.languages,
-        "framework_languages",
-        "language_id",
-        "languages"
-    );
+    // save costs a few statements whatever the framework's size — and none for a kind of
+    // link it leaves as stored. Those statements run under the write lock every other
+    // editor's save waits for.
+    if changed(before.map(|b| &b.requirements[..]), &r.requirements, |x| {
+        &x.requirement
+    }) {
+        replace_rated_links!(
+            conn,
+            id,
+            reviewer,
+            &r.requirements,
+            "framework_requirements",
+            "requirement_id",
+            "requirements",
+            "j.value ->> 'requirement'",
+            "strength"
+        );
+    }
+    if changed(before.map(|b| &b.industries[..]), &r.industries, |x| {
+        &x.industry
+    }) {
+        replace_rated_links!(
+            conn,
+            id,
+            reviewer,
+            &r.industries,
+            "framework_industries",
+            "industry_id",
+            "industries",
+            "j.value ->> 'industry'",
+            "fit"
+        );
+    }
+    if changed(before.map(|b| &b.languages[..]), &r.languages, |x| x) {
+        replace_set_links!(
+            conn,
+            id,
+            &r.languages,
+            "framework_languages",
+            "language_id",
+            "languages"
+        );
+    }
     // Sources are few and have no triggers beyond the change counter: rewritten whole, in
-    // the order given.
-    let sources = serde_json::to_string(&r.sources).expect("sources serialise");
-    sqlx::query!(
-        "DELETE FROM framework_sources WHERE framework_id = ?1 AND url NOT IN
-             (SELECT j.value ->> 'url' FROM json_each(?2) j)",
-        id,
-        sources
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO framework_sources (framework_id, position, url, title, checked)
-         SELECT ?1, j.key, j.value ->> 'url', j.value ->> 'title', j.value ->> 'checked'
-         FROM json_each(?2) j
-         WHERE true
-         ON CONFLICT (framework_id, url) DO UPDATE
-         SET position = excluded.position, title = excluded.title, checked = excluded.checked
-         WHERE position IS NOT excluded.position OR title IS NOT excluded.title
-            OR checked IS NOT excluded.checked",
-        id,
-        sources
-    )
-    .execute(&mut *conn)
-    .await?;
-    replace_set_links!(
-        conn,
-        id,
-        &r.features,
-        "framework_features",
-        "feature_id",
-        "features"
-    );
-    replace_set_links!(
-        conn,
-        id,
-        &r.use_cases,
-        "framework_use_cases",
-        "use_case_id",
-        "use_cases"
-    );
-    replace_set_links!(
-        conn,
-        id,
-        &r.trends,
-        "framework_trends",
-        "trend_id",
-        "trends"
-    );
+    // the order given (so an order changed is a change).
+    if before.map(|b| &b.sources) != Some(&r.sources) {
+        let sources = serde_json::to_string(&r.sources).expect("sources serialise");
+        sqlx::query!(
+            "DELETE FROM framework_sources WHERE framework_id = ?1 AND url NOT IN
+                 (SELECT j.value ->> 'url' FROM json_each(?2) j)",
+            id,
+            sources
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
+            "INSERT INTO framework_sources (framework_id, position, url, title, checked)
+             SELECT ?1, j.key, j.value ->> 'url', j.value ->> 'title', j.value ->> 'checked'
+             FROM json_each(?2) j
+             WHERE true
+             ON CONFLICT (framework_id, url) DO UPDATE
+             SET position = excluded.position, title = excluded.title, checked = excluded.checked
+             WHERE position IS NOT excluded.position OR title IS NOT excluded.title
+                OR checked IS NOT excluded.checked",
+            id,
+            sources
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    if changed(before.map(|b| &b.features[..]), &r.features, |x| x) {
+        replace_set_links!(
+            conn,
+            id,
+            &r.features,
+            "framework_features",
+            "feature_id",
+            "features"
+        );
+    }
+    if changed(before.map(|b| &b.use_cases[..]), &r.use_cases, |x| x) {
+        replace_set_links!(
+            conn,
+            id,
+            &r.use_cases,
+            "framework_use_cases",
+            "use_case_id",
+            "use_cases"
+        );
+    }
+    if changed(before.map(|b| &b.trends[..]), &r.trends, |x| x) {
+        replace_set_links!(
+            conn,
+            id,
+            &r.trends,
+            "framework_trends",
+            "trend_id",
+            "trends"
+        );
+    }
     Ok(())
+}
+
+/// Whether the links `new` differ from the stored ones `old` (`None`: not known, so written),
+/// in any order: each is one row per target, keyed by `key`.
+fn changed<T: PartialEq>(old: Option<&[T]>, new: &[T], key: impl Fn(&T) -> &String) -> bool {
+    let Some(old) = old else {
+        return true;
+    };
+    let (mut old, mut new): (Vec<&T>, Vec<&T>) = (old.iter().collect(), new.iter().collect());
+    old.sort_by(|a, b| key(a).cmp(key(b)));
+    new.sort_by(|a, b| key(a).cmp(key(b)));
+    old != new
 }
 
 /// One entry of the audit log. `before`/`after` are the entity in the export format.
@@ -764,5 +799,28 @@ mod tests {
             .iter()
             .find(|r| !r.sources.is_empty() && r.reviewed.is_some() && !r.note.is_empty());
         assert!(rated.is_some(), "{:?}", django.requirements);
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::changed;
+
+    fn slugs(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn links_are_unchanged_in_any_order_and_changed_by_one_more_one_fewer_or_one_other() {
+        let stored = slugs(&["graphql", "rest", "websockets"]);
+        let same = |new: &[&str]| !changed(Some(&stored[..]), &slugs(new), |x| x);
+        assert!(same(&["websockets", "graphql", "rest"]));
+        assert!(!same(&["graphql", "rest"]));
+        assert!(!same(&["graphql", "rest", "websockets", "grpc"]));
+        assert!(!same(&["graphql", "rest", "grpc"]));
+        assert!(
+            changed(None, &stored, |x| x),
+            "unknown stored links are written"
+        );
     }
 }

@@ -290,7 +290,7 @@ async fn upsert_imported_framework(
     conn: &mut SqliteConnection,
     record: &crate::knowledge::document::FrameworkRecord,
 ) -> Result<(), sqlx::Error> {
-    db::upsert_framework(conn, record, None).await
+    db::upsert_framework(conn, record, None, None).await
 }
 
 async fn audit<T: Keyed>(

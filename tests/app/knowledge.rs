@@ -1,6 +1,7 @@
 //! The knowledge base as a whole: the seed, import and export through the library.
 
 use stackatlas::db;
+use stackatlas::domain::Role;
 use stackatlas::knowledge::document::Document;
 use stackatlas::knowledge::import::{ImportError, import};
 use stackatlas::knowledge::seed::{
@@ -229,6 +230,64 @@ async fn links_added_removed_and_changed_are_stored_exactly_and_can_be_changed_b
     assert_eq!(db::knowledge::load_document(&app.pool).await.unwrap(), doc);
     import(&app.pool, &seed, false, "test").await.unwrap();
     assert_eq!(db::knowledge::load_document(&app.pool).await.unwrap(), seed);
+}
+
+#[tokio::test]
+async fn an_editors_save_writes_the_links_it_changes_and_leaves_the_rest_as_stored() {
+    let app = spawn_app().await;
+    app.create_user("editor@example.com", Role::Editor).await;
+    let user_id = sqlx::query_scalar!("SELECT id FROM users WHERE email = 'editor@example.com'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let author = db::editing::Author {
+        user_id,
+        name: "editor@example.com".into(),
+        ..Default::default()
+    };
+    let stored = db::editing::load(&app.pool, "flask")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut edited = stored.record.clone();
+    edited.summary = format!("{} Edited.", edited.summary);
+    edited.features.remove(0);
+    edited.requirements[0].strength = (edited.requirements[0].strength + 1) % 6;
+    edited.industries.reverse(); // the same ratings in another order: no change
+    edited.sources.reverse(); // the same sources in another order: a change
+    let saved = db::editing::save(&app.pool, Some("flask"), stored.version, &edited, &author)
+        .await
+        .unwrap();
+    assert!(matches!(saved, db::editing::Outcome::Done), "{saved:?}");
+
+    let after = db::editing::load(&app.pool, "flask")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.version, stored.version + 1);
+    assert_eq!(after.record.summary, edited.summary);
+    assert_eq!(after.record.features, stored.record.features[1..]);
+    let rerated = &after.record.requirements[0];
+    assert_eq!(rerated.strength, edited.requirements[0].strength);
+    assert_eq!(rerated.reviewed, Some(stackatlas::domain::today()));
+    assert_eq!(
+        after.record.requirements[1..],
+        stored.record.requirements[1..]
+    );
+    assert_eq!(after.record.industries, stored.record.industries);
+    assert_eq!(after.record.sources, edited.sources);
+    assert_eq!(
+        (
+            &after.record.use_cases,
+            &after.record.trends,
+            &after.record.languages
+        ),
+        (
+            &stored.record.use_cases,
+            &stored.record.trends,
+            &stored.record.languages
+        )
+    );
 }
 
 #[tokio::test]
