@@ -169,6 +169,47 @@ async fn a_stale_version_is_refused_with_a_conflict_page() {
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
 }
 
+/// What the form says beside the rating row `row` (e.g. `req-security`) about its last change.
+fn rating_change_note(html: &Html, row: &str) -> String {
+    let heading = scraper::Selector::parse(&format!("th#{row}")).unwrap();
+    let note = scraper::Selector::parse("td p.muted.small").unwrap();
+    select(html, "tr")
+        .into_iter()
+        .find(|tr| tr.select(&heading).next().is_some())
+        .and_then(|tr| tr.select(&note).next())
+        .map(|p| p.text().collect::<String>().trim().to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn who_last_changed_a_rating_shows_beside_it_on_the_form_and_on_the_form_sent_back_with_errors()
+ {
+    let app = spawn_app().await;
+    let editor = app.signed_in_as(Role::Editor).await;
+    let saved = app
+        .save_framework(&editor, "flask", &[("req.real-time-updates.strength", "4")])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let today = stackatlas::routes::dates::readable_date(&stackatlas::domain::today());
+    let changed_by = format!("Changed {today} by Test User");
+
+    let (status, form) = app.page(&editor, "/admin/frameworks/flask/edit").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        rating_change_note(&form, "req-real-time-updates"),
+        changed_by
+    );
+
+    let refused = app.save_framework(&editor, "flask", &[("name", "")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = Html::parse_document(&refused.text().await.unwrap());
+    assert_eq!(select(&again, "#f-name-error").len(), 1);
+    assert_eq!(
+        rating_change_note(&again, "req-real-time-updates"),
+        changed_by
+    );
+}
+
 #[tokio::test]
 async fn bad_values_are_shown_again_with_a_message_at_each_field() {
     let app = spawn_app().await;

@@ -5,9 +5,12 @@
 //! stop passing is refused (422) until the editor says why. The reason becomes the audit
 //! revision's note (`editing::author_saying`), given or volunteered.
 
+use std::sync::Arc;
+
 use sqlx::SqlitePool;
 
 use super::editing::Frame;
+use crate::db::recommend::Knowledge;
 use crate::domain::FieldError;
 use crate::error::Result;
 use crate::impact::{self, Edit, Impact};
@@ -29,13 +32,29 @@ pub async fn unexplained(
     edits: &[Edit],
     reason: &str,
 ) -> Result<Option<Impact>> {
+    unexplained_knowing(pool, cache, None, edits, reason).await
+}
+
+/// [`unexplained`], given `known`: a framework's slug and knowledge the caller has just
+/// found current as to the terms and that framework ([`KnowledgeCache::current_as_to`]), so
+/// that a save of that framework alone asks the log of changes once, not twice.
+pub async fn unexplained_knowing(
+    pool: &SqlitePool,
+    cache: &KnowledgeCache,
+    known: Option<(&str, &Arc<Knowledge>)>,
+    edits: &[Edit],
+    reason: &str,
+) -> Result<Option<Impact>> {
     if !reason.trim().is_empty() {
         return Ok(None);
     }
     // Saves of frameworks alone are weighed first against the knowledge as it holds them,
     // which another editor's save elsewhere does not change: most change no ranking at all.
     if let Some(saved) = impact::saved_frameworks(edits) {
-        let held = cache.current_as_to(pool, &saved).await?;
+        let held = match known {
+            Some((slug, knowledge)) if saved.iter().all(|s| *s == slug) => knowledge.clone(),
+            _ => cache.current_as_to(pool, &saved).await?,
+        };
         if impact::changes_no_ranking(&held, edits) {
             return Ok(None);
         }

@@ -17,18 +17,19 @@ use super::changes::hold::{self, Held, Review, Saving};
 use super::editing::{
     self, CsrfForm, DeletePage, Entity, Frame, SavedQuery, VersionForm, author, author_saying,
 };
-use super::impact::{ask_why, unexplained, why_needed};
+use super::impact::{ask_why, unexplained, unexplained_knowing, why_needed};
 use super::listing::{self, ListQuery, Listing, SortOrder};
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::db::change_requests::Subject;
-use crate::db::editing::Stored;
+use crate::db::editing::{Outcome, Stored};
 use crate::db::flags::OpenTally;
 use crate::db::frameworks::{Filter, RatingReview};
+use crate::db::recommend::Knowledge;
 use crate::domain::{FieldError, Kind, Ring, Slug};
 use crate::error::{AppError, Result};
 use crate::impact::Edit;
-use crate::knowledge::document::{Document, FrameworkRecord};
+use crate::knowledge::document::FrameworkRecord;
 use crate::markdown::to_safe_html;
 use crate::memo::Memo;
 use crate::snapshot::KnowledgeCache;
@@ -150,27 +151,36 @@ pub async fn index(
 /// What the form shows besides the record: the vocabulary it is rated against and who last
 /// changed each stored rating.
 struct FormContext {
-    vocabulary: Arc<Document>,
+    /// The knowledge the vocabulary comes from, current as to the terms and the framework
+    /// the form edits when it was read ([`KnowledgeCache::current_as_to`]).
+    knowledge: Arc<Knowledge>,
     reviews: Vec<RatingReview>,
     review_required: bool,
 }
 
 impl FormContext {
+    /// The context without the ratings' reviews, which only a page shows: a save that
+    /// succeeds answers with a redirect and never reads them. The knowledge is current as to
+    /// the terms and the frameworks `checked` (by slug): a save checks its own framework with
+    /// it, a form to fill in needs only the terms.
     async fn load(
         (pool, cache): (&SqlitePool, &KnowledgeCache),
-        original: Option<&str>,
+        checked: &[&str],
         review: &Review,
     ) -> Result<Self> {
-        let vocabulary = cache.current_as_to(pool, &[]).await?.vocabulary.clone();
-        let reviews = match original {
-            Some(slug) => db::frameworks::rating_reviews(pool, slug).await?,
-            None => Vec::new(),
-        };
         Ok(Self {
-            vocabulary,
-            reviews,
+            knowledge: cache.current_as_to(pool, checked).await?,
+            reviews: Vec::new(),
             review_required: review.required,
         })
+    }
+
+    /// The context with who last changed each stored rating of `original`, for a page.
+    async fn with_reviews(mut self, pool: &SqlitePool, original: Option<&str>) -> Result<Self> {
+        if let Some(slug) = original {
+            self.reviews = db::frameworks::rating_reviews(pool, slug).await?;
+        }
+        Ok(self)
     }
 }
 
@@ -185,7 +195,12 @@ fn form_page(
     let mut frame = Frame::new(entity(), original, version, user);
     frame.errors = errors;
     frame.review_required = context.review_required;
-    FormPage::new(frame, &context.vocabulary, record, &context.reviews)
+    FormPage::new(
+        frame,
+        &context.knowledge.vocabulary,
+        record,
+        &context.reviews,
+    )
 }
 
 pub async fn new(
@@ -195,7 +210,7 @@ pub async fn new(
     review: web::Data<Review>,
     query: web::Query<SavedQuery>,
 ) -> Result<HttpResponse> {
-    let context = FormContext::load((&pool, &cache), None, &review).await?;
+    let context = FormContext::load((&pool, &cache), &[], &review).await?;
     if let Some(id) = query.change_request {
         let continued =
             hold::continuing::<FrameworkRecord>(&pool, &user, id, Subject::Framework, (None, None))
@@ -225,7 +240,10 @@ pub async fn edit(
     let stored = db::editing::load(&pool, &slug)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let context = FormContext::load((&pool, &cache), Some(&slug), &review).await?;
+    let context = FormContext::load((&pool, &cache), &[], &review)
+        .await?
+        .with_reviews(&pool, Some(&slug))
+        .await?;
     if let Some(id) = query.change_request {
         let entry = (Some(slug.as_str()), Some(&stored));
         let continued = hold::continuing(&pool, &user, id, Subject::Framework, entry).await?;
@@ -278,8 +296,9 @@ async fn submit(
     let action = form.one("action");
     let reason = form.one("reason").trim();
     let continuing = form.one("change_request").parse().ok();
-    let context = FormContext::load((pool, cache), original, review).await?;
-    let vocabulary = &context.vocabulary;
+    let checked: Vec<&str> = original.into_iter().collect();
+    let context = FormContext::load((pool, cache), &checked, review).await?;
+    let vocabulary = &context.knowledge.vocabulary;
     let last_reviewed = if action == "review" && intent == Intent::Save {
         Some(crate::domain::today())
     } else {
@@ -292,8 +311,8 @@ async fn submit(
     errors.extend(hold::reason_problem(reason));
     // A version that is not a number cannot match any stored one: the save is a conflict.
     let version: i64 = form.one("version").parse().unwrap_or(-1);
-    let page_of = |record: FrameworkRecord, errors: Vec<FieldError>| {
-        let mut page = form_page(&context, record, original, version, user, errors);
+    let page_of = |context: &FormContext, record: FrameworkRecord, errors: Vec<FieldError>| {
+        let mut page = form_page(context, record, original, version, user, errors);
         page.frame.reason = reason.to_owned();
         page.frame.change_request = continuing;
         page
@@ -307,7 +326,8 @@ async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY
         };
         let preview = previewing.then(|| to_safe_html(&record.description));
-        let mut page = page_of(record, errors);
+        let context = context.with_reviews(pool, original).await?;
+        let mut page = page_of(&context, record, errors);
         page.preview_html = preview;
         return crate::routes::html(status, &page);
     }
@@ -317,12 +337,17 @@ async fn submit(
     }];
     if intent == Intent::PreviewImpact {
         let impact = super::impact::preview(pool, cache, &edits).await?;
-        let mut page = page_of(record, Vec::new());
+        let context = context.with_reviews(pool, original).await?;
+        let mut page = page_of(&context, record, Vec::new());
         page.frame.impact = Some(impact);
         return crate::routes::html(StatusCode::OK, &page);
     }
-    if let Some(impact) = unexplained(pool, cache, &edits, reason).await? {
-        let mut page = page_of(record, Vec::new());
+    // The form's knowledge was read current as to this framework a moment ago: the check
+    // needs no second look at the log of changes.
+    let known = original.map(|slug| (slug, &context.knowledge));
+    if let Some(impact) = unexplained_knowing(pool, cache, known, &edits, reason).await? {
+        let context = context.with_reviews(pool, original).await?;
+        let mut page = page_of(&context, record, Vec::new());
         ask_why(&mut page.frame, impact);
         return crate::routes::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
@@ -339,8 +364,12 @@ async fn submit(
         "yes"
     };
     let slug = record.slug.clone();
+    let context = match outcome {
+        Outcome::Done => context,
+        _ => context.with_reviews(pool, original).await?,
+    };
     editing::answer_save(outcome, &entity(), record, &slug, done, |record| {
-        page_of(record, Vec::new())
+        page_of(&context, record, Vec::new())
     })
 }
 
