@@ -5,12 +5,7 @@ use super::*;
 
 /// A seeded database and its pool (the folder lives as long as the test holds it).
 async fn seeded() -> (tempfile::TempDir, SqlitePool) {
-    let folder = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", folder.path().join("load.db").display());
-    let pool = crate::db::connect(&url).await.unwrap();
-    crate::db::MIGRATOR.run(&pool).await.unwrap();
-    crate::knowledge::seed::seed_if_empty(&pool).await.unwrap();
-    (folder, pool)
+    crate::db::seeded_for_test().await
 }
 
 async fn run(pool: &SqlitePool, sql: &'static str) {

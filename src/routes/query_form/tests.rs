@@ -3,11 +3,7 @@ use crate::recommend::params;
 
 /// The seeded knowledge base, as the server loads it.
 async fn seeded() -> Knowledge {
-    let folder = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", folder.path().join("form.db").display());
-    let pool = crate::db::connect(&url).await.unwrap();
-    crate::db::MIGRATOR.run(&pool).await.unwrap();
-    crate::knowledge::seed::seed_if_empty(&pool).await.unwrap();
+    let (_folder, pool) = crate::db::seeded_for_test().await;
     crate::db::recommend::load(&pool).await.unwrap()
 }
 
