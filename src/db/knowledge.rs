@@ -735,7 +735,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_framework_read_alone_is_the_one_the_whole_document_holds_at_its_stored_version() {
-        let (_folder, pool) = crate::db::seeded_for_test().await;
+        let (_folder, pool) = crate::knowledge::seed::seeded_database().await;
         let document = load_document(&pool).await.unwrap();
         let mut conn = pool.acquire().await.unwrap();
         for framework in &document.frameworks {
@@ -760,7 +760,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_framework_with_no_links_reads_with_empty_lists_and_every_rating_field_survives() {
-        let (_folder, pool) = crate::db::seeded_for_test().await;
+        let (_folder, pool) = crate::knowledge::seed::seeded_database().await;
         sqlx::raw_sql(
             "INSERT INTO frameworks (slug, name, language_id, kind, ring, summary)
              SELECT 'bare', 'Bare', id, 'micro', 'assess', 'Nothing linked.' FROM languages

@@ -160,15 +160,3 @@ pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
         .await?;
     Ok(())
 }
-
-/// A migrated and seeded database in a folder of its own, for unit tests: the folder lives as
-/// long as the test holds it.
-#[cfg(test)]
-pub(crate) async fn seeded_for_test() -> (tempfile::TempDir, SqlitePool) {
-    let folder = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", folder.path().join("seeded.db").display());
-    let pool = connect(&url).await.unwrap();
-    MIGRATOR.run(&pool).await.unwrap();
-    crate::knowledge::seed::seed_if_empty(&pool).await.unwrap();
-    (folder, pool)
-}

@@ -193,6 +193,18 @@ pub async fn fill_phrases(pool: &SqlitePool) -> Result<usize, ImportError> {
     Ok(given)
 }
 
+/// A migrated and seeded database in a folder of its own, for unit tests: the folder lives as
+/// long as the test holds it.
+#[cfg(test)]
+pub(crate) async fn seeded_database() -> (tempfile::TempDir, SqlitePool) {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", folder.path().join("seeded.db").display());
+    let pool = crate::db::connect(&url).await.unwrap();
+    crate::db::MIGRATOR.run(&pool).await.unwrap();
+    seed_if_empty(&pool).await.unwrap();
+    (folder, pool)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use super::*;
 
 /// A seeded database and its pool (the folder lives as long as the test holds it).
 async fn seeded() -> (tempfile::TempDir, SqlitePool) {
-    crate::db::seeded_for_test().await
+    crate::knowledge::seed::seeded_database().await
 }
 
 async fn run(pool: &SqlitePool, sql: &'static str) {

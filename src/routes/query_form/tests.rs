@@ -3,7 +3,7 @@ use crate::recommend::params;
 
 /// The seeded knowledge base, as the server loads it.
 async fn seeded() -> Knowledge {
-    let (_folder, pool) = crate::db::seeded_for_test().await;
+    let (_folder, pool) = crate::knowledge::seed::seeded_database().await;
     crate::db::recommend::load(&pool).await.unwrap()
 }
 
