@@ -861,7 +861,7 @@ async fn are_current(pool: &SqlitePool, entries: &[Entry<'_>]) -> Result<Vec<boo
 }
 
 /// The version of the entry `slug` of `subject`, or `None` when there is none: the one
-/// column, not the whole entry (the queue asks it of every open request).
+/// column, not the whole entry.
 pub async fn version_of(
     pool: &SqlitePool,
     subject: Subject,
@@ -881,11 +881,7 @@ mod tests {
 
     #[tokio::test]
     async fn each_request_is_current_while_its_entry_stands_at_its_base_whatever_its_kind() {
-        let folder = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", folder.path().join("queue.db").display());
-        let pool = crate::db::connect(&url).await.unwrap();
-        crate::db::MIGRATOR.run(&pool).await.unwrap();
-        crate::knowledge::seed::seed_if_empty(&pool).await.unwrap();
+        let (_folder, pool) = crate::knowledge::seed::seeded_database().await;
         let version = |table: &'static str, slug: &'static str| {
             let pool = pool.clone();
             async move {

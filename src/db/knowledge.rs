@@ -1,8 +1,6 @@
 //! Bulk reads and writes of the whole knowledge base in the export format, used by
 //! `export`, `import` and the seed.
 
-use std::collections::BTreeMap;
-
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::domain::TextList;
@@ -132,9 +130,10 @@ pub async fn load_document(pool: &SqlitePool) -> Result<Document, sqlx::Error> {
 /// Same as [`load_document`], on a given connection (inside a transaction, say).
 pub async fn load_document_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Error> {
     let mut doc = vocabulary_in(conn).await?;
-    doc.frameworks = frameworks_in(conn, EVERY_SLUG)
+    doc.frameworks = versioned_frameworks_in(conn, EVERY_SLUG)
         .await?
-        .into_values()
+        .into_iter()
+        .map(|(_, record)| record)
         .collect();
     doc.sort();
     Ok(doc)
@@ -160,15 +159,14 @@ pub async fn load_framework_in(
     conn: &mut SqliteConnection,
     slug: &str,
 ) -> Result<Option<(i64, FrameworkRecord)>, sqlx::Error> {
-    let found = versioned_frameworks_in(conn, (slug, slug)).await?;
-    Ok(found.into_iter().next().map(|(version, mut record)| {
-        record.sort();
-        (version, record)
-    }))
+    Ok(versioned_frameworks_in(conn, (slug, slug))
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// Frameworks are read for a range of slugs: every framework, or exactly one. A range rather
-/// than an optional filter keeps one set of queries that SQLite still answers from the slug
+/// than an optional filter keeps one query that SQLite still answers from the slug
 /// index. Slugs are lowercase ASCII, so this range holds them all.
 const EVERY_SLUG: (&str, &str) = ("", "\u{10FFFF}");
 
@@ -266,19 +264,9 @@ async fn vocabulary_in(conn: &mut SqliteConnection) -> Result<Document, sqlx::Er
     })
 }
 
-async fn frameworks_in(
-    conn: &mut SqliteConnection,
-    range: (&str, &str),
-) -> Result<BTreeMap<String, FrameworkRecord>, sqlx::Error> {
-    Ok(versioned_frameworks_in(conn, range)
-        .await?
-        .into_iter()
-        .map(|(_, record)| (record.slug.clone(), record))
-        .collect())
-}
-
-/// Each framework in `range` with its version, in one statement: SQLite assembles every
-/// framework's record with all its links as the export's JSON. A save reads the framework it
+/// Each framework in `range` with its version, in slug order, in one statement: SQLite
+/// assembles every framework's record with all its links, each list in slug order (sources in
+/// the editor's), as the export's JSON. A save reads the framework it
 /// replaces while holding the write lock, which every other editor's save waits for; one
 /// statement instead of nine is one hand-over to SQLite's thread instead of nine.
 async fn versioned_frameworks_in(
